@@ -1,0 +1,67 @@
+"""environment.yml (conda users) and pyproject.toml (pip users) declare the same environment."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+# conda-forge spells a few packages differently from PyPI
+CONDA_NAMES = {"python-duckdb": "duckdb"}
+
+
+def _split(requirement: str) -> tuple[str, str]:
+    """'pandas>=2.1' -> ('pandas', '>=2.1'), names normalised as PyPI does."""
+    match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*(.*)", requirement)
+    if match is None:
+        raise ValueError(f"cannot read requirement {requirement!r}")
+    name = re.sub(r"[-_.]+", "-", match.group(1)).lower()
+    return CONDA_NAMES.get(name, name), match.group(2).replace(" ", "")
+
+
+def pyproject_requirements() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = list(project["dependencies"]) + list(project["optional-dependencies"]["test"])
+    return dict(_split(r) for r in requirements)
+
+
+def conda_requirements() -> dict[str, str]:
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    entries = [d for d in environment["dependencies"] if isinstance(d, str)]
+    pairs = dict(_split(d) for d in entries)
+    for tool in ("python", "pip"):
+        pairs.pop(tool, None)
+    return pairs
+
+
+def test_same_packages_in_both_files():
+    pip_side, conda_side = pyproject_requirements(), conda_requirements()
+    assert sorted(set(pip_side) - set(conda_side)) == [], "in pyproject.toml but not environment.yml"
+    assert sorted(set(conda_side) - set(pip_side)) == [], "in environment.yml but not pyproject.toml"
+
+
+def test_same_version_bounds_in_both_files():
+    pip_side, conda_side = pyproject_requirements(), conda_requirements()
+    differing = {name: (pip_side[name], conda_side[name]) for name in pip_side if pip_side[name] != conda_side.get(name)}
+    assert differing == {}
+
+
+def test_same_python_in_both_files():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    python = [d for d in environment["dependencies"] if isinstance(d, str) and re.match(r"python\b(?!-)", d)]
+    assert python == ["python" + project["requires-python"]]
+
+
+def test_conda_installs_the_project_itself_with_pip():
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    pip_sections = [d["pip"] for d in environment["dependencies"] if isinstance(d, dict)]
+    assert pip_sections == [["-e .[test]"]]
+
+
+@pytest.mark.parametrize("bad", ["", ">=1.0"])
+def test_unreadable_requirement_is_reported(bad):
+    with pytest.raises(ValueError, match="cannot read requirement"):
+        _split(bad)
