@@ -1,0 +1,70 @@
+"""crm-lessons run: every chapter notebook through papermill, a closing table, an exit code."""
+
+import nbformat
+import pytest
+
+from crm_lessons import cli
+
+
+def write_notebook(path, *sources):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, path)
+
+
+@pytest.fixture
+def book(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    write_notebook(notebooks / "00_start_here.ipynb", "print(1 + 1)")
+    write_notebook(notebooks / "01_overview.ipynb", "x = 2", "x * 21")
+    write_notebook(notebooks / "02_broken.ipynb", "raise ValueError('chapter two is broken')")
+    (notebooks / "scratch.ipynb").write_text("not a chapter: no NN_ prefix")
+    return notebooks
+
+
+def test_chapters_are_found_in_book_order(book):
+    assert [p.name for p in cli.find_notebooks(book)] == ["00_start_here.ipynb", "01_overview.ipynb", "02_broken.ipynb"]
+
+
+def test_chapters_can_be_chosen_by_number_or_name(book):
+    assert [p.name for p in cli.find_notebooks(book, ["1", "02_broken.ipynb"])] == ["01_overview.ipynb", "02_broken.ipynb"]
+
+
+def test_unknown_chapter_names_the_argument_and_lists_the_book(book):
+    with pytest.raises(ValueError, match=r"chapters: no notebook matches '7'.*00_start_here.ipynb"):
+        cli.find_notebooks(book, ["7"])
+
+
+def test_closing_table_lists_notebook_seconds_status():
+    table = cli.format_table([cli.NotebookRun("01_overview.ipynb", 2.345, "ok")])
+    assert table.splitlines()[0].split() == ["notebook", "seconds", "status"]
+    assert table.splitlines()[2].split() == ["01_overview.ipynb", "2.3", "ok"]
+
+
+def test_run_executes_every_chapter_and_fails_when_one_fails(book, tmp_path, capsys):
+    out = tmp_path / "build"
+    code = cli.main(["run", "--notebooks", str(book), "--out", str(out), "--timeout", "60"])
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert sorted(p.name for p in out.glob("*.ipynb")) == ["00_start_here.ipynb", "01_overview.ipynb", "02_broken.ipynb"]
+    executed = nbformat.read(out / "01_overview.ipynb", as_version=4)
+    assert executed.cells[1].outputs[0]["data"]["text/plain"] == "42"
+    rows = {line.split()[0]: line for line in printed.splitlines() if line.endswith(".ipynb") is False and ".ipynb" in line}
+    assert rows["00_start_here.ipynb"].rstrip().endswith("ok")
+    assert "failed: cell 1: ValueError: chapter two is broken" in rows["02_broken.ipynb"]
+    assert "1 of 3 notebooks failed" in printed
+
+
+def test_run_of_a_good_book_says_how_to_open_jupyterlab(book, tmp_path, capsys):
+    (book / "02_broken.ipynb").unlink()
+    code = cli.main(["run", "--notebooks", str(book), "--out", str(tmp_path / "build"), "0"])
+    assert code == 0
+    assert "jupyter lab" in capsys.readouterr().out
+
+
+def test_run_with_no_chapters_is_a_clear_error(tmp_path, capsys):
+    code = cli.main(["run", "--notebooks", str(tmp_path), "--out", str(tmp_path / "build")])
+    assert code == 2
+    assert "no chapter notebooks" in capsys.readouterr().err
