@@ -1,0 +1,857 @@
+"""Load the workbook's data: the case company's tables and the CDNOW purchase log.
+
+Every loader reads a file under :func:`data_dir`, checks it against the
+declaration in :mod:`crm_lessons.schema` and returns a typed
+:class:`pandas.DataFrame`: dates as ``datetime64[ns]``, categories as
+:class:`pandas.Categorical` with the schema's categories (ordered where the
+schema says so), booleans as ``bool``, whole numbers as ``int64`` (``Int64``
+when the column may be empty), decimals as ``float64`` and text as strings.
+
+A file that does not match its declaration raises one
+:class:`DataFileError` (a :class:`ValueError`) whose message names the file,
+the column, the first offending lines (numbered as in the file, the header
+being line 1) with their values, and how to fix them.
+
+Examples
+--------
+>>> from crm_lessons.data import load_cdnow
+>>> log = load_cdnow()
+>>> log.shape
+(69659, 4)
+>>> log.head(3)
+  customer_id       date  cds  dollars
+0       00001 1997-01-01    1    11.77
+1       00002 1997-01-12    1    12.00
+2       00002 1997-01-12    5    77.00
+>>> log["customer_id"].nunique()
+23570
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from crm_lessons.schema import TABLES, Column, Table
+
+__all__ = [
+    "DataFileError",
+    "data_dir",
+    "load_customers",
+    "load_products",
+    "load_orders",
+    "load_order_lines",
+    "load_inventory",
+    "load_survey",
+    "load_complaints",
+    "load_pilot",
+    "load_leads",
+    "load_new_records",
+    "load_case_company",
+    "build_sales",
+    "load_sales",
+    "load_cdnow",
+    "SALES_COLUMNS",
+]
+
+#: Environment variable that points the loaders at another data folder.
+ENV_VAR = "CRM_LESSONS_DATA"
+#: Sub-folders of the data folder.
+CASE_COMPANY_DIR = "case_company"
+CDNOW_DIR = "cdnow"
+#: At most this many offending lines are quoted in an error message.
+MAX_SHOWN = 5
+
+_REPO_DATASETS = Path(__file__).resolve().parent.parent / "datasets"
+
+#: Columns of :func:`build_sales`, in order.
+SALES_COLUMNS = (
+    "order_id",
+    "line_no",
+    "customer_id",
+    "order_date",
+    "product_id",
+    "category",
+    "price_band",
+    "quantity",
+    "unit_price",
+    "discount",
+    "unit_cost",
+    "revenue",
+    "cost",
+    "profit",
+)
+
+
+class DataFileError(ValueError):
+    """A data file is missing or does not match its declaration in :mod:`crm_lessons.schema`.
+
+    Attributes
+    ----------
+    path : pathlib.Path or None
+        The file.
+    column : str or None
+        The offending column (several joined by ``", "`` for a composite key).
+    lines : list of int
+        The first offending lines, numbered as in the file (header = line 1).
+    values : list
+        The offending values on those lines (``None`` for an empty cell).
+    """
+
+    def __init__(self, message, *, path=None, column=None, lines=(), values=()):
+        super().__init__(message)
+        self.path = Path(path) if path is not None else None
+        self.column = column
+        self.lines = [int(n) for n in lines]
+        self.values = list(values)
+
+
+def data_dir(path=None) -> Path:
+    """Folder holding the workbook's data (``case_company/`` and ``cdnow/``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        Use this folder. When omitted, the environment variable
+        ``CRM_LESSONS_DATA`` is used if set, else the repository's ``datasets/``.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder (not checked for existence; the loaders report a missing file).
+
+    Notes
+    -----
+    Nothing is remembered between calls: every loader resolves the folder again,
+    so changing ``CRM_LESSONS_DATA`` or passing ``data_dir=`` takes effect at once.
+
+    Examples
+    --------
+    >>> from crm_lessons.data import data_dir
+    >>> data_dir("/tmp/my_data").as_posix()
+    '/tmp/my_data'
+    >>> (data_dir() / "cdnow" / "CDNOW_master.txt").is_file()
+    True
+    """
+    if path is None:
+        path = os.environ.get(ENV_VAR) or _REPO_DATASETS
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(
+            f"data_dir must be a folder path (str or pathlib.Path), got {type(path).__name__}; "
+            f"pass the folder that holds {CASE_COMPANY_DIR}/ and {CDNOW_DIR}/, or None for the default"
+        )
+    return Path(path).expanduser()
+
+
+_resolve_dir = data_dir  # the loaders' data_dir parameter shadows the function
+
+
+# --------------------------------------------------------------------------- reading text
+
+
+@dataclass
+class _Source:
+    """A file being loaded and how its data rows map to file lines."""
+
+    path: Path
+    first_line: int = 2  # file line of the first data row
+    starts: np.ndarray | None = None  # file line of each data row, when records span lines
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def lines(self, positions) -> list[int]:
+        positions = np.asarray(positions, dtype=np.int64)
+        if self.starts is not None:
+            return [int(n) for n in self.starts[positions]]
+        return [int(n) for n in positions + self.first_line]
+
+    def fail(self, what, fix, *, column=None, lines=(), values=()):
+        where = f", column {column!r}" if column is not None else ""
+        return DataFileError(
+            f"Cannot load {self.name}{where}: {what}\nHow to fix: {fix}\nFile: {self.path}",
+            path=self.path,
+            column=column,
+            lines=lines,
+            values=values,
+        )
+
+
+def _show(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return "(empty)"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_show(v) for v in value) + ")"
+    if isinstance(value, str):
+        return repr(value)
+    return repr(value.item() if hasattr(value, "item") else value)
+
+
+def _plain(value):
+    """A value as quoted in DataFileError.values: None for empty, Python scalars otherwise."""
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _read_text(path: Path, *, folder_hint: str) -> str:
+    """The file's text, or a DataFileError for a missing, binary or non-UTF-8 file."""
+    src = _Source(path)
+    if not path.is_file():
+        if not path.parent.is_dir():
+            raise src.fail(
+                f"the folder {path.parent} does not exist.",
+                f"{folder_hint} Point the loaders at the folder holding {CASE_COMPANY_DIR}/ and "
+                f"{CDNOW_DIR}/ with data_dir=... or the environment variable {ENV_VAR}.",
+            )
+        raise src.fail(
+            "the file is not there.",
+            f"{folder_hint} Check the file name (it must be exactly {path.name}).",
+        )
+    data = path.read_bytes()
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise src.fail(
+            f"it is not a text file (binary byte 0x00 on line {line}).",
+            "Replace it with the CSV text file (saved as UTF-8 CSV, not a spreadsheet or archive).",
+            lines=[line],
+        )
+    try:
+        return data.decode("utf-8-sig")  # -sig: tolerate the byte-order mark Excel writes
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise src.fail(
+            f"line {line} is not UTF-8 text (byte {data[err.start]:#04x} at offset {err.start}).",
+            "Save the file as 'CSV UTF-8' (in Excel: Save As > CSV UTF-8), or restore the original.",
+            lines=[line],
+        ) from None
+
+
+def _record_starts_csv(text: str, src: _Source) -> tuple[list[str], np.ndarray | None]:
+    """Header fields, and each data record's start line if some record spans lines.
+
+    Raises DataFileError for a record whose field count differs from the header's
+    (pandas would silently pad short rows).
+    """
+    if '"' not in text:
+        # Fast path: without quotes a record is a line and fields are split by commas.
+        rows = text.split("\n")
+        header = [h.strip().strip("\r") for h in rows[0].split(",")]
+        counts = np.fromiter((r.count(",") for r in rows), dtype=np.int64, count=len(rows))
+        bad = np.flatnonzero(counts != len(header) - 1)
+        if len(bad):
+            _ragged(src, [(int(i) + 1, int(counts[i]) + 1, rows[i].strip() == "") for i in bad[:MAX_SHOWN]],
+                    len(bad), len(header))
+        return header, None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    starts, bad, n_bad = [], [], 0
+    header, previous_end = None, 0
+    try:
+        for record in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if header is None:
+                header = [h.strip() for h in record]
+                continue
+            starts.append(start)
+            if len(record) != len(header):
+                n_bad += 1
+                if len(bad) < MAX_SHOWN:
+                    bad.append((start, len(record), len(record) == 0))
+    except csv.Error as err:
+        raise src.fail(
+            f"the CSV is malformed near line {reader.line_num + 1} ({err}).",
+            "Check the quotes on that line: a field containing commas or quotes must be wrapped in "
+            'double quotes, with inner quotes doubled ("").',
+            lines=[reader.line_num + 1],
+        ) from None
+    if header is None:
+        header = []
+    if n_bad:
+        _ragged(src, bad, n_bad, len(header))
+    starts = np.asarray(starts, dtype=np.int64)
+    if np.array_equal(starts, np.arange(2, len(starts) + 2)):
+        return header, None
+    return header, starts
+
+
+def _ragged(src: _Source, bad, n_bad: int, n_header: int):
+    shown = "; ".join(
+        f"line {line}: {'empty line' if empty else f'{n} fields'}" for line, n, empty in bad
+    )
+    more = f" (first {MAX_SHOWN} shown)" if n_bad > MAX_SHOWN else ""
+    raise src.fail(
+        f"{n_bad} line(s) do not have the header's {n_header} fields: {shown}{more}.",
+        "Give every line exactly one value per header column, separated by commas (leave a cell "
+        "empty but keep its comma); wrap values containing commas in double quotes; delete empty lines.",
+        lines=[b[0] for b in bad],
+    )
+
+
+def _read_csv_as_text(path: Path, table: Table) -> tuple[pd.DataFrame, _Source]:
+    """Every cell of a case-company CSV as text (empty cell -> missing), header checked."""
+    src = _Source(path)
+    text = _read_text(
+        path,
+        folder_hint="Restore the case-company CSV files in datasets/case_company/ (they are in the "
+        "repository) or regenerate them.",
+    )
+    text = text.rstrip("\r\n")  # trailing blank lines are harmless
+    expected = table.column_names
+    if not text.strip():
+        raise src.fail(
+            "the file is empty.",
+            f"It must start with the header line {','.join(expected)} followed by one line per row.",
+            lines=[1],
+        )
+    header, starts = _record_starts_csv(text, src)
+    src.starts = starts
+    _check_header(src, header, expected)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,  # "n/a", "NA", "null" stay text
+            na_values=[""],  # ... and only an empty cell is missing
+            skip_blank_lines=False,  # keep row i on file line i + 2
+            engine="c",
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
+        raise src.fail(
+            f"the CSV could not be parsed ({str(err).strip()}).",
+            "Open the file in a text editor and check the line named above for stray quotes or separators.",
+        ) from None
+    frame.columns = header
+    return frame[expected], src
+
+
+def _check_header(src: _Source, header: list[str], expected: list[str]) -> None:
+    wanted = ",".join(expected)
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if duplicated:
+        raise src.fail(
+            f"the header (line 1) names column(s) {', '.join(map(repr, duplicated))} more than once.",
+            f"Keep one column of each name; the header must be: {wanted}",
+            column=duplicated[0],
+            lines=[1],
+        )
+    missing = [c for c in expected if c not in header]
+    unexpected = [c for c in header if c not in expected]
+    if not missing and not unexpected:
+        return
+    parts = []
+    if missing:
+        parts.append(f"missing column(s) {', '.join(map(repr, missing))}")
+    if unexpected:
+        parts.append(f"unexpected column(s) {', '.join(map(repr, unexpected))}")
+    raise src.fail(
+        f"the header (line 1) has {' and '.join(parts)}.",
+        f"Rename or add the missing column(s) and remove the unexpected ones; the header must be: {wanted}",
+        column=(missing or unexpected)[0],
+        lines=[1],
+    )
+
+
+# --------------------------------------------------------------------------- typing columns
+
+
+def _bad_values(src: _Source, column: str, raw: pd.Series, mask, what: str, fix: str):
+    """DataFileError quoting the first rows where ``mask`` is true."""
+    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+    n = len(positions)
+    shown = positions[:MAX_SHOWN]
+    lines = src.lines(shown)
+    values = [raw.iloc[p] for p in shown]
+    listing = "; ".join(f"line {line}: {_show(v)}" for line, v in zip(lines, values))
+    more = f" (first {MAX_SHOWN} shown)" if n > MAX_SHOWN else ""
+    plural = "value" if n == 1 else "values"
+    return src.fail(
+        f"{n} {plural} {what}: {listing}{more}.",
+        fix,
+        column=column,
+        lines=lines,
+        values=[_plain(v) for v in values],
+    )
+
+
+def _range_text(col: Column) -> str:
+    unit = f" {col.unit}" if col.unit else ""
+    if col.min is not None and col.max is not None:
+        return f"between {col.min:g} and {col.max:g}{unit}"
+    if col.min is not None:
+        return f"at least {col.min:g}{unit}"
+    return f"at most {col.max:g}{unit}"
+
+
+def _to_number(src, col, raw, present, *, whole: bool):
+    number = pd.to_numeric(raw, errors="coerce").astype("float64")
+    with np.errstate(invalid="ignore"):
+        bad = present & ~np.isfinite(number)
+        if whole:
+            bad |= present & np.isfinite(number) & ((number % 1 != 0) | (number.abs() > 2**53))
+    if bad.any():
+        kind = "whole number" if whole else "number"
+        example = "12" if whole else "12.5 (a dot as decimal point, no thousands separator or unit)"
+        raise _bad_values(src, col.name, raw, bad, f"that are not a {kind}", f"Write a {kind} such as {example}.")
+    if col.min is not None or col.max is not None:
+        out = np.zeros(len(number), dtype=bool)
+        if col.min is not None:
+            out |= (number < col.min).to_numpy()
+        if col.max is not None:
+            out |= (number > col.max).to_numpy()
+        if out.any():
+            raise _bad_values(
+                src, col.name, raw, out, f"outside the allowed range ({_range_text(col)})",
+                f"Correct these values so that each is {_range_text(col)}.",
+            )
+    return number
+
+
+def _convert(src: _Source, col: Column, raw: pd.Series, *, date_format: str = "%Y-%m-%d") -> pd.Series:
+    """One column of text converted to its schema type, or a DataFileError."""
+    missing = raw.isna().to_numpy()
+    present = ~missing
+    if not col.nullable and missing.any():
+        raise _bad_values(
+            src, col.name, raw, missing, "missing (empty cell) where a value is required",
+            f"Fill in {col.name} ({col.description.lower()}) on these lines, or delete the lines.",
+        )
+    dtype = col.dtype
+    if dtype == "str":
+        return raw
+    if dtype == "int":
+        number = _to_number(src, col, raw, present, whole=True)
+        if col.nullable:
+            return number.astype("Int64")
+        return number.astype("int64")
+    if dtype == "float":
+        return _to_number(src, col, raw, present, whole=False)
+    if dtype == "date":
+        dates = pd.to_datetime(raw, format=date_format, errors="coerce")
+        bad = present & dates.isna().to_numpy()
+        if bad.any():
+            shape = date_format.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD")
+            example = pd.Timestamp("2023-02-28").strftime(date_format)
+            raise _bad_values(
+                src, col.name, raw, bad, f"that are not real dates written {shape}",
+                f"Write each date as {shape} with a day that exists in its month (e.g. {example}).",
+            )
+        return dates.astype("datetime64[ns]")
+    if dtype == "bool":
+        lower = raw.str.strip().str.lower()
+        true = (lower == "true").to_numpy()
+        false = (lower == "false").to_numpy()
+        bad = present & ~(true | false)
+        if bad.any():
+            raise _bad_values(src, col.name, raw, bad, "that are not true or false", "Write true or false.")
+        return pd.Series(true, index=raw.index, name=raw.name)
+    if dtype == "category":
+        categories = list(col.categories)
+        labels = [str(c) for c in categories]
+        bad = present & ~raw.isin(labels).to_numpy()
+        if bad.any():
+            raise _bad_values(
+                src, col.name, raw, bad, "outside the category list",
+                f"Use one of {', '.join(map(repr, labels))} (spelt exactly so, lower case)"
+                + (", or leave the cell empty." if col.nullable else "."),
+            )
+        if labels != categories:  # non-text categories, e.g. Likert points
+            raw = raw.map(dict(zip(labels, categories)))
+        return pd.Series(
+            pd.Categorical(raw, categories=categories, ordered=col.ordered), index=raw.index, name=raw.name
+        )
+    raise ValueError(f"schema column {col.name!r} has unknown dtype {dtype!r}; use one of str, int, float, date, bool, category")
+
+
+def _check_unique(src: _Source, frame: pd.DataFrame, key: tuple[str, ...]) -> None:
+    if not key:
+        return
+    repeated = frame.duplicated(subset=list(key), keep=False).to_numpy()
+    if repeated.any():
+        if len(key) == 1:
+            shown = frame[key[0]]
+            what = f"repeat a {key[0]} that must be unique (it is the table's key)"
+        else:
+            shown = pd.Series(list(frame[list(key)].itertuples(index=False, name=None)), index=frame.index)
+            what = f"repeat a ({', '.join(key)}) pair that must be unique (it is the table's key)"
+        raise _bad_values(
+            src, ", ".join(key), shown, repeated, what,
+            "Delete the duplicate lines, or give each line a key of its own.",
+        )
+
+
+def _load(table_name: str, folder) -> tuple[pd.DataFrame, _Source]:
+    table = TABLES[table_name]
+    path = data_dir(folder) / CASE_COMPANY_DIR / table.file
+    raw, src = _read_csv_as_text(path, table)
+    columns = {col.name: _convert(src, col, raw[col.name]) for col in table.columns}
+    frame = pd.DataFrame(columns)
+    _check_unique(src, frame, table.primary_key)
+    return frame, src
+
+
+def _check_foreign_keys(frames: dict, sources: dict) -> None:
+    for name, table in TABLES.items():
+        if name not in frames:
+            continue
+        for column, (parent, parent_column) in table.foreign_keys.items():
+            child = frames[name][column]
+            known = frames[parent][parent_column]
+            dangling = child.notna().to_numpy() & ~child.isin(known).to_numpy()
+            if dangling.any():
+                raise _bad_values(
+                    sources[name], column, child, dangling,
+                    f"that point nowhere: not a {parent_column} in {TABLES[parent].file}",
+                    f"Use a {parent_column} that exists in {TABLES[parent].file}, add the missing "
+                    f"rows there, or delete these lines.",
+                )
+
+
+# --------------------------------------------------------------------------- public loaders
+
+
+def _loader(table_name: str):
+    table = TABLES[table_name]
+    kinds = {
+        "date": "datetime64[ns]",
+        "category": "Categorical",
+        "bool": "bool",
+        "int": "int64 (Int64 when it may be empty)",
+        "float": "float64",
+        "str": "str",
+    }
+    column_lines = "\n".join(
+        f"    {c.name} : {kinds['int'] if c.dtype == 'int' and not c.nullable else ('Int64' if c.dtype == 'int' else kinds[c.dtype])}"
+        f"{' (ordered)' if c.ordered else ''}{' (may be missing)' if c.nullable and c.dtype != 'int' else ''}\n"
+        f"        {c.description}{f' [{c.unit}]' if c.unit else ''}."
+        for c in table.columns
+    )
+
+    def load(data_dir=None) -> pd.DataFrame:
+        frame, _ = _load(table_name, data_dir)
+        return frame
+
+    load.__name__ = load.__qualname__ = f"load_{table_name}"
+    raw_note = (
+        "\n\n    Every column is kept as raw text (an empty cell becomes missing; 'n/a' and the like\n"
+        "    stay text) because cleaning it is the lesson."
+        if table.raw
+        else ""
+    )
+    key = f"Primary key: {', '.join(table.primary_key)}." if table.primary_key else ""
+    refs = "".join(
+        f" {c} refers to {TABLES[t].file}'s {pc}." for c, (t, pc) in table.foreign_keys.items()
+    )
+    load.__doc__ = f"""Load the case company's {table.file}: {table.description[0].lower()}{table.description[1:]}{raw_note}
+
+    Parameters
+    ----------
+    data_dir : str or os.PathLike, optional
+        Data folder holding ``{CASE_COMPANY_DIR}/``; see :func:`data_dir`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per line of the file, in file order, with columns:
+
+{column_lines}
+
+    Raises
+    ------
+    DataFileError
+        When the file is missing or does not match :data:`crm_lessons.schema.TABLES`
+        (columns, types, dates, categories, ranges, empty cells, duplicate keys).
+
+    Notes
+    -----
+    {key}{refs} Foreign keys are checked by :func:`load_case_company`, which loads all tables.
+    Checked against the declaration in :mod:`crm_lessons.schema` by tests/test_data.py.
+    """
+    return load
+
+
+load_customers = _loader("customers")
+load_products = _loader("products")
+load_orders = _loader("orders")
+load_order_lines = _loader("order_lines")
+load_inventory = _loader("inventory")
+load_survey = _loader("survey")
+load_complaints = _loader("complaints")
+load_pilot = _loader("pilot")
+load_leads = _loader("leads")
+load_new_records = _loader("new_records")
+
+
+def load_case_company(data_dir=None) -> dict[str, pd.DataFrame]:
+    """Load every table of the case company and check the keys between them.
+
+    Parameters
+    ----------
+    data_dir : str or os.PathLike, optional
+        Data folder holding ``case_company/``; see :func:`data_dir`.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Table name -> typed frame, in the order of :data:`crm_lessons.schema.TABLES`
+        (customers, products, orders, order_lines, inventory, survey, complaints,
+        pilot, leads, new_records).
+
+    Raises
+    ------
+    DataFileError
+        As each ``load_<table>``; also when a foreign key (e.g. an order's
+        customer_id) names no row of the table it refers to.
+
+    Notes
+    -----
+    Checked by tests/test_data.py on hand-written tables and on the committed files.
+    """
+    frames, sources = {}, {}
+    for name in TABLES:
+        frames[name], sources[name] = _load(name, data_dir)
+    _check_foreign_keys(frames, sources)
+    return frames
+
+
+# --------------------------------------------------------------------------- sales
+
+
+def _require_frame(frame, argument: str, columns) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{argument} must be a pandas DataFrame (e.g. load_{argument}()), got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{argument} lacks column(s) {', '.join(map(repr, missing))}; pass the frame returned by "
+            f"load_{argument}() or add them"
+        )
+
+
+def _require_unique(frame, argument: str, key: str) -> None:
+    repeated = frame[key][frame[key].duplicated()]
+    if len(repeated):
+        raise ValueError(
+            f"{argument} repeats {key} {', '.join(map(repr, repeated.iloc[:MAX_SHOWN].tolist()))}; "
+            f"each {key} must appear once (drop the duplicates)"
+        )
+
+
+def build_sales(orders: pd.DataFrame, order_lines: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
+    """One row per order line with its customer, date, product group, revenue, cost and profit.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame
+        Columns order_id, customer_id, order_date (as :func:`load_orders`).
+    order_lines : pandas.DataFrame
+        Columns order_id, line_no, product_id, quantity, unit_price, discount
+        (as :func:`load_order_lines`).
+    products : pandas.DataFrame
+        Columns product_id, category, price_band, unit_cost (as :func:`load_products`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        In the order of ``order_lines``, columns order_id, line_no, customer_id,
+        order_date, product_id, category, price_band, quantity, unit_price,
+        discount, unit_cost, revenue, cost, profit.
+
+    Raises
+    ------
+    TypeError, ValueError
+        When an argument is not a frame, lacks a column, repeats a key, or an
+        order line names an order or product that is not there.
+
+    Notes
+    -----
+    .. math::
+
+        \\text{revenue} = q \\cdot p \\cdot (1 - d), \\qquad
+        \\text{cost} = q \\cdot c, \\qquad
+        \\text{profit} = \\text{revenue} - \\text{cost}
+
+    with quantity :math:`q`, unit price :math:`p`, discount :math:`d` (a
+    fraction of the unit price) and unit cost :math:`c`. Profit here is the
+    gross profit of the line (销售毛利), before any cost of serving the customer.
+
+    References
+    ----------
+    The course's profitability chapter (customer profitability analysis, 客户盈利能力分析);
+    the definitions in :data:`crm_lessons.schema.TABLES` ("order_lines").
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crm_lessons.data import build_sales
+    >>> orders = pd.DataFrame({"order_id": ["O1"], "customer_id": ["C1"],
+    ...                        "order_date": pd.to_datetime(["2024-03-01"])})
+    >>> lines = pd.DataFrame({"order_id": ["O1", "O1"], "line_no": [1, 2],
+    ...                       "product_id": ["P1", "P2"], "quantity": [2, 1],
+    ...                       "unit_price": [100.0, 50.0], "discount": [0.1, 0.0]})
+    >>> products = pd.DataFrame({"product_id": ["P1", "P2"], "category": ["television", "small appliance"],
+    ...                          "price_band": ["mid", "entry"], "unit_cost": [60.0, 30.0]})
+    >>> build_sales(orders, lines, products)[["product_id", "revenue", "cost", "profit"]]
+      product_id  revenue  cost  profit
+    0         P1    180.0 120.0    60.0
+    1         P2     50.0  30.0    20.0
+
+    Checked against the hand-computed example in tests/test_data.py.
+    """
+    _require_frame(orders, "orders", ["order_id", "customer_id", "order_date"])
+    _require_frame(order_lines, "order_lines", ["order_id", "line_no", "product_id", "quantity", "unit_price", "discount"])
+    _require_frame(products, "products", ["product_id", "category", "price_band", "unit_cost"])
+    _require_unique(orders, "orders", "order_id")
+    _require_unique(products, "products", "product_id")
+    for argument, frame, key in (("orders", orders, "order_id"), ("products", products, "product_id")):
+        unknown = order_lines[key][~order_lines[key].isin(frame[key])].drop_duplicates()
+        if len(unknown):
+            raise ValueError(
+                f"order_lines names {key} {', '.join(map(repr, unknown.iloc[:MAX_SHOWN].tolist()))} "
+                f"that {argument} does not have; pass the full {argument} table or drop those lines"
+            )
+    sales = order_lines[["order_id", "line_no", "product_id", "quantity", "unit_price", "discount"]].merge(
+        orders[["order_id", "customer_id", "order_date"]], on="order_id", how="left", sort=False
+    )
+    sales = sales.merge(
+        products[["product_id", "category", "price_band", "unit_cost"]], on="product_id", how="left", sort=False
+    )
+    sales["revenue"] = sales["quantity"] * sales["unit_price"] * (1 - sales["discount"])
+    sales["cost"] = sales["quantity"] * sales["unit_cost"]
+    sales["profit"] = sales["revenue"] - sales["cost"]
+    sales = sales[list(SALES_COLUMNS)]
+    sales.index = pd.RangeIndex(len(sales))
+    return sales
+
+
+def load_sales(data_dir=None) -> pd.DataFrame:
+    """The case company's order lines with customer, date, product group, revenue, cost and profit.
+
+    Parameters
+    ----------
+    data_dir : str or os.PathLike, optional
+        Data folder holding ``case_company/``; see :func:`data_dir`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`build_sales` applied to :func:`load_orders`, :func:`load_order_lines`
+        and :func:`load_products`.
+
+    Notes
+    -----
+    revenue = quantity x unit_price x (1 - discount); cost = quantity x unit_cost;
+    profit = revenue - cost. Checked by tests/test_data.py against the line-by-line formula.
+    """
+    return build_sales(load_orders(data_dir), load_order_lines(data_dir), load_products(data_dir))
+
+
+# --------------------------------------------------------------------------- CDNOW
+
+_CDNOW_COLUMNS = (
+    Column("customer_id", "str", "Customer id, five digits zero-padded as in the file"),
+    Column("date", "date", "Date of the purchase"),
+    Column("cds", "int", "Number of CDs bought", unit="CDs", min=0),
+    Column("dollars", "float", "Amount paid", unit="USD", min=0),
+)
+
+
+def load_cdnow(sample: bool = False, data_dir=None) -> pd.DataFrame:
+    """Load the CDNOW purchase log (Fader & Hardie): one row per purchase.
+
+    Parameters
+    ----------
+    sample : bool, default False
+        False: the full log of the 23,570 customers who first bought at CDNOW
+        in the first quarter of 1997 (``CDNOW_master.txt``, 69,659 purchases).
+        True: the published 1/10 sample of 2,357 of them (``CDNOW_sample.txt``,
+        6,919 purchases; its second column, the sample's own customer number,
+        is dropped).
+    data_dir : str or os.PathLike, optional
+        Data folder holding ``cdnow/``; see :func:`data_dir`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        In file order, columns customer_id (str, zero-padded as in the file,
+        e.g. ``'00001'``), date (datetime64[ns]), cds (int64, CDs bought) and
+        dollars (float64, amount paid in US dollars).
+
+    Raises
+    ------
+    DataFileError
+        When the file is missing or a line does not parse.
+
+    Notes
+    -----
+    Purchases run from 1997-01-01 to 1998-06-30. A customer may have several
+    lines on the same day. The sample's lines are exactly the full log's lines
+    of the sampled customers.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005). "Counting your customers"
+    the easy way: an alternative to the Pareto/NBD model. *Marketing Science*,
+    24(2), 275-284. Files as shipped in the ``lifetimes`` 0.11.3 package
+    (see datasets/cdnow/README.md).
+
+    Examples
+    --------
+    >>> from crm_lessons.data import load_cdnow
+    >>> small = load_cdnow(sample=True)
+    >>> small.shape
+    (6919, 4)
+    >>> small["customer_id"].nunique()
+    2357
+    >>> small.dtypes
+    customer_id               str
+    date           datetime64[ns]
+    cds                     int64
+    dollars               float64
+    dtype: object
+    >>> round(float(small["dollars"].sum()), 2)
+    244091.94
+
+    Checked against the counts and totals of the raw files (awk) in tests/test_data.py.
+    """
+    if not isinstance(sample, (bool, np.bool_)):
+        raise TypeError(f"sample must be True or False, got {sample!r}")
+    name = "CDNOW_sample.txt" if sample else "CDNOW_master.txt"
+    path = _resolve_dir(data_dir) / CDNOW_DIR / name
+    src = _Source(path, first_line=1)
+    text = _read_text(
+        path,
+        folder_hint="Restore datasets/cdnow/ from the repository (the files are copied from the "
+        "lifetimes 0.11.3 wheel; see datasets/cdnow/README.md).",
+    ).rstrip()
+    rows = text.split("\n")
+    first = rows[0].split()
+    has_header = bool(first) and not first[0].isdigit()  # the master file has one, the sample not
+    n_fields = 5 if sample else 4
+    counts = np.fromiter((len(r.split()) for r in rows), dtype=np.int64, count=len(rows))
+    if has_header:
+        counts[0] = n_fields
+        src.first_line = 2
+    bad = np.flatnonzero(counts != n_fields)
+    if len(bad):
+        _ragged(src, [(int(i) + 1, int(counts[i]), counts[i] == 0) for i in bad[:MAX_SHOWN]], len(bad), n_fields)
+    names = ["customer_id", "sample_id", "date", "cds", "dollars"] if sample else ["customer_id", "date", "cds", "dollars"]
+    try:
+        raw = pd.read_csv(
+            io.StringIO(text), sep=r"\s+", header=None, names=names, skiprows=1 if has_header else 0,
+            dtype=str, keep_default_na=False, na_values=[""],
+        )
+    except (pd.errors.ParserError, ValueError) as err:
+        raise src.fail(f"the file could not be parsed ({str(err).strip()}).", "Restore the original file.") from None
+    columns = {col.name: _convert(src, col, raw[col.name], date_format="%Y%m%d") for col in _CDNOW_COLUMNS}
+    return pd.DataFrame(columns)
+
