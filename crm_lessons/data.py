@@ -364,8 +364,11 @@ def _check_header(src: _Source, header: list[str], expected: list[str]) -> None:
 # --------------------------------------------------------------------------- typing columns
 
 
-def _bad_values(src: _Source, column: str, raw: pd.Series, mask, what: str, fix: str):
-    """DataFileError quoting the first rows where ``mask`` is true."""
+def _bad_values(src: _Source, column: str, raw: pd.Series, mask, what: str, fix: str, noun: str = "value"):
+    """DataFileError quoting the first rows where ``mask`` is true.
+
+    ``what`` follows the count and noun, with ``{are}`` for the verb ("1 value is ...", "3 values are ...").
+    """
     positions = np.flatnonzero(np.asarray(mask, dtype=bool))
     n = len(positions)
     shown = positions[:MAX_SHOWN]
@@ -373,9 +376,9 @@ def _bad_values(src: _Source, column: str, raw: pd.Series, mask, what: str, fix:
     values = [raw.iloc[p] for p in shown]
     listing = "; ".join(f"line {line}: {_show(v)}" for line, v in zip(lines, values))
     more = f" (first {MAX_SHOWN} shown)" if n > MAX_SHOWN else ""
-    plural = "value" if n == 1 else "values"
+    phrase = what.format(are="is" if n == 1 else "are")
     return src.fail(
-        f"{n} {plural} {what}: {listing}{more}.",
+        f"{n} {noun}{'' if n == 1 else 's'} {phrase}: {listing}{more}.",
         fix,
         column=column,
         lines=lines,
@@ -401,7 +404,7 @@ def _to_number(src, col, raw, present, *, whole: bool):
     if bad.any():
         kind = "whole number" if whole else "number"
         example = "12" if whole else "12.5 (a dot as decimal point, no thousands separator or unit)"
-        raise _bad_values(src, col.name, raw, bad, f"that are not a {kind}", f"Write a {kind} such as {example}.")
+        raise _bad_values(src, col.name, raw, bad, f"{{are}} not a {kind}", f"Write a {kind} such as {example}.")
     if col.min is not None or col.max is not None:
         out = np.zeros(len(number), dtype=bool)
         if col.min is not None:
@@ -410,7 +413,7 @@ def _to_number(src, col, raw, present, *, whole: bool):
             out |= (number > col.max).to_numpy()
         if out.any():
             raise _bad_values(
-                src, col.name, raw, out, f"outside the allowed range ({_range_text(col)})",
+                src, col.name, raw, out, f"{{are}} outside the allowed range ({_range_text(col)})",
                 f"Correct these values so that each is {_range_text(col)}.",
             )
     return number
@@ -422,7 +425,7 @@ def _convert(src: _Source, col: Column, raw: pd.Series, *, date_format: str = "%
     present = ~missing
     if not col.nullable and missing.any():
         raise _bad_values(
-            src, col.name, raw, missing, "missing (empty cell) where a value is required",
+            src, col.name, raw, missing, "{are} missing (empty cell) where a value is required",
             f"Fill in {col.name} ({col.description.lower()}) on these lines, or delete the lines.",
         )
     dtype = col.dtype
@@ -442,7 +445,7 @@ def _convert(src: _Source, col: Column, raw: pd.Series, *, date_format: str = "%
             shape = date_format.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD")
             example = pd.Timestamp("2023-02-28").strftime(date_format)
             raise _bad_values(
-                src, col.name, raw, bad, f"that are not real dates written {shape}",
+                src, col.name, raw, bad, f"{{are}} not a real date written {shape}",
                 f"Write each date as {shape} with a day that exists in its month (e.g. {example}).",
             )
         return dates.astype("datetime64[ns]")
@@ -452,7 +455,7 @@ def _convert(src: _Source, col: Column, raw: pd.Series, *, date_format: str = "%
         false = (lower == "false").to_numpy()
         bad = present & ~(true | false)
         if bad.any():
-            raise _bad_values(src, col.name, raw, bad, "that are not true or false", "Write true or false.")
+            raise _bad_values(src, col.name, raw, bad, "{are} not true or false", "Write true or false.")
         return pd.Series(true, index=raw.index, name=raw.name)
     if dtype == "category":
         categories = list(col.categories)
@@ -460,7 +463,7 @@ def _convert(src: _Source, col: Column, raw: pd.Series, *, date_format: str = "%
         bad = present & ~raw.isin(labels).to_numpy()
         if bad.any():
             raise _bad_values(
-                src, col.name, raw, bad, "outside the category list",
+                src, col.name, raw, bad, "{are} outside the category list",
                 f"Use one of {', '.join(map(repr, labels))} (spelt exactly so, lower case)"
                 + (", or leave the cell empty." if col.nullable else "."),
             )
@@ -479,13 +482,14 @@ def _check_unique(src: _Source, frame: pd.DataFrame, key: tuple[str, ...]) -> No
     if repeated.any():
         if len(key) == 1:
             shown = frame[key[0]]
-            what = f"repeat a {key[0]} that must be unique (it is the table's key)"
+            what = f"share a {key[0]}, which must be unique (it is the table's key)"
         else:
             shown = pd.Series(list(frame[list(key)].itertuples(index=False, name=None)), index=frame.index)
-            what = f"repeat a ({', '.join(key)}) pair that must be unique (it is the table's key)"
+            what = f"share an ({', '.join(key)}) pair, which must be unique (it is the table's key)"
         raise _bad_values(
             src, ", ".join(key), shown, repeated, what,
             "Delete the duplicate lines, or give each line a key of its own.",
+            noun="line",
         )
 
 
@@ -510,7 +514,7 @@ def _check_foreign_keys(frames: dict, sources: dict) -> None:
             if dangling.any():
                 raise _bad_values(
                     sources[name], column, child, dangling,
-                    f"that point nowhere: not a {parent_column} in {TABLES[parent].file}",
+                    f"{{are}} not a {parent_column} found in {TABLES[parent].file} (the reference points nowhere)",
                     f"Use a {parent_column} that exists in {TABLES[parent].file}, add the missing "
                     f"rows there, or delete these lines.",
                 )
