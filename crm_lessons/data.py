@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from crm_lessons._validation import require_columns
 from crm_lessons.schema import TABLES, Column, Table
 
 __all__ = [
@@ -302,8 +303,8 @@ def _read_csv_as_text(path: Path, table: Table) -> tuple[pd.DataFrame, _Source]:
     src = _Source(path)
     text = _read_text(
         path,
-        folder_hint="Restore the case-company CSV files in datasets/case_company/ (they are in the "
-        "repository) or regenerate them.",
+        folder_hint="Restore the case-company CSV files from the repository (datasets/case_company/) "
+        f"or write them afresh with: crm-lessons generate --out {path.parent}",
     )
     text = text.rstrip("\r\n")  # trailing blank lines are harmless
     expected = table.column_names
@@ -630,17 +631,6 @@ def load_case_company(data_dir=None) -> dict[str, pd.DataFrame]:
 # --------------------------------------------------------------------------- sales
 
 
-def _require_frame(frame, argument: str, columns) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{argument} must be a pandas DataFrame (e.g. load_{argument}()), got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{argument} lacks column(s) {', '.join(map(repr, missing))}; pass the frame returned by "
-            f"load_{argument}() or add them"
-        )
-
-
 def _require_unique(frame, argument: str, key: str) -> None:
     repeated = frame[key][frame[key].duplicated()]
     if len(repeated):
@@ -711,9 +701,9 @@ def build_sales(orders: pd.DataFrame, order_lines: pd.DataFrame, products: pd.Da
 
     Checked against the hand-computed example in tests/test_data.py.
     """
-    _require_frame(orders, "orders", ["order_id", "customer_id", "order_date"])
-    _require_frame(order_lines, "order_lines", ["order_id", "line_no", "product_id", "quantity", "unit_price", "discount"])
-    _require_frame(products, "products", ["product_id", "category", "price_band", "unit_cost"])
+    require_columns(orders, ["order_id", "customer_id", "order_date"], "orders")
+    require_columns(order_lines, ["order_id", "line_no", "product_id", "quantity", "unit_price", "discount"], "order_lines")
+    require_columns(products, ["product_id", "category", "price_band", "unit_cost"], "products")
     _require_unique(orders, "orders", "order_id")
     _require_unique(products, "products", "product_id")
     for argument, frame, key in (("orders", orders, "order_id"), ("products", products, "product_id")):

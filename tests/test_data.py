@@ -515,7 +515,7 @@ def test_build_sales_on_tiny_files(tiny):
 
 def test_build_sales_missing_column():
     orders, lines, products = _sales_inputs()
-    with pytest.raises(ValueError, match="order_lines lacks column.*'discount'"):
+    with pytest.raises(ValueError, match="order_lines` lacks column.*'discount'"):
         build_sales(orders, lines.drop(columns="discount"), products)
 
 
@@ -533,7 +533,7 @@ def test_build_sales_duplicate_order():
 
 def test_build_sales_not_a_frame():
     orders, lines, products = _sales_inputs()
-    with pytest.raises(TypeError, match="products must be a pandas DataFrame"):
+    with pytest.raises(TypeError, match="products` must be a pandas DataFrame"):
         build_sales(orders, lines, products.to_dict())
 
 
