@@ -211,12 +211,12 @@ def _read_text(path: Path, *, folder_hint: str) -> str:
         if not path.parent.is_dir():
             raise src.fail(
                 f"the folder {path.parent} does not exist.",
-                f"{folder_hint} Point the loaders at the folder holding {CASE_COMPANY_DIR}/ and "
-                f"{CDNOW_DIR}/ with data_dir=... or the environment variable {ENV_VAR}.",
+                f"Point the loaders at the folder holding {CASE_COMPANY_DIR}/ and "
+                f"{CDNOW_DIR}/ with data_dir=... or the environment variable {ENV_VAR}. {folder_hint}",
             )
         raise src.fail(
             "the file is not there.",
-            f"{folder_hint} Check the file name (it must be exactly {path.name}).",
+            f"Check the file name (it must be exactly {path.name}). {folder_hint}",
         )
     data = path.read_bytes()
     if b"\x00" in data:
@@ -304,7 +304,7 @@ def _read_csv_as_text(path: Path, table: Table) -> tuple[pd.DataFrame, _Source]:
     text = _read_text(
         path,
         folder_hint="Restore the case-company CSV files from the repository (datasets/case_company/) "
-        f"or write them afresh with: crm-lessons generate --out {path.parent}",
+        f"or write them afresh with `crm-lessons generate --out {path.parent}`.",
     )
     text = text.rstrip("\r\n")  # trailing blank lines are harmless
     expected = table.column_names
@@ -524,22 +524,27 @@ def _check_foreign_keys(frames: dict, sources: dict) -> None:
 # --------------------------------------------------------------------------- public loaders
 
 
+def _column_doc(col: Column) -> str:
+    """One column's entry in a loader's docstring."""
+    kind = {"date": "datetime64[ns]", "category": "Categorical", "bool": "bool", "float": "float64", "str": "str"}
+    dtype = ("Int64" if col.nullable else "int64") if col.dtype == "int" else kind[col.dtype]
+    notes = []
+    if col.ordered:
+        notes.append("ordered")
+    if col.nullable:
+        notes.append("may be missing")
+    head = f"        {col.name} : {dtype}" + (f" ({', '.join(notes)})" if notes else "")
+    text = col.description + (f" [{col.unit}]" if col.unit else "")
+    if col.categories:
+        text += ": " + ", ".join(map(str, col.categories))
+    if col.min is not None or col.max is not None:
+        text += f"; {_range_text(Column(col.name, col.dtype, '', min=col.min, max=col.max))}"
+    return f"{head}\n            {text}."
+
+
 def _loader(table_name: str):
     table = TABLES[table_name]
-    kinds = {
-        "date": "datetime64[ns]",
-        "category": "Categorical",
-        "bool": "bool",
-        "int": "int64 (Int64 when it may be empty)",
-        "float": "float64",
-        "str": "str",
-    }
-    column_lines = "\n".join(
-        f"    {c.name} : {kinds['int'] if c.dtype == 'int' and not c.nullable else ('Int64' if c.dtype == 'int' else kinds[c.dtype])}"
-        f"{' (ordered)' if c.ordered else ''}{' (may be missing)' if c.nullable and c.dtype != 'int' else ''}\n"
-        f"        {c.description}{f' [{c.unit}]' if c.unit else ''}."
-        for c in table.columns
-    )
+    column_lines = "\n".join(_column_doc(c) for c in table.columns)
 
     def load(data_dir=None) -> pd.DataFrame:
         frame, _ = _load(table_name, data_dir)
