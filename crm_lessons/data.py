@@ -557,6 +557,11 @@ def _loader(table_name: str):
         if table.raw
         else ""
     )
+    shown_dtype = {"date": "datetime64[ns]", "category": "category", "bool": "bool", "float": "float64", "str": "str"}
+    dtype_lines = "\n".join(
+        f"    {c.name} {('Int64' if c.nullable else 'int64') if c.dtype == 'int' else shown_dtype[c.dtype]}"
+        for c in table.columns
+    )
     key = f"Primary key: {', '.join(table.primary_key)}." if table.primary_key else ""
     refs = "".join(
         f" {c} refers to {TABLES[t].file}'s {pc}." for c, (t, pc) in table.foreign_keys.items()
@@ -585,6 +590,14 @@ def _loader(table_name: str):
     -----
     {key}{refs} Foreign keys are checked by :func:`load_case_company`, which loads all tables.
     Checked against the declaration in :mod:`crm_lessons.schema` by tests/test_data.py.
+
+    Examples
+    --------
+    >>> from crm_lessons.data import load_{table_name}
+    >>> {table_name} = load_{table_name}()
+    >>> {table_name}.dtypes
+{dtype_lines}
+    dtype: object
     """
     return load
 

@@ -12,7 +12,7 @@ import pytest
 
 from crm_lessons import data
 from crm_lessons.data import DataFileError, build_sales, load_case_company, load_cdnow
-from crm_lessons.schema import TABLES
+from crm_lessons.schema import HISTORY_END, HISTORY_START, TABLES
 
 # --------------------------------------------------------------------------- a tiny valid dataset
 
@@ -106,13 +106,12 @@ def _error(loader, folder) -> DataFileError:
 # --------------------------------------------------------------------------- types
 
 
-def test_tiny_dataset_loads_with_schema_types(tiny):
-    frames = load_case_company(tiny)
+def _assert_schema_types(frames: dict) -> None:
     assert list(frames) == list(TABLES)
     for name, table in TABLES.items():
         frame = frames[name]
         assert list(frame.columns) == table.column_names, name
-        assert len(frame) == len(TINY[name]), name
+        assert isinstance(frame.index, pd.RangeIndex), name
         for col in table.columns:
             series = frame[col.name]
             where = f"{name}.{col.name}"
@@ -130,6 +129,19 @@ def test_tiny_dataset_loads_with_schema_types(tiny):
                 assert series.dtype == "float64", where
             else:
                 assert pd.api.types.is_string_dtype(series.dtype), where
+            if not col.nullable:
+                assert series.notna().all(), where
+            if col.min is not None:
+                assert (series.dropna() >= col.min).all(), where
+            if col.max is not None:
+                assert (series.dropna() <= col.max).all(), where
+
+
+def test_tiny_dataset_loads_with_schema_types(tiny):
+    frames = load_case_company(tiny)
+    _assert_schema_types(frames)
+    for name in TABLES:
+        assert len(frames[name]) == len(TINY[name]), name
 
 
 def test_tiny_dataset_values(tiny):
@@ -535,6 +547,47 @@ def test_build_sales_not_a_frame():
     orders, lines, products = _sales_inputs()
     with pytest.raises(TypeError, match="products` must be a pandas DataFrame"):
         build_sales(orders, lines, products.to_dict())
+
+
+# --------------------------------------------------------------------------- the committed data
+
+
+@pytest.fixture(scope="module")
+def committed():
+    return load_case_company()
+
+
+def test_committed_case_company_loads_with_schema_types(committed):
+    _assert_schema_types(committed)
+
+
+def test_committed_case_company_sizes(committed):
+    # issue 2: about 5,000 customers and 100,000-200,000 order lines
+    assert 4000 <= len(committed["customers"]) <= 6000
+    assert 100_000 <= len(committed["order_lines"]) <= 200_000
+    assert len(committed["new_records"]) > 0
+
+
+def test_committed_orders_lie_in_the_history(committed):
+    dates = committed["orders"]["order_date"]
+    assert dates.min() >= pd.Timestamp(HISTORY_START) and dates.max() <= pd.Timestamp(HISTORY_END)
+
+
+def test_committed_sales_match_the_formula(committed):
+    sales = build_sales(committed["orders"], committed["order_lines"], committed["products"])
+    lines = committed["order_lines"]
+    assert len(sales) == len(lines)
+    assert sales[["customer_id", "order_date", "category", "unit_cost"]].notna().all().all()
+    expected = (lines["quantity"] * lines["unit_price"] * (1 - lines["discount"])).to_numpy()
+    np.testing.assert_allclose(sales["revenue"], expected)
+    np.testing.assert_allclose(sales["profit"], sales["revenue"] - sales["cost"])
+    pd.testing.assert_frame_equal(data.load_sales(), sales)
+
+
+def test_committed_raw_batch_is_text(committed):
+    raw = committed["new_records"]
+    assert all(pd.api.types.is_string_dtype(raw[c].dtype) for c in raw.columns)
+    assert raw["record_id"].is_unique
 
 
 # --------------------------------------------------------------------------- CDNOW
