@@ -329,8 +329,14 @@ def _read_csv_as_text(path: Path, table: Table) -> tuple[pd.DataFrame, _Source]:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
         raise src.fail(
             f"the CSV could not be parsed ({str(err).strip()}).",
-            "Open the file in a text editor and check the line named above for stray quotes or separators.",
+            "Open the file in a text editor and check that line for stray quotes or separators.",
         ) from None
+    if len(frame.columns) != len(header) or (starts is not None and len(starts) != len(frame)):
+        raise src.fail(  # the csv module and pandas read the quotes differently
+            "the CSV could not be read consistently; the quotes in it are unbalanced.",
+            "Open the file in a text editor: wrap a field containing commas, quotes or line breaks "
+            'in double quotes and double any quote inside it ("").',
+        )
     frame.columns = header
     return frame[expected], src
 

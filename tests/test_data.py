@@ -437,6 +437,31 @@ def test_empty_file(tiny):
     assert "pilot.csv" in str(err) and "empty" in str(err) and "customer_id,group,responded,spend" in str(err)
 
 
+def test_corrupted_bytes_give_a_frame_or_one_data_file_error(tiny):
+    # Random byte-level damage (seeded): the loader returns a frame or raises DataFileError, nothing else.
+    rng = np.random.default_rng(2)
+    junk = [b",", b'"', b"\n", b"\r", b"\x00", b"\xff", b" ", b"x", b"1", b"\n\n", b'""']
+    names = ["customers", "order_lines", "leads", "new_records"]
+    originals = {name: (tiny / "case_company" / TABLES[name].file).read_bytes() for name in names}
+    for trial in range(120):
+        name = names[trial % len(names)]
+        damaged = bytearray(originals[name])
+        for _ in range(int(rng.integers(1, 4))):
+            pos = int(rng.integers(0, len(damaged) + 1))
+            if rng.random() < 0.5:
+                damaged[pos:pos] = junk[int(rng.integers(len(junk)))]
+            else:
+                del damaged[pos:pos + int(rng.integers(1, 6))]
+        path = tiny / "case_company" / TABLES[name].file
+        path.write_bytes(bytes(damaged))
+        try:
+            frame = getattr(data, f"load_{name}")(tiny)
+        except DataFileError as err:
+            assert TABLES[name].file in str(err) and err.__cause__ is None
+        else:
+            assert list(frame.columns) == TABLES[name].column_names
+
+
 def test_header_only_gives_empty_typed_frame(tiny):
     _write(tiny, "complaints", [])
     complaints = data.load_complaints(tiny)
