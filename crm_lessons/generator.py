@@ -65,7 +65,7 @@ TRUE_RETENTION = {
     ("gold", "after"): 0.85,
 }
 #: Probability that a customer who bought nothing last year comes back this year.
-TRUE_REACTIVATION = 0.20
+TRUE_REACTIVATION = 0.25
 
 #: Product pairs bought together far more often than chance: (anchor, partner) product ids.
 #: When an order holds the anchor, the partner is added with probability :data:`PAIR_ATTACH_RATE`.
@@ -104,10 +104,12 @@ TRUE_SATISFACTION_WEIGHTS = {
     "customer_care": 0.20,
 }
 
-#: Probability of a service recovery succeeding for complainants who buy again within
-#: 12 months and for those who do not: recovered complaints are followed by much more
-#: repurchase than unrecovered ones.
-TRUE_RECOVERY_GIVEN_REPURCHASE = {True: 0.70, False: 0.25}
+#: Share of complaints whose service recovery succeeds.
+TRUE_RECOVERY_RATE = 0.65
+#: Probability that a complainant whose complaint was NOT recovered buys nothing in the
+#: 12 months after the complaint (recovered complainants buy as before), so recovered
+#: complaints are followed by clearly more repurchase.
+TRUE_LAPSE_IF_UNRECOVERED = 0.60
 
 #: Probability of buying in the pilot window by group, and the true uplift (difference).
 TRUE_PILOT_RESPONSE = {"control": 0.22, "treatment": 0.27}
@@ -184,15 +186,16 @@ _BAND_BUSINESS = np.array([0.35, 0.45, 0.20])
 # Customer behaviour by kind (consumer, intermediary, organisation): size is lognormal with
 # this median and log-sd; orders per active year = base x size**exponent; extra lines per
 # order and extra units per line are Poisson (units scale with sqrt(size)).
-_SIZE_MEDIAN = np.array([1.0, 2.0, 3.0])
-_SIZE_SIGMA = np.array([1.1, 0.9, 0.6])
-_ORDERS_BASE = np.array([3.5, 6.0, 3.0])
+_KIND_SHARES = np.array([0.87, 0.07, 0.06])
+_SIZE_MEDIAN = np.array([0.8, 2.5, 3.5])
+_SIZE_SIGMA = np.array([1.3, 0.8, 0.6])
+_ORDERS_BASE = np.array([4.5, 7.0, 3.5])
 _ORDERS_EXPONENT = np.array([0.6, 0.55, 0.5])
 _EXTRA_LINES = np.array([0.6, 2.0, 1.0])
 _EXTRA_UNITS = np.array([0.0, 1.0, 0.8])
 _P_DISCOUNT = np.array([0.15, 0.6, 0.3])
-_SHARE_BEFORE_HISTORY = 0.20
-_JOIN_GROWTH = 0.40
+_SHARE_BEFORE_HISTORY = 0.15
+_JOIN_GROWTH = 0.70
 
 _MONTH_WEIGHTS = np.array([0.9, 0.7, 0.9, 0.9, 1.0, 1.3, 1.1, 1.0, 0.9, 1.1, 1.5, 1.1])
 
@@ -377,7 +380,7 @@ class _Customers:
 
     def __init__(self, rng, n, start_year, end_year):
         self.n = n
-        self.kind = _pick(rng, np.array([0.85, 0.08, 0.07]), n)  # consumer, intermediary, organisation
+        self.kind = _pick(rng, _KIND_SHARES, n)  # consumer, intermediary, organisation
         consumer = self.kind == 0
         # size: drives orders per year and units per line; intermediaries are big buyers.
         mu = np.log(_SIZE_MEDIAN)[self.kind]
@@ -452,21 +455,24 @@ def _make_lines(rng, cust: _Customers, products: pd.DataFrame, order_cust, order
     month = day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12
     n = len(li_order)
     # category: the customer's favourite or the general mix (air conditioners in summer)
-    cw = np.tile(_CATEGORY_WEIGHTS, (n, 1))
     summer = (month >= 4) & (month <= 7)
-    cw[summer, 2] *= 2.0
-    cat = _pick(rng, cw)
+    summer_weights = _CATEGORY_WEIGHTS.copy()
+    summer_weights[2] *= 2.0
+    cat = np.where(summer, _pick(rng, summer_weights, n), _pick(rng, _CATEGORY_WEIGHTS, n))
+    del summer, month
     fav = cust.favourite[c]
     use_fav = (fav >= 0) & (rng.random(n) < 0.5)
     cat = np.where(use_fav, fav, cat)
     # band: consumers' default mix, businesses' mix, up-sellers move up with time
-    bw = np.where((k == 0)[:, None], _BAND_CONSUMER, _BAND_BUSINESS)
-    years_in = np.maximum(day - first_order_day[c], 0) / 365.25
+    p_entry = np.where(k == 0, _BAND_CONSUMER[0], _BAND_BUSINESS[0])
+    p_prem = np.where(k == 0, _BAND_CONSUMER[2], _BAND_BUSINESS[2])
     up = cust.upseller[c]
-    p_entry = np.clip(0.75 - 0.17 * years_in, 0.1, None)
-    p_prem = np.clip(0.03 + 0.09 * years_in, None, 0.45)
-    bw = np.where(up[:, None], np.column_stack([p_entry, 1 - p_entry - p_prem, p_prem]), bw)
-    band = _pick(rng, bw)
+    years_in = np.maximum(day[up] - first_order_day[c[up]], 0) / 365.25
+    p_entry[up] = np.clip(0.75 - 0.17 * years_in, 0.1, None)
+    p_prem[up] = np.clip(0.03 + 0.09 * years_in, None, 0.45)
+    u = rng.random(n)
+    band = np.where(u < p_entry, 0, np.where(u < 1 - p_prem, 1, 2))
+    del p_entry, p_prem, u, years_in, day
     # two products in each category x band, numbered category-major
     prod = cat * 6 + band * 2 + rng.integers(0, 2, n)
     # products sold together: attach the partner to orders holding the anchor
@@ -547,7 +553,7 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
     (:data:`TRUE_RETENTION`), products sold together (:data:`TRUE_PRODUCT_PAIRS`), inventory
     cover (:data:`TRUE_COVER_MONTHS`), survey reliability (:data:`WEAK_SURVEY_ITEM`) and
     satisfaction drivers (:data:`TRUE_SATISFACTION_WEIGHTS`), complaint recovery
-    (:data:`TRUE_RECOVERY_GIVEN_REPURCHASE`), the pilot (:data:`TRUE_PILOT_RESPONSE`) and lead
+    (:data:`TRUE_RECOVERY_RATE`, :data:`TRUE_LAPSE_IF_UNRECOVERED`), the pilot (:data:`TRUE_PILOT_RESPONSE`) and lead
     conversion (:data:`TRUE_LEAD_COEFFICIENTS`). The raw batch of new customer records is a
     fixed teaching exercise and does not depend on the arguments (see
     :data:`NEW_RECORDS_TRUTH`).
@@ -576,6 +582,11 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
     cust = _Customers(rng, n_customers, start_year, end_year)
     active = _simulate_activity(rng, cust, years)
     o_c, o_day = _orders_in_years(rng, cust, active, years, cumw, first_day)
+    srt = np.lexsort((o_c, o_day))
+    o_c, o_day = o_c[srt], o_day[srt]
+    # --- complaints: unrecovered complainants often stay away for a year
+    k_c, k_day, k_recovered, k_resolution, keep = _complaints(rng, cust, o_c, o_day, scale)
+    o_c, o_day = o_c[keep], o_day[keep]
 
     # --- the pilot: consumers who bought in 2024-H1, half offered the loyalty programme
     p_lo, p_hi = _day(PILOT_START), _day(PILOT_END)
@@ -589,8 +600,12 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
     in_pilot[pilot_c] = True
     keep = ~(in_pilot[o_c] & (o_day >= p_lo) & (o_day <= p_hi))
     o_c, o_day = o_c[keep], o_day[keep]
-    p_resp = np.where(treat, TRUE_PILOT_RESPONSE["treatment"], TRUE_PILOT_RESPONSE["control"])
-    responded = rng.random(n_pilot) < p_resp
+    # responders: the true response rate of each group, exactly, chosen at random
+    responded = np.zeros(n_pilot, dtype=bool)
+    for is_treat, group in ((True, "treatment"), (False, "control")):
+        members = np.flatnonzero(treat == is_treat)
+        n_resp = int(round(TRUE_PILOT_RESPONSE[group] * len(members)))
+        responded[rng.choice(members, n_resp, replace=False)] = True
     k = np.where(responded, 1 + rng.poisson(0.25, n_pilot), 0)
     pc = np.repeat(pilot_c, k)
     pd_ = _sample_days(rng, cumw, first_day, np.full(len(pc), p_lo), np.full(len(pc), p_hi))
@@ -650,7 +665,7 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
     )
     tables["inventory"] = _inventory(rng, products, li_prod, qty, o_day[li_order], start_year, end_year)
     tables["survey"] = _survey(rng, cust, cust_id, o_c, o_day, scale)
-    tables["complaints"] = _complaints(rng, cust, cust_id, o_c, o_day, scale)
+    tables["complaints"] = _complaints_table(rng, cust_id, k_c, k_day, k_recovered, k_resolution)
     revenue = qty * price[li_prod] * (1 - disc)
     in_window = (o_day[li_order] >= p_lo) & (o_day[li_order] <= p_hi)
     spend = np.zeros(n_customers)
@@ -798,38 +813,49 @@ def _survey(rng, cust, cust_id, o_c, o_day, scale) -> pd.DataFrame:
     return _frame("survey", data)
 
 
-def _complaints(rng, cust, cust_id, o_c, o_day, scale) -> pd.DataFrame:
-    # orders are sorted by date; complaints follow consumer and organisation orders up to
-    # 2023-11 so that the next 12 months lie inside the history
+def _complaints(rng, cust, o_c, o_day, scale):
+    """Pick complaints (one per customer) and decide service recovery.
+
+    Returns the complaint arrays and a mask of orders to keep: an unrecovered complainant
+    stays away for the next 12 months with probability :data:`TRUE_LAPSE_IF_UNRECOVERED`.
+    """
+    # complaints follow consumer and organisation orders up to 2023-11, so that the next
+    # 12 months lie inside the history
     last = _day("2023-11-30")
     cand = np.flatnonzero((cust.kind[o_c] != 1) & (o_day <= last) & (o_day >= _day("2018-01-15")))
+    cand = cand[rng.permutation(len(cand))]
+    _, first = np.unique(o_c[cand], return_index=True)
+    cand = cand[np.sort(first)]  # one complaint per customer, in random order
     n = min(len(cand), int(round(_N_COMPLAINTS * scale)))
-    pick = np.sort(rng.choice(cand, n, replace=False))
+    pick = cand[:n]
     c = o_c[pick]
     day = o_day[pick] + rng.integers(2, 31, n)
-    # did the customer buy again within 12 months of the complaint?
-    key = o_c.astype(np.int64) * 1_000_000 + o_day
-    key_sorted = np.sort(key)
-    q = c.astype(np.int64) * 1_000_000 + day
-    nxt = np.searchsorted(key_sorted, q, side="right")
-    nxt_key = key_sorted[np.minimum(nxt, len(key_sorted) - 1)]
-    repurchased = (nxt < len(key_sorted)) & (nxt_key // 1_000_000 == c) & (nxt_key - q <= 365)
-    p = np.where(repurchased, TRUE_RECOVERY_GIVEN_REPURCHASE[True], TRUE_RECOVERY_GIVEN_REPURCHASE[False])
-    recovered = rng.random(n) < p
-    days = np.where(recovered, 1 + rng.poisson(4, n), 3 + rng.poisson(12, n))
+    recovered = np.zeros(n, dtype=bool)  # exactly the true share, at random
+    recovered[rng.permutation(n)[: int(round(TRUE_RECOVERY_RATE * n))]] = True
+    lapse = ~recovered & (rng.random(n) < TRUE_LAPSE_IF_UNRECOVERED)
+    lapse_start = np.full(cust.n, np.iinfo(np.int64).max)
+    lapse_start[c[lapse]] = day[lapse]
+    after = o_day - lapse_start[o_c]
+    keep = ~((after > 0) & (after <= 365))
+    resolution = np.where(recovered, 1 + rng.poisson(4, n), 3 + rng.poisson(12, n))
     srt = np.lexsort((c, day))
+    return c[srt], day[srt], recovered[srt], resolution[srt], keep
+
+
+def _complaints_table(rng, cust_id, c, day, recovered, resolution) -> pd.DataFrame:
+    n = len(c)
     topics = np.array(["product quality", "delivery", "installation", "staff attitude", "billing"], dtype=object)
     channels = np.array(["hotline", "online", "store"], dtype=object)
     return _frame(
         "complaints",
         {
             "complaint_id": _ids("K", n, 5),
-            "customer_id": cust_id[c[srt]],
-            "complaint_date": _to_datetime(day[srt]),
+            "customer_id": cust_id[c],
+            "complaint_date": _to_datetime(day),
             "topic": topics[_pick(rng, np.array([0.3, 0.25, 0.2, 0.15, 0.1]), n)],
             "complaint_channel": channels[_pick(rng, np.array([0.5, 0.3, 0.2]), n)],
-            "resolution_days": days[srt].astype(np.int64),
-            "recovered": recovered[srt],
+            "resolution_days": resolution.astype(np.int64),
+            "recovered": recovered,
         },
     )
 
