@@ -30,8 +30,10 @@ Examples
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,8 +131,10 @@ def data_dir(path=None) -> Path:
 
     Notes
     -----
-    Nothing is remembered between calls: every loader resolves the folder again,
-    so changing ``CRM_LESSONS_DATA`` or passing ``data_dir=`` takes effect at once.
+    The folder is resolved again at every call, so changing ``CRM_LESSONS_DATA``
+    or passing ``data_dir=`` takes effect at once. The loaders reuse a typed frame
+    only when the file's path and bytes are unchanged (a digest of its content), so
+    an edited or regenerated file is always read afresh; each call returns a copy.
 
     Examples
     --------
@@ -204,8 +208,8 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def _read_text(path: Path, *, folder_hint: str) -> str:
-    """The file's text, or a DataFileError for a missing, binary or non-UTF-8 file."""
+def _read_text(path: Path, *, folder_hint: str) -> tuple[str, bytes]:
+    """The file's text and a digest of its bytes, or a DataFileError for a missing, binary or non-UTF-8 file."""
     src = _Source(path)
     if not path.is_file():
         if not path.parent.is_dir():
@@ -227,7 +231,8 @@ def _read_text(path: Path, *, folder_hint: str) -> str:
             lines=[line],
         )
     try:
-        return data.decode("utf-8-sig")  # -sig: tolerate the byte-order mark Excel writes
+        # -sig: tolerate the byte-order mark Excel writes
+        return data.decode("utf-8-sig"), hashlib.blake2b(data, digest_size=16).digest()
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise src.fail(
@@ -298,14 +303,9 @@ def _ragged(src: _Source, bad, n_bad: int, n_header: int):
     )
 
 
-def _read_csv_as_text(path: Path, table: Table) -> tuple[pd.DataFrame, _Source]:
+def _read_csv_as_text(path: Path, text: str, table: Table) -> tuple[pd.DataFrame, _Source]:
     """Every cell of a case-company CSV as text (empty cell -> missing), header checked."""
     src = _Source(path)
-    text = _read_text(
-        path,
-        folder_hint="Restore the case-company CSV files from the repository (datasets/case_company/) "
-        f"or write them afresh with `crm-lessons generate --out {path.parent}`.",
-    )
     text = text.rstrip("\r\n")  # trailing blank lines are harmless
     expected = table.column_names
     if not text.strip():
@@ -500,13 +500,44 @@ def _check_unique(src: _Source, frame: pd.DataFrame, key: tuple[str, ...]) -> No
         )
 
 
+#: Typed frames of files already loaded, keyed by the file's path and a digest of its bytes,
+#: so an edited or regenerated file is always read afresh. Callers get copies.
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_SIZE = 32
+
+
+def _cached(key):
+    hit = _CACHE.get(key)
+    if hit is None:
+        return None
+    _CACHE.move_to_end(key)
+    frame, src = hit
+    return frame.copy(), src
+
+
+def _remember(key, frame, src) -> None:
+    _CACHE[key] = (frame.copy(), src)
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+
+
 def _load(table_name: str, folder) -> tuple[pd.DataFrame, _Source]:
     table = TABLES[table_name]
     path = data_dir(folder) / CASE_COMPANY_DIR / table.file
-    raw, src = _read_csv_as_text(path, table)
+    text, digest = _read_text(
+        path,
+        folder_hint="Restore the case-company CSV files from the repository (datasets/case_company/) "
+        f"or write them afresh with `crm-lessons generate --out {path.parent}`.",
+    )
+    key = (table_name, str(path.resolve()), digest)
+    hit = _cached(key)
+    if hit is not None:
+        return hit
+    raw, src = _read_csv_as_text(path, text, table)
     columns = {col.name: _convert(src, col, raw[col.name]) for col in table.columns}
     frame = pd.DataFrame(columns)
     _check_unique(src, frame, table.primary_key)
+    _remember(key, frame, src)
     return frame, src
 
 
@@ -846,11 +877,16 @@ def load_cdnow(sample: bool = False, data_dir=None) -> pd.DataFrame:
     name = "CDNOW_sample.txt" if sample else "CDNOW_master.txt"
     path = _resolve_dir(data_dir) / CDNOW_DIR / name
     src = _Source(path, first_line=1)
-    text = _read_text(
+    text, digest = _read_text(
         path,
         folder_hint="Restore datasets/cdnow/ from the repository (the files are copied from the "
         "lifetimes 0.11.3 wheel; see datasets/cdnow/README.md).",
-    ).rstrip()
+    )
+    key = ("cdnow", sample, str(path.resolve()), digest)
+    hit = _cached(key)
+    if hit is not None:
+        return hit[0]
+    text = text.rstrip()
     rows = text.split("\n")
     first = rows[0].split()
     has_header = bool(first) and not first[0].isdigit()  # the master file has one, the sample not
@@ -871,5 +907,7 @@ def load_cdnow(sample: bool = False, data_dir=None) -> pd.DataFrame:
     except (pd.errors.ParserError, ValueError) as err:
         raise src.fail(f"the file could not be parsed ({str(err).strip()}).", "Restore the original file.") from None
     columns = {col.name: _convert(src, col, raw[col.name], date_format="%Y%m%d") for col in _CDNOW_COLUMNS}
-    return pd.DataFrame(columns)
+    log = pd.DataFrame(columns)
+    _remember(key, log, src)
+    return log
 

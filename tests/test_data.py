@@ -496,6 +496,23 @@ def test_edited_file_is_reloaded(tiny):
     assert len(data.load_orders(tiny)) == 1
 
 
+def test_same_size_edit_is_reloaded_at_once(tiny):
+    assert data.load_order_lines(tiny)["quantity"].iloc[0] == 1
+    _mutate(tiny, "order_lines", 0, "quantity", "3")  # same size, possibly the same mtime
+    assert data.load_order_lines(tiny)["quantity"].iloc[0] == 3
+
+
+def test_each_call_returns_its_own_copy(tiny):
+    first = data.load_customers(tiny)
+    first.loc[0, "name"] = "changed"
+    first["extra"] = 1
+    again = data.load_customers(tiny)
+    assert again.loc[0, "name"] == "Li Wei" and "extra" not in again.columns
+    log = load_cdnow(sample=True)
+    log.loc[0, "dollars"] = -1.0
+    assert load_cdnow(sample=True).loc[0, "dollars"] == 29.33
+
+
 def test_data_dir_rejects_non_path():
     with pytest.raises(TypeError, match="data_dir must be a folder path"):
         data.data_dir(42)
