@@ -1,0 +1,183 @@
+"""The glossary holds every course term of the syllabus, bilingual, and its search works."""
+
+import pandas as pd
+import pytest
+
+from crm_lessons import glossary as g
+from crm_lessons.widgets.glossary import GlossarySearch
+
+#: The five terms of the syllabus's glossary row, with the revision sheet's Chinese names.
+GLOSSARY_ROW = {
+    "word of mouth": "口碑",
+    "customer loyalty": "客户忠诚度",
+    "customer lifetime value": "客户终身价值",
+    "performance management": "绩效管理",
+    "corporate culture": "企业文化",
+}
+
+#: Every Chinese term written in the syllabus tables of chapters 1-4 (column 中文).
+SYLLABUS_CHINESE = {
+    1: ["客户关系管理", "客户关系管理的内容", "本质", "运营型", "合作型", "分析型", "实施CRM系统应坚持的原则",
+        "客户智能", "战略", "明确目标", "量身定制", "及时性", "实践检验", "CRM的发展", "CRM循环", "案例",
+        "CRM项目失败的原因", "口碑", "客户忠诚度", "客户终身价值", "绩效管理", "企业文化"],
+    2: ["客户的界定", "客户与顾客", "客户档案", "客户的分类", "销量与忠诚", "ABC分类法", "客户分析的流程与方法",
+        "集中策略", "区分策略", "个性化策略", "客户的筛选", "潜在客户", "交叉销售", "追加销售", "客户价值"],
+    3: ["客户数据库的建立", "客户数据的分类与整理", "RFM法", "数据挖掘", "客户细分"],
+    4: ["客户满意", "木桶原理", "影响客户满意的因素", "客户满意度指数", "李克特量表", "问卷", "调研报告",
+        "有形资产", "可信赖感", "责任感", "保证", "感情", "认知忠诚", "情感忠诚", "行为忠诚", "客户重复购买率",
+        "客户保留率", "黄金客户", "获取成本", "客户终身价值", "客户生命周期", "大客户", "忠诚计划", "对照组",
+        "客户抱怨", "服务补救", "客户贿赂"],
+}
+
+#: Syllabus rows whose Chinese is written differently in the glossary (the glossary uses the
+#: source's fuller name): syllabus text -> glossary Chinese.
+RENAMED = {"客户数据库的建立": "客户数据库"}
+
+
+def test_five_glossary_terms_are_bilingual_and_in_chapter_1():
+    table = g.glossary().set_index("english")
+    for english, chinese in GLOSSARY_ROW.items():
+        assert table.loc[english, "chinese"] == chinese
+        assert table.loc[english, "chapter"] == 1
+        assert len(table.loc[english, "definition"]) > 60
+
+
+def test_every_syllabus_term_is_in_the_glossary():
+    chinese = set(g.glossary()["chinese"])
+    for chapter, terms in SYLLABUS_CHINESE.items():
+        missing = [t for t in terms if RENAMED.get(t, t) not in chinese]
+        assert not missing, f"chapter {chapter}: {missing}"
+
+
+def test_terms_are_introduced_in_their_syllabus_chapter():
+    table = g.glossary().set_index("chinese")
+    first_chapter = {}
+    for chapter, terms in SYLLABUS_CHINESE.items():
+        for t in terms:
+            first_chapter.setdefault(RENAMED.get(t, t), chapter)
+    for chinese, chapter in first_chapter.items():
+        assert table.loc[chinese, "chapter"] == chapter, chinese
+
+
+def test_glossary_shape_and_uniqueness():
+    table = g.glossary()
+    assert list(table.columns) == list(g.GLOSSARY_COLUMNS)
+    assert table["english"].is_unique and table["chinese"].is_unique
+    assert table["chapter"].is_monotonic_increasing
+    assert table["definition"].str.len().min() > 30
+    assert set(table["chapter"]) == {1, 2, 3, 4}
+    assert len(g.glossary(chapter=1)) == 23
+
+
+def test_glossary_rejects_bad_chapter():
+    with pytest.raises(ValueError, match="`chapter`"):
+        g.glossary(chapter=5)
+    with pytest.raises(TypeError, match="`chapter`"):
+        g.glossary(chapter="1")
+
+
+def test_term_writes_first_mention():
+    assert g.term("customer lifetime value") == "customer lifetime value (客户终身价值)"
+    assert g.term("  Customer Loyalty ") == "customer loyalty (客户忠诚度)"
+    assert g.term("企业文化") == "corporate culture (企业文化)"
+    assert g.term("RFM analysis", capitalize=True) == "RFM analysis (RFM法)"
+    assert g.term("word of mouth", capitalize=True) == "Word of mouth (口碑)"
+    assert g.chinese("performance management") == "绩效管理"
+
+
+def test_term_unknown_suggests_close_names():
+    with pytest.raises(ValueError, match=r"`english` 'customer lifetime valu'.*customer lifetime value"):
+        g.term("customer lifetime valu")
+    with pytest.raises(TypeError, match="`english`"):
+        g.term(3)
+
+
+def test_mentions_bilingual_once_then_english():
+    m = g.Mentions(already=["word of mouth"])
+    assert m("word of mouth") == "word of mouth"
+    assert m("customer loyalty", capitalize=True) == "Customer loyalty (客户忠诚度)"
+    assert m("CUSTOMER LOYALTY") == "customer loyalty"
+    assert m.introduced == ["word of mouth", "customer loyalty"]
+
+
+def test_lookup_english_case_insensitive():
+    hits = g.lookup("LIFETIME")
+    assert hits["english"].tolist() == ["customer lifetime value"]
+    assert hits["matched_in"].tolist() == ["name"]
+
+
+def test_lookup_chinese():
+    assert g.lookup("口碑")["english"].tolist() == ["word of mouth"]
+    assert set(g.lookup("忠诚")["english"]) >= {"customer loyalty", "cognitive loyalty", "affective loyalty",
+                                                 "behavioural loyalty", "loyalty programme"}
+
+
+def test_lookup_definitions_after_names():
+    hits = g.lookup("control group")
+    # the term itself first, then the terms whose definitions mention control groups
+    assert hits["english"].iloc[0] == "control group"
+    assert hits["matched_in"].iloc[0] == "name"
+    assert {"test and learn"} <= set(hits.loc[hits["matched_in"] == "definition", "english"])
+    assert hits["matched_in"].tolist() == sorted(hits["matched_in"], key=lambda m: m != "name")
+
+
+def test_lookup_is_plain_text_not_regex():
+    # "(" would be a broken regular expression; as plain text it finds "(CSI; ..."
+    assert "customer satisfaction index" in set(g.lookup("(CSI")["english"])
+    # as a regex "a.c" would match "balance"; as plain text nothing contains "a.c"
+    assert g.lookup("a.c").empty
+
+
+def test_lookup_chapter_filter():
+    hits = g.lookup("loyalty", chapter=4)
+    assert set(hits["chapter"]) == {4}
+    assert "customer loyalty" not in set(hits["english"])
+
+
+def test_lookup_empty_query_names_query():
+    for bad in ["", "   "]:
+        with pytest.raises(ValueError, match="`query`"):
+            g.lookup(bad)
+    with pytest.raises(TypeError, match="`query`"):
+        g.lookup(None)
+
+
+def test_lookup_no_match_is_empty_frame():
+    hits = g.lookup("blockchain")
+    assert isinstance(hits, pd.DataFrame) and hits.empty
+    assert "english" in hits.columns
+
+
+# ---------------------------------------------------------------- the search widget
+def test_widget_starts_with_whole_glossary():
+    w = GlossarySearch()
+    assert len(w.result) == len(g.glossary())
+    assert w.status.value == f"{len(g.glossary())} terms."
+    assert "客户终身价值" in w.table.value
+
+
+def test_widget_filters_as_query_changes():
+    w = GlossarySearch()
+    w.query.value = "word of"
+    assert w.result["english"].tolist() == ["word of mouth"]
+    assert w.status.value == '1 term matches "word of".'
+    assert "口碑" in w.table.value and "客户忠诚度" not in w.table.value
+    w.query.value = "   "  # cleared: back to all terms
+    assert len(w.result) == len(g.glossary())
+
+
+def test_widget_chapter_dropdown():
+    w = GlossarySearch(query="loyal")
+    n_all = len(w.result)
+    w.chapter.value = 4
+    assert set(w.result["chapter"]) == {4}
+    assert len(w.result) < n_all
+    assert w.status.value == f'{len(w.result)} terms match "loyal".'
+
+
+def test_widget_table_escapes_html():
+    from crm_lessons.widgets.glossary import _table_html
+
+    frame = pd.DataFrame({"english": ["<b>x</b>"], "chinese": ["甲"], "definition": ["a & b"], "chapter": [1]})
+    text = _table_html(frame)
+    assert "&lt;b&gt;x&lt;/b&gt;" in text and "a &amp; b" in text and "<b>" not in text
