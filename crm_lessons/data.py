@@ -471,7 +471,7 @@ def _convert(src: _Source, col: Column, raw: pd.Series, *, date_format: str = "%
         if bad.any():
             raise _bad_values(
                 src, col.name, raw, bad, "{are} outside the category list",
-                f"Use one of {', '.join(map(repr, labels))} (spelt exactly so, lower case)"
+                f"Use one of {', '.join(map(repr, labels))} (spelt exactly so, capitals included)"
                 + (", or leave the cell empty." if col.nullable else "."),
             )
         if labels != categories:  # non-text categories, e.g. Likert points
@@ -479,7 +479,9 @@ def _convert(src: _Source, col: Column, raw: pd.Series, *, date_format: str = "%
         return pd.Series(
             pd.Categorical(raw, categories=categories, ordered=col.ordered), index=raw.index, name=raw.name
         )
-    raise ValueError(f"schema column {col.name!r} has unknown dtype {dtype!r}; use one of str, int, float, date, bool, category")
+    raise ValueError(
+        f"schema column {col.name!r} has unknown dtype {dtype!r}; use one of str, int, float, date, bool, category"
+    )
 
 
 def _check_unique(src: _Source, frame: pd.DataFrame, key: tuple[str, ...]) -> None:
@@ -603,7 +605,8 @@ def _loader(table_name: str):
     refs = "".join(
         f" {c} refers to {TABLES[t].file}'s {pc}." for c, (t, pc) in table.foreign_keys.items()
     )
-    load.__doc__ = f"""Load the case company's {table.file}: {table.description[0].lower()}{table.description[1:]}{raw_note}
+    summary = table.description[0].lower() + table.description[1:]
+    load.__doc__ = f"""Load the case company's {table.file}: {summary}{raw_note}
 
     Parameters
     ----------
@@ -757,7 +760,9 @@ def build_sales(orders: pd.DataFrame, order_lines: pd.DataFrame, products: pd.Da
     Checked against the hand-computed example in tests/test_data.py.
     """
     require_columns(orders, ["order_id", "customer_id", "order_date"], "orders")
-    require_columns(order_lines, ["order_id", "line_no", "product_id", "quantity", "unit_price", "discount"], "order_lines")
+    require_columns(
+        order_lines, ["order_id", "line_no", "product_id", "quantity", "unit_price", "discount"], "order_lines"
+    )
     require_columns(products, ["product_id", "category", "price_band", "unit_cost"], "products")
     _require_unique(orders, "orders", "order_id")
     _require_unique(products, "products", "product_id")
@@ -898,7 +903,9 @@ def load_cdnow(sample: bool = False, data_dir=None) -> pd.DataFrame:
     bad = np.flatnonzero(counts != n_fields)
     if len(bad):
         _ragged(src, [(int(i) + 1, int(counts[i]), counts[i] == 0) for i in bad[:MAX_SHOWN]], len(bad), n_fields)
-    names = ["customer_id", "sample_id", "date", "cds", "dollars"] if sample else ["customer_id", "date", "cds", "dollars"]
+    names = ["customer_id", "date", "cds", "dollars"]
+    if sample:
+        names.insert(1, "sample_id")
     try:
         raw = pd.read_csv(
             io.StringIO(text), sep=r"\s+", header=None, names=names, skiprows=1 if has_header else 0,
