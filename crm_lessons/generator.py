@@ -996,7 +996,7 @@ def _build_new_records():
         spoil("negative expected purchase", expected_annual_purchase=v)
     for v in ("n/a", "N/A", "unknown"):
         spoil("non-numeric expected purchase", expected_annual_purchase=v)
-    for v in ("2023-02-30", "31/04/2024", "2024-13-01"):
+    for v in ("2023-02-30", "31/04/2024", "2024-06-31"):
         spoil("impossible date", join_date=v)
     for v in ("2031-05-01", "2099-01-01"):
         spoil("future date", join_date=v)
