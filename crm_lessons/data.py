@@ -290,13 +290,13 @@ def _record_starts_csv(text: str, src: _Source) -> tuple[list[str], np.ndarray |
     return header, starts
 
 
-def _ragged(src: _Source, bad, n_bad: int, n_header: int):
+def _ragged(src: _Source, bad, n_bad: int, n_header: int, expected: str = "the header's"):
     shown = "; ".join(
         f"line {line}: {'empty line' if empty else f'{n} fields'}" for line, n, empty in bad
     )
     more = f" (first {MAX_SHOWN} shown)" if n_bad > MAX_SHOWN else ""
     raise src.fail(
-        f"{n_bad} line(s) do not have the header's {n_header} fields: {shown}{more}.",
+        f"{n_bad} line(s) do not have {expected} {n_header} fields: {shown}{more}.",
         "Give every line exactly one value per header column, separated by commas (leave a cell "
         "empty but keep its comma); wrap values containing commas in double quotes; delete empty lines.",
         lines=[b[0] for b in bad],
@@ -902,7 +902,8 @@ def load_cdnow(sample: bool = False, data_dir=None) -> pd.DataFrame:
         src.first_line = 2
     bad = np.flatnonzero(counts != n_fields)
     if len(bad):
-        _ragged(src, [(int(i) + 1, int(counts[i]), counts[i] == 0) for i in bad[:MAX_SHOWN]], len(bad), n_fields)
+        shown = [(int(i) + 1, int(counts[i]), counts[i] == 0) for i in bad[:MAX_SHOWN]]
+        _ragged(src, shown, len(bad), n_fields, expected="the expected")
     names = ["customer_id", "date", "cds", "dollars"]
     if sample:
         names.insert(1, "sample_id")

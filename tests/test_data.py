@@ -686,6 +686,13 @@ def test_cdnow_bad_line_names_file_and_line(tmp_path):
     assert "YYYYMMDD" in str(err)
 
 
+def test_cdnow_ragged_line(tmp_path):
+    (tmp_path / "cdnow").mkdir()
+    (tmp_path / "cdnow" / "CDNOW_sample.txt").write_text(" 00004 0001 19970101  2   29.33\r\n 00004 19970118  2   29.73\r\n")
+    err = _error(lambda d: load_cdnow(sample=True, data_dir=d), tmp_path)
+    assert "CDNOW_sample.txt" in str(err) and "line 2: 4 fields" in str(err) and "expected 5 fields" in str(err)
+
+
 def test_cdnow_missing_file(tmp_path):
     err = _error(lambda d: load_cdnow(sample=True, data_dir=d), tmp_path)
     assert "CDNOW_sample.txt" in str(err)
