@@ -922,21 +922,25 @@ def _build_new_records():
     kinds = ["consumer", "intermediary", "organisation"]
     people = []
     used_phones = set()
+    used_names = set()
     for i in range(n_people):
         kind = kinds[int(rng.choice(3, p=[0.8, 0.12, 0.08]))]
-        if kind == "consumer":
-            name = f"{_SURNAMES[rng.integers(len(_SURNAMES))]} {_GIVEN_NAMES[rng.integers(len(_GIVEN_NAMES))]}"
-        elif kind == "intermediary":
-            fmt = list(_FORMAT_WORDS.values())[rng.integers(len(_FORMAT_WORDS))]
-            name = f"{_BUSINESS_PREFIXES[rng.integers(len(_BUSINESS_PREFIXES))]} {fmt} Co."
-        else:
-            name = f"{_CITIES[rng.integers(len(_CITIES))]} No. {rng.integers(1, 40)} Middle School"
+        name = ""
+        while not name or name in used_names:  # distinct people have distinct names
+            if kind == "consumer":
+                name = f"{_SURNAMES[rng.integers(len(_SURNAMES))]} {_GIVEN_NAMES[rng.integers(len(_GIVEN_NAMES))]}"
+            elif kind == "intermediary":
+                fmt = list(_FORMAT_WORDS.values())[rng.integers(len(_FORMAT_WORDS))]
+                name = f"{_BUSINESS_PREFIXES[rng.integers(len(_BUSINESS_PREFIXES))]} {fmt} Co."
+            else:
+                name = f"{_CITIES[rng.integers(len(_CITIES))]} No. {rng.integers(1, 40)} Middle School"
+        used_names.add(name)
         while True:
             phone = "1" + str(rng.choice([3, 5, 8, 9])) + "".join(str(d) for d in rng.integers(0, 10, 9))
             if phone not in used_phones:
                 used_phones.add(phone)
                 break
-        email_user = name.lower().replace(" ", ".").replace(",", "").replace("'", "")
+        email_user = name.lower().replace(".", "").replace(",", "").replace("'", "").replace(" ", ".")
         email = f"{email_user}{rng.integers(1, 99)}@{['163.com', 'qq.com', '126.com', 'sina.com'][rng.integers(4)]}"
         join = np.datetime64("2024-01-01") + np.timedelta64(int(rng.integers(0, 300)), "D")
         people.append(
