@@ -9,6 +9,6 @@ def test_set_book_style_sets_large_fonts_and_book_colours():
     set_book_style()
     assert mpl.rcParams["font.size"] >= 14
     assert mpl.rcParams["axes.titlesize"] >= 16
-    cycle = [c["color"].lower() for c in mpl.rcParams["axes.prop_cycle"]]
+    cycle = [mpl.colors.to_hex(c["color"]) for c in mpl.rcParams["axes.prop_cycle"]]
     assert cycle[:4] == [c.lower() for c in BOOK_COLOURS]
     assert not mpl.rcParams["axes.spines.top"]
