@@ -1,0 +1,863 @@
+"""Exercises with instant feedback, whose answers the grader can trust.
+
+What a student sees
+-------------------
+An exercise notebook starts with ``ex.start("ch01", data_dir)`` and then asks questions:
+
+* ``ex.ask("q1")`` shows a concept or explore-then-answer question as a widget (one choice,
+  several choices, or sorting items into groups). A click is the answer: the feedback appears
+  at once under the widget ("correct" or "not yet" with a first hint, then a second hint; never
+  the answer itself) together with the question's points.
+* ``ex.check("q5", answer_q5)`` checks a compute-it-yourself answer (a number, a Series, a
+  DataFrame or a function) against the reference computed on the same data.
+
+How a widget answer survives (the design)
+-----------------------------------------
+JupyterLab does not save widget state by default, and re-executing a notebook replaces it, so the
+widget itself is never where an answer lives. On every click the kernel
+
+1. writes the answer as plain JSON into a sidecar file next to the notebook,
+   ``.crm_answers/<exercise>.json``, so that re-running the cell after a kernel restart
+   restores the widget and the record (when the sidecar is gone, the answers saved in the
+   notebook file itself are used, found through ``JPY_SESSION_NAME``);
+2. updates, in place (``display_id``), a display output of the question's cell carrying the
+   answer in the MIME type :data:`ANSWER_MIME` next to the human-readable feedback. Outputs are
+   saved inside the ``.ipynb``: the file the student hands in carries every widget answer
+   exactly as last given, readable without executing anything (:func:`saved_answers`).
+
+What the grader trusts
+----------------------
+Nothing computed in the student's kernel is trusted for the grade. The records hold plain JSON
+(``to_plain`` turns numbers, Series, DataFrames and function results into lists, dicts, strings
+and numbers; no pickle), and :mod:`crm_lessons.grading` compares them with references computed
+in its own process. Widget answers are read from the submitted file before it is executed;
+compute-it-yourself answers are taken from the execution, which runs on a case dataset generated
+at grading time with a fresh seed, so numbers copied from this notebook's data do not pass.
+The feedback given here uses the references computed in the student's kernel and is for
+learning only; a student who reads the answer key out of this package learns nothing the
+grader will reward for compute questions.
+
+Question kinds
+--------------
+:class:`Choice` (one option), :class:`MultiChoice` (select all that apply; partial credit =
+right picks minus wrong picks over the number of right options, not below 0), :class:`Match`
+(sort items into groups; partial credit per item), :class:`Compute` (a value, Series or frame;
+partial credit for a Series or frame = share of matching entries) and :class:`Function` (the
+student's function is called on cases built from the data; partial credit per case).
+
+Examples
+--------
+>>> q = Choice("q1", 2, "Which type of CRM analyses data?", ("operational", "analytical"), "analytical",
+...            hints=("Think of data mining.", "Not the one running campaigns."))
+>>> q.score("analytical", None)
+(1.0, 'correct')
+>>> q.score("operational", None)
+(0.0, 'not the right option')
+>>> to_plain(pd.Series({"b": 2.0, "a": 1.0}))
+{'__series__': {'index': ['b', 'a'], 'values': [2.0, 1.0]}}
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+#: MIME type of the answer records in notebook outputs.
+ANSWER_MIME = "application/vnd.crm-lessons.answer+json"
+#: Version of the record format.
+RECORD_FORMAT = 1
+#: Folder (next to the notebook) where clicked answers are kept between kernel sessions.
+SIDECAR_DIR = ".crm_answers"
+#: Tables a :class:`CaseData` can hand out.
+TABLE_NAMES = (
+    "customers",
+    "products",
+    "orders",
+    "order_lines",
+    "inventory",
+    "survey",
+    "complaints",
+    "pilot",
+    "leads",
+    "sales",
+)
+#: Largest answer (in list entries) that is serialised; a bigger one is reported as too large.
+MAX_ENTRIES = 200_000
+
+
+# --------------------------------------------------------------------------- data
+
+
+_CACHE: dict[tuple[str, str], pd.DataFrame] = {}
+
+
+def _resolve(data_dir) -> str:
+    from crm_lessons.data import data_dir as resolve
+
+    return str(Path(resolve(data_dir)).resolve())
+
+
+def _load_table(folder: str, name: str) -> pd.DataFrame:
+    key = (folder, name)
+    if key not in _CACHE:
+        from crm_lessons import data
+
+        if name == "sales":
+            _CACHE[key] = data.build_sales(
+                _load_table(folder, "orders"), _load_table(folder, "order_lines"), _load_table(folder, "products")
+            )
+        else:
+            _CACHE[key] = getattr(data, f"load_{name}")(folder)
+    # a shallow copy: with copy-on-write the student's changes never reach the cache
+    return _CACHE[key].copy(deep=False)
+
+
+class CaseData:
+    """The case company's tables for one data folder, loaded once and cached.
+
+    Attributes are the tables of :data:`TABLE_NAMES` (``sales`` is one row per order line,
+    see :func:`crm_lessons.data.build_sales`). Every access hands out a fresh (shallow,
+    copy-on-write) copy, so changing it does not change what the next access returns.
+    """
+
+    def __init__(self, data_dir=None):
+        self.folder = _resolve(data_dir)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name in TABLE_NAMES:
+            return _load_table(self.folder, name)
+        raise AttributeError(f"CaseData has no table {name!r}; tables: {', '.join(TABLE_NAMES)}")
+
+    def __repr__(self) -> str:
+        return f"CaseData(tables: {', '.join(TABLE_NAMES)})"
+
+
+def preload(data_dir=None, tables=("customers", "products", "orders", "order_lines", "sales", "pilot", "survey")) -> None:
+    """Read the usual tables into the cache (the grading zygote calls this before forking)."""
+    folder = _resolve(data_dir)
+    for name in tables:
+        try:
+            _load_table(folder, name)
+        except Exception:  # a table missing from a small data set is simply not cached
+            pass
+
+
+# --------------------------------------------------------------------------- plain values
+
+
+class AnswerTypeError(TypeError):
+    """An answer that cannot be turned into plain data (numbers, text, lists, tables)."""
+
+
+def _plain_scalar(x):
+    if x is None or isinstance(x, bool) and type(x) is bool:
+        return x
+    if isinstance(x, (np.bool_,)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        f = float(x)
+        return None if math.isnan(f) else f
+    if isinstance(x, str):
+        return str(x)
+    if isinstance(x, (pd.Timestamp, np.datetime64)):
+        return pd.Timestamp(x).isoformat()
+    if x is pd.NA or x is pd.NaT:
+        return None
+    raise AnswerTypeError(f"cannot record a value of type {type(x).__name__}")
+
+
+def to_plain(obj: Any) -> Any:
+    """Turn an answer into JSON-ready plain data (the only thing that leaves the kernel).
+
+    Numbers become ``int``/``float`` (NaN becomes ``None``), text ``str``; a Series becomes
+    ``{"__series__": {"index": [...], "values": [...]}}`` and a DataFrame
+    ``{"__frame__": {"columns": [...], "index": [...], "data": [[...], ...]}}``; lists, tuples
+    and dicts are converted element by element.
+
+    Examples
+    --------
+    >>> to_plain(np.float64(2.5)), to_plain(np.int64(3)), to_plain(float("nan"))
+    (2.5, 3, None)
+    >>> to_plain(pd.DataFrame({"x": [1, 2]}, index=["a", "b"]))
+    {'__frame__': {'columns': ['x'], 'index': ['a', 'b'], 'data': [[1], [2]]}}
+    """
+    budget = [MAX_ENTRIES]
+
+    def spend(n: int) -> None:
+        budget[0] -= n
+        if budget[0] < 0:
+            raise AnswerTypeError(f"the answer is too large (more than {MAX_ENTRIES} entries)")
+
+    def conv(x, depth=0):
+        if depth > 20:
+            raise AnswerTypeError("the answer is nested too deeply")
+        if isinstance(x, pd.DataFrame):
+            spend(x.size + len(x.index))
+            return {
+                "__frame__": {
+                    "columns": [_plain_scalar(c) if not isinstance(c, tuple) else str(c) for c in x.columns],
+                    "index": [_plain_scalar(i) if not isinstance(i, tuple) else str(i) for i in x.index],
+                    "data": [[_plain_scalar(v) for v in row] for row in x.astype(object).itertuples(index=False)],
+                }
+            }
+        if isinstance(x, pd.Series):
+            spend(2 * len(x))
+            return {
+                "__series__": {
+                    "index": [_plain_scalar(i) if not isinstance(i, tuple) else str(i) for i in x.index],
+                    "values": [_plain_scalar(v) for v in x.astype(object)],
+                }
+            }
+        if isinstance(x, np.ndarray):
+            spend(x.size)
+            return [conv(v, depth + 1) for v in x.tolist()]
+        if isinstance(x, (list, tuple, set, frozenset)):
+            spend(len(x))
+            items = sorted(x, key=repr) if isinstance(x, (set, frozenset)) else x
+            return [conv(v, depth + 1) for v in items]
+        if isinstance(x, dict):
+            spend(len(x))
+            return {str(_plain_scalar(k)): conv(v, depth + 1) for k, v in x.items()}
+        return _plain_scalar(x)
+
+    return conv(obj)
+
+
+# --------------------------------------------------------------------------- comparing plain values
+
+
+def _close(a, b, rel: float, abs_: float) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        if a is None or b is None:
+            return a is b
+        return math.isclose(float(a), float(b), rel_tol=rel, abs_tol=abs_)
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, str) and isinstance(b, str):
+        return a.strip() == b.strip()
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_close(x, y, rel, abs_) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k], rel, abs_) for k in a)
+    return False
+
+
+def compare_plain(answer, reference, rel: float = 1e-6, abs_: float = 1e-9) -> tuple[float, str]:
+    """Compare two plain values; return (fraction of credit, reason).
+
+    Only plain types (from JSON) ever reach this function, so an object's own ``__eq__`` is
+    never called. Series and frames earn the share of reference entries matched (same index
+    label, close value); a frame must also have the reference's columns.
+
+    Examples
+    --------
+    >>> compare_plain(1.0000001, 1.0)
+    (1.0, 'correct')
+    >>> ref = to_plain(pd.Series({"A": 1.0, "B": 2.0}))
+    >>> compare_plain(to_plain(pd.Series({"A": 1.0, "B": 3.0})), ref)
+    (0.5, '1 of 2 entries match')
+    """
+    if isinstance(reference, dict) and "__series__" in reference:
+        if not (isinstance(answer, dict) and "__series__" in answer):
+            return 0.0, "expected a pandas Series"
+        ref = dict(zip(map(str, reference["__series__"]["index"]), reference["__series__"]["values"]))
+        got = dict(zip(map(str, answer["__series__"].get("index", [])), answer["__series__"].get("values", [])))
+        if not ref:
+            return (1.0, "correct") if not got else (0.0, "expected an empty Series")
+        hits = sum(1 for k, v in ref.items() if k in got and _close(got[k], v, rel, abs_))
+        extra = len(set(got) - set(ref))
+        frac = max(0.0, (hits - extra) / len(ref))
+        if hits == len(ref) and not extra:
+            return 1.0, "correct"
+        reason = f"{hits} of {len(ref)} entries match"
+        if extra:
+            reason += f"; {extra} unexpected index labels"
+        return frac, reason
+    if isinstance(reference, dict) and "__frame__" in reference:
+        if not (isinstance(answer, dict) and "__frame__" in answer):
+            return 0.0, "expected a pandas DataFrame"
+        rf, af = reference["__frame__"], answer["__frame__"]
+        rcols = [str(c) for c in rf["columns"]]
+        acols = [str(c) for c in af.get("columns", [])]
+        missing = [c for c in rcols if c not in acols]
+        ref_rows = {str(i): row for i, row in zip(rf["index"], rf["data"])}
+        got_rows = {str(i): row for i, row in zip(af.get("index", []), af.get("data", []))}
+        total = len(ref_rows) * len(rcols)
+        if total == 0:
+            return (1.0, "correct") if not got_rows else (0.0, "expected an empty table")
+        hits = 0
+        for key, row in ref_rows.items():
+            grow = got_rows.get(key)
+            if grow is None:
+                continue
+            for j, c in enumerate(rcols):
+                if c in acols:
+                    k = acols.index(c)
+                    if k < len(grow) and _close(grow[k], row[j], rel, abs_):
+                        hits += 1
+        extra_rows = len(set(got_rows) - set(ref_rows))
+        frac = max(0.0, (hits - extra_rows * len(rcols)) / total)
+        if hits == total and not extra_rows:
+            return 1.0, "correct"
+        parts = [f"{hits} of {total} cells match"]
+        if missing:
+            parts.append("missing columns: " + ", ".join(missing[:5]))
+        if extra_rows:
+            parts.append(f"{extra_rows} unexpected rows")
+        return frac, "; ".join(parts)
+    if answer is None and reference is not None:
+        return 0.0, "no value"
+    if _close(answer, reference, rel, abs_):
+        return 1.0, "correct"
+    if isinstance(reference, (int, float)) and not isinstance(answer, (int, float)) or isinstance(answer, bool):
+        return 0.0, f"expected a number, got {type(answer).__name__}"
+    return 0.0, "not the expected value"
+
+
+# --------------------------------------------------------------------------- questions
+
+
+@dataclass
+class Question:
+    """One question: id, points, prompt and two hints (first miss, second miss)."""
+
+    id: str
+    points: float
+    prompt: str
+    hints: tuple = ("", "")
+    #: "widget" answers come from the saved notebook, "run" answers from executing it
+    source: str = field(default="widget", init=False)
+
+    def hint(self, misses: int) -> str:
+        """Hint after ``misses`` wrong answers (the first hint, then the second; never the answer)."""
+        if misses <= 0 or not self.hints:
+            return ""
+        return self.hints[min(misses, len(self.hints)) - 1]
+
+    def score(self, answer, reference) -> tuple[float, str]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+@dataclass
+class Choice(Question):
+    """One right option among several (a radio-button widget).
+
+    ``correct`` is the right option, or a function of a :class:`CaseData` returning it (an
+    explore-then-answer question whose answer depends on the data the student explored).
+    """
+
+    options: tuple = ()
+    correct: Any = None
+    explore: str = ""
+
+    def reference(self, data) -> str:
+        return self.correct(data) if callable(self.correct) else self.correct
+
+    def score(self, answer, reference):
+        if answer is None:
+            return 0.0, "not answered"
+        if answer not in self.options:
+            return 0.0, "not one of the options"
+        return (1.0, "correct") if answer == reference else (0.0, "not the right option")
+
+
+@dataclass
+class MultiChoice(Question):
+    """Select all that apply (check boxes); credit = (right picks - wrong picks) / right options."""
+
+    options: tuple = ()
+    correct: Any = frozenset()
+
+    def reference(self, data):
+        value = self.correct(data) if callable(self.correct) else self.correct
+        return sorted(value)
+
+    def score(self, answer, reference):
+        if not answer:
+            return 0.0, "not answered"
+        if not isinstance(answer, list) or not all(isinstance(a, str) and a in self.options for a in answer):
+            return 0.0, "not a list of the options"
+        picked, right = set(answer), set(reference)
+        hits, wrong = len(picked & right), len(picked - right)
+        frac = max(0.0, (hits - wrong) / len(right))
+        if frac == 1.0:
+            return 1.0, "correct"
+        return frac, f"{hits} of {len(right)} right options picked, {wrong} wrong"
+
+
+@dataclass
+class Match(Question):
+    """Sort each item into one of the groups (a drop-down per item); credit per item."""
+
+    items: tuple = ()
+    groups: tuple = ()
+    correct: dict = field(default_factory=dict)
+
+    def reference(self, data):
+        return dict(self.correct)
+
+    def score(self, answer, reference):
+        if not isinstance(answer, dict) or not any(answer.get(i) for i in self.items):
+            return 0.0, "not answered"
+        hits = sum(1 for i in self.items if answer.get(i) == reference[i])
+        if hits == len(self.items):
+            return 1.0, "correct"
+        return hits / len(self.items), f"{hits} of {len(self.items)} items in the right group"
+
+
+@dataclass
+class Compute(Question):
+    """A value, Series or DataFrame the student computes; checked against ``reference(data)``.
+
+    ``expects`` says what to hand in (shown to the student); ``rel`` is the relative tolerance.
+    """
+
+    reference_fn: Callable = None
+    expects: str = "a number"
+    rel: float = 1e-6
+
+    def __post_init__(self):
+        self.source = "run"
+
+    def reference(self, data):
+        return to_plain(self.reference_fn(data))
+
+    def prepare(self, answer, data):
+        return to_plain(answer)
+
+    def score(self, answer, reference):
+        if answer is None:
+            return 0.0, "not answered"
+        return compare_plain(answer, reference, rel=self.rel)
+
+
+@dataclass
+class Function(Question):
+    """A function the student writes; called on ``cases(data)`` (a list of argument tuples).
+
+    Its results (plain data) are compared one by one with ``reference_fn`` on the same cases.
+    """
+
+    reference_fn: Callable = None
+    cases: Callable = None
+    expects: str = "a function"
+    rel: float = 1e-6
+
+    def __post_init__(self):
+        self.source = "run"
+
+    def reference(self, data):
+        return [to_plain(self.reference_fn(*args)) for args in self.cases(data)]
+
+    def prepare(self, answer, data):
+        if not callable(answer):
+            return None
+        results = []
+        for args in self.cases(data):
+            try:
+                results.append({"value": to_plain(answer(*args))})
+            except Exception as exc:  # the student's function failed on this case
+                results.append({"error": f"{type(exc).__name__}: {exc}"[:300]})
+        return results
+
+    def score(self, answer, reference):
+        if answer is None:
+            return 0.0, "not answered (not a function)"
+        if not isinstance(answer, list) or len(answer) != len(reference):
+            return 0.0, "malformed answer"
+        hits, errors = 0, []
+        for got, ref in zip(answer, reference):
+            if isinstance(got, dict) and "value" in got and compare_plain(got["value"], ref)[0] == 1.0:
+                hits += 1
+            elif isinstance(got, dict) and "error" in got:
+                errors.append(str(got["error"]))
+        if hits == len(reference):
+            return 1.0, "correct"
+        reason = f"right on {hits} of {len(reference)} test cases"
+        if errors:
+            reason += f"; raised {errors[0]}"
+        return hits / len(reference), reason
+
+
+@dataclass
+class Exercise:
+    """One chapter's exercise sheet: an id, a title and its questions in order."""
+
+    id: str
+    title: str
+    questions: list
+
+    def __post_init__(self):
+        ids = [q.id for q in self.questions]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"exercise {self.id}: question ids must be unique, got {ids}")
+
+    def question(self, qid: str) -> Question:
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise KeyError(f"exercise {self.id} has no question {qid!r}; questions: {', '.join(q.id for q in self.questions)}")
+
+    @property
+    def total_points(self) -> float:
+        return float(sum(q.points for q in self.questions))
+
+
+#: Registered exercises by id (filled by the modules of :mod:`crm_lessons.exercise_bank`).
+EXERCISES: dict[str, Exercise] = {}
+
+
+def register(exercise: Exercise) -> Exercise:
+    EXERCISES[exercise.id] = exercise
+    return exercise
+
+
+def import_banks() -> None:
+    """Import every chapter's question bank (they register themselves)."""
+    import importlib
+    import pkgutil
+
+    from crm_lessons import exercise_bank
+
+    for mod in pkgutil.iter_modules(exercise_bank.__path__):
+        importlib.import_module(f"crm_lessons.exercise_bank.{mod.name}")
+
+
+def get_exercise(exercise_id: str) -> Exercise:
+    if exercise_id not in EXERCISES:
+        import_banks()
+    if exercise_id not in EXERCISES:
+        raise KeyError(f"no exercise {exercise_id!r}; known: {', '.join(sorted(EXERCISES))}")
+    return EXERCISES[exercise_id]
+
+
+# --------------------------------------------------------------------------- reading saved answers
+
+
+def answer_records(nb: dict) -> list[tuple[int, dict]]:
+    """Every answer record in a notebook's saved outputs, as (cell index, record), in order."""
+    found = []
+    for index, cell in enumerate(nb.get("cells", []) if isinstance(nb, dict) else []):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        for out in cell.get("outputs", []) or []:
+            data = out.get("data") if isinstance(out, dict) else None
+            if isinstance(data, dict) and ANSWER_MIME in data:
+                rec = data[ANSWER_MIME]
+                if isinstance(rec, str):
+                    try:
+                        rec = json.loads(rec)
+                    except ValueError:
+                        continue
+                if isinstance(rec, dict):
+                    found.append((index, rec))
+    return found
+
+
+def saved_answers(nb: dict, exercise_id: str | None = None) -> dict[str, Any]:
+    """Widget answers saved in a notebook: question id -> answer (the last record wins)."""
+    answers = {}
+    for _, rec in answer_records(nb):
+        if exercise_id is not None and rec.get("exercise") != exercise_id:
+            continue
+        qid = rec.get("question")
+        if isinstance(qid, str) and rec.get("source", "widget") == "widget":
+            answers[qid] = rec.get("answer")
+    return answers
+
+
+# --------------------------------------------------------------------------- the kernel side
+
+
+class _Session:
+    """State of the exercise running in this kernel."""
+
+    def __init__(self, exercise: Exercise, data_dir, answers_dir: Path):
+        self.exercise = exercise
+        self.data = CaseData(data_dir)
+        self.answers_dir = answers_dir
+        self.sidecar = answers_dir / SIDECAR_DIR / f"{exercise.id}.json"
+        self.state = self._read_sidecar()
+        self.widgets: dict[str, Any] = {}
+        self.handles: dict[str, Any] = {}
+        self._references: dict[str, Any] = {}
+
+    def _read_sidecar(self) -> dict:
+        state = {"answers": {}, "misses": {}}
+        try:
+            loaded = json.loads(self.sidecar.read_text(encoding="utf-8"))
+            if isinstance(loaded, dict):
+                state["answers"].update(loaded.get("answers") or {})
+                state["misses"].update(loaded.get("misses") or {})
+        except (OSError, ValueError):
+            pass
+        if not state["answers"]:
+            state["answers"].update(self._answers_from_notebook())
+        return state
+
+    def _answers_from_notebook(self) -> dict:
+        # JupyterLab tells the kernel which notebook it serves; its saved outputs hold the answers
+        path = os.environ.get("JPY_SESSION_NAME", "")
+        if not path.endswith(".ipynb"):
+            return {}
+        try:
+            with open(path, encoding="utf-8") as f:
+                return saved_answers(json.load(f), self.exercise.id)
+        except (OSError, ValueError):
+            return {}
+
+    def save(self) -> None:
+        try:
+            self.sidecar.parent.mkdir(exist_ok=True)
+            tmp = self.sidecar.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self.state, sort_keys=True, indent=1), encoding="utf-8")
+            os.replace(tmp, self.sidecar)
+        except OSError:  # a read-only folder must not break the notebook
+            pass
+
+    def reference(self, q: Question):
+        if q.id not in self._references:
+            self._references[q.id] = q.reference(self.data)
+        return self._references[q.id]
+
+
+_SESSION: _Session | None = None
+
+
+def _session() -> _Session:
+    if _SESSION is None:
+        raise RuntimeError('run the first cell, ex.start("chNN"), before answering questions')
+    return _SESSION
+
+
+def start(exercise_id: str, data_dir=None, answers_dir=None) -> CaseData:
+    """Begin an exercise sheet: load its questions and data; return the case data.
+
+    Parameters
+    ----------
+    exercise_id : str
+        ``"ch01"`` ... ``"ch04"``.
+    data_dir : str or path, optional
+        Data folder (see :func:`crm_lessons.data.data_dir`); the grader sets it.
+    answers_dir : str or path, optional
+        Folder for the ``.crm_answers`` sidecar; default the working directory (the notebook's).
+    """
+    global _SESSION
+    if data_dir is not None:
+        os.environ["CRM_LESSONS_DATA"] = str(data_dir)
+    exercise = get_exercise(exercise_id)
+    _SESSION = _Session(exercise, data_dir, Path(answers_dir or os.getcwd()))
+    from IPython.display import HTML, display
+
+    n = len(exercise.questions)
+    display(
+        HTML(
+            f"<b>{html.escape(exercise.title)}</b>: {n} questions, {exercise.total_points:g} points. "
+            "Click to answer the widget questions; run the check cell under each compute question."
+        )
+    )
+    return _SESSION.data
+
+
+def data() -> CaseData:
+    """The case data of the running exercise."""
+    return _session().data
+
+
+def _points(q: Question, frac: float) -> str:
+    return f"{frac * q.points:g}/{q.points:g} points"
+
+
+def _feedback(q: Question, answer, reference, misses: int, how: str) -> tuple[str, str]:
+    """(plain text, html) feedback for an answer; never shows the answer itself."""
+    if answer is None or answer == [] or (isinstance(answer, dict) and not any(answer.values())):
+        text = f"{q.id} ({q.points:g} points): not answered yet — {how}."
+        return text, f"<span style='color:#555'>{html.escape(text)}</span>"
+    frac, reason = q.score(answer, reference)
+    if frac == 1.0:
+        text = f"{q.id}: correct — {_points(q, 1.0)}."
+        return text, f"<span style='color:#1a7f37'>✔ {html.escape(text)}</span>"
+    hint = q.hint(max(misses, 1))
+    text = f"{q.id}: not yet ({reason}) — {_points(q, frac)}."
+    if hint:
+        text += f" Hint: {hint}"
+    return text, f"<span style='color:#b35900'>✘ {html.escape(text)}</span>"
+
+
+def _emit(q: Question, answer, text: str, html_text: str, update: bool = False):
+    from IPython.display import display, update_display
+
+    s = _session()
+    record = {
+        "format": RECORD_FORMAT,
+        "exercise": s.exercise.id,
+        "question": q.id,
+        "source": q.source,
+        "answer": answer,
+    }
+    bundle = {ANSWER_MIME: record, "text/plain": text, "text/html": html_text}
+    display_id = f"crm-answer-{s.exercise.id}-{q.id}"
+    if update:
+        update_display(bundle, raw=True, display_id=display_id)
+    else:
+        display(bundle, raw=True, display_id=display_id)
+
+
+def _widget_value(q: Question, w) -> Any:
+    if isinstance(q, Choice):
+        return w.value
+    if isinstance(q, MultiChoice):
+        return sorted(o for o, box in zip(q.options, w.children) if box.value)
+    if isinstance(q, Match):
+        return {item: dd.value for item, dd in zip(q.items, w.children)}
+    raise TypeError(q)
+
+
+def _make_widget(q: Question, answer):
+    import ipywidgets as widgets
+
+    layout = widgets.Layout(width="auto")
+    if isinstance(q, Choice):
+        value = answer if answer in q.options else None
+        return widgets.RadioButtons(options=list(q.options), value=value, layout=layout)
+    if isinstance(q, MultiChoice):
+        picked = set(answer or [])
+        return widgets.VBox(
+            [widgets.Checkbox(value=o in picked, description=o, indent=False, layout=layout) for o in q.options]
+        )
+    if isinstance(q, Match):
+        answer = answer if isinstance(answer, dict) else {}
+        return widgets.VBox(
+            [
+                widgets.Dropdown(
+                    options=[("—", None)] + [(g, g) for g in q.groups],
+                    value=answer.get(item) if answer.get(item) in q.groups else None,
+                    description=item,
+                    style={"description_width": "initial"},
+                    layout=layout,
+                )
+                for item in q.items
+            ]
+        )
+    raise TypeError(f"question {q.id} is not a widget question")
+
+
+_HOW = {
+    Choice: "click one option above",
+    MultiChoice: "tick every option that applies above",
+    Match: "pick a group for every item above",
+}
+
+
+def _record_widget_answer(q: Question, answer, update: bool = True) -> None:
+    s = _session()
+    ref = s.reference(q)
+    previous = s.state["answers"].get(q.id)
+    s.state["answers"][q.id] = answer
+    if answer is not None and answer != previous:
+        frac, _ = q.score(answer, ref)
+        if frac < 1.0:
+            s.state["misses"][q.id] = s.state["misses"].get(q.id, 0) + 1
+    s.save()
+    text, html_text = _feedback(q, answer, ref, s.state["misses"].get(q.id, 0), _HOW[type(q)])
+    _emit(q, answer, text, html_text, update=update)
+
+
+def ask(qid: str):
+    """Show a widget question; clicking records the answer (see the module notes)."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    s = _session()
+    q = s.exercise.question(qid)
+    if q.source != "widget":
+        raise TypeError(f"{qid} is a compute question: answer it with ex.check({qid!r}, your_answer)")
+    answer = s.state["answers"].get(qid)
+    w = _make_widget(q, answer)
+    s.widgets[qid] = w
+    prompt = widgets.HTML(f"<b>{html.escape(qid)}</b> ({q.points:g} points). {html.escape(q.prompt)}")
+    display(widgets.VBox([prompt, w]))
+    ref = s.reference(q)
+    text, html_text = _feedback(q, answer, ref, s.state["misses"].get(qid, 0), _HOW[type(q)])
+    _emit(q, answer, text, html_text)
+
+    def changed(_change):
+        _record_widget_answer(q, _widget_value(q, w))
+
+    if isinstance(q, Choice):
+        w.observe(changed, names="value")
+    else:
+        for child in w.children:
+            child.observe(changed, names="value")
+
+
+def answer(qid: str, value) -> None:
+    """Answer a widget question in code, as if clicked (used by the solution notebooks).
+
+    Called before :func:`ask`, it only records the answer, which ``ask`` then shows; called
+    after, it sets the widget, which records the answer like a click.
+    """
+    s = _session()
+    q = s.exercise.question(qid)
+    w = s.widgets.get(qid)
+    if w is None:
+        s.state["answers"][qid] = value
+        s.save()
+        return
+    if isinstance(q, Choice):
+        w.value = value
+    elif isinstance(q, MultiChoice):
+        for option, box in zip(q.options, w.children):
+            box.value = option in set(value)
+    elif isinstance(q, Match):
+        for item, dd in zip(q.items, w.children):
+            dd.value = value.get(item)
+
+
+def check(qid: str, value) -> None:
+    """Check a compute-it-yourself answer: feedback now, and a record for the grader."""
+    s = _session()
+    q = s.exercise.question(qid)
+    if q.source != "run":
+        raise TypeError(f"{qid} is answered by clicking: run ex.ask({qid!r}) and click an option")
+    how = f"put your answer ({q.expects}) in the cell above, then run this cell"
+    if value is None:
+        text, html_text = _feedback(q, None, None, 0, how)
+        _emit(q, None, text, html_text)
+        return
+    try:
+        plain = q.prepare(value, s.data)
+    except AnswerTypeError as exc:
+        text = f"{qid}: cannot check this answer: {exc}. Hand in {q.expects}."
+        _emit(q, None, text, f"<span style='color:#b35900'>✘ {html.escape(text)}</span>")
+        return
+    ref = s.reference(q)
+    frac, _ = q.score(plain, ref)
+    if frac < 1.0:
+        s.state["misses"][qid] = s.state["misses"].get(qid, 0) + 1
+        s.save()
+    text, html_text = _feedback(q, plain, ref, s.state["misses"].get(qid, 0), how)
+    _emit(q, plain, text, html_text)
+
+
+def summary() -> pd.DataFrame:
+    """Points so far in this kernel, as the instant feedback sees them (not the grade)."""
+    s = _session()
+    rows = []
+    for q in s.exercise.questions:
+        ans = s.state["answers"].get(q.id) if q.source == "widget" else None
+        frac = q.score(ans, s.reference(q))[0] if ans is not None else 0.0
+        rows.append({"question": q.id, "points": q.points, "earned": frac * q.points})
+    return pd.DataFrame(rows)

@@ -1,0 +1,544 @@
+"""Grade exercise notebooks headlessly: ``crm-lessons grade SUBMISSIONS... --out DIR``.
+
+The design, in the order a batch runs
+-------------------------------------
+1. **Hidden data.** A fresh case dataset is generated with a seed chosen now (kept in the
+   gradebook so a resumed batch uses the same one). Compute-it-yourself questions are checked
+   on it: a number copied from the student's own run does not pass.
+2. **References in the grader.** Every question's reference is computed here, in the grader's
+   process, from the question banks (:mod:`crm_lessons.exercise_bank`) -- never in a student's
+   kernel and never written where a student's code could read it.
+3. **Widget answers from the file.** Before anything runs, the answer records saved in the
+   submitted ``.ipynb`` (MIME :data:`crm_lessons.exercises.ANSWER_MIME`) are read: they are the
+   widget answers exactly as the student last gave them. Records produced while grading are
+   ignored for widget questions, so code that "detects grading" and answers differently gains
+   nothing.
+4. **Execution with papermill, jailed.** Each submission runs with papermill's
+   ``crm-zygote`` engine (:mod:`.engine`): its kernel is forked from a warm zygote
+   (:mod:`.zygote`), works in a scratch folder holding only a copy of the submission, under
+   resource limits (memory, CPU, file size, processes), a per-cell timeout (the cell is
+   interrupted, the next cells run) and a per-notebook deadline (the kernel is killed). Run as
+   root, each kernel also gets a user id of its own and a private view of the file system, so
+   it can neither write the gradebook nor read or signal anything of the grader or of other
+   students. The kernel emits compute answers as plain JSON records; the grader keeps each
+   record the moment it arrives, so a kernel that dies later keeps what it had answered.
+5. **Scoring in the grader.** The records are plain data (JSON decoded by the grader: lists,
+   dicts, strings, numbers), compared with the references by
+   :func:`crm_lessons.exercises.compare_plain`; no object of the student's is ever called, so
+   redefined check functions, monkeypatching or objects whose ``__eq__`` always says True earn
+   nothing. Per-question points with partial credit; a question whose cell raised or timed
+   out scores 0 with the reason.
+6. **Gradebook.** Each finished submission is committed at once to ``gradebook.sqlite`` and
+   the CSV files are rewritten (:mod:`.gradebook`); a re-run skips what is graded. Feedback
+   pages go to ``feedback/``. Submissions run in parallel (threads driving the kernels) with
+   a tqdm progress bar.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import re
+import secrets
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from crm_lessons.exercise_build import exercises_main
+from crm_lessons.grading.gradebook import Gradebook, QuestionResult, SubmissionResult
+
+#: Largest submission file read (bytes).
+MAX_SUBMISSION_BYTES = 30_000_000
+#: First user id given to sandboxed kernels (one id per submission in a batch).
+UID_BASE = 61000
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def student_names(paths: list[Path]) -> dict[Path, str]:
+    """A safe, unique name per submission: the file's stem (plus its folder when stems clash).
+
+    Examples
+    --------
+    >>> sorted(student_names([Path("a/bob.ipynb"), Path("b/bob.ipynb"), Path("x/Ann Lee.ipynb")]).values())
+    ['Ann_Lee', 'a_bob', 'b_bob']
+    """
+
+    def clean(text: str) -> str:
+        return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "student"
+
+    stems: dict[str, list[Path]] = {}
+    for p in paths:
+        stems.setdefault(clean(p.stem), []).append(p)
+    names = {}
+    for stem, group in stems.items():
+        for p in group:
+            names[p] = stem if len(group) == 1 else clean(f"{p.parent.name}_{p.stem}")
+    seen: dict[str, int] = {}
+    for p in paths:  # still clashing (same folder names): number them
+        n = names[p]
+        if n in seen:
+            seen[n] += 1
+            names[p] = f"{n}_{seen[n]}"
+        else:
+            seen[n] = 0
+    return names
+
+
+def find_submissions(items) -> list[Path]:
+    """Notebook files named directly or found (recursively) in the folders given."""
+    found = []
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            found.extend(sorted(q for q in p.rglob("*.ipynb") if ".ipynb_checkpoints" not in q.parts))
+        elif p.is_file():
+            found.append(p)
+        else:
+            raise FileNotFoundError(f"submissions: {p} is neither a notebook file nor a folder")
+    unique = []
+    for p in found:
+        if p.resolve() not in {u.resolve() for u in unique}:
+            unique.append(p)
+    return unique
+
+
+def _check_cells(nb: dict) -> dict[str, int]:
+    """Question id -> index of the cell that asks or checks it (for reasons)."""
+    where = {}
+    for i, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") != "code":
+            continue
+        src = cell.get("source", "")
+        src = "".join(src) if isinstance(src, list) else str(src)
+        for m in re.finditer(r"""\b(?:check|ask)\(\s*["']([A-Za-z0-9_]+)["']""", src):
+            where.setdefault(m.group(1), i)
+    return where
+
+
+# --------------------------------------------------------------------------- references
+
+
+class References:
+    """Reference answers, computed in the grader: run questions on the hidden data,
+    widget questions on the data the students explored."""
+
+    def __init__(self, hidden_dir: str, student_data: str | None):
+        from crm_lessons.exercises import CaseData
+
+        self.hidden = CaseData(hidden_dir)
+        self.student = CaseData(student_data)
+        self._cache: dict[tuple[str, str], tuple[object, str | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, exercise, q):
+        key = (exercise.id, q.id)
+        with self._lock:
+            if key not in self._cache:
+                data = self.hidden if q.source == "run" else self.student
+                try:
+                    self._cache[key] = (q.reference(data), None)
+                except Exception as exc:  # a broken reference is the grader's fault: say so
+                    self._cache[key] = (None, f"{type(exc).__name__}: {exc}")
+            return self._cache[key]
+
+
+def score_submission(exercise, widget_answers: dict, run_answers: dict, refs: References,
+                     cell_of: dict, cell_errors: dict, timed_out: set, stop_reason: str) -> list[QuestionResult]:
+    """Score every question of ``exercise`` from plain answers (never from student objects)."""
+    results = []
+    for q in exercise.questions:
+        ref, ref_error = refs.get(exercise, q)
+        hint = ""
+        if ref_error:
+            results.append(QuestionResult(q.id, 0.0, q.points, q.source, "error", f"grader could not compute the reference ({ref_error})", "", q.prompt))
+            continue
+        if q.source == "widget":
+            answer = widget_answers.get(q.id)
+        else:
+            answer = run_answers.get(q.id)
+        try:
+            frac, reason = q.score(answer, ref) if answer is not None else (0.0, "not answered")
+        except Exception as exc:  # malformed plain data: wrong, not a crash of the grader
+            frac, reason = 0.0, f"answer could not be read ({type(exc).__name__})"
+        frac = min(1.0, max(0.0, float(frac)))
+        if answer is None and q.source == "run":
+            cell = cell_of.get(q.id)
+            if cell is None:
+                reason = "no answer recorded: the check cell for this question is missing"
+            elif cell in timed_out:
+                reason = f"no answer recorded: cell {cell} ran too long and was interrupted"
+            elif cell in cell_errors:
+                reason = f"no answer recorded: cell {cell} raised {cell_errors[cell]}"
+            elif stop_reason:
+                reason = f"no answer recorded: {stop_reason}"
+            else:
+                reason = "not answered"
+        elif answer is None and q.source == "widget":
+            reason = "not answered in the saved notebook" if q.id in cell_of else "not answered (the question cell is missing)"
+        status = "correct" if frac == 1.0 else ("partial" if frac > 0 else ("unanswered" if answer is None else "wrong"))
+        if frac < 1.0:
+            hint = q.hint(1)
+        results.append(QuestionResult(q.id, round(frac * q.points, 4), float(q.points), q.source, status, reason, hint, q.prompt))
+    return results
+
+
+# --------------------------------------------------------------------------- one submission
+
+
+class BatchContext:
+    """What every submission of a batch shares."""
+
+    def __init__(self, *, zygote, refs, data_root, work_root, isolate, cell_timeout, notebook_timeout,
+                 memory_mb, output_cap, exercise):
+        self.zygote = zygote
+        self.refs = refs
+        self.data_root = data_root
+        self.work_root = work_root
+        self.isolate = isolate
+        self.cell_timeout = cell_timeout
+        self.notebook_timeout = notebook_timeout
+        self.memory_mb = memory_mb
+        self.output_cap = output_cap
+        self.exercise = exercise
+        self.python_bin = str(Path(sys.executable).parent)
+
+
+def _strip_outputs(nb: dict) -> dict:
+    clean = dict(nb)
+    cells = []
+    for cell in nb.get("cells", []):
+        if not isinstance(cell, dict):
+            continue
+        c = dict(cell)
+        if c.get("cell_type") == "code":
+            c["outputs"] = []
+            c["execution_count"] = None
+        c.pop("attachments", None) if c.get("cell_type") == "code" else None
+        cells.append(c)
+    clean["cells"] = cells
+    meta = dict(clean.get("metadata") or {})
+    meta.pop("widgets", None)
+    meta["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    clean["metadata"] = meta
+    return clean
+
+
+def grade_one(path: Path, student: str, index: int, ctx: BatchContext) -> SubmissionResult:
+    """Grade one submission; never raises (a failure is a result with a reason)."""
+    import papermill as pm
+
+    from crm_lessons.exercises import get_exercise, saved_answers
+    from crm_lessons.grading.engine import ENGINE_NAME, RunJob
+
+    start = time.perf_counter()
+    sha = _sha256(path)
+    result = SubmissionResult(student, ctx.exercise or "?", str(path), sha, "not gradable", "")
+    try:
+        if path.stat().st_size > MAX_SUBMISSION_BYTES:
+            raise ValueError(f"the file is larger than {MAX_SUBMISSION_BYTES // 1_000_000} MB")
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+            raise ValueError("the file is not a Jupyter notebook")
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        result.reason = f"could not read the notebook: {exc}"[:300]
+        result.seconds = time.perf_counter() - start
+        return result
+
+    ex_id = ctx.exercise or (nb.get("metadata") or {}).get("crm_lessons", {}).get("exercise")
+    if not ex_id:
+        from crm_lessons.exercises import answer_records
+
+        ids = [r.get("exercise") for _, r in answer_records(nb) if isinstance(r.get("exercise"), str)]
+        ex_id = ids[0] if ids else None
+    try:
+        exercise = get_exercise(str(ex_id))
+    except KeyError:
+        result.reason = f"unknown exercise {ex_id!r}: pass --exercise chNN"
+        result.seconds = time.perf_counter() - start
+        return result
+    result.exercise = exercise.id
+    widget_answers = saved_answers(nb, exercise.id)
+    cell_of = _check_cells(nb)
+
+    # the sandbox: <work_root>/<random>/ {work/, kernel.json, ipython/}
+    sub_root = Path(ctx.work_root) / secrets.token_hex(16)
+    work = sub_root / "work"
+    work.mkdir(parents=True)
+    os.chmod(sub_root, 0o700)
+    uid = UID_BASE + index if ctx.isolate else None
+    nb_path = work / "submission.ipynb"
+    nb_path.write_text(json.dumps(_strip_outputs(nb)), encoding="utf-8")
+    (sub_root / "ipython").mkdir()
+    if uid is not None:
+        for p in (sub_root, work, nb_path, sub_root / "ipython"):
+            os.chown(p, uid, uid)
+    env = {
+        "HOME": str(work),
+        "PATH": f"{ctx.python_bin}:/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "CRM_LESSONS_DATA": str(ctx.data_root),
+        "IPYTHONDIR": str(sub_root / "ipython"),
+        "MPLCONFIGDIR": str(sub_root / "ipython"),
+        "MPLBACKEND": "Agg",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    job = RunJob(
+        zygote=ctx.zygote,
+        work_dir=str(work),
+        connection_file=str(sub_root / "kernel.json"),
+        kernel_env=env,
+        limits={
+            "memory_bytes": int(ctx.memory_mb) << 20,
+            "cpu_seconds": int(ctx.notebook_timeout) + 10,
+            "file_bytes": 200 << 20,
+            "processes": 256,
+        },
+        uid=uid,
+        cell_timeout=ctx.cell_timeout,
+        notebook_timeout=ctx.notebook_timeout,
+        output_cap=ctx.output_cap,
+        stash_dir=str(sub_root / "stash") if uid is not None else None,
+    )
+    stop_reason = ""
+    try:
+        pm.execute_notebook(
+            str(nb_path),
+            None,
+            parameters={"data_dir": str(ctx.data_root)},
+            engine_name=ENGINE_NAME,
+            kernel_name="python3",
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+            start_timeout=60,
+            job=job,
+        )
+    except pm.PapermillExecutionError:
+        pass  # cells raised: each costs its own question, seen below
+    except Exception as exc:  # dead kernel, deadline, unreadable notebook
+        name = type(exc).__name__
+        if job.killed_for_deadline:
+            stop_reason = f"the notebook ran longer than {ctx.notebook_timeout:g} s and was stopped"
+        elif name == "DeadKernelError" or "died" in str(exc).lower():
+            stop_reason = "the kernel died (the notebook exited, crashed or ran out of memory)"
+        else:
+            stop_reason = f"the notebook could not be run: {name}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
+    finally:
+        job.kill_everything()
+        shutil.rmtree(sub_root, ignore_errors=True)
+
+    run_answers = {}
+    for _, rec in job.records:
+        if rec.get("exercise") == exercise.id and rec.get("source") == "run" and isinstance(rec.get("question"), str):
+            run_answers[rec["question"]] = rec.get("answer")
+    errors = {job.original_index(i): e for i, e in job.cell_errors.items()}
+    timed_out = {job.original_index(i) for i in job.timed_out_cells}
+    if job.killed_for_deadline and not stop_reason:
+        stop_reason = f"the notebook ran longer than {ctx.notebook_timeout:g} s and was stopped"
+    result.questions = score_submission(exercise, widget_answers, run_answers, ctx.refs, cell_of, errors, timed_out, stop_reason)
+    result.status = "partly run" if stop_reason else "graded"
+    reasons = [stop_reason] if stop_reason else []
+    if job.truncated:
+        reasons.append("output over the limit was dropped")
+    result.reason = "; ".join(reasons)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+def _python_needs_exposing() -> bool:
+    from crm_lessons.grading.zygote import unreadable_ancestor
+
+    return unreadable_ancestor(sys.base_prefix) is not None
+
+
+def make_hidden_data(root: Path, seed: int) -> Path:
+    """Write a case dataset for grading into ``root`` (with the real CDNOW log beside it)."""
+    from crm_lessons.data import data_dir
+    from crm_lessons.generator import write_case_company
+
+    root.mkdir(parents=True, exist_ok=True)
+    write_case_company(root / "case_company", seed=seed)
+    cdnow = data_dir() / "cdnow"
+    if cdnow.exists() and not (root / "cdnow").exists():
+        os.symlink(cdnow.resolve(), root / "cdnow")
+    for dirpath, dirnames, filenames in os.walk(root):
+        os.chmod(dirpath, 0o755)
+        for name in filenames:
+            os.chmod(os.path.join(dirpath, name), 0o644)
+    return root
+
+
+def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None = None, workers: int | None = None,
+          cell_timeout: float = 30, notebook_timeout: float = 180, memory_mb: int = 2048,
+          output_cap: int = 1_000_000, student_data=None, progress: bool = True, isolate: bool | None = None,
+          data_dir=None) -> list[SubmissionResult]:
+    """Grade exercise notebooks into ``out_dir`` (gradebook.sqlite / .csv, answers.csv, feedback/).
+
+    Parameters
+    ----------
+    submissions : list of paths
+        Notebook files, or folders searched for ``*.ipynb``.
+    out_dir : path
+        Output folder (created; private to the grader). Re-running into the same folder resumes.
+    exercise : str, optional
+        ``chNN``; by default read from each notebook's metadata.
+    seed : int, optional
+        Seed of the hidden case data; by default a random one, kept in the gradebook.
+    workers : int, optional
+        Submissions graded at once; default the number of cores.
+    cell_timeout, notebook_timeout : float
+        Seconds allowed per cell (then it is interrupted) and per notebook (then it is killed).
+    memory_mb : int
+        Memory a kernel may allocate on top of the warm libraries.
+    output_cap : int
+        Characters of output kept per notebook.
+    student_data : path, optional
+        The data folder the students explored (for explore-then-answer questions); default
+        the repository's ``datasets/``.
+    isolate : bool, optional
+        Give each kernel its own user id and file-system view (needs root; default: when root).
+    data_dir : path, optional
+        Use this data folder for grading instead of generating one (tests).
+
+    Returns
+    -------
+    list of SubmissionResult
+        The results of the submissions graded in this run (those already in the gradebook
+        are skipped).
+    """
+    from crm_lessons.exercises import import_banks
+    from crm_lessons.grading.engine import Zygote
+
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    os.chmod(out, 0o700)
+    paths = find_submissions(submissions)
+    names = student_names(paths)
+    import_banks()
+
+    import fcntl
+
+    lock = open(out / ".lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise RuntimeError(f"out_dir: another grader is writing to {out}; wait for it or use another folder") from None
+    book = Gradebook(out)
+    try:
+        stored = book.meta("seed")
+        if stored is not None and seed is not None and int(stored) != int(seed) and book.count():
+            raise ValueError(f"seed: {out} was graded with seed {stored}; use that seed or another out_dir")
+        if stored is not None:
+            seed = int(stored)
+        elif seed is None:
+            seed = secrets.randbelow(2**31 - 1)
+        book.set_meta("seed", str(seed))
+
+        todo = [(i, p) for i, p in enumerate(paths) if not book.is_done(names[p], exercise, _sha256(p))]
+        if not todo:
+            return []
+        if isolate is None:
+            isolate = os.geteuid() == 0
+        work_root = Path(tempfile.mkdtemp(prefix="crm-grading-"))
+        os.chmod(work_root, 0o711)
+        try:
+            if data_dir is not None:
+                data_root = Path(data_dir).resolve()
+            else:
+                data_root = make_hidden_data(work_root / "data", seed)
+            refs = References(str(data_root), student_data)
+            zygote = Zygote(str(data_root))
+            ctx = BatchContext(
+                zygote=zygote, refs=refs, data_root=data_root, work_root=work_root, isolate=isolate,
+                cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, memory_mb=memory_mb,
+                output_cap=output_cap, exercise=exercise,
+            )
+            workers = workers or os.cpu_count() or 1
+            results = []
+            try:
+                results = _run_all(todo, names, ctx, book, workers, progress)
+            finally:
+                zygote.close()
+            return results
+        finally:
+            shutil.rmtree(work_root, ignore_errors=True)
+    finally:
+        book.close()
+        lock.close()
+
+
+def _run_all(todo, names, ctx, book, workers, progress) -> list[SubmissionResult]:
+    from tqdm.auto import tqdm
+
+    results = []
+    bar = tqdm(total=len(todo), unit="notebook", desc="grading", file=sys.stderr, disable=not progress)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(grade_one, p, names[p], i, ctx): p for i, p in todo}
+        try:
+            for fut in as_completed(futures):
+                res = fut.result()
+                book.record(res)
+                results.append(res)
+                bar.set_postfix_str(f"{res.student}: {res.points:g}/{res.max_points:g}")
+                bar.update(1)
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+        finally:
+            bar.close()
+    return results
+
+
+def grade_main(argv: list[str] | None = None) -> int:
+    """``crm-lessons grade SUBMISSIONS... --out DIR [options]``."""
+    parser = argparse.ArgumentParser(prog="crm-lessons grade", description="Grade exercise notebooks headlessly.")
+    parser.add_argument("submissions", nargs="+", help="notebook files or folders of them")
+    parser.add_argument("--out", required=True, help="output folder: gradebook.csv/.sqlite, answers.csv, feedback/")
+    parser.add_argument("--exercise", help="exercise id (ch01 ...); default: from each notebook")
+    parser.add_argument("--seed", type=int, help="seed of the hidden case data (default: random, kept for resuming)")
+    parser.add_argument("--workers", type=int, help="submissions graded at once (default: number of cores)")
+    parser.add_argument("--cell-timeout", type=float, default=30, help="seconds per cell (default 30)")
+    parser.add_argument("--notebook-timeout", type=float, default=180, help="seconds per notebook (default 180)")
+    parser.add_argument("--memory-mb", type=int, default=2048, help="memory cap per kernel in MB (default 2048)")
+    parser.add_argument("--student-data", help="data folder the students used (default: the repository's datasets/)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+    try:
+        results = grade(
+            args.submissions, args.out, exercise=args.exercise, seed=args.seed, workers=args.workers,
+            cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb,
+            student_data=args.student_data, progress=not args.no_progress,
+        )
+    except (ValueError, FileNotFoundError, RuntimeError) as exc:
+        print(f"crm-lessons grade: {exc}", file=sys.stderr)
+        return 2
+    print(f"graded {len(results)} submission(s) into {args.out}/ (gradebook.csv, gradebook.sqlite, feedback/)")
+    return 0
+
+
+__all__ = ["grade", "grade_main", "exercises_main", "find_submissions", "student_names", "score_submission"]

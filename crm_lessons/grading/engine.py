@@ -1,0 +1,380 @@
+"""A papermill engine whose kernels come warm from a zygote, and the jail around each run.
+
+papermill looks engines up by name; :func:`register` adds ``"crm-zygote"``. The engine is
+papermill's own nbclient engine with three changes:
+
+1. the kernel is not started with ``python -m ipykernel`` (4 s of imports) but forked from a
+   :class:`Zygote` that has imported everything already (see :mod:`.zygote`); the provisioner
+   below talks to the zygote instead of ``Popen`` and watches the child through a pidfd;
+2. answer records (display outputs of MIME type :data:`crm_lessons.exercises.ANSWER_MIME`)
+   are handed to the grader *as they arrive*, so a kernel that dies later keeps what it had
+   answered; and every other output is capped (a notebook printing 100 MB keeps 1 MB);
+3. errors do not stop the run (``allow_errors``): a cell that raises or times out costs that
+   cell, the next cells still run; a per-notebook deadline kills the kernel outright.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import Engine, papermill_engines
+
+from crm_lessons.exercises import ANSWER_MIME
+
+ENGINE_NAME = "crm-zygote"
+#: Environment of the zygote (and so of every kernel): one BLAS thread, no GUI.
+THREAD_ENV = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+    "MPLBACKEND": "Agg",
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+}
+
+
+class Zygote:
+    """The grader's handle on one zygote process (thread-safe spawn requests)."""
+
+    def __init__(self, data_dir: str | None, python: str = sys.executable, startup_timeout: float = 120):
+        env = dict(os.environ)
+        env.update(THREAD_ENV)
+        if data_dir:
+            env["CRM_LESSONS_DATA"] = str(data_dir)
+        self._lock = threading.Lock()
+        self.data_dir = data_dir
+        self.proc = subprocess.Popen(
+            [python, "-m", "crm_lessons.grading.zygote", str(data_dir or "")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+            close_fds=True,
+        )
+        ready, _, _ = select.select([self.proc.stdout], [], [], startup_timeout)
+        line = self.proc.stdout.readline() if ready else ""
+        if line.strip() != "ready":
+            self.close()
+            raise RuntimeError("the grading zygote did not start (try running `python -m crm_lessons.grading.zygote`)")
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def spawn(self, request: dict, timeout: float = 30) -> int:
+        with self._lock:
+            if not self.alive():
+                raise RuntimeError("the grading zygote has died")
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+            ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+            line = self.proc.stdout.readline() if ready else ""
+        if not line:
+            raise RuntimeError("the grading zygote did not answer a spawn request")
+        return int(json.loads(line)["pid"])
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+class ForkedKernelProcess:
+    """``Popen``-like handle on a kernel that is the zygote's child, not ours.
+
+    Liveness comes from a pidfd (readable once the process has exited), signals go through
+    ``pidfd_send_signal``, so a recycled pid can never be hit. The exit code is not ours to
+    collect (the zygote's kernel reaps it); a dead kernel reports -9.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode = None
+        try:
+            self._pidfd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            self._pidfd = None
+            self.returncode = -9
+
+    def poll(self):
+        if self.returncode is None:
+            ready, _, _ = select.select([self._pidfd], [], [], 0)
+            if ready:
+                self._exited()
+        return self.returncode
+
+    def _exited(self) -> None:
+        self.returncode = -9
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+            self._pidfd = None
+
+    def wait(self, timeout=None):
+        if self.returncode is None:
+            ready, _, _ = select.select([self._pidfd], [], [], timeout)
+            if ready:
+                self._exited()
+            else:
+                raise subprocess.TimeoutExpired("kernel", timeout)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            try:
+                signal.pidfd_send_signal(self._pidfd, signum)
+            except ProcessLookupError:
+                pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class ZygoteProvisioner(LocalProvisioner):
+    """Kernel provisioner: connection file as usual, process forked by the zygote."""
+
+    job = None  # the RunJob being executed (set by the engine)
+
+    async def launch_kernel(self, cmd, **kwargs):
+        job = self.job
+        conn = self.parent.connection_file
+        if job.uid is not None:
+            os.chown(conn, job.uid, job.uid)
+        request = {
+            "connection_file": conn,
+            "cwd": job.work_dir,
+            "env": job.kernel_env,
+            "uid": job.uid,
+            "limits": job.limits,
+            "log": job.log_file,
+            "keep_read_all": job.keep_read_all,
+            "stash": job.stash_dir,
+        }
+        pid = job.zygote.spawn(request)
+        self.process = ForkedKernelProcess(pid)
+        job.kernel_process = self.process
+        self.pid = pid
+        self.pgid = pid  # the child called setsid()
+        self.cwd = job.work_dir
+        return self.connection_info
+
+    async def send_signal(self, signum: int) -> None:
+        if self.process is None:
+            return
+        # the whole process group first (student subprocesses), then the kernel itself
+        try:
+            os.killpg(self.pgid, signum)
+        except OSError:
+            pass
+        self.process.send_signal(signum)
+
+    async def cleanup(self, restart: bool = False) -> None:
+        await super().cleanup(restart)
+        if self.job is not None:
+            self.job.kill_everything()
+
+
+@dataclass
+class RunJob:
+    """Everything the engine needs to run one submission, and what it collects."""
+
+    zygote: Zygote
+    work_dir: str
+    connection_file: str
+    kernel_env: dict
+    limits: dict
+    uid: int | None = None
+    log_file: str | None = None
+    keep_read_all: bool = False
+    stash_dir: str | None = None
+    cell_timeout: float = 30
+    notebook_timeout: float = 120
+    output_cap: int = 1_000_000
+    #: answer records in arrival order: (cell index, record dict)
+    records: list = field(default_factory=list)
+    kernel_process: object = None
+    killed_for_deadline: bool = False
+    output_bytes: int = 0
+    truncated: bool = False
+    timed_out_cells: list = field(default_factory=list)
+    #: executed-notebook cell index -> "ename: evalue" of the error it raised
+    cell_errors: dict = field(default_factory=dict)
+    #: index of the parameters cell papermill injected (None: none injected)
+    injected_at: int | None = None
+    nb: object = None
+
+    def original_index(self, index: int) -> int:
+        """Index in the submitted notebook of a cell of the executed one."""
+        if self.injected_at is not None and index > self.injected_at:
+            return index - 1
+        return index
+
+    def kill_everything(self) -> None:
+        """SIGKILL the kernel, its process group and (with a private uid) every process of that uid."""
+        proc = self.kernel_process
+        if proc is not None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            proc.kill()
+        if self.uid is not None and self.uid != os.getuid():
+            kill_uid(self.uid)
+
+
+def kill_uid(uid: int) -> None:
+    """SIGKILL every process running as ``uid`` (a worker slot's private uid)."""
+    for _ in range(3):
+        found = False
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    found = True
+                    os.kill(int(entry), signal.SIGKILL)
+            except OSError:
+                pass
+        if not found:
+            return
+        time.sleep(0.02)
+
+
+def _output_size(out) -> int:
+    if out.get("output_type") == "stream":
+        return len(out.get("text", ""))
+    size = 0
+    for value in (out.get("data") or {}).values():
+        size += len(value) if isinstance(value, str) else len(json.dumps(value))
+    for key in ("traceback",):
+        for line in out.get(key, []) or []:
+            size += len(line)
+    return size
+
+
+class GradingNotebookClient(PapermillNotebookClient):
+    """papermill's client with answer streaming, an output cap and a notebook deadline."""
+
+    def __init__(self, nb_man, job: RunJob, **kw):
+        super().__init__(nb_man, **kw)
+        self.job = job
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        for index, c in enumerate(self.nb.cells):
+            if c is cell:
+                self.job.timed_out_cells.append(index)
+        return await super()._async_handle_timeout(timeout, cell)
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        data = content.get("data") or {}
+        if msg["msg_type"] == "error":
+            text = f"{content.get('ename', 'Error')}: {content.get('evalue', '')}"
+            self.job.cell_errors.setdefault(cell_index, text[:300])
+        if msg["msg_type"] in ("display_data", "execute_result") and ANSWER_MIME in data:
+            record = data[ANSWER_MIME]
+            if isinstance(record, str):
+                try:
+                    record = json.loads(record)
+                except ValueError:
+                    record = None
+            if isinstance(record, dict):
+                self.job.records.append((cell_index, record))
+        out = super().output(outs, msg, display_id, cell_index)
+        if out is None:
+            return None
+        size = _output_size(out)
+        self.job.output_bytes += size
+        if self.job.output_bytes > self.job.output_cap and ANSWER_MIME not in data:
+            # keep the notebook small: drop the output, say so once
+            outs.pop() if outs and outs[-1] is out else None
+            if not self.job.truncated:
+                self.job.truncated = True
+                outs.append(
+                    {"output_type": "stream", "name": "stderr", "text": "[grader: further output dropped (too much output)]\n"}
+                )
+            return None
+        return out
+
+
+class ZygoteEngine(Engine):
+    """papermill engine ``crm-zygote``: nbclient against a kernel forked from a warm zygote."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                 stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+        job: RunJob = kwargs["job"]
+        for index, cell in enumerate(nb_man.nb.cells):
+            if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+                job.injected_at = index
+        km = AsyncKernelManager(kernel_name="python3")
+        km.connection_file = job.connection_file
+        km.provisioner = ZygoteProvisioner(kernel_id=str(uuid.uuid4()), kernel_spec=km.kernel_spec, parent=km)
+        km.provisioner.job = job
+        client = GradingNotebookClient(
+            nb_man,
+            job=job,
+            km=km,
+            kernel_name="python3",
+            timeout=job.cell_timeout,
+            startup_timeout=start_timeout,
+            allow_errors=True,
+            interrupt_on_timeout=True,
+            iopub_timeout=4,
+            shutdown_kernel="immediate",
+            raise_on_iopub_timeout=False,
+            error_on_timeout={
+                "ename": "CellTimeout",
+                "evalue": f"the cell ran longer than {job.cell_timeout:g} s and was interrupted",
+                "traceback": [],
+            },
+        )
+
+        def deadline():
+            job.killed_for_deadline = True
+            job.kill_everything()
+
+        timer = threading.Timer(job.notebook_timeout, deadline)
+        timer.daemon = True
+        timer.start()
+        try:
+            return client.execute()
+        finally:
+            timer.cancel()
+            job.nb = nb_man.nb
+            job.kill_everything()
+
+
+def register() -> None:
+    """Make ``engine_name="crm-zygote"`` known to papermill (idempotent)."""
+    papermill_engines.register(ENGINE_NAME, ZygoteEngine)
+
+
+register()
+
+__all__ = ["ENGINE_NAME", "ForkedKernelProcess", "GradingNotebookClient", "RunJob", "Zygote", "ZygoteEngine", "register"]
+_ = asyncio  # nbclient runs the client's coroutines on its own loop

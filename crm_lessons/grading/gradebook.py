@@ -1,0 +1,236 @@
+"""The gradebook: SQLite as the record, CSV files for the LMS, HTML feedback per student.
+
+Every graded submission is written in one SQLite transaction (its row and its question rows
+together), so an interrupted run leaves either the whole grade or none of it; a re-run skips
+submissions already graded from the same file (same SHA-256) and regrades a changed file in
+place (the key is student + exercise), so nothing is lost or duplicated. The CSV files are
+rewritten from SQLite after each submission (to a temporary file, then renamed).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import os
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS submissions (
+    student TEXT NOT NULL,
+    exercise TEXT NOT NULL,
+    file TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    points REAL NOT NULL,
+    max_points REAL NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    seconds REAL NOT NULL,
+    graded_at TEXT NOT NULL,
+    PRIMARY KEY (student, exercise)
+);
+CREATE TABLE IF NOT EXISTS answers (
+    student TEXT NOT NULL,
+    exercise TEXT NOT NULL,
+    question TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    points REAL NOT NULL,
+    max_points REAL NOT NULL,
+    source TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    hint TEXT NOT NULL,
+    PRIMARY KEY (student, exercise, question)
+);
+"""
+
+
+@dataclass
+class QuestionResult:
+    question: str
+    points: float
+    max_points: float
+    source: str  # "widget" (read from the saved file) or "run" (from executing it)
+    status: str  # "correct", "partial", "wrong", "unanswered", "error"
+    reason: str
+    hint: str = ""
+    prompt: str = ""
+
+
+@dataclass
+class SubmissionResult:
+    student: str
+    exercise: str
+    file: str
+    sha256: str
+    status: str  # "graded" (the notebook ran), "partly graded" (it crashed, timed out or died), "not gradable"
+    reason: str
+    questions: list = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def points(self) -> float:
+        return round(sum(q.points for q in self.questions), 4)
+
+    @property
+    def max_points(self) -> float:
+        return round(sum(q.max_points for q in self.questions), 4)
+
+
+class Gradebook:
+    """SQLite gradebook in ``out_dir`` with CSV and HTML views."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir)
+        self.db_path = self.out_dir / "gradebook.sqlite"
+        self.db = sqlite3.connect(str(self.db_path), isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, str(value)))
+
+    def is_done(self, student: str, exercise: str | None, sha256: str) -> bool:
+        if exercise is None:
+            row = self.db.execute("SELECT 1 FROM submissions WHERE student = ? AND sha256 = ?", (student, sha256)).fetchone()
+        else:
+            row = self.db.execute(
+                "SELECT 1 FROM submissions WHERE student = ? AND exercise = ? AND sha256 = ?", (student, exercise, sha256)
+            ).fetchone()
+        return row is not None
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
+
+    def record(self, result: SubmissionResult) -> None:
+        """Write one submission's grade atomically (replacing an earlier grade of the same key)."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("DELETE FROM answers WHERE student = ? AND exercise = ?", (result.student, result.exercise))
+            db.execute(
+                "INSERT OR REPLACE INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    result.student,
+                    result.exercise,
+                    result.file,
+                    result.sha256,
+                    result.points,
+                    result.max_points,
+                    result.status,
+                    result.reason,
+                    round(result.seconds, 3),
+                    time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                ),
+            )
+            db.executemany(
+                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (result.student, result.exercise, q.question, i, q.points, q.max_points, q.source, q.status, q.reason, q.hint)
+                    for i, q in enumerate(result.questions)
+                ],
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self.write_csv()
+        self.write_feedback(result)
+
+    def rows(self) -> list[dict]:
+        cur = self.db.execute("SELECT * FROM submissions ORDER BY student, exercise")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def answer_rows(self) -> list[dict]:
+        cur = self.db.execute("SELECT * FROM answers ORDER BY student, exercise, position")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def _write_atomic(self, path: Path, header: list[str], rows: list[list]) -> None:
+        tmp = path.with_suffix(".csv.tmp")
+        with open(tmp, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(header)
+            w.writerows(rows)
+        os.replace(tmp, path)
+
+    def write_csv(self) -> None:
+        """``gradebook.csv`` (one row per submission) and ``answers.csv`` (one row per question)."""
+        subs = self.rows()
+        self._write_atomic(
+            self.out_dir / "gradebook.csv",
+            ["student", "exercise", "points", "max_points", "percent", "status", "reason"],
+            [
+                [
+                    r["student"],
+                    r["exercise"],
+                    f"{r['points']:g}",
+                    f"{r['max_points']:g}",
+                    f"{100 * r['points'] / r['max_points']:.1f}" if r["max_points"] else "0.0",
+                    r["status"],
+                    r["reason"],
+                ]
+                for r in subs
+            ],
+        )
+        self._write_atomic(
+            self.out_dir / "answers.csv",
+            ["student", "exercise", "question", "points", "max_points", "source", "status", "reason"],
+            [
+                [a["student"], a["exercise"], a["question"], f"{a['points']:g}", f"{a['max_points']:g}", a["source"], a["status"], a["reason"]]
+                for a in self.answer_rows()
+            ],
+        )
+
+    def write_feedback(self, result: SubmissionResult) -> Path:
+        """``feedback/<student>_<exercise>.html``: every question, points, what was wrong, the hint."""
+        folder = self.out_dir / "feedback"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"{result.student}_{result.exercise}.html"
+        path.write_text(feedback_html(result), encoding="utf-8")
+        return path
+
+
+def feedback_html(result: SubmissionResult) -> str:
+    """A self-contained HTML page; everything the student controls is escaped."""
+    e = html.escape
+    rows = []
+    for q in result.questions:
+        colour = {"correct": "#1a7f37", "partial": "#9a6700"}.get(q.status, "#b35900")
+        rows.append(
+            "<tr>"
+            f"<td>{e(q.question)}</td>"
+            f"<td>{e(q.prompt)}</td>"
+            f"<td style='color:{colour}'>{q.points:g} / {q.max_points:g}</td>"
+            f"<td>{e(q.status)}</td>"
+            f"<td>{e(q.reason)}</td>"
+            f"<td>{e(q.hint)}</td>"
+            "</tr>"
+        )
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<title>Feedback: {e(result.student)} {e(result.exercise)}</title>"
+        "<style>body{font-family:sans-serif;font-size:16px;margin:2em}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:6px 10px;vertical-align:top;text-align:left}"
+        "</style></head><body>"
+        f"<h1>Exercise {e(result.exercise)}: {result.points:g} of {result.max_points:g} points</h1>"
+        f"<p>Student: {e(result.student)}<br>File: {e(Path(result.file).name)}<br>"
+        f"Grading: {e(result.status)}{(' — ' + e(result.reason)) if result.reason else ''}</p>"
+        "<p>Answers given by clicking were read from your saved notebook; compute answers were "
+        "checked by running your code on a new copy of the case data.</p>"
+        "<table><tr><th>question</th><th>what was asked</th><th>points</th><th>result</th>"
+        "<th>what was wrong</th><th>hint</th></tr>"
+        + "".join(rows)
+        + "</table></body></html>\n"
+    )
