@@ -333,3 +333,74 @@ def upsell_candidates(sales: pd.DataFrame, since=None) -> pd.DataFrame:
     out = out.reset_index()
     order = np.lexsort((out["category"].to_numpy(), out["customer_id"].to_numpy(), -out["entry_revenue"].to_numpy()))
     return out.iloc[order].reset_index(drop=True)
+
+
+def plot_rules(pairs: pd.DataFrame, rules: pd.DataFrame, ax=None, label_top: int = 3, names: dict | None = None):
+    """Every product pair by support and confidence; the rules that pass the filters stand out.
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        Output of :func:`pair_statistics` (all candidate rules, drawn in grey).
+    rules : pandas.DataFrame
+        The rules kept by :func:`filter_rules` (drawn in colour, size by lift).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (cleared first); a new figure by default.
+    label_top : int, default 3
+        Label this many kept rules with the highest lift.
+    names : dict, optional
+        Short product names by id for the labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from crm_lessons.toy import toy_sales
+    >>> pairs = pair_statistics(toy_sales())
+    >>> fig = plot_rules(pairs, filter_rules(pairs, 0.1, 0.5))
+    >>> fig.axes[0].get_ylabel()
+    'Confidence (%)'
+    """
+    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        set_book_style()
+        fig, ax = plt.subplots(figsize=(11, 6.5))
+    else:
+        fig = ax.figure
+        ax.clear()
+    ax.scatter(pairs["support"] * 100, pairs["confidence"] * 100, s=14, color=BOOK_COLOURS[2], alpha=0.35,
+               label=f"all product pairs ({len(pairs):,} rules)")
+    size = 30 + 25 * rules["lift"].clip(upper=10).to_numpy()
+    ax.scatter(rules["support"] * 100, rules["confidence"] * 100, s=size, color=BOOK_COLOURS[1],
+               edgecolor="black", lw=0.5, label=f"kept by the filters ({len(rules):,})")
+    names = names or {}
+    labelled = set()
+    lines = []
+    for _, r in rules.iterrows():
+        pair = frozenset((r["antecedent"], r["consequent"]))
+        if pair in labelled:
+            continue  # A -> B and B -> A share a support; label the pair once
+        if len(labelled) >= label_top:
+            break
+        labelled.add(pair)
+        ax.annotate(str(len(labelled)), (r["support"] * 100, r["confidence"] * 100), xytext=(-14, 0),
+                    textcoords="offset points", ha="right", va="center", fontsize=14, fontweight="bold")
+        lines.append(f"{len(labelled)}: {names.get(r['antecedent'], r['antecedent'])} + "
+                     f"{names.get(r['consequent'], r['consequent'])} (lift {r['lift']:.1f})")
+    if lines:
+        ax.text(0.02, 0.62, "\n".join(lines), transform=ax.transAxes, ha="left", va="top", fontsize=12,
+                bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]})
+    from matplotlib.ticker import FuncFormatter
+
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}%"))
+    ax.set_xlabel("Support: share of orders with both (%)")
+    ax.set_ylabel("Confidence (%)")
+    ax.set_title("Product pairs bought together")
+    ax.legend(loc="upper left", fontsize=12)
+    return fig

@@ -456,3 +456,102 @@ def customer_file(customer_id: str, customers: pd.DataFrame, sales: pd.DataFrame
         rows.append(("trading status", "complaints", str(len(k))))
         rows.append(("trading status", "complaints recovered", str(int(k["recovered"].sum()))))
     return pd.DataFrame(rows, columns=["section", "item", "value"])
+
+
+def plot_composition(table: pd.DataFrame, title: str, ax=None):
+    """Horizontal bars of the customer shares of a composition table, labelled with counts.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`composition` (columns ``customers``, ``share``).
+    title : str
+        Plot title.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from crm_lessons.toy import toy_customers
+    >>> fig = plot_composition(composition(toy_customers(), "kind"), "Customers by kind")
+    >>> fig.axes[0].get_title()
+    'Customers by kind'
+    """
+    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+
+    require_columns(table, ["customers", "share"], "table")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        set_book_style()
+        fig, ax = plt.subplots(figsize=(9, 0.6 * len(table) + 1.6))
+    else:
+        fig = ax.figure
+    labels = [str(i) for i in table.index][::-1]
+    shares = table["share"].to_numpy()[::-1] * 100
+    counts = table["customers"].to_numpy()[::-1]
+    ax.barh(labels, shares, color=BOOK_COLOURS[0])
+    for y, (s, c) in enumerate(zip(shares, counts)):
+        ax.text(s + 0.5, y, f"{s:.1f}%  ({c:,})", va="center", fontsize=13)
+    ax.set_xlim(0, max(shares.max() * 1.35, 10))
+    ax.set_xlabel("Share of customers (%)")
+    ax.set_title(title)
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def plot_quadrants(quadrants: pd.DataFrame, volume_cut: float, loyalty_cut: float, ax=None, seed: int = 0):
+    """Scatter of customers by annual volume (log scale) and loyalty, with the four quadrants.
+
+    Parameters
+    ----------
+    quadrants : pandas.DataFrame
+        Output of :func:`volume_loyalty`.
+    volume_cut, loyalty_cut : float
+        The cuts used, drawn as lines.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure by default.
+    seed : int, default 0
+        Seed of the small vertical jitter that separates customers with equal loyalty.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from crm_lessons.toy import toy_sales
+    >>> q = volume_loyalty(toy_sales(), volume_cut=5000, loyalty_cut=0.6)
+    >>> plot_quadrants(q, 5000, 0.6).axes[0].get_xscale()
+    'log'
+    """
+    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+
+    require_columns(quadrants, ["volume", "loyalty", "quadrant"], "quadrants")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        set_book_style()
+        fig, ax = plt.subplots(figsize=(11, 7))
+    else:
+        fig = ax.figure
+    rng = np.random.default_rng(seed)
+    jitter = rng.uniform(-0.02, 0.02, len(quadrants))
+    colours = dict(zip(QUADRANTS, (BOOK_COLOURS[3], BOOK_COLOURS[1], BOOK_COLOURS[0], BOOK_COLOURS[2])))
+    volume = quadrants["volume"].clip(lower=1.0)
+    for name, colour in colours.items():
+        m = (quadrants["quadrant"] == name).to_numpy()
+        ax.scatter(volume[m], quadrants["loyalty"][m] + jitter[m], s=12, alpha=0.5, color=colour,
+                   label=f"{name} ({m.sum():,})")
+    ax.set_xscale("log")
+    ax.axvline(volume_cut, color="black", lw=1.5, ls="--")
+    ax.axhline(loyalty_cut, color="black", lw=1.5, ls="--")
+    ax.set_xlabel("Sales volume: revenue per year as a customer (CNY, log scale)")
+    ax.set_ylabel("Loyalty: share of years with a purchase")
+    ax.set_title("Customers by sales volume and loyalty")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=12, markerscale=2.5)
+    return fig

@@ -321,3 +321,74 @@ def rank_customers(scores: pd.DataFrame, weights, top: int | None = None) -> pd.
     out.insert(0, "score", score.iloc[order])
     out.insert(0, "rank", np.arange(1, len(order) + 1))
     return out
+
+
+#: Readable names of the criteria for tables and plots.
+CRITERION_LABELS = {
+    "annual_purchases": "annual purchases",
+    "profitability": "profitability",
+    "safety": "safety (credit)",
+    "future_potential": "future potential",
+    "cooperation": "cooperation",
+}
+
+
+def plot_ranking(ranking: pd.DataFrame, weights, ax=None, labels: pd.Series | None = None):
+    """Stacked bars of the best customers' scores, split into each criterion's contribution.
+
+    Parameters
+    ----------
+    ranking : pandas.DataFrame
+        Output of :func:`rank_customers` (usually with ``top``).
+    weights : mapping or sequence
+        The weights used (see :func:`check_weights`).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (cleared first); a new figure by default.
+    labels : pandas.Series, optional
+        Text per customer id for the bars (default the id).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    Contribution of criterion :math:`k` to customer :math:`c`'s score is :math:`w_k s_{ck}` with
+    weights summing to 1, so the bar lengths add up to the score.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame([[100, 0, 50, 50, 50], [0, 100, 50, 50, 50]], index=["x", "y"], columns=CRITERIA)
+    >>> fig = plot_ranking(rank_customers(s, EQUAL_WEIGHTS), EQUAL_WEIGHTS)
+    >>> fig.axes[0].get_xlabel()
+    'Screening score (0-100)'
+    """
+    import seaborn as sns
+
+    from crm_lessons.plotting import set_book_style
+
+    w = check_weights(weights)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        set_book_style()
+        fig, ax = plt.subplots(figsize=(11, 0.42 * len(ranking) + 2))
+    else:
+        fig = ax.figure
+        ax.clear()
+    colours = sns.color_palette("colorblind", len(CRITERIA))
+    names = ranking.index.astype(str) if labels is None else labels.reindex(ranking.index).astype(str)
+    y = np.arange(len(ranking))[::-1]
+    left = np.zeros(len(ranking))
+    for k, (crit, colour) in enumerate(zip(CRITERIA, colours)):
+        part = ranking[crit].to_numpy(dtype=float) * w[k]
+        ax.barh(y, part, left=left, color=colour, label=CRITERION_LABELS[crit], height=0.75)
+        left += part
+    ax.set_yticks(y, list(names))
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Screening score (0-100)")
+    ax.set_title("Best customers by weighted screening score")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=12, title="criterion", title_fontsize=12)
+    ax.grid(axis="y", visible=False)
+    return fig

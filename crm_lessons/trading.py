@@ -164,3 +164,53 @@ def starts_and_stops(sales: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(rows).set_index("year")
     out["stopped"] = out["stopped"].astype("Int64")
     return out
+
+
+def plot_starts_and_stops(table: pd.DataFrame, ax=None, go_live: str | None = None):
+    """Bars of customers starting and stopping trading each year, with active customers as a line.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`starts_and_stops`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure by default.
+    go_live : str, optional
+        Date of the CRM go-live to mark (e.g. :data:`crm_lessons.schema.CRM_GO_LIVE`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from crm_lessons.toy import toy_sales
+    >>> fig = plot_starts_and_stops(starts_and_stops(toy_sales()), go_live="2023-01-01")
+    >>> fig.axes[0].get_ylabel()
+    'Customers'
+    """
+    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+
+    require_columns(table, ["active", "new", "stopped"], "table")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        set_book_style()
+        fig, ax = plt.subplots(figsize=(11, 6))
+    else:
+        fig = ax.figure
+    years = np.asarray(table.index, dtype=int)
+    stopped = table["stopped"].astype("Float64").fillna(np.nan).to_numpy(dtype=float)
+    ax.bar(years - 0.2, table["new"], width=0.4, color=BOOK_COLOURS[0], label="started trading (new)")
+    ax.bar(years + 0.2, stopped, width=0.4, color=BOOK_COLOURS[1], label="stopped trading (last purchase)")
+    ax.plot(years, table["active"], color=BOOK_COLOURS[2], lw=3, marker="o", label="active in the year")
+    if go_live is not None:
+        x = pd.Timestamp(go_live).year - 0.5
+        ax.axvline(x, color="black", ls="--", lw=1.5)
+        ax.text(x + 0.05, ax.get_ylim()[1] * 0.95, "CRM go-live", va="top", fontsize=13)
+    ax.set_xticks(years)
+    ax.set_xlabel("Year")
+    ax.set_ylabel("Customers")
+    ax.set_title("Start and stop of trading per year")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=12)
+    return fig

@@ -1,0 +1,132 @@
+"""ABC explorer: move the A and B cut-offs, watch the Pareto plot and the class shares follow.
+
+The widget sorts the customers' totals once when it is built; each move of a slider only
+looks up two positions in the running total (see
+:func:`crm_lessons.abc_analysis.summary_from_sorted`), so it answers at once even on the
+full case data. Every number it shows can be read without a browser:
+
+>>> from crm_lessons.toy import toy_sales
+>>> from crm_lessons.widgets.abc_analysis import ABCExplorer
+>>> w = ABCExplorer(toy_sales(), draw=False)
+>>> w.a_cutoff.value, w.b_cutoff.value = 0.25, 0.5
+>>> w.summary["customers"].tolist(), w.summary["value"].tolist()
+([1, 1, 2], [5500.0, 2000.0, 1300.0])
+>>> w.b_cutoff.value = 0.2
+>>> w.status.value
+'The A cut-off (25%) must be below the B cut-off (20%).'
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+
+from crm_lessons.abc_analysis import (
+    TEXTBOOK_CUTOFFS,
+    check_cutoffs,
+    pareto_curve,
+    plot_pareto,
+    summary_from_sorted,
+)
+from crm_lessons.performance import customer_totals
+from crm_lessons.widgets._render import figure_png, frame_html, new_figure
+
+_FORMATS = {
+    "customers": "{:,}",
+    "customer_share": "{:.1%}",
+    "value": "{:,.0f}",
+    "value_share": "{:.1%}",
+    "textbook_customer_share": "{:.0%}",
+    "textbook_value_share": "{:.0%}",
+}
+
+
+class ABCExplorer(widgets.VBox):
+    """ABC classification with cut-off sliders, a Pareto plot and a share table.
+
+    Parameters
+    ----------
+    sales : pandas.DataFrame
+        Sales lines (:func:`crm_lessons.data.load_sales`).
+    cutoffs : pair of float, default (0.05, 0.20)
+        Starting cut-offs (cumulative customer shares ending A and B).
+    measure : {'profit', 'revenue'}
+        Starting measure.
+    draw : bool, default True
+        Draw the plot on every update (tests and benchmarks may switch it off).
+
+    Attributes
+    ----------
+    a_cutoff, b_cutoff : ipywidgets.FloatSlider
+        Share of customers (best first) that ends class A and class B.
+    measure : ipywidgets.ToggleButtons
+        Rank customers by profit or by revenue.
+    summary : pandas.DataFrame
+        Result of the last update: :func:`crm_lessons.abc_analysis.abc_summary`'s table.
+    status : ipywidgets.HTML
+        A one-line reading of the result, or what is wrong with the controls.
+    table : ipywidgets.HTML
+        ``summary`` rendered.
+    image : ipywidgets.Image
+        The Pareto plot as PNG.
+    """
+
+    def __init__(self, sales: pd.DataFrame, cutoffs=TEXTBOOK_CUTOFFS, measure: str = "profit", draw: bool = True):
+        a, b = check_cutoffs(cutoffs)
+        # Everything that does not depend on the sliders is computed once here.
+        self._sorted = {}
+        self._cumulative = {}
+        self._curve = {}
+        for m in ("profit", "revenue"):
+            totals = customer_totals(sales, m)
+            self._sorted[m] = totals.to_numpy()
+            self._cumulative[m] = np.cumsum(self._sorted[m])
+            self._curve[m] = pareto_curve(totals)
+        self.draw = draw
+        self.a_cutoff = widgets.FloatSlider(value=a, min=0.01, max=0.50, step=0.01, description="A ends at",
+                                            readout_format=".0%", continuous_update=True)
+        self.b_cutoff = widgets.FloatSlider(value=b, min=0.02, max=0.90, step=0.01, description="B ends at",
+                                            readout_format=".0%", continuous_update=True)
+        self.measure = widgets.ToggleButtons(options=["profit", "revenue"], value=measure, description="Rank by")
+        self.status = widgets.HTML()
+        self.table = widgets.HTML()
+        self.image = widgets.Image(format="png")
+        self.summary = pd.DataFrame()
+        self._figure = new_figure(10, 5.8, left=0.09, bottom=0.13) if draw else None
+        super().__init__([widgets.HBox([self.a_cutoff, self.b_cutoff]), self.measure, self.status, self.table, self.image])
+        for control in (self.a_cutoff, self.b_cutoff, self.measure):
+            control.observe(self._on_change, names="value")
+        self.update()
+
+    def __repr__(self) -> str:
+        return f"ABCExplorer(cutoffs=({self.a_cutoff.value:.2f}, {self.b_cutoff.value:.2f}), measure={self.measure.value!r})"
+
+    def _on_change(self, _change) -> None:
+        self.update()
+
+    def compute(self) -> pd.DataFrame | None:
+        """The ABC summary for the controls' current values (None when the cut-offs are invalid)."""
+        a, b = self.a_cutoff.value, self.b_cutoff.value
+        if not a < b:
+            self.status.value = f"The A cut-off ({a:.0%}) must be below the B cut-off ({b:.0%})."
+            return None
+        m = self.measure.value
+        return summary_from_sorted(self._sorted[m], (a, b), self._cumulative[m])
+
+    def update(self) -> None:
+        """Recompute the summary from the controls and redraw."""
+        summary = self.compute()
+        if summary is None:
+            return
+        self.summary = summary
+        m = self.measure.value
+        a = summary.loc["A"]
+        self.status.value = (
+            f"<span style='font-size:16px'>Class A: the best {a['customer_share']:.0%} of customers bring "
+            f"{a['value_share']:.0%} of {m} (textbook: 5% bring 50%).</span>"
+        )
+        self.table.value = frame_html(summary, _FORMATS)
+        if self.draw:
+            plot_pareto(self._curve[m], summary, ax=self._figure.axes[0], measure=m)
+            self.image.value = figure_png(self._figure)

@@ -1,0 +1,164 @@
+"""Screening-weights explorer: five sliders weight the five screening criteria, the ranking follows.
+
+The criteria and their 0–100 scores are computed once when the widget is built; a slider
+move is one matrix–vector product and a sort, so the ranking updates at once. Every number
+it shows can be read without a browser:
+
+>>> from crm_lessons.toy import toy_customers, toy_sales
+>>> from crm_lessons.widgets.screening import ScreeningExplorer
+>>> w = ScreeningExplorer(toy_sales(), toy_customers(), year=2024, draw=False)
+>>> for name in ("profitability", "safety", "future_potential", "cooperation"):
+...     w.sliders[name].value = 0
+>>> w.ranking[["rank", "score"]]
+             rank  score
+customer_id
+C2              1  100.0
+C4              2    0.0
+>>> w.sliders["annual_purchases"].value = 0
+>>> w.status.value
+'All weights are zero: give at least one criterion a positive weight.'
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+
+from crm_lessons.screening import (
+    CRITERIA,
+    CRITERION_LABELS,
+    EQUAL_WEIGHTS,
+    check_weights,
+    criterion_scores,
+    plot_ranking,
+    screening_criteria,
+)
+from crm_lessons.widgets._render import figure_png, frame_html, new_figure
+
+
+class ScreeningExplorer(widgets.VBox):
+    """Weighted five-criteria customer screening with one slider per criterion.
+
+    Parameters
+    ----------
+    sales, customers : pandas.DataFrame
+        Sales lines and the customers table.
+    year : int, optional
+        Year assessed (default the last year of ``sales``).
+    weights : mapping, optional
+        Starting weights 0–10 per criterion (default all 5).
+    top : int, default 15
+        How many customers the ranking shows.
+    method : {'percentile', 'minmax'}
+        How criteria are put on 0–100 (see :func:`crm_lessons.screening.criterion_scores`).
+    draw : bool, default True
+        Draw the plot on every update.
+
+    Attributes
+    ----------
+    sliders : dict of str to ipywidgets.IntSlider
+        One slider (0–10) per criterion, keyed by the names in
+        :data:`crm_lessons.screening.CRITERIA`; also reachable as attributes
+        (``w.annual_purchases``, ``w.profitability``, ...).
+    criteria : pandas.DataFrame
+        The raw criteria of every screened customer (computed once).
+    scores : pandas.DataFrame
+        Their 0–100 scores (computed once).
+    ranking : pandas.DataFrame
+        Result of the last update: the ``top`` customers with rank, score, criterion scores,
+        name and kind.
+    status : ipywidgets.HTML
+        The weights in use, or what is wrong with them.
+    table : ipywidgets.HTML
+        ``ranking`` rendered.
+    image : ipywidgets.Image
+        Stacked bars of each criterion's contribution to the score.
+    """
+
+    def __init__(self, sales: pd.DataFrame, customers: pd.DataFrame, year: int | None = None, weights=None,
+                 top: int = 15, method: str = "percentile", draw: bool = True):
+        if not isinstance(top, (int, np.integer)) or top < 1:
+            raise ValueError(f"`top` must be a positive whole number of customers, got {top!r}.")
+        start = dict.fromkeys(CRITERIA, 5) if weights is None else {k: weights.get(k, 0) for k in CRITERIA}
+        check_weights(start)
+        self.criteria = screening_criteria(sales, customers, year=year)
+        self.scores = criterion_scores(self.criteria, method=method)
+        self.top = int(top)
+        # Precomputed once: the score matrix, ids for tie-breaking, names and kinds.
+        self._matrix = self.scores[list(CRITERIA)].to_numpy(dtype=float)
+        self._ids = self.scores.index.astype(str).to_numpy()
+        info = customers.set_index("customer_id").reindex(self.scores.index)
+        self._names = info["name"].astype(str).to_numpy()
+        self._kinds = info["kind"].astype(str).to_numpy()
+        self.draw = draw
+        self.sliders = {
+            k: widgets.IntSlider(value=int(start[k]), min=0, max=10, step=1, description=CRITERION_LABELS[k],
+                                 style={"description_width": "150px"}, continuous_update=True)
+            for k in CRITERIA
+        }
+        for k, s in self.sliders.items():
+            setattr(self, k, s)
+        self.status = widgets.HTML()
+        self.table = widgets.HTML()
+        self.image = widgets.Image(format="png")
+        self.ranking = pd.DataFrame()
+        self._figure = new_figure(12, 0.42 * self.top + 2.2, left=0.27, right=0.78, bottom=0.1, top=0.93) if draw else None
+        super().__init__([widgets.VBox(list(self.sliders.values())), self.status, self.table, self.image])
+        for s in self.sliders.values():
+            s.observe(self._on_change, names="value")
+        self.update()
+
+    def __repr__(self) -> str:
+        return f"ScreeningExplorer(weights={self.weights}, top={self.top})"
+
+    @property
+    def weights(self) -> dict:
+        """The sliders' current weights, by criterion."""
+        return {k: s.value for k, s in self.sliders.items()}
+
+    def _on_change(self, _change) -> None:
+        self.update()
+
+    def compute(self) -> pd.DataFrame | None:
+        """The top of the ranking for the current weights (None when the weights are all zero)."""
+        raw = np.array([self.sliders[k].value for k in CRITERIA], dtype=float)
+        if raw.sum() == 0:
+            self.status.value = "All weights are zero: give at least one criterion a positive weight."
+            return None
+        w = check_weights(raw)
+        score = self._matrix @ w
+        # Best score first, ties by customer id; only the top rows are sorted in full.
+        k = min(self.top, len(score))
+        part = np.argpartition(-score, k - 1)[:k] if k < len(score) else np.arange(len(score))
+        cut = score[part].min()
+        cand = np.flatnonzero(score >= cut)
+        order = cand[np.lexsort((self._ids[cand], -score[cand]))][:k]
+        out = pd.DataFrame(self._matrix[order], columns=list(CRITERIA), index=pd.Index(self._ids[order], name="customer_id"))
+        out.insert(0, "score", score[order])
+        out.insert(0, "rank", np.arange(1, k + 1))
+        out["name"] = self._names[order]
+        out["kind"] = self._kinds[order]
+        return out
+
+    def update(self) -> None:
+        """Recompute the ranking from the sliders and redraw."""
+        ranking = self.compute()
+        if ranking is None:
+            return
+        self.ranking = ranking
+        w = check_weights([self.sliders[k].value for k in CRITERIA])
+        self.status.value = "<span style='font-size:16px'>Weights: " + ", ".join(
+            f"{CRITERION_LABELS[k]} {v:.0%}" for k, v in zip(CRITERIA, w)
+        ) + "</span>"
+        formats = {"score": "{:.1f}", **{k: "{:.0f}" for k in CRITERIA}}
+        shown = ranking[["rank", "name", "kind", "score", *CRITERIA]].rename(columns=CRITERION_LABELS)
+        formats = {CRITERION_LABELS.get(k, k): f for k, f in formats.items()}
+        self.table.value = frame_html(shown, formats)
+        if self.draw:
+            labels = pd.Series([f"{n[:22]} ({i})" for i, n in zip(ranking.index, ranking["name"])], index=ranking.index)
+            plot_ranking(ranking, w, ax=self._figure.axes[0], labels=labels)
+            self.image.value = figure_png(self._figure)
+
+
+__all__ = ["ScreeningExplorer", "EQUAL_WEIGHTS"]
