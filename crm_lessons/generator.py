@@ -511,7 +511,6 @@ def _make_lines(rng, cust: _Customers, products: pd.DataFrame, order_cust, order
 
 def _orders_in_years(rng, cust, active, years, cumw, first_day):
     """Orders of active customer-years: at least one order in every active year."""
-    n_years = len(years)
     y0 = np.array([_day(f"{y}-01-01") for y in years])
     y1 = np.array([_day(f"{y}-12-31") for y in years])
     ci, yi = np.nonzero(active)
@@ -521,7 +520,6 @@ def _orders_in_years(rng, cust, active, years, cumw, first_day):
     k = np.maximum(1, rng.poisson(lam))
     o_c = np.repeat(ci, k)
     o_day = _sample_days(rng, cumw, first_day, np.repeat(lo, k), np.repeat(y1[yi], k))
-    del n_years
     return o_c, o_day
 
 
