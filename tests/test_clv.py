@@ -561,3 +561,14 @@ def test_gamma_gamma_needs_repeat_customers_with_spend():
         clv.fit_gamma_gamma([0, 2], [0.0, 10.0])
     with pytest.raises(ValueError, match="monetary_value"):
         clv.fit_gamma_gamma([1, 2], [0.0, 10.0])
+
+
+def test_fast_fit_objectives_equal_the_readable_log_likelihoods(sample_cal):
+    f, r, t, m = (sample_cal[c].to_numpy() for c in ("frequency_cal", "recency_cal", "T_cal", "monetary_value_cal"))
+    params = np.array([0.3, 5.0, 0.8, 2.5])
+    objective = clv._bgnbd_objective(f, r, t)
+    assert objective(np.log(params)) == pytest.approx(-clv.bgnbd_log_likelihood(f, r, t, *params).mean(), rel=1e-12)
+    repeat = f > 0
+    objective = clv._gamma_gamma_objective(f[repeat], m[repeat])
+    expected = -clv.gamma_gamma_log_likelihood(f[repeat], m[repeat], 6.0, 3.5, 15.0).mean()
+    assert objective(np.log([6.0, 3.5, 15.0])) == pytest.approx(expected, rel=1e-12)
