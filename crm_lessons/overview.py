@@ -632,12 +632,14 @@ def plot_crm_stages(figures: pd.DataFrame | None = None, *, axes=None):
         single = low == high
         ax.scatter(x[single], low[single], s=140, color=BOOK_COLOURS[0], zorder=3)
         for xi, lo, hi, text in zip(x, low, high, part["as_published"]):
-            ax.annotate(text, (xi, hi), xytext=(0, 6), textcoords="offset points", ha="center", fontsize=12)
+            ax.annotate(text, (xi, hi), xytext=(0, 7), textcoords="offset points", ha="center", fontsize=13)
         ax.set_xticks(x, [f"Stage {s}" for s in part["stage"]])
         ax.set_title(measure.capitalize())
         ax.set_ylabel(part["unit"].iloc[0])
         ax.margins(y=0.18)
-        if measure != "experiments per year":
+        if measure == "experiments per year":
+            ax.set_ylim(20, 2e5)
+        else:
             ax.set_ylim(bottom=0)
     fig.suptitle("Five stages of CRM development: the consulting deck's figures", fontsize=18)
     fig.tight_layout()
@@ -956,3 +958,127 @@ def content_map(data: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
             raise ValueError(f"`data` lacks table(s) {missing}; pass crm_lessons.data.load_case_company().")
         frame["rows"] = [len(data[t]) for t in frame["table"]]
     return frame
+
+
+# --------------------------------------------------------------------------- more plots
+def plot_case_results(results: pd.DataFrame | None = None, *, ax=None):
+    """Bar chart of the published case results (:func:`case_results`), one bar per figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from crm_lessons.overview import plot_case_results
+    >>> ax = plot_case_results()
+    >>> [t.get_text() for t in ax.get_yticklabels()][0]
+    'Mobile operator: monthly churn rate (%)'
+    """
+    import matplotlib.pyplot as plt
+
+    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+
+    set_book_style()
+    r = case_results() if results is None else results
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11, 4.8))
+    unit = {"percentage points": "pts"}
+    labels = [f"{c.replace('Asian mobile operator', 'Mobile operator')}: {m} ({unit.get(u, '%')})"
+              for c, m, u in zip(r["case"], r["measure"], r["unit"])]
+    y = np.arange(len(r))[::-1]
+    colours = [BOOK_COLOURS[1] if v < 0 else BOOK_COLOURS[0] for v in r["change"]]
+    ax.barh(y, r["change"], color=colours, height=0.6)
+    for yi, v in zip(y, r["change"]):
+        ax.annotate(f"{v:+g}", (v, yi), xytext=(8 if v >= 0 else -8, 0), textcoords="offset points",
+                    ha="left" if v >= 0 else "right", va="center", fontsize=14)
+    ax.set_yticks(y, labels)
+    ax.axvline(0, color="black", lw=1)
+    ax.set_xlabel("Change after the CRM programme")
+    ax.set_title("Published CRM case results (consulting deck)")
+    ax.set_xlim(min(r["change"].min() * 1.35, 0), max(r["change"].max() * 1.25, 0))
+    return ax
+
+
+def plot_small_business_lending(table: pd.DataFrame | None = None, *, axes=None):
+    """Two bar charts of the small-business lending case: loans and profit by year.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from crm_lessons.overview import plot_small_business_lending
+    >>> [ax.get_title() for ax in plot_small_business_lending().axes]
+    ['Loans', 'Profit']
+    """
+    import matplotlib.pyplot as plt
+
+    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+
+    set_book_style()
+    t = small_business_lending() if table is None else table
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(13, 4.8))
+    else:
+        fig = np.asarray(axes).flat[0].figure
+    for ax, col, colour in zip(np.asarray(axes).ravel(), ["loans", "profit"], BOOK_COLOURS):
+        x = np.arange(len(t))
+        ax.bar(x, t[col], color=colour, width=0.6)
+        for xi, v in zip(x, t[col]):
+            ax.annotate(f"{v:,}", (xi, v), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=13)
+        ax.set_xticks(x, [str(y) for y in t["year"]])
+        ax.set_title(col.capitalize())
+        ax.set_xlabel("Year (1990-1992 not shown in the deck)")
+        ax.set_ylabel("As printed (unit not given)")
+        ax.margins(y=0.12)
+    fig.suptitle("Small-business lending grown with CRM scoring (consulting deck)", fontsize=18)
+    fig.tight_layout()
+    return fig
+
+
+def plot_crm_cycle(cycle: pd.DataFrame | None = None, *, ax=None):
+    """Draw the CRM cycle as a ring of steps with arrows (from :func:`crm_cycle`).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from crm_lessons.overview import plot_crm_cycle
+    >>> ax = plot_crm_cycle()
+    >>> ax.get_title()
+    'The CRM cycle and the chapters that teach each step'
+    """
+    import matplotlib.pyplot as plt
+
+    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+
+    set_book_style()
+    c = crm_cycle() if cycle is None else cycle
+    if ax is None:
+        _, ax = plt.subplots(figsize=(12, 8.5))
+    n = len(c)
+    angles = np.pi / 2 - 2 * np.pi * np.arange(n) / n  # clockwise from the top
+    import textwrap
+
+    xy = np.column_stack([1.35 * np.cos(angles), 1.0 * np.sin(angles)])
+    for i in range(n):
+        a, b = xy[i], xy[(i + 1) % n]
+        # shorten each arrow so it runs between the boxes
+        ax.annotate("", xy=a + 0.72 * (b - a), xytext=a + 0.28 * (b - a),
+                    arrowprops={"arrowstyle": "-|>", "lw": 2.5, "color": BOOK_COLOURS[2]})
+    for (x, y), step, name, chapters in zip(xy, c["step"], c["name"], c["chapters"]):
+        chapter_text = "ch. " + ", ".join(part.split(" ")[0] for part in chapters.split("), ") if part[0].isdigit())
+        label = textwrap.fill(f"{step}. {name}", 16)
+        ax.text(x, y, f"{label}\n{chapter_text}", ha="center", va="center", fontsize=14,
+                bbox={"boxstyle": "round,pad=0.5", "fc": "white", "ec": BOOK_COLOURS[0], "lw": 2.5})
+    ax.text(0, 0, "CRM cycle", ha="center", va="center", fontsize=20, color=BOOK_COLOURS[0], weight="bold")
+    ax.set_xlim(-1.85, 1.85)
+    ax.set_ylim(-1.3, 1.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title("The CRM cycle and the chapters that teach each step")
+    return ax

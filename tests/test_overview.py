@@ -217,3 +217,28 @@ def test_content_map_rejects_incomplete_data():
         o.content_map({"customers": pd.DataFrame()})
     with pytest.raises(TypeError, match="`data`"):
         o.content_map([1, 2])
+
+
+# ---------------------------------------------------------------- plots of the cases and the cycle
+def test_plot_case_results_bars_match_figures():
+    ax = o.plot_case_results()
+    widths = sorted(p.get_width() for p in ax.patches)
+    assert widths == [-28.0, 2.0, 16.0, 36.0]
+    matplotlib.pyplot.close(ax.figure)
+
+
+def test_plot_small_business_lending_bars_match_figures():
+    fig = o.plot_small_business_lending()
+    loans, profit = fig.axes
+    assert [p.get_height() for p in loans.patches] == [200, 1200, 1500, 3400, 4300, 5600]
+    assert [p.get_height() for p in profit.patches] == [0, 51, 69, 105, 209, 275]
+    matplotlib.pyplot.close(fig)
+
+
+def test_plot_crm_cycle_labels_every_step_with_chapters():
+    ax = o.plot_crm_cycle()
+    texts = [t.get_text() for t in ax.texts if t.get_text()]
+    assert any(t.startswith("1. set goals") and "ch. 1" in t for t in texts)
+    assert any(t.startswith("5. run the") and "ch. 4" in t for t in texts)
+    assert sum(t[0].isdigit() for t in texts) == 7
+    matplotlib.pyplot.close(ax.figure)
