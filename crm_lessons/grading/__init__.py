@@ -232,6 +232,13 @@ def _strip_outputs(nb: dict) -> dict:
             c["execution_count"] = None
         c.pop("attachments", None) if c.get("cell_type") == "code" else None
         cells.append(c)
+    for i, c in enumerate(cells):  # nbformat 4.5 wants cell ids; old files lack them
+        if not isinstance(c.get("id"), str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", c["id"]):
+            c["id"] = f"cell-{i}"
+    if len({c["id"] for c in cells}) != len(cells):
+        for i, c in enumerate(cells):
+            c["id"] = f"cell-{i}"
+    clean["nbformat"], clean["nbformat_minor"] = 4, 5
     clean["cells"] = cells
     meta = dict(clean.get("metadata") or {})
     meta.pop("widgets", None)
