@@ -137,6 +137,83 @@ TREATMENTS = {
 }
 
 
+def _check_screen_args(key_share, lapsed_days, as_of):
+    key_share = require_fraction(key_share, "key_share", low_open=True)
+    if isinstance(lapsed_days, bool) or not isinstance(lapsed_days, (int, np.integer)) or lapsed_days < 1:
+        raise ValueError(f"`lapsed_days` must be a whole number of days, 1 or more, got {lapsed_days!r}.")
+    return key_share, int(lapsed_days), _timestamp(as_of, "as_of")
+
+
+def treatment_segments(customers: pd.DataFrame, sales: pd.DataFrame, as_of, *, key_share: float = 0.05,
+                       lapsed_days: int = 365) -> pd.DataFrame:
+    """Customer intelligence, level 1: tell customers apart and give each a treatment.
+
+    Parameters
+    ----------
+    customers, sales : pandas.DataFrame
+        The customers table and the sales lines.
+    as_of : date-like
+        The day of contact; only sales before it count.
+    key_share : float, default 0.05
+        Customers in this top share of buyers by profit (up to ``as_of``) are key customers.
+    lapsed_days : int, default 365
+        A customer whose last order is older than this is lapsed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``customer_id`` (every customer of ``customers``, in its order); ``tier``,
+        ``orders``, ``revenue``, ``profit``, ``last_order``, ``days_since_last_order``,
+        ``profit_rank`` (1 = most profitable buyer), ``profit_top_share`` = rank / buyers,
+        ``segment`` (ordered categorical in the order of :data:`TREATMENTS`) and ``treatment``.
+
+    Notes
+    -----
+    Buyers are ranked by profit, ties by customer id. The rule, tried in order: no purchase
+    -> "new or prospect"; ``profit_top_share <= key_share`` -> "key customer"; days since
+    the last order > ``lapsed_days`` -> "win back"; gold tier -> "gold member"; otherwise
+    "develop". A teaching rule, not a fitted model.
+
+    References
+    ----------
+    Course material 000, customer intelligence level 1 (识别、区分客户，针对不同客户采取不同的策略).
+
+    Examples
+    --------
+    >>> from crm_lessons.toy import toy_customers, toy_sales
+    >>> from crm_lessons.targeting import treatment_segments
+    >>> t = treatment_segments(toy_customers(), toy_sales(), as_of="2024-12-31", key_share=0.25)
+    >>> t["segment"].astype(str).to_dict()
+    {'C1': 'win back', 'C2': 'key customer', 'C3': 'win back', 'C4': 'develop'}
+
+    Checked by hand: C2 has the top profit (5500, 1 of 4 buyers = 25 %); C1 last bought on
+    2023-05-10 and C3 on 2023-01-15, more than 365 days before; C4 bought on 2024-06-30.
+    """
+    require_columns(customers, ["customer_id", "tier"], "customers")
+    key_share, lapsed_days, day = _check_screen_args(key_share, lapsed_days, as_of)
+    perf = customer_performance(sales, None, day - pd.Timedelta(days=1))
+    perf = perf.iloc[np.lexsort((perf.index.to_numpy(), -perf["profit"].to_numpy()))]
+    perf["profit_rank"] = np.arange(1, len(perf) + 1)
+    perf["profit_top_share"] = perf["profit_rank"] / len(perf)
+    out = customers[["customer_id", "tier"]].set_index("customer_id").join(
+        perf[["orders", "revenue", "profit", "last_order", "profit_rank", "profit_top_share"]])
+    out["orders"] = out["orders"].fillna(0).astype("int64")
+    out[["revenue", "profit"]] = out[["revenue", "profit"]].fillna(0.0)
+    out["profit_rank"] = out["profit_rank"].astype("Int64")
+    out["days_since_last_order"] = (day - out["last_order"]).dt.days.astype("Int64")
+    buyer = out["last_order"].notna().to_numpy()
+    top = (out["profit_top_share"] <= key_share).fillna(False).to_numpy()
+    lapsed = (out["days_since_last_order"] > lapsed_days).fillna(False).to_numpy(dtype=bool)
+    gold = (out["tier"].astype(str) == "gold").to_numpy()
+    segment = np.select([~buyer, top, lapsed, gold], ["new or prospect", "key customer", "win back", "gold member"],
+                        default="develop")
+    out["segment"] = pd.Categorical(segment, categories=list(TREATMENTS), ordered=True)
+    out["treatment"] = out["segment"].astype(str).map(TREATMENTS)
+    cols = ["tier", "orders", "revenue", "profit", "last_order", "days_since_last_order", "profit_rank",
+            "profit_top_share", "segment", "treatment"]
+    return out[cols]
+
+
 def customer_screen(customer_id: str, customers: pd.DataFrame, sales: pd.DataFrame, as_of,
                     *, key_share: float = 0.05, lapsed_days: int = 365) -> pd.Series:
     """Customer intelligence, level 1: what the hotline agent sees when a customer calls.
@@ -145,28 +222,14 @@ def customer_screen(customer_id: str, customers: pd.DataFrame, sales: pd.DataFra
     ----------
     customer_id : str
         The calling customer.
-    customers, sales : pandas.DataFrame
-        The customers table and the sales lines.
-    as_of : date-like
-        The day of the call; only sales before it count.
-    key_share : float, default 0.05
-        Customers in this top share by profit (up to ``as_of``) count as key customers.
-    lapsed_days : int, default 365
-        A customer whose last order is older than this is lapsed.
+    customers, sales, as_of, key_share, lapsed_days
+        As in :func:`treatment_segments`.
 
     Returns
     -------
     pandas.Series
-        ``name``, ``kind``, ``tier``, ``region``, ``channel``, ``orders``, ``revenue``,
-        ``profit``, ``last_order``, ``days_since_last_order``, ``profit_rank`` (1 = most
-        profitable), ``profit_top_share`` = rank / number of buyers, ``segment`` and
-        ``treatment``.
-
-    Notes
-    -----
-    The rule, tried in order: no purchase -> "new or prospect"; ``profit_top_share <=
-    key_share`` -> "key customer"; days since last order > ``lapsed_days`` -> "win back";
-    gold tier -> "gold member"; otherwise "develop". A teaching rule, not a fitted model.
+        ``name``, ``kind``, ``region``, ``channel``, then the columns of
+        :func:`treatment_segments` for this customer.
 
     References
     ----------
@@ -183,37 +246,22 @@ def customer_screen(customer_id: str, customers: pd.DataFrame, sales: pd.DataFra
     'win back'
     """
     require_columns(customers, ["customer_id", "name", "kind", "tier", "region", "channel"], "customers")
-    key_share = require_fraction(key_share, "key_share", low_open=True)
-    if isinstance(lapsed_days, bool) or not isinstance(lapsed_days, (int, np.integer)) or lapsed_days < 1:
-        raise ValueError(f"`lapsed_days` must be a whole number of days, 1 or more, got {lapsed_days!r}.")
-    day = _timestamp(as_of, "as_of")
+    _check_screen_args(key_share, lapsed_days, as_of)
     row = customers[customers["customer_id"] == customer_id]
     if row.empty:
         raise ValueError(f"`customer_id` {customer_id!r} is not in `customers`.")
-    row = row.iloc[0]
-    perf = customer_performance(sales, None, day - pd.Timedelta(days=1))
-    ranked = perf.sort_values(["profit"], ascending=False, kind="stable")
-    out = {k: row[k] for k in ("name", "kind", "tier", "region", "channel")}
-    if customer_id in ranked.index:
-        p = ranked.loc[customer_id]
-        rank = int(np.flatnonzero(ranked.index == customer_id)[0]) + 1
-        days = int((day - p["last_order"]).days)
-        out.update(orders=int(p["orders"]), revenue=float(p["revenue"]), profit=float(p["profit"]),
-                   last_order=p["last_order"], days_since_last_order=days, profit_rank=rank,
-                   profit_top_share=rank / len(ranked))
-        if rank / len(ranked) <= key_share:
-            segment = "key customer"
-        elif days > lapsed_days:
-            segment = "win back"
-        elif row["tier"] == "gold":
-            segment = "gold member"
-        else:
-            segment = "develop"
-    else:
-        out.update(orders=0, revenue=0.0, profit=0.0, last_order=pd.NaT, days_since_last_order=None,
-                   profit_rank=None, profit_top_share=None)
-        segment = "new or prospect"
-    out.update(segment=segment, treatment=TREATMENTS[segment])
+    seg = treatment_segments(customers, sales, as_of, key_share=key_share, lapsed_days=lapsed_days).loc[customer_id]
+    out = {k: row.iloc[0][k] for k in ("name", "kind", "region", "channel")}
+    for k, v in seg.items():
+        if k == "segment":
+            v = str(v)
+        elif pd.isna(v):
+            v = None if k != "last_order" else pd.NaT
+        elif k in ("orders", "profit_rank", "days_since_last_order"):
+            v = int(v)
+        elif k in ("revenue", "profit", "profit_top_share"):
+            v = float(v)
+        out[k] = v
     return pd.Series(out, name=customer_id, dtype=object)
 
 

@@ -226,3 +226,22 @@ def test_case_gold_customers_are_worth_more(case):
     p = t.segment_profile(tables["customers"], sales, by="tier")
     assert p.loc["gold", "profit_per_customer"] > 2 * p.loc["ordinary", "profit_per_customer"]
     assert p.loc["gold", "profit_share"] > p.loc["gold", "customer_share"]
+
+
+def test_treatment_segments_toy():
+    seg = t.treatment_segments(toy_customers(), toy_sales(), as_of="2023-06-01")
+    # before 2023-06-01: C1 (O1, O2), C2 (O3), C3 (O4) bought; C4 not yet
+    assert seg["segment"].astype(str).to_dict() == {
+        "C1": "gold member", "C2": "develop", "C3": "develop", "C4": "new or prospect"}
+    assert seg.loc["C4", "orders"] == 0 and pd.isna(seg.loc["C4", "profit_rank"])
+    assert seg["profit_rank"].dropna().tolist() == [3, 1, 2]  # C2 2500 (O3), C3 2000, C1 1300
+    assert seg.loc["C1", "days_since_last_order"] == 22
+
+
+def test_treatment_segments_on_case_data(case):
+    tables, sales = case
+    seg = t.treatment_segments(tables["customers"], sales, as_of="2025-01-01")
+    assert len(seg) == len(tables["customers"])
+    buyers = seg["profit_rank"].notna().sum()
+    assert (seg["segment"] == "key customer").sum() == int(np.floor(0.05 * buyers))
+    assert set(seg.loc[seg["segment"] == "gold member", "tier"].astype(str)) == {"gold"}
