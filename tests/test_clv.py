@@ -572,3 +572,52 @@ def test_fast_fit_objectives_equal_the_readable_log_likelihoods(sample_cal):
     objective = clv._gamma_gamma_objective(f[repeat], m[repeat])
     expected = -clv.gamma_gamma_log_likelihood(f[repeat], m[repeat], 6.0, 3.5, 15.0).mean()
     assert objective(np.log([6.0, 3.5, 15.0])) == pytest.approx(expected, rel=1e-12)
+
+
+def test_clv_from_a_summary_frame_equals_clv_from_columns(sample_cal, sample_bgnbd, sample_gamma_gamma):
+    from_frame = clv.customer_lifetime_value(sample_bgnbd, sample_gamma_gamma, sample_cal, months=6)
+    from_columns = clv.customer_lifetime_value(
+        sample_bgnbd, sample_gamma_gamma, sample_cal.frequency_cal, sample_cal.recency_cal, sample_cal.T_cal,
+        sample_cal.monetary_value_cal, months=6)
+    pd.testing.assert_series_equal(from_frame, from_columns)
+    assert from_frame.index.equals(sample_cal.index)
+    # longer horizons add value
+    assert (clv.customer_lifetime_value(sample_bgnbd, sample_gamma_gamma, sample_cal, months=12) > from_frame).all()
+
+
+def test_holdout_by_frequency_pools_heavy_buyers(sample_cal, sample_bgnbd):
+    table = clv.holdout_by_frequency(sample_bgnbd, sample_cal, max_frequency=7)
+    assert table.index.tolist() == list(range(8))
+    assert table["n_customers"].sum() == 2357
+    assert table.loc[0, "n_customers"] == 1411
+    # weighted means give back the totals
+    assert (table["actual"] * table["n_customers"]).sum() == pytest.approx(1882)
+    assert (table["predicted"] * table["n_customers"]).sum() == pytest.approx(1653.4, abs=0.5)
+    assert table["actual"].is_monotonic_increasing and table["predicted"].is_monotonic_increasing
+    with pytest.raises(ValueError, match="calibration_holdout"):
+        clv.holdout_by_frequency(sample_bgnbd, sample_cal.drop(columns="frequency_holdout"))
+
+
+def test_repeat_purchase_tracking_adds_up_to_the_summaries(sample_cal, sample_bgnbd):
+    log = load_cdnow(sample=True)
+    tracking = clv.repeat_purchase_tracking(sample_bgnbd, log)
+    assert tracking.index[0] == 1 and tracking.index[-1] == 78  # 1 Jan 1997 .. 30 Jun 1998
+    # calibration = weeks 1..39 (to 30 Sep 1997), holdout = weeks 40..78
+    assert tracking.loc[39, "cumulative_actual"] == sample_cal.frequency_cal.sum() == 2457
+    assert tracking.loc[40:, "actual"].sum() == sample_cal.frequency_holdout.sum() == 1882
+    assert tracking["expected"].sum() == pytest.approx(tracking["cumulative_expected"].iloc[-1])
+    # in the calibration period the model tracks the data within 2 %
+    assert tracking.loc[39, "cumulative_expected"] == pytest.approx(2457, rel=0.02)
+    # by the end of week 1 only customers who came on days 0..6 can have repeated
+    assert tracking.loc[1, "cumulative_expected"] < 20
+
+
+def test_repeat_purchase_tracking_by_hand(three_customer_log):
+    fit = clv.BetaGeoFit(r=0.5, alpha=2.0, a=1.2, b=3.0, log_likelihood=0.0, n_customers=3)
+    tracking = clv.repeat_purchase_tracking(fit, three_customer_log, freq="D")
+    # days 0..28 from 1 Jan; repeats on day 5 (c), 14 and 28 (a)
+    assert len(tracking) == 29
+    assert tracking["actual"].to_numpy().nonzero()[0].tolist() == [5, 14, 28]
+    # end of day 10: a aged 10 days, c aged 8, b aged 3 (first purchases on days 0, 2, 7)
+    expected = fit.expected_purchases(np.array([10.0, 8.0, 3.0])).sum()
+    assert tracking.loc[10, "cumulative_expected"] == pytest.approx(expected)
