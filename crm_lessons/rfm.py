@@ -636,9 +636,9 @@ def segment_summary(segmented: pd.DataFrame, value: pd.DataFrame | None = None, 
     segmented : pandas.DataFrame
         From :func:`rfm_segments` (indexed by customer, with ``segment`` and the RFM columns).
     value : pandas.DataFrame, optional
-        Indexed by customer with ``revenue`` and ``profit`` over the same period (e.g. summed
-        from :func:`crm_lessons.data.load_sales`). Without it, revenue is the ``monetary``
-        column (total spend) and profit is left out.
+        Indexed by customer with ``revenue`` and optionally ``profit`` over the same period
+        (e.g. summed from :func:`crm_lessons.data.load_sales`). Without it, revenue is the
+        ``monetary`` column (right when monetary is total spend) and profit is left out.
     rules : pandas.DataFrame, optional
         To list segments in rule order (default :func:`segment_rules`).
 
@@ -647,7 +647,7 @@ def segment_summary(segmented: pd.DataFrame, value: pd.DataFrame | None = None, 
     pandas.DataFrame
         One row per segment (rule order, empty segments with 0): ``customers``,
         ``customer_share``, ``revenue``, ``revenue_share``, ``profit``, ``profit_share``
-        (when ``value`` is given), and the mean ``recency``, ``frequency``, ``monetary``.
+        (when ``value`` has profit), and the mean ``recency``, ``frequency``, ``monetary``.
 
     Examples
     --------
@@ -663,11 +663,13 @@ def segment_summary(segmented: pd.DataFrame, value: pd.DataFrame | None = None, 
     require_columns(segmented, ["segment", "recency", "frequency", "monetary"], "segmented")
     rules = _check_rules(rules)
     frame = segmented[["segment", "recency", "frequency", "monetary"]].copy()
+    has_profit = value is not None and "profit" in value.columns
     if value is not None:
-        require_columns(value, ["revenue", "profit"], "value")
+        require_columns(value, ["revenue"], "value")
         joined = value.reindex(frame.index)
         frame["revenue"] = joined["revenue"].fillna(0.0).to_numpy()
-        frame["profit"] = joined["profit"].fillna(0.0).to_numpy()
+        if has_profit:
+            frame["profit"] = joined["profit"].fillna(0.0).to_numpy()
     else:
         frame["revenue"] = frame["monetary"]
     order = list(rules["segment"]) + sorted(set(frame["segment"]) - set(rules["segment"]))
@@ -676,7 +678,7 @@ def segment_summary(segmented: pd.DataFrame, value: pd.DataFrame | None = None, 
     out["customer_share"] = out["customers"] / max(len(frame), 1)
     out["revenue"] = g["revenue"].sum().reindex(order, fill_value=0.0)
     out["revenue_share"] = out["revenue"] / frame["revenue"].sum() if len(frame) else 0.0
-    if value is not None:
+    if has_profit:
         out["profit"] = g["profit"].sum().reindex(order, fill_value=0.0)
         out["profit_share"] = out["profit"] / frame["profit"].sum() if len(frame) else 0.0
     for c in ("recency", "frequency", "monetary"):
@@ -877,3 +879,81 @@ def rfm_from_database(con, reference_date, monetary: str = "sum", bins: int = 5,
         index=pd.Index(df["customer_id"].astype("str").to_numpy(), name="customer_id", dtype="str"),
     )
     return out
+
+
+# ------------------------------------------------------------------------------------------
+# pictures
+
+
+def rf_grid(scored: pd.DataFrame, value: str = "customers") -> pd.DataFrame:
+    """Customers (or their mean spend) in each cell of the R x F score grid.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        From :func:`rfm_scores`.
+    value : {"customers", "mean_monetary"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows F score (5 at the top), columns R score (1..5).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> scored = pd.DataFrame({"r_score": [5, 5, 1], "f_score": [5, 5, 1], "m_score": [5, 4, 1], "monetary": [9.0, 7.0, 1.0]})
+    >>> int(rf_grid(scored).loc[5, 5]), int(rf_grid(scored).loc[1, 1]), int(rf_grid(scored).loc[3, 3])
+    (2, 1, 0)
+    """
+    require_columns(scored, ["r_score", "f_score"], "scored")
+    if value not in ("customers", "mean_monetary"):
+        raise ValueError(f"value must be 'customers' or 'mean_monetary', got {value!r}")
+    bins = int(max(5, scored[["r_score", "f_score"]].to_numpy().max(initial=0)))
+    if value == "customers":
+        grid = scored.groupby(["f_score", "r_score"]).size()
+        fill = 0
+    else:
+        grid = scored.groupby(["f_score", "r_score"])["monetary"].mean()
+        fill = np.nan
+    grid = grid.unstack("r_score").reindex(index=range(bins, 0, -1), columns=range(1, bins + 1), fill_value=fill)
+    if value == "customers":
+        grid = grid.fillna(0).astype("int64")
+    grid.index.name, grid.columns.name = "F score", "R score"
+    return grid
+
+
+def plot_segments(summary: pd.DataFrame, ax=None):
+    """Bars of each segment's share of customers beside its share of revenue (and profit).
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        From :func:`segment_summary`.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+
+    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+
+    set_book_style()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 5.5))
+    ax.clear()
+    shares = [c for c in ("customer_share", "revenue_share", "profit_share") if c in summary.columns]
+    labels = {"customer_share": "customers", "revenue_share": "revenue", "profit_share": "profit"}
+    y = np.arange(len(summary))
+    height = 0.8 / len(shares)
+    for i, col in enumerate(shares):
+        ax.barh(y + (i - (len(shares) - 1) / 2) * height, summary[col].to_numpy() * 100, height=height,
+                color=BOOK_COLOURS[i], label=f"share of {labels[col]}")
+    ax.set_yticks(y, [str(s) for s in summary.index])
+    ax.invert_yaxis()
+    ax.set_xlabel("percent")
+    ax.set_title("RFM segments: who they are and what they bring")
+    ax.legend(loc="lower right")
+    return ax
