@@ -93,7 +93,7 @@ class ABCExplorer(widgets.VBox):
         self.table = widgets.HTML()
         self.image = widgets.Image(format="png")
         self.summary = pd.DataFrame()
-        self._figure = new_figure(10, 5.8, left=0.09, bottom=0.13) if draw else None
+        self._figure = None  # drawn lazily, only when `draw` is on
         super().__init__([widgets.HBox([self.a_cutoff, self.b_cutoff]), self.measure, self.status, self.table, self.image])
         for control in (self.a_cutoff, self.b_cutoff, self.measure):
             control.observe(self._on_change, names="value")
@@ -128,5 +128,7 @@ class ABCExplorer(widgets.VBox):
         )
         self.table.value = frame_html(summary, _FORMATS)
         if self.draw:
+            if self._figure is None:
+                self._figure = new_figure(10, 5.8, left=0.09, bottom=0.13)
             plot_pareto(self._curve[m], summary, ax=self._figure.axes[0], measure=m)
             self.image.value = figure_png(self._figure)

@@ -80,7 +80,7 @@ class CrossSellingExplorer(widgets.VBox):
         self.table = widgets.HTML()
         self.image = widgets.Image(format="png")
         self.rules = pd.DataFrame()
-        self._figure = new_figure(11, 6.2, left=0.09, right=0.97, bottom=0.12, top=0.92) if draw else None
+        self._figure = None  # drawn lazily, only when `draw` is on
         super().__init__([widgets.HBox([self.min_support, self.min_confidence, self.min_lift]), self.status,
                           self.table, self.image])
         for control in (self.min_support, self.min_confidence, self.min_lift):
@@ -115,6 +115,8 @@ class CrossSellingExplorer(widgets.VBox):
             shown, {"support": "{:.2%}", "confidence": "{:.1%}", "lift": "{:.2f}", "orders_both": "{:,}"}, index=False
         )
         if self.draw:
+            if self._figure is None:
+                self._figure = new_figure(11, 6.2, left=0.09, right=0.97, bottom=0.12, top=0.92)
             short = {k: v.removeprefix("Huamei ")[:32] for k, v in self._names.items()}
             plot_rules(self.pairs, self.rules, ax=self._figure.axes[0], names=short)
             self.image.value = figure_png(self._figure)

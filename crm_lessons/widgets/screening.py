@@ -103,7 +103,7 @@ class ScreeningExplorer(widgets.VBox):
         self.table = widgets.HTML()
         self.image = widgets.Image(format="png")
         self.ranking = pd.DataFrame()
-        self._figure = new_figure(12, 0.42 * self.top + 2.2, left=0.27, right=0.78, bottom=0.1, top=0.93) if draw else None
+        self._figure = None  # drawn lazily, only when `draw` is on
         super().__init__([widgets.VBox(list(self.sliders.values())), self.status, self.table, self.image])
         for s in self.sliders.values():
             s.observe(self._on_change, names="value")
@@ -156,6 +156,8 @@ class ScreeningExplorer(widgets.VBox):
         formats = {CRITERION_LABELS.get(k, k): f for k, f in formats.items()}
         self.table.value = frame_html(shown, formats)
         if self.draw:
+            if self._figure is None:
+                self._figure = new_figure(12, 0.42 * self.top + 2.2, left=0.27, right=0.78, bottom=0.1, top=0.93)
             labels = pd.Series([f"{n[:22]} ({i})" for i, n in zip(ranking.index, ranking["name"])], index=ranking.index)
             plot_ranking(ranking, w, ax=self._figure.axes[0], labels=labels)
             self.image.value = figure_png(self._figure)
