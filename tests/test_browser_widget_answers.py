@@ -1,0 +1,164 @@
+"""End to end in a real browser: a clicked widget answer is in the saved notebook and earns its point.
+
+JupyterLab is served on 127.0.0.1 with a token; Debian's Chromium is driven by Playwright
+(``executable_path="/usr/bin/chromium"``, no browser download). The test opens a copy of the
+student notebook for chapter 1, runs it, clicks the right option of q1 and a wrong one of q4,
+saves, shuts the kernel down, and grades the saved file headlessly: q1 earns its point, q4
+none. Then it reopens the notebook in a new kernel, runs it again (the click is restored from
+the answers file beside the notebook), saves and grades again: the answer survived the restart.
+
+Needs: ``apt-get install chromium`` (``/usr/bin/chromium``) and ``pip install playwright``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+STUDENT = ROOT / "exercises" / "ch01_crm_overview.ipynb"
+
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"),
+]
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, method: str = "GET"):
+    req = urllib.request.Request(url, method=method)
+    with urllib.request.urlopen(req, timeout=5) as resp:
+        body = resp.read()
+    return json.loads(body) if body else None
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    playwright = pytest.importorskip("playwright.sync_api", reason="needs `pip install playwright`")
+    root = tmp_path_factory.mktemp("lab")
+    settings = tmp_path_factory.mktemp("settings")
+    workspaces = tmp_path_factory.mktemp("workspaces")
+    (settings / "overrides.json").write_text(
+        json.dumps({"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}})
+    )
+    shutil.copy(STUDENT, root / "student.ipynb")
+    port, token = _free_port(), "crm-test-token"
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(workspaces))
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
+            f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", f"--LabApp.app_settings_dir={settings}",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                _get(f"{base}/api/status?token={token}")
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not start")
+        with playwright.sync_playwright() as p:
+            profile = tempfile.mkdtemp()
+            context = p.chromium.launch_persistent_context(
+                profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            try:
+                yield {"base": base, "token": token, "root": root, "context": context}
+            finally:
+                context.close()
+                shutil.rmtree(profile, ignore_errors=True)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _open_and_run(lab) -> object:
+    page = lab["context"].new_page()
+    page.goto(f"{lab['base']}/lab/tree/student.ipynb?token={lab['token']}&reset")
+    page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=90_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator("li[data-command='runmenu:run-all']").click()
+    page.get_by_text("q8 (3 points): not answered yet").wait_for(timeout=90_000)
+    return page
+
+
+def _save_and_shut_down(lab, page) -> dict:
+    page.keyboard.press("Control+s")
+    path = lab["root"] / "student.ipynb"
+    deadline = time.time() + 30
+    while time.time() < deadline:  # wait for the saved file to carry the clicks
+        text = path.read_text(encoding="utf-8")
+        if '"analytical"' in text and '"run the campaign"' in text:
+            break
+        page.keyboard.press("Control+s")
+        time.sleep(0.5)
+    for session in _get(f"{lab['base']}/api/sessions?token={lab['token']}"):
+        _get(f"{lab['base']}/api/kernels/{session['kernel']['id']}?token={lab['token']}", method="DELETE")
+    page.close()
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _grade(notebooks: dict, tmp_path: Path) -> dict:
+    from crm_lessons.grading import grade
+
+    for name, nb in notebooks.items():
+        (tmp_path / f"{name}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    results = grade([tmp_path / f"{name}.ipynb" for name in notebooks], tmp_path / "out", progress=False)
+    return {r.student: {q.question: q for q in r.questions} for r in results}
+
+
+def test_clicked_answer_survives_save_shutdown_and_earns_its_point(lab, tmp_path):
+    page = _open_and_run(lab)
+    # q1: the first radio group; q4 is the second group holding "run the campaign"
+    page.locator(".widget-radio-box label", has_text="analytical").first.click()
+    page.get_by_text("q1: correct").wait_for(timeout=15_000)
+    page.locator(".widget-radio-box label", has_text="run the campaign").first.click()
+    page.get_by_text("q4: not yet").wait_for(timeout=15_000)
+    first = _save_and_shut_down(lab, page)
+
+    # a new kernel, the notebook run again from the top: the clicks come back
+    page = _open_and_run(lab)
+    page.get_by_text("q1: correct").wait_for(timeout=15_000)
+    second = _save_and_shut_down(lab, page)
+
+    graded = _grade({"first": first, "second": second}, tmp_path)
+    for name in ("first", "second"):
+        assert graded[name]["q1"].points == 1.0
+        assert graded[name]["q4"].points == 0.0 and graded[name]["q4"].reason == "not the right option"
+        assert graded[name]["q2"].reason == "not answered in the saved notebook"
