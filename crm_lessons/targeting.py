@@ -414,23 +414,19 @@ def _ranked(frame: pd.DataFrame, score: str) -> pd.DataFrame:
 
 def _campaign_row(resp: np.ndarray, val: np.ndarray, cost_per_contact: float, uplift: float | None) -> dict:
     contacted = len(resp)
-    buyers = int(resp.sum())
-    bought_profit = float(val[resp].sum())
-    per_buyer = bought_profit / buyers if buyers else 0.0
-    if uplift is None:
-        responses, response_profit = float(buyers), bought_profit
-    else:
-        responses = uplift * contacted
-        response_profit = responses * per_buyer
+    responses = int(resp.sum())
+    gross = float(val[resp].sum())
+    share = 1.0 if uplift is None else uplift
     cost = contacted * cost_per_contact
-    net = response_profit - cost
+    credited = share * gross
+    net = credited - cost
     return {
         "contacted": contacted,
-        "buyers": buyers,
-        "buyer_rate": buyers / contacted if contacted else np.nan,
-        "profit_per_buyer": per_buyer,
         "responses": responses,
-        "response_profit": response_profit,
+        "response_rate": responses / contacted if contacted else np.nan,
+        "gross_profit": gross,
+        "credited_responses": share * responses,
+        "credited_profit": credited,
         "contact_cost": cost,
         "net_profit": net,
         "roi": net / cost if cost else np.nan,
@@ -440,7 +436,7 @@ def _campaign_row(resp: np.ndarray, val: np.ndarray, cost_per_contact: float, up
 def _uplift(uplift) -> float | None:
     if uplift is None:
         return None
-    return require_fraction(uplift, "uplift", low_open=True)
+    return _positive_number(uplift, "uplift")
 
 
 def n_targeted(n_customers: int, top_share: float) -> int:
@@ -485,9 +481,10 @@ def mass_vs_targeted(frame: pd.DataFrame, *, cost_per_contact: float, top_share:
         Share of customers the targeted campaign contacts, in (0, 1]: those with the highest
         scores (ties in frame order).
     uplift : float, optional
-        The extra share of contacted customers who buy *because of* the offer, as measured
-        against a control group (treatment minus control buying rate), in (0, 1]. ``None``
-        credits every purchase in the window to the offer.
+        Relative uplift caused by the offer, as measured in a pilot against a control group:
+        (treatment rate - control rate) / control rate, e.g. 0.25 when the offer makes a
+        quarter more customers buy than would have anyway. ``None`` credits every purchase
+        in the window to the offer.
     score, responded, value : str
         Column names: the score (higher = more promising), the bought-in-window flag (bool)
         and the gross profit of the purchases (ignored for non-buyers).
@@ -496,32 +493,27 @@ def mass_vs_targeted(frame: pd.DataFrame, *, cost_per_contact: float, top_share:
     -------
     pandas.DataFrame
         Index ``strategy`` ("mass marketing", "targeted marketing"); columns ``contacted``,
-        ``buyers``, ``buyer_rate``, ``profit_per_buyer``, ``responses`` (purchases credited
-        to the offer), ``response_profit`` (their gross profit), ``contact_cost``,
-        ``net_profit`` and ``roi``.
+        ``responses`` (contacted customers who bought), ``response_rate``, ``gross_profit``
+        (of their purchases), ``credited_responses`` and ``credited_profit`` (the part due
+        to the offer), ``contact_cost``, ``net_profit`` and ``roi``.
 
     Notes
     -----
-    For the contacted set :math:`C` with :math:`B` buyers and cost :math:`c` per contact:
+    For the contacted set :math:`C` with responders :math:`R \\subseteq C`, profit
+    :math:`v_i` of responder :math:`i`, cost :math:`c` per contact and relative uplift
+    :math:`u` (:math:`u = 1` when none is given, i.e. everything is credited):
 
     .. math::
 
-        \\text{responses} = \\begin{cases} B & \\text{no uplift given} \\\\
-                                           u \\, |C| & \\text{uplift } u \\end{cases}
-        \\qquad
-        \\text{response profit} = \\text{responses} \\times \\text{profit per buyer}
-
-    .. math::
-
-        \\text{net profit} = \\text{response profit} - c\\,|C|,\\qquad
+        \\text{credited profit} = u \\sum_{i \\in R} v_i,\\qquad
+        \\text{net profit} = \\text{credited profit} - c\\,|C|,\\qquad
         \\text{ROI} = \\frac{\\text{net profit}}{c\\,|C|}
 
     Mass marketing contacts everyone; targeted marketing the first
     :math:`\\lceil s \\cdot n \\rceil` customers by score. Without ``uplift`` the comparison
-    credits the offer with purchases that would have happened anyway, which flatters
-    whichever strategy contacts more loyal buyers; a control group (test and learn) measures
-    the uplift. With ``uplift`` the offer is assumed to add the same buying rate everywhere,
-    each extra buyer bringing the contacted set's average profit per buyer.
+    credits the offer with purchases that would have happened anyway; a control group (test
+    and learn) measures the uplift. With ``uplift`` the offer is assumed to raise every
+    contacted customer's purchases in the same proportion.
 
     References
     ----------
@@ -535,22 +527,21 @@ def mass_vs_targeted(frame: pd.DataFrame, *, cost_per_contact: float, top_share:
     >>> f = pd.DataFrame({"score": [50, 40, 30, 20, 10], "responded": [True, True, False, True, False],
     ...                   "profit": [300.0, 200.0, 0.0, 100.0, 0.0]})
     >>> r = mass_vs_targeted(f, cost_per_contact=20, top_share=0.4)
-    >>> print(r[["contacted", "responses", "response_profit", "contact_cost", "net_profit", "roi"]].to_string())
-                        contacted  responses  response_profit  contact_cost  net_profit   roi
+    >>> print(r[["contacted", "responses", "gross_profit", "contact_cost", "net_profit", "roi"]].to_string())
+                        contacted  responses  gross_profit  contact_cost  net_profit   roi
     strategy
-    mass marketing              5        3.0            600.0         100.0       500.0   5.0
-    targeted marketing          2        2.0            500.0          40.0       460.0  11.5
-    >>> r = mass_vs_targeted(f, cost_per_contact=20, top_share=0.4, uplift=0.1)
-    >>> print(r[["responses", "profit_per_buyer", "response_profit", "net_profit", "roi"]].to_string())
-                        responses  profit_per_buyer  response_profit  net_profit   roi
+    mass marketing              5          3         600.0         100.0       500.0   5.0
+    targeted marketing          2          2         500.0          40.0       460.0  11.5
+    >>> r = mass_vs_targeted(f, cost_per_contact=20, top_share=0.4, uplift=0.25)
+    >>> print(r[["credited_responses", "credited_profit", "net_profit", "roi"]].to_string())
+                        credited_responses  credited_profit  net_profit   roi
     strategy
-    mass marketing            0.5             200.0            100.0         0.0  0.00
-    targeted marketing        0.2             250.0             50.0        10.0  0.25
+    mass marketing                    0.75            150.0        50.0  0.50
+    targeted marketing                0.50            125.0        85.0  2.12
 
     Checked by hand: mass 600 - 5 x 20 = 500, ROI 500/100 = 5; targeted (scores 50, 40)
-    500 - 2 x 20 = 460, ROI 460/40 = 11.5. With a 10 % uplift: mass 0.1 x 5 = 0.5 extra
-    buyers x 200 (600 / 3 buyers) = 100, minus 100 = 0; targeted 0.1 x 2 = 0.2 x 250
-    (500 / 2) = 50, minus 40 = 10, ROI 10 / 40 = 0.25.
+    500 - 2 x 20 = 460, ROI 460/40 = 11.5. With a 25 % uplift: mass 0.25 x 600 = 150,
+    minus 100 = 50; targeted 0.25 x 500 = 125, minus 40 = 85, ROI 85/40 = 2.125.
     """
     resp, val, c = _prepare(frame, score, responded, value, cost_per_contact)
     s = require_fraction(top_share, "top_share", low_open=True)

@@ -26,26 +26,28 @@ def tiny():
 def test_mass_vs_targeted_hand_computed(tiny):
     r = t.mass_vs_targeted(tiny, cost_per_contact=25, top_share=0.5)
     mass, targ = r.loc["mass marketing"], r.loc["targeted marketing"]
-    # mass: 6 contacts x 25 = 150; 4 buyers; 650 profit; net 500; ROI 500/150
-    assert mass["contacted"] == 6 and mass["buyers"] == 4 and mass["responses"] == 4
-    assert mass["response_profit"] == 650 and mass["contact_cost"] == 150
+    # mass: 6 contacts x 25 = 150; 4 responders; 650 profit; net 500; ROI 500/150
+    assert mass["contacted"] == 6 and mass["responses"] == 4 and mass["credited_responses"] == 4
+    assert mass["gross_profit"] == 650 and mass["credited_profit"] == 650 and mass["contact_cost"] == 150
     assert mass["net_profit"] == 500 and mass["roi"] == pytest.approx(500 / 150)
-    assert mass["buyer_rate"] == pytest.approx(4 / 6) and mass["profit_per_buyer"] == 162.5
-    # targeted: top 3 (a, b, c) x 25 = 75; buyers a, b -> 500; net 425; ROI 425/75
-    assert targ["contacted"] == 3 and targ["buyers"] == 2
-    assert targ["response_profit"] == 500 and targ["net_profit"] == 425
+    assert mass["response_rate"] == pytest.approx(4 / 6)
+    # targeted: top 3 (a, b, c) x 25 = 75; responders a, b -> 500; net 425; ROI 425/75
+    assert targ["contacted"] == 3 and targ["responses"] == 2
+    assert targ["gross_profit"] == 500 and targ["net_profit"] == 425
     assert targ["roi"] == pytest.approx(425 / 75)
 
 
 def test_mass_vs_targeted_with_uplift_hand_computed(tiny):
     r = t.mass_vs_targeted(tiny, cost_per_contact=10, top_share=0.5, uplift=0.2)
-    # mass: 0.2 x 6 = 1.2 extra buyers x 162.5 = 195; cost 60; net 135
-    assert r.loc["mass marketing", "responses"] == pytest.approx(1.2)
-    assert r.loc["mass marketing", "response_profit"] == pytest.approx(195)
-    assert r.loc["mass marketing", "net_profit"] == pytest.approx(135)
-    # targeted: 0.2 x 3 = 0.6 x 250 = 150; cost 30; net 120; ROI 4
-    assert r.loc["targeted marketing", "response_profit"] == pytest.approx(150)
-    assert r.loc["targeted marketing", "roi"] == pytest.approx(4.0)
+    # mass: 0.2 x 650 = 130 credited; cost 60; net 70; 0.2 x 4 = 0.8 credited responses
+    assert r.loc["mass marketing", "credited_responses"] == pytest.approx(0.8)
+    assert r.loc["mass marketing", "credited_profit"] == pytest.approx(130)
+    assert r.loc["mass marketing", "net_profit"] == pytest.approx(70)
+    # targeted: 0.2 x 500 = 100; cost 30; net 70; ROI 70/30
+    assert r.loc["targeted marketing", "credited_profit"] == pytest.approx(100)
+    assert r.loc["targeted marketing", "roi"] == pytest.approx(70 / 30)
+    # the observed responses do not depend on the uplift
+    assert r["responses"].tolist() == [4, 2]
 
 
 def test_targeting_ignores_profit_of_non_buyers(tiny):
@@ -58,7 +60,7 @@ def test_targeting_ties_keep_frame_order():
     f = pd.DataFrame({"score": [1.0, 1.0, 1.0], "responded": [False, True, True], "profit": [0.0, 10.0, 10.0]})
     r = t.mass_vs_targeted(f, cost_per_contact=1, top_share=0.34)  # ceil(1.02) = 2 -> rows 0, 1
     assert r.loc["targeted marketing", "contacted"] == 2
-    assert r.loc["targeted marketing", "buyers"] == 1
+    assert r.loc["targeted marketing", "responses"] == 1
 
 
 def test_top_share_one_equals_mass(tiny):
@@ -217,7 +219,7 @@ def test_case_past_buyers_respond_more(case):
     assert bands.loc[1, "response_rate"] > 2 * bands.loc[10, "response_rate"]
     assert bands.loc[1, "lift"] > 1.5
     r = t.mass_vs_targeted(f, cost_per_contact=150, top_share=0.2)
-    assert r.loc["targeted marketing", "buyer_rate"] > r.loc["mass marketing", "buyer_rate"]
+    assert r.loc["targeted marketing", "response_rate"] > r.loc["mass marketing", "response_rate"]
     assert r.loc["targeted marketing", "roi"] > r.loc["mass marketing", "roi"]
 
 

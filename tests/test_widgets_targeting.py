@@ -38,7 +38,7 @@ def test_sliders_update_table_and_curve(frame):
 def test_uplift_checkbox(frame):
     w = TargetingExplorer(frame, uplift=0.2, cost_per_contact=10, top_share=0.5)
     assert w.only_extra.value and not w.only_extra.disabled
-    assert w.comparison.loc["mass marketing", "net_profit"] == pytest.approx(135.0)  # 0.2 x 6 x 162.5 - 60
+    assert w.comparison.loc["mass marketing", "net_profit"] == pytest.approx(70.0)  # 0.2 x 650 - 60
     w.only_extra.value = False
     assert w.comparison.loc["mass marketing", "net_profit"] == pytest.approx(590.0)  # 650 - 60
 

@@ -27,8 +27,9 @@ from crm_lessons.widgets._render import figure_png, new_figure
 
 SHOWN = {
     "contacted": "customers contacted",
-    "responses": "responses credited",
-    "response_profit": "their gross profit (CNY)",
+    "responses": "customers who bought",
+    "response_rate": "share who bought",
+    "credited_profit": "profit credited to the offer (CNY)",
     "contact_cost": "contact cost (CNY)",
     "net_profit": "net profit (CNY)",
     "roi": "ROI (net profit / cost)",
@@ -44,8 +45,8 @@ class TargetingExplorer(widgets.VBox):
         One row per customer with ``score``, ``responded`` and ``profit``
         (:func:`crm_lessons.targeting.campaign_frame`).
     uplift : float, optional
-        Measured extra buying rate caused by the offer; enables the "count only extra
-        buyers" check box.
+        Relative uplift measured in a pilot against its control group; enables the
+        "credit only the pilot's uplift" check box.
     cost_per_contact, top_share : float
         Starting values of the sliders.
 
@@ -54,7 +55,7 @@ class TargetingExplorer(widgets.VBox):
     cost_per_contact : ipywidgets.FloatSlider
     top_share : ipywidgets.FloatSlider
     only_extra : ipywidgets.Checkbox
-        Credit only the extra buyers (uses ``uplift``); disabled without an uplift.
+        Credit the offer only with the uplift share of the profit; disabled without an uplift.
     table : ipywidgets.HTML
     plot : ipywidgets.Image
         The net-profit curve as a PNG; the dashed line marks the targeted share.
@@ -74,7 +75,7 @@ class TargetingExplorer(widgets.VBox):
                                              description="Top share", readout_format=".0%",
                                              continuous_update=False)
         self.only_extra = widgets.Checkbox(value=uplift is not None, disabled=uplift is None,
-                                           description="Count only extra buyers (pilot uplift)")
+                                           description="Credit only the pilot's uplift")
         self.table = widgets.HTML()
         self.plot = widgets.Image(format="png")
         self.comparison = pd.DataFrame()
