@@ -384,11 +384,21 @@ def _check_columns(transactions, columns):
 
 def _daily_purchases(transactions, customer_col, date_col, monetary_col):
     """One row per customer and day, spend summed: same-day purchases merged."""
-    days = pd.to_datetime(transactions[date_col]).dt.normalize()
+    try:
+        days = pd.to_datetime(transactions[date_col]).dt.normalize()
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"`transactions[{date_col!r}]` must hold dates: {error}") from None
+    if days.isna().any() or transactions[customer_col].isna().any():
+        raise ValueError(f"`transactions` has missing values in {customer_col!r} or {date_col!r}; drop those rows first.")
+    spend = 0.0
+    if monetary_col:
+        spend = pd.to_numeric(transactions[monetary_col], errors="coerce").to_numpy(dtype=float)
+        if not np.all(np.isfinite(spend)):
+            raise ValueError(f"`transactions[{monetary_col!r}]` must be numbers without missing values.")
     frame = pd.DataFrame({
         "customer": transactions[customer_col].to_numpy(),
         "day": days.to_numpy(),
-        "spend": transactions[monetary_col].to_numpy(dtype=float) if monetary_col else 0.0,
+        "spend": spend,
     })
     return frame.groupby(["customer", "day"], sort=True, as_index=False)["spend"].sum()
 
@@ -428,7 +438,7 @@ def _summarise_daily(daily, observation_end, unit_days):
 
 
 def rfm_summary(transactions, customer_col="customer_id", date_col="date", monetary_col=None,
-                observation_end=None, freq="W"):
+                calibration_end=None, observation_end=None, freq="W"):
     """Frequency, recency, age and mean repeat spend of each customer from a purchase log.
 
     Parameters
@@ -439,6 +449,10 @@ def rfm_summary(transactions, customer_col="customer_id", date_col="date", monet
         Names of the customer identifier and purchase date columns.
     monetary_col : str, optional
         Name of the spend column; without it ``monetary_value`` is 0.
+    calibration_end : date-like, optional
+        When given, split the log instead: the result is
+        :func:`calibration_and_holdout` with this calibration end (columns
+        suffixed ``_cal`` and ``_holdout``).
     observation_end : date-like, optional
         End of the observation window (inclusive); purchases after it are
         ignored. Default: the last purchase date in the log.
@@ -485,6 +499,9 @@ def rfm_summary(transactions, customer_col="customer_id", date_col="date", monet
     a                  1.0      2.0  4.0            20.0
     b                  0.0      0.0  3.0             0.0
     """
+    if calibration_end is not None:
+        return calibration_and_holdout(transactions, customer_col, date_col, monetary_col,
+                                       calibration_end=calibration_end, observation_end=observation_end, freq=freq)
     _check_columns(transactions, [customer_col, date_col, monetary_col])
     unit_days = _unit_days(freq)
     daily = _daily_purchases(transactions, customer_col, date_col, monetary_col)

@@ -237,6 +237,14 @@ def test_calibration_and_holdout_three_customers(three_customer_log):
     assert split["duration_holdout"].unique().tolist() == [4.0]
 
 
+def test_rfm_summary_with_calibration_end_splits(three_customer_log):
+    via_summary = clv.rfm_summary(three_customer_log, monetary_col="dollars", calibration_end="1997-01-10")
+    direct = clv.calibration_and_holdout(three_customer_log, monetary_col="dollars", calibration_end="1997-01-10")
+    pd.testing.assert_frame_equal(via_summary, direct)
+    with pytest.raises(ValueError, match="calibration_end"):
+        clv.rfm_summary(three_customer_log, calibration_end="1998-01-01")
+
+
 def test_customers_first_seen_in_holdout_are_left_out(three_customer_log):
     split = clv.calibration_and_holdout(three_customer_log, calibration_end="1997-01-05")
     assert split.index.tolist() == ["a", "c"]
@@ -264,6 +272,13 @@ def test_rfm_summary_rejects_bad_input(three_customer_log):
         clv.rfm_summary(three_customer_log.iloc[:0])
     with pytest.raises(ValueError, match="observation_end"):
         clv.rfm_summary(three_customer_log, observation_end="1996-01-01")
+    bad = three_customer_log.assign(dollars=[1.0, None, 2.0, 3.0, 4.0, 5.0, 6.0])
+    with pytest.raises(ValueError, match="dollars"):
+        clv.rfm_summary(bad, monetary_col="dollars")
+    bad = three_customer_log.assign(date=["1997-01-01", "soon", "1997-01-15", "1997-01-29",
+                                          "1997-01-08", "1997-01-03", "1997-01-06"])
+    with pytest.raises(ValueError, match="date"):
+        clv.rfm_summary(bad)
 
 
 def test_cdnow_sample_summary_matches_hardies_published_file(sample_cal):
