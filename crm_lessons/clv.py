@@ -92,24 +92,12 @@ __all__ = [
 #: The three textbook variants of the simple formula: when the first margin is
 #: received. Value: (formula, first margin counted, explanation).
 FIRST_MARGIN_VARIANTS = {
-    "excluded": (
-        "m*r/(1+d-r)",
-        False,
-        "margins at the end of each period, only from customers still retained; "
-        "the margin of the acquisition period is not counted",
-    ),
-    "now": (
-        "m*(1+d)/(1+d-r)",
-        True,
-        "the first margin is received now (undiscounted, certain), later ones "
-        "at the start of each period from retained customers",
-    ),
-    "end": (
-        "m/(1+d-r)",
-        True,
-        "the first margin is certain but received at the end of the first "
-        "period; later ones only from retained customers",
-    ),
+    "excluded": ("m*r/(1+d-r)", False,
+                 "no margin now; retained customers pay at the end of each period"),
+    "now": ("m*(1+d)/(1+d-r)", True,
+            "first margin today; then at the start of each period if retained"),
+    "end": ("m/(1+d-r)", True,
+            "first margin certain, paid at the end of period 1; later ones if retained"),
 }
 
 
@@ -797,7 +785,8 @@ def bgnbd_expected_purchases(t, r, alpha, a, b):
     """
     t = _check_t(t)
     z = t / (alpha + t)
-    return _scalar_or_array((a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * special.hyp2f1(r, b, a + b - 1, z)))
+    expected = (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * special.hyp2f1(r, b, a + b - 1, z))
+    return _scalar_or_array(np.where(t > 0, expected, 0.0))  # exactly 0 at t = 0, not -0.0
 
 
 def _bgnbd_odds_dropped(x, t_x, t, r, alpha, a, b):
@@ -1153,7 +1142,8 @@ def pareto_nbd_expected_purchases(t, r, alpha, s, beta):
     1.213
     """
     t = _check_t(t)
-    return _scalar_or_array(r * beta / (alpha * (s - 1)) * (1 - (beta / (beta + t)) ** (s - 1)))
+    expected = r * beta / (alpha * (s - 1)) * (1 - (beta / (beta + t)) ** (s - 1))
+    return _scalar_or_array(np.where(t > 0, expected, 0.0))  # exactly 0 at t = 0, not -0.0
 
 
 def pareto_nbd_conditional_expected_purchases(t, frequency, recency, T, r, alpha, s, beta):
