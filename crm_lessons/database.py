@@ -48,7 +48,8 @@ from crm_lessons.schema import CUSTOMER_KINDS, HISTORY_END, HISTORY_START, REGIO
 DEFAULT_DB_PATH = Path("build") / "crm.duckdb"
 
 #: SQL type for each type of the schema's vocabulary.
-SQL_TYPES = {"str": "VARCHAR", "int": "INTEGER", "float": "DOUBLE", "date": "DATE", "bool": "BOOLEAN", "category": "VARCHAR"}
+SQL_TYPES = {"str": "VARCHAR", "int": "INTEGER", "int64": "BIGINT", "float": "DOUBLE", "date": "DATE", "bool": "BOOLEAN",
+             "category": "VARCHAR"}
 
 #: Rules that involve more than one column, per table (SQL boolean expressions).
 TABLE_CHECKS: dict[str, tuple[str, ...]] = {
@@ -89,6 +90,21 @@ NEW_CUSTOMERS = Table(
         Column("source_records", "str", "record_id of the raw rows merged into this one, joined by ';'"),
     ),
     primary_key=("new_customer_id",),
+)
+
+#: Order values in whole cents, derived from ``orders`` and ``order_lines`` on every build: a
+#: summary table (as a data warehouse keeps) so that analyses over all orders, like RFM, need
+#: not join and add up millions of order lines each time. Derived data, so no keys of its own.
+ORDER_TOTALS = Table(
+    "order_totals",
+    "",
+    "One row per order: its customer, date and value (sum of its lines' revenue, each rounded to the cent).",
+    (
+        Column("order_id", "str", "Order"),
+        Column("customer_id", "str", "Customer who placed the order"),
+        Column("order_date", "date", "Date the order was placed"),
+        Column("amount_cents", "int64", "Order value", unit="CNY cents (fen)"),
+    ),
 )
 
 _EXTRA_TABLE_CHECKS = {
@@ -206,6 +222,8 @@ DATABASE_TABLES: tuple[str, ...] = tuple(name for name, t in TABLES.items() if n
 def _database_table(name: str) -> Table:
     if name == NEW_CUSTOMERS.name:
         return NEW_CUSTOMERS
+    if name == ORDER_TOTALS.name:
+        return ORDER_TOTALS
     return TABLES[name]
 
 
@@ -259,13 +277,14 @@ def schema_ddl(tables=None) -> str:
     Returns
     -------
     str
-        SQL statements separated by blank lines; ``new_customers`` is always included.
+        SQL statements separated by blank lines; ``new_customers`` is always included, the
+        derived ``order_totals`` whenever orders and order lines are.
 
     Examples
     --------
     >>> ddl = schema_ddl()
     >>> ddl.count("CREATE TABLE")
-    10
+    11
     >>> 'REFERENCES "customers" ("customer_id")' in ddl
     True
     """
@@ -275,6 +294,8 @@ def schema_ddl(tables=None) -> str:
         statements += index_ddl(t)
     if {"orders", "order_lines", "products"} <= set(chosen):
         statements.append(SALES_VIEW_DDL)
+    if {"orders", "order_lines"} <= set(chosen):
+        statements.append(table_ddl(ORDER_TOTALS))
     return "\n\n".join(statements)
 
 
@@ -325,7 +346,7 @@ def tables_overview(tables=None) -> pd.DataFrame:
     'customer_id'
     """
     rows = []
-    for name in _check_tables(tables) + (NEW_CUSTOMERS.name,):
+    for name in _check_tables(tables) + (NEW_CUSTOMERS.name, ORDER_TOTALS.name):
         t = _database_table(name)
         rows.append(
             {"table": name, "primary_key": ", ".join(t.primary_key), "columns": len(t.columns), "description": t.description}
@@ -398,7 +419,7 @@ def load_table_sql(table: Table) -> str:
 
 def _drop_everything(con) -> None:
     con.execute('DROP VIEW IF EXISTS "sales"')
-    for name in (NEW_CUSTOMERS.name, *reversed(DATABASE_TABLES)):
+    for name in (ORDER_TOTALS.name, NEW_CUSTOMERS.name, *reversed(DATABASE_TABLES)):
         con.execute(f"DROP TABLE IF EXISTS {_q(name)}")
 
 
@@ -427,6 +448,7 @@ def build_database(path=None, data_dir=None, tables=None) -> Path:
     it again gives the same database (idempotent), and a build that fails -- a missing file, a
     value that breaks a constraint -- leaves the previous database exactly as it was.
     ``new_customers`` starts empty; :func:`crm_lessons.cleaning.load_clean_records` fills it.
+    ``order_totals`` (:data:`ORDER_TOTALS`) is computed from the loaded orders and lines.
 
     Raises
     ------
@@ -482,6 +504,11 @@ def build_database(path=None, data_dir=None, tables=None) -> Path:
                 con.execute(statement)
         if {"orders", "order_lines", "products"} <= set(chosen):
             con.execute(SALES_VIEW_DDL)
+        if {"orders", "order_lines"} <= set(chosen):
+            from crm_lessons.rfm import ORDER_TOTALS_SELECT
+
+            con.execute(table_ddl(ORDER_TOTALS))
+            con.execute(f"INSERT INTO {_q(ORDER_TOTALS.name)} {ORDER_TOTALS_SELECT}")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -529,7 +556,7 @@ def row_counts(con) -> pd.DataFrame:
     """
     present = set(con.execute("SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'").df()["table_name"])
     rows = []
-    for name in (*DATABASE_TABLES, NEW_CUSTOMERS.name):
+    for name in (*DATABASE_TABLES, NEW_CUSTOMERS.name, ORDER_TOTALS.name):
         if name in present:
             rows.append({"table": name, "rows": con.execute(f"SELECT count(*) FROM {_q(name)}").fetchone()[0]})
     return pd.DataFrame(rows)

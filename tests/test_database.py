@@ -206,6 +206,7 @@ def test_row_counts_equal_the_files(case_db):
             lines = sum(1 for _ in f) - 1
         assert counts[name] == lines, name
     assert counts["new_customers"] == 0
+    assert counts["order_totals"] == counts["orders"]
 
 
 def test_sql_answers_equal_pandas(case_db):

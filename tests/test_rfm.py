@@ -217,6 +217,11 @@ def shop():
         con.register("frame", frame)
         con.execute(f'INSERT INTO "{name}" SELECT {", ".join(chr(34) + c + chr(34) for c in TABLES[name].column_names)} FROM frame')
         con.unregister("frame")
+    from crm_lessons.database import ORDER_TOTALS
+    from crm_lessons.rfm import ORDER_TOTALS_SELECT
+
+    con.execute(table_ddl(ORDER_TOTALS))
+    con.execute(f"INSERT INTO order_totals {ORDER_TOTALS_SELECT}")
     sales = lines.merge(orders, on="order_id").merge(products, on="product_id")
     sales["revenue"] = sales["quantity"] * sales["unit_price"] * (1 - sales["discount"])
     yield {"con": con, "sales": sales}
@@ -252,11 +257,14 @@ def test_row_order_ranking_would_change_scores(shop):
         {"edges": {"recency": [30, 90, 180, 365], "frequency": [1, 2, 3, 5]}},
         {"reference_date": "2024-07-01", "bins": 3},
         {"rules": rfm.segment_rules(high=5, low=1)},
+        {"purchases": "order_totals"},
+        {"purchases": "order_totals", "monetary": "mean", "reference_date": "2023-06-30"},
     ],
 )
 def test_pandas_and_sql_agree_exactly(shop, options):
     options = dict(options)
     ref = options.pop("reference_date", "2025-01-01")
+    source = options.pop("purchases", "order_lines")
     in_pandas = rfm.rfm_segments(rfm.purchases_from_sales(shop["sales"]), ref, **options)
-    in_sql = rfm.rfm_from_database(shop["con"], ref, **options)
+    in_sql = rfm.rfm_from_database(shop["con"], ref, purchases=source, **options)
     pd.testing.assert_frame_equal(in_pandas, in_sql, check_exact=True)
