@@ -130,7 +130,7 @@ def thesis_retention(
     *,
     by: str | None = "tier",
     min_orders: int = 3,
-    base: str = "registered",
+    base: str = "active",
 ) -> pd.DataFrame:
     """Retention by the thesis's definition: repeat buyers (3+ purchases a year) over all customers.
 
@@ -321,11 +321,13 @@ def retention_table(orders: pd.DataFrame, customers: pd.DataFrame, *, by: str = 
     >>> orders = pd.DataFrame({"customer_id": ["a", "a", "a", "b", "a"],
     ...     "order_date": pd.to_datetime(["2020-01-01", "2020-02-01", "2020-03-01", "2020-05-01", "2021-01-09"])})
     >>> retention_table(orders, customers)
-    definition   thesis      cohort
-    tier           gold ordinary   gold ordinary
+    definition thesis          cohort
+    tier         gold ordinary   gold ordinary
     year
-    2020           1.0      0.0    NaN      NaN
-    2021           0.0      0.0    1.0      0.0
+    2020          1.0      0.0    NaN      NaN
+    2021          0.0      NaN    1.0      0.0
+
+    (In 2021 no ordinary customer bought, so the thesis rate has no base: NaN.)
 
     Checked against: the two functions it combines.
     """
