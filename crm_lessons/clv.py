@@ -412,10 +412,9 @@ def _summarise_daily(daily, observation_end, unit_days):
     first = grouped["day"].min()
     last = grouped["day"].max()
     n_days = grouped["day"].size()
-    total = grouped["spend"].sum()
-    first_spend = daily.loc[grouped["day"].idxmin(), ["customer", "spend"]].set_index("customer")["spend"]
+    is_repeat = daily["day"] > grouped["day"].transform("min")
+    repeat_spend = daily["spend"].where(is_repeat, 0.0).groupby(daily["customer"], sort=True).sum()
     frequency = (n_days - 1).astype(float)
-    repeat_spend = total - first_spend.reindex(total.index)
     monetary = (repeat_spend / frequency).where(frequency > 0, 0.0)
     return pd.DataFrame({
         "frequency": frequency,
