@@ -555,3 +555,74 @@ def plot_quadrants(quadrants: pd.DataFrame, volume_cut: float, loyalty_cut: floa
     ax.set_title("Customers by sales volume and loyalty")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=12, markerscale=2.5)
     return fig
+
+
+def customer_vs_shopper() -> pd.DataFrame:
+    """The course's seven differences between a customer (客户) and a shopper (顾客).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``aspect``; columns ``shopper`` and ``customer``.
+
+    References
+    ----------
+    Course chapter 2, "客户与顾客的共性和区别" (both buy or use the company's products; they
+    differ in the seven aspects below). Wording is ours.
+
+    Examples
+    --------
+    >>> len(customer_vs_shopper())
+    7
+    """
+    rows = [
+        ("stability", "buys now and then, may go elsewhere", "buys steadily from the company"),
+        ("initiative", "takes the initiative in choosing each time", "the relationship, not each trip, drives the purchase"),
+        ("number of transactions", "often a single purchase", "buys many times"),
+        ("quantity", "small amounts", "usually larger amounts"),
+        ("time horizon", "no lasting business relationship", "a long-term relationship"),
+        ("who serves them", "anyone who sells the product", "dedicated staff (a sales rep or account manager)"),
+        ("information on file", "usually none", "a customer file (客户档案) with their data"),
+    ]
+    return pd.DataFrame(rows, columns=["aspect", "shopper", "customer"]).set_index("aspect")
+
+
+#: The textbook's classification of retail formats by floor area (表2-1), square metres.
+RETAIL_FORMAT_AREAS = {
+    "department store": "about 5,000",
+    "supermarket": "about 1,000",
+    "hypermarket": "about 2,500",
+    "convenience store": "about 100",
+    "specialty store": "no limit",
+}
+
+
+def retail_format_table(customers: pd.DataFrame) -> pd.DataFrame:
+    """Intermediary customers by retail format, beside the textbook's floor-area standard.
+
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        The customers table (``retail_format``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``retail_format``: ``floor area (m2)``, ``customers``, ``share``.
+
+    References
+    ----------
+    Course chapter 2, table 2-1 (a home-appliance maker's customers by retail format).
+
+    Examples
+    --------
+    >>> from crm_lessons.toy import toy_customers
+    >>> retail_format_table(toy_customers()).loc[["supermarket", "hypermarket"]]
+                  floor area (m2)  customers  share
+    retail_format
+    supermarket       about 1,000          1    1.0
+    hypermarket       about 2,500          0    0.0
+    """
+    table = composition(customers, "retail_format")
+    table.insert(0, "floor area (m2)", [RETAIL_FORMAT_AREAS.get(str(f), "") for f in table.index])
+    return table
