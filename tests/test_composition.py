@@ -132,3 +132,15 @@ def test_case_data_customer_file_matches_tables(case):
     assert v["revenue (CNY)"] == f"{mine['revenue'].sum():,.2f}"
     assert v["orders"] == str(mine["order_id"].nunique())
     assert v["complaints"] == str(int((case["complaints"]["customer_id"] == cid).sum()))
+
+
+def test_customer_vs_shopper_has_seven_differences():
+    t = composition.customer_vs_shopper()
+    assert len(t) == 7 and list(t.columns) == ["shopper", "customer"]
+
+
+def test_retail_format_table_case_data(case):
+    t = composition.retail_format_table(case["customers"])
+    assert t.index.tolist() == list(RETAIL_FORMATS)
+    assert t.loc["convenience store", "floor area (m2)"] == "about 100"
+    assert t["share"].sum() == pytest.approx(1.0)
