@@ -857,7 +857,8 @@ def bgnbd_conditional_expected_purchases(t, frequency, recency, T, r, alpha, a, 
     z = t / (alpha + t_age + t)
     alive_part = (a + b + x - 1) / (a - 1) * (
         1 - ((alpha + t_age) / (alpha + t_age + t)) ** (r + x) * special.hyp2f1(r + x, b + x, a + b + x - 1, z))
-    return _like(alive_part / (1.0 + _bgnbd_odds_dropped(x, t_x, t_age, r, alpha, a, b)), frequency)
+    expected = alive_part / (1.0 + _bgnbd_odds_dropped(x, t_x, t_age, r, alpha, a, b))
+    return _like(np.where(t > 0, expected, 0.0), frequency)
 
 
 @dataclass(frozen=True)
@@ -1173,7 +1174,7 @@ def pareto_nbd_conditional_expected_purchases(t, frequency, recency, T, r, alpha
     t = _check_t(t)
     alive = np.asarray(pareto_nbd_probability_alive(x, t_x, t_age, r, alpha, s, beta))
     if_alive = (r + x) * (beta + t_age) / ((alpha + t_age) * (s - 1)) * (1 - ((beta + t_age) / (beta + t_age + t)) ** (s - 1))
-    return _like(if_alive * alive, frequency)
+    return _like(np.where(t > 0, if_alive * alive, 0.0), frequency)
 
 
 @dataclass(frozen=True)

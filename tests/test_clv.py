@@ -646,3 +646,12 @@ def test_repeat_purchase_tracking_by_hand(three_customer_log):
     # end of day 10: a aged 10 days, c aged 8, b aged 3 (first purchases on days 0, 2, 7)
     expected = fit.expected_purchases(np.array([10.0, 8.0, 3.0])).sum()
     assert tracking.loc[10, "cumulative_expected"] == pytest.approx(expected)
+
+
+def test_one_customer_curve_over_time(sample_bgnbd, sample_pareto):
+    weeks = np.array([0.0, 10.0, 39.0])
+    for fit in (sample_bgnbd, sample_pareto):
+        curve = fit.conditional_expected_purchases(weeks, 2, 30.43, 38.86)
+        assert curve.shape == (3,)
+        assert curve[0] == 0 and not np.signbit(curve[0])
+        assert curve[1] < curve[2]
