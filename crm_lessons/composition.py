@@ -626,3 +626,49 @@ def retail_format_table(customers: pd.DataFrame) -> pd.DataFrame:
     table = composition(customers, "retail_format")
     table.insert(0, "floor area (m2)", [RETAIL_FORMAT_AREAS.get(str(f), "") for f in table.index])
     return table
+
+
+def composition_with_value(customers: pd.DataFrame, sales: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Share of customers beside their share of revenue and profit, per class of ``by``.
+
+    Parameters
+    ----------
+    customers, sales : pandas.DataFrame
+        The customers table and the sales lines.
+    by : str
+        Column of ``customers`` to classify by (``"kind"``, ``"region"``, ``"channel"``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index the classes: ``customers``, ``customer_share``, ``revenue_share``, ``profit_share``
+        and ``profit_per_customer`` (CNY, whole history).
+
+    Notes
+    -----
+    Step 1 of the analysis flow (客户构成分析): a class whose profit share is far above its
+    customer share holds the valuable customers.
+
+    Examples
+    --------
+    >>> from crm_lessons.toy import toy_customers, toy_sales
+    >>> composition_with_value(toy_customers(), toy_sales(), "kind").round(3).T
+    kind                 consumer  intermediary  organisation
+    customers               2.000         1.000         1.000
+    customer_share          0.500         0.250         0.250
+    revenue_share           0.156         0.716         0.128
+    profit_share            0.148         0.625         0.227
+    profit_per_customer   650.000      5500.000      2000.000
+    """
+    _check_by(customers, by, "customers")
+    require_columns(sales, ["customer_id", "revenue", "profit"], "sales")
+    counts = composition(customers, by)
+    seg = customers.set_index("customer_id")[by]
+    totals = sales.groupby("customer_id")[["revenue", "profit"]].sum()
+    cls = seg.reindex(totals.index)
+    by_cls = totals.groupby(cls, observed=False).sum().reindex(counts.index, fill_value=0.0)
+    out = pd.DataFrame({"customers": counts["customers"], "customer_share": counts["share"]})
+    out["revenue_share"] = by_cls["revenue"] / by_cls["revenue"].sum()
+    out["profit_share"] = by_cls["profit"] / by_cls["profit"].sum()
+    out["profit_per_customer"] = by_cls["profit"] / out["customers"].where(out["customers"] > 0)
+    return out

@@ -144,3 +144,16 @@ def test_retail_format_table_case_data(case):
     assert t.index.tolist() == list(RETAIL_FORMATS)
     assert t.loc["convenience store", "floor area (m2)"] == "about 100"
     assert t["share"].sum() == pytest.approx(1.0)
+
+
+def test_composition_with_value_hand_computed():
+    t = composition.composition_with_value(toy_customers(), toy_sales(), "kind")
+    assert t.loc["intermediary", "revenue_share"] == pytest.approx(28000 / 39100)
+    assert t.loc["consumer", "profit_share"] == pytest.approx(1300 / 8800)
+    assert t.loc["consumer", "profit_per_customer"] == pytest.approx(650.0)
+
+
+def test_composition_with_value_case_data(case):
+    t = composition.composition_with_value(case["customers"], case["sales"], "kind")
+    assert t["profit_share"].sum() == pytest.approx(1.0)
+    assert t["customers"].sum() == len(case["customers"])
