@@ -1445,11 +1445,14 @@ def fit_gamma_gamma(frequency, monetary_value):
     References
     ----------
     Fader, Hardie & Lee (2005), RFM and CLV: using iso-value curves for
-    customer base analysis (CDNOW sample, 946 repeat customers:
-    p = 6.25, q = 3.74, gamma = 15.44).
+    customer base analysis; Fader & Hardie (2013), The gamma-gamma model of
+    monetary value, http://brucehardie.com/notes/025/ (CDNOW sample, 946
+    repeat customers: p = 6.25, q = 3.74, gamma = 15.44).
 
-    Checked against those estimates, the ``lifetimes`` documentation
-    (p = 6.25, q = 3.74, v = 15.45) and ``lifetimes`` ``GammaGammaFitter`` (tests).
+    Checked against those estimates, against ``lifetimes`` ``GammaGammaFitter``
+    on the same input, and against the ``lifetimes`` documentation (p = 6.25,
+    q = 3.74, v = 15.45 on Hardie's summary file, whose spends are rounded to
+    cents; the exact summary gives gamma = 15.44) (tests).
 
     Examples
     --------

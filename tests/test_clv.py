@@ -23,10 +23,11 @@ PUBLISHED_BGNBD_LL = -9582.4
 #: MATLAB" (brucehardie.com/notes/008), same data: LL = -9595.0.
 PUBLISHED_PARETO_NBD = {"r": 0.5534, "alpha": 10.5776, "s": 0.6061, "beta": 11.6650}
 PUBLISHED_PARETO_NBD_LL = -9595.0
-#: Fader, Hardie & Lee (2005), "RFM and CLV", JMR 42(4), section on spend: the
-#: 946 repeat customers of the CDNOW sample's calibration period; the lifetimes
-#: documentation ("Estimating customer lifetime value using the Gamma-Gamma
-#: model") prints p=6.25, q=3.74, v=15.45 on the same summary.
+#: Fader, Hardie & Lee (2005), "RFM and CLV", JMR 42(4), and Fader & Hardie
+#: (2013) "The gamma-gamma model of monetary value" (brucehardie.com/notes/025):
+#: the 946 repeat customers of the CDNOW sample's calibration period. (The
+#: lifetimes documentation prints p=6.25, q=3.74, v=15.45 for the rounded
+#: summary file: see test_fits_on_hardies_rounded_summary_...)
 PUBLISHED_GAMMA_GAMMA = {"p": 6.25, "q": 3.74, "gamma": 15.44}
 
 #: lifetimes 0.11.3 (with numpy 2.4.6, pandas 3.1.1, scipy 1.17.1), default
@@ -436,6 +437,25 @@ def test_gamma_gamma_matches_published_cdnow_estimates(sample_gamma_gamma):
     for name, value in PUBLISHED_GAMMA_GAMMA.items():
         assert sample_gamma_gamma.params[name] == pytest.approx(value, abs=0.006), name
     assert sample_gamma_gamma.n_customers == 946
+
+
+def test_fits_on_hardies_rounded_summary_match_the_lifetimes_documentation():
+    # The lifetimes docs fit the summary file Hardie published (values rounded
+    # to 2 decimals, shipped in lifetimes.datasets) and print BG/NBD r=0.24,
+    # alpha=4.41, a=0.79, b=2.43 and gamma-gamma p=6.25, q=3.74, v=15.45, with
+    # an expected average profit of 24.658619 for customer 1. Our exact summary
+    # gives gamma=15.44 instead: the difference is the rounding of the file.
+    pytest.importorskip("lifetimes")
+    from lifetimes.datasets import load_cdnow_summary_data_with_monetary_value
+
+    published = load_cdnow_summary_data_with_monetary_value()
+    bg = clv.fit_bgnbd(published)
+    assert bg.params.round(2).tolist() == [0.24, 4.41, 0.79, 2.43]
+    repeat = published[published.frequency > 0]
+    spend = clv.fit_gamma_gamma(repeat.frequency, repeat.monetary_value)
+    assert spend.params.round(2).tolist() == [6.25, 3.74, 15.45]
+    first = spend.conditional_expected_average_profit(published.frequency, published.monetary_value).iloc[0]
+    assert first == pytest.approx(24.658619, abs=1e-4)
 
 
 @pytest.mark.parametrize("model", ["bgnbd", "pareto_nbd", "gamma_gamma"])
