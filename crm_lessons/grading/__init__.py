@@ -507,7 +507,12 @@ def _run_all(todo, names, ctx, book, workers, progress) -> list[SubmissionResult
         futures = {pool.submit(grade_one, p, names[p], i, ctx): p for i, p in todo}
         try:
             for fut in as_completed(futures):
-                res = fut.result()
+                try:
+                    res = fut.result()
+                except Exception as exc:  # the grader's own failure: not recorded, retried next run
+                    bar.write(f"grader error on {futures[fut]}: {type(exc).__name__}: {exc}; run again to retry")
+                    bar.update(1)
+                    continue
                 book.record(res)
                 results.append(res)
                 bar.set_postfix_str(f"{res.student}: {res.points:g}/{res.max_points:g}")

@@ -118,11 +118,14 @@ class ForkedKernelProcess:
             self._pidfd = None
             self.returncode = -9
 
+    def _ready(self, timeout) -> bool:
+        poller = select.poll()  # poll, not select: fds above 1023 are fine
+        poller.register(self._pidfd, select.POLLIN)
+        return bool(poller.poll(None if timeout is None else int(timeout * 1000)))
+
     def poll(self):
-        if self.returncode is None:
-            ready, _, _ = select.select([self._pidfd], [], [], 0)
-            if ready:
-                self._exited()
+        if self.returncode is None and self._ready(0):
+            self._exited()
         return self.returncode
 
     def _exited(self) -> None:
@@ -133,12 +136,19 @@ class ForkedKernelProcess:
 
     def wait(self, timeout=None):
         if self.returncode is None:
-            ready, _, _ = select.select([self._pidfd], [], [], timeout)
-            if ready:
+            if self._ready(timeout):
                 self._exited()
             else:
                 raise subprocess.TimeoutExpired("kernel", timeout)
         return self.returncode
+
+    def close(self) -> None:
+        """Stop watching (the process is dead or we no longer care)."""
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+            self._pidfd = None
+            if self.returncode is None:
+                self.returncode = -9
 
     def send_signal(self, signum: int) -> None:
         if self.poll() is None:
@@ -244,6 +254,8 @@ class RunJob:
             proc.kill()
         if self.uid is not None and self.uid != os.getuid():
             kill_uid(self.uid)
+        if proc is not None:
+            proc.close()
 
 
 def kill_uid(uid: int) -> None:
@@ -367,6 +379,22 @@ class ZygoteEngine(Engine):
             timer.cancel()
             job.nb = nb_man.nb
             job.kill_everything()
+            _release(client, km)
+
+
+def _release(client, km) -> None:
+    """Close the zmq sockets and contexts of one run (else every run leaks fds and threads)."""
+    kc = getattr(client, "kc", None)
+    for action in (
+        lambda: kc.stop_channels(),
+        lambda: kc.context.destroy(linger=0),
+        lambda: km._close_control_socket(),
+        lambda: km.context.destroy(linger=0),
+    ):
+        try:
+            action()
+        except Exception:
+            pass
 
 
 def register() -> None:

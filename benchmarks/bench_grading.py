@@ -1,0 +1,108 @@
+"""Grading speed: 100 chapter-1 submissions, next to the papermill floor.
+
+Prints
+* the floor: plain papermill (one fresh kernel per notebook) on a notebook that only imports
+  pandas, seaborn and ipywidgets -- what any one-kernel-per-notebook grader pays at least;
+* plain papermill on one real submission (the naive grader's cost per submission);
+* ``crm_lessons.grading.grade`` on 100 submissions (40 full solutions, 20 blank, 40 partly
+  wrong): wall time, per submission, and the setup (hidden data + warm zygote) inside it.
+
+Usage: ``python benchmarks/bench_grading.py [N]`` (default 100). Target: 100 in <= 120 s on
+2 cores.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTION = ROOT / "exercises" / "solutions" / "ch01_crm_overview.ipynb"
+BLANK = ROOT / "exercises" / "ch01_crm_overview.ipynb"
+
+
+def floor_notebook(path: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import pandas\nimport seaborn\nimport ipywidgets")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(path))
+
+
+def papermill_seconds(path: Path, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        try:
+            pm.execute_notebook(str(path), None, kernel_name="python3", progress_bar=False, cwd=str(path.parent))
+        except pm.PapermillExecutionError:
+            pass
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def partly_wrong(sol: dict, k: int) -> dict:
+    nb = copy.deepcopy(sol)
+    for cell in nb["cells"]:
+        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if k % 2 and 'ex.check("q7"' in src:
+            cell["source"] = src.replace("int(0.2 * len(per_customer))", "int(0.3 * len(per_customer))")
+        if k % 3 == 0 and 'ex.check("q8"' in src:
+            cell["source"] = src.replace('["revenue"].sum()', '["profit"].sum()')
+        for out in cell.get("outputs", []):
+            rec = out.get("data", {}).get("application/vnd.crm-lessons.answer+json")
+            if rec and rec["question"] == "q4" and k % 2 == 0:
+                rec["answer"] = "run the campaign"
+    return nb
+
+
+def main(n: int = 100) -> None:
+    from crm_lessons.grading import grade
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-grading-"))
+    floor_nb = tmp / "floor.ipynb"
+    floor_notebook(floor_nb)
+    sol = json.loads(SOLUTION.read_text(encoding="utf-8"))
+    blank = json.loads(BLANK.read_text(encoding="utf-8"))
+
+    floor = papermill_seconds(floor_nb)
+    naive_copy = tmp / "naive" / "solution.ipynb"
+    naive_copy.parent.mkdir()
+    naive_copy.write_text(json.dumps(sol), encoding="utf-8")
+    naive = papermill_seconds(naive_copy, runs=2)
+
+    subs = tmp / "submissions"
+    subs.mkdir()
+    for i in range(n):
+        if i % 5 in (0, 1):
+            nb = sol
+        elif i % 5 == 2:
+            nb = blank
+        else:
+            nb = partly_wrong(sol, i)
+        (subs / f"student{i:03d}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+
+    t = time.perf_counter()
+    results = grade([subs], tmp / "out", progress=True)
+    wall = time.perf_counter() - t
+    per_sub = statistics.median(r.seconds for r in results)
+    full = sum(r.points == r.max_points for r in results)
+    zero = sum(r.points == 0 for r in results)
+
+    print(f"papermill floor (import pandas, seaborn, ipywidgets), one kernel per notebook: {floor:.2f} s per notebook")
+    print(f"papermill, one kernel per notebook, on a chapter-1 solution:                 {naive:.2f} s per notebook")
+    print(f"  -> {n} submissions that way, one after another:  {n * naive:.0f} s;  on 2 cores at best: {n * naive / 2:.0f} s")
+    print(f"crm-lessons grade, {n} submissions (papermill + warm zygote kernels):        {wall:.1f} s wall")
+    print(f"  -> {wall / n:.2f} s per submission (wall / n); median time one submission took: {per_sub:.2f} s")
+    print(f"  results: {full} full marks, {zero} zero, {n - full - zero} partial")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100)
