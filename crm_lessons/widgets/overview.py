@@ -1,0 +1,106 @@
+"""Chapter 1 quiz widgets: sort activities into the three types of CRM, diagnose failing projects.
+
+Each item gets a drop-down; every change re-checks the answers with
+:func:`crm_lessons.overview.check_crm_type` (or :func:`~crm_lessons.overview.check_failure_reason`)
+and shows the feedback, so the whole quiz can be played and checked without a browser:
+
+>>> from crm_lessons.widgets.overview import CRMTypeQuiz
+>>> q = CRMTypeQuiz()
+>>> q.choices[1].value = "operational"
+>>> q.choices[2].value = "analytical"
+>>> q.score.value
+'1 of 2 answered correctly (12 items).'
+>>> q.result["correct"].tolist()
+[True, False]
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import pandas as pd
+
+from crm_lessons import overview
+
+_UNANSWERED = "—"
+
+
+class _Quiz(widgets.VBox):
+    """A list of items, one drop-down each, with feedback per item and a score line."""
+
+    def __init__(self, items: pd.DataFrame, text_column: str, options: list[str], check):
+        self._check = check
+        self.items = items
+        self.choices: dict[int, widgets.Dropdown] = {}
+        self.feedback: dict[int, widgets.HTML] = {}
+        rows = []
+        for item, text in zip(items["item"], items[text_column]):
+            dd = widgets.Dropdown(options=[_UNANSWERED, *options], value=_UNANSWERED,
+                                  layout=widgets.Layout(width="190px"))
+            fb = widgets.HTML()
+            dd.observe(self._on_change, names="value")
+            self.choices[int(item)] = dd
+            self.feedback[int(item)] = fb
+            label = widgets.HTML(f"<span style='font-size:15px'><b>{item}.</b> {html.escape(text)}</span>",
+                                 layout=widgets.Layout(width="560px"))
+            rows.append(widgets.VBox([widgets.HBox([label, dd]), fb]))
+        self.score = widgets.Label()
+        self.result = pd.DataFrame(columns=["item", "answer", "expected", "correct"])
+        super().__init__([*rows, self.score])
+        self.update()
+
+    def _on_change(self, _change) -> None:
+        self.update()
+
+    def update(self) -> None:
+        """Re-check every answered item and refresh the feedback and the score."""
+        rows = []
+        for item, dd in self.choices.items():
+            if dd.value == _UNANSWERED:
+                self.feedback[item].value = ""
+                continue
+            r = self._check(item, dd.value)
+            colour = "#029e73" if r.correct else "#de8f05"
+            self.feedback[item].value = f"<span style='color:{colour};font-size:14px'>{html.escape(str(r))}</span>"
+            rows.append((item, r.answer, r.expected, r.correct))
+        self.result = pd.DataFrame(rows, columns=["item", "answer", "expected", "correct"])
+        n = len(self.result)
+        self.score.value = (f"{int(self.result['correct'].sum())} of {n} answered correctly "
+                            f"({len(self.choices)} items).")
+
+
+class CRMTypeQuiz(_Quiz):
+    """Sort the activities of :func:`crm_lessons.overview.crm_type_quiz` into operational,
+    collaborative and analytical CRM.
+
+    Attributes
+    ----------
+    choices : dict of int -> ipywidgets.Dropdown
+        One drop-down per item number.
+    feedback : dict of int -> ipywidgets.HTML
+        The explanation shown under each answered item.
+    score : ipywidgets.Label
+    result : pandas.DataFrame
+        ``item``, ``answer``, ``expected``, ``correct`` for the answered items.
+    """
+
+    def __init__(self):
+        super().__init__(overview.crm_type_quiz(), "activity", list(overview.CRM_TYPES), overview.check_crm_type)
+
+
+class FailureQuiz(_Quiz):
+    """Name the reason each project story of :func:`crm_lessons.overview.failure_quiz` is failing.
+
+    Examples
+    --------
+    >>> from crm_lessons.widgets.overview import FailureQuiz
+    >>> q = FailureQuiz()
+    >>> q.choices[4].value = "no test and learn"
+    >>> q.score.value
+    '1 of 1 answered correctly (8 items).'
+    """
+
+    def __init__(self):
+        super().__init__(overview.failure_quiz(), "story", list(overview.FAILURE_REASONS),
+                         overview.check_failure_reason)
