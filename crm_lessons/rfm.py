@@ -543,7 +543,8 @@ def segment_rules(high: int = 4, low: int = 2) -> pd.DataFrame:
         ("Champions", high, 5, high, 5, f"R >= {high} and F >= {high}: bought recently and often"),
         ("Loyal", low + 1, 5, low + 1, 5, f"R > {low} and F > {low} (not champions): buy regularly"),
         ("New or promising", high, 5, 1, low, f"R >= {high} and F <= {low}: bought recently, not often yet"),
-        ("Need attention", mid_lo, mid_hi, 1, low, f"{mid_lo} <= R <= {mid_hi} and F <= {low}: middling recency, few purchases"),
+        ("Need attention", mid_lo, mid_hi, 1, low,
+         f"{f'R = {mid_lo}' if mid_lo == mid_hi else f'{mid_lo} <= R <= {mid_hi}'} and F <= {low}: middling recency, few purchases"),
         ("At risk", 1, low, low + 1, 5, f"R <= {low} and F > {low}: used to buy often, not lately"),
         ("Hibernating", 1, low, 1, low, f"R <= {low} and F <= {low}: few purchases, long ago"),
     ]

@@ -149,3 +149,15 @@ def test_chaid_tree_finds_an_interaction():
     assert set(top["rule"].split(" and ")) == {"balance = high", "atm = often"}
     assert top["rate"] == pytest.approx(0.7, abs=0.05)
     assert leaves["customers"].sum() == n
+
+
+def test_behaviour_table_on_the_case_company():
+    from crm_lessons.data import load_complaints, load_customers, load_sales
+
+    sales = load_sales()
+    table = mining.behaviour_table(sales, load_customers(), "2025-01-01", load_complaints())
+    assert table.index.is_unique and len(table) == sales["customer_id"].nunique()
+    assert table["categories_bought"].between(1, 6).all()
+    assert table["discount_share"].between(0, 1).all()
+    # the generator makes gold customers big, long-standing buyers: gold goes with frequency
+    assert table.loc[table["is_gold"], "frequency"].median() > 2 * table.loc[~table["is_gold"], "frequency"].median()
