@@ -202,6 +202,10 @@ TERMS: tuple[Term, ...] = (
     Term("customer database", "客户数据库",
          "The organised store of customer data: prepared by a project team, designed as a structure "
          "of tables and keys, and given the features the business needs.", 3, _S0),
+    Term("building the customer database", "客户数据库的建立",
+         "The steps to a customer database: prepare (form a project team, assign staff and equipment, "
+         "adopt database marketing as a way of working), design the structure, then design its "
+         "features.", 3, _S0),
     Term("classifying and tidying customer data", "客户数据的分类与整理",
          "Sorting newly collected customer records by segment and cleaning them: removing "
          "duplicates, fixing formats, handling missing and impossible values.", 3, _S0),
