@@ -220,6 +220,19 @@ class BatchContext:
         self.python_bin = str(Path(sys.executable).parent)
 
 
+def read_submission(path: Path) -> tuple[dict | None, str]:
+    """(notebook, "") or (None, why it cannot be graded)."""
+    try:
+        if path.stat().st_size > MAX_SUBMISSION_BYTES:
+            raise ValueError(f"the file is larger than {MAX_SUBMISSION_BYTES // 1_000_000} MB")
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+            raise ValueError("the file is not a Jupyter notebook")
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
+        return None, f"could not read the notebook: {exc}"[:300]
+    return nb, ""
+
+
 def _strip_outputs(nb: dict) -> dict:
     clean = dict(nb)
     cells = []
@@ -257,14 +270,9 @@ def grade_one(path: Path, student: str, index: int, ctx: BatchContext) -> Submis
     start = time.perf_counter()
     sha = _sha256(path)
     result = SubmissionResult(student, ctx.exercise or "?", str(path), sha, "not gradable", "")
-    try:
-        if path.stat().st_size > MAX_SUBMISSION_BYTES:
-            raise ValueError(f"the file is larger than {MAX_SUBMISSION_BYTES // 1_000_000} MB")
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-            raise ValueError("the file is not a Jupyter notebook")
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        result.reason = f"could not read the notebook: {exc}"[:300]
+    nb, problem = read_submission(path)
+    if nb is None:
+        result.reason = problem
         result.seconds = time.perf_counter() - start
         return result
 
@@ -466,8 +474,19 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
         book.set_meta("seed", str(seed))
 
         todo = [(i, p) for i, p in enumerate(paths) if not book.is_done(names[p], exercise, _sha256(p))]
+        results = []
+        runnable = []
+        for i, p in todo:  # files that are no notebook at all need no kernel
+            nb, problem = read_submission(p)
+            if nb is None:
+                res = SubmissionResult(names[p], exercise or "?", str(p), _sha256(p), "not gradable", problem)
+                book.record(res)
+                results.append(res)
+            else:
+                runnable.append((i, p))
+        todo = runnable
         if not todo:
-            return []
+            return results
         if isolate is None:
             isolate = os.geteuid() == 0
         work_root = Path(tempfile.mkdtemp(prefix="crm-grading-"))
@@ -485,9 +504,8 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
                 output_cap=output_cap, exercise=exercise,
             )
             workers = workers or os.cpu_count() or 1
-            results = []
             try:
-                results = _run_all(todo, names, ctx, book, workers, progress)
+                results += _run_all(todo, names, ctx, book, workers, progress)
             finally:
                 zygote.close()
             return results

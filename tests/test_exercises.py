@@ -1,0 +1,168 @@
+"""The student-side exercise API: plain values, comparison, scoring, saved answers, sidecar."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crm_lessons import exercises as ex
+from crm_lessons.exercises import (
+    ANSWER_MIME,
+    AnswerTypeError,
+    Choice,
+    Compute,
+    Function,
+    Match,
+    MultiChoice,
+    compare_plain,
+    saved_answers,
+    to_plain,
+)
+
+
+def test_to_plain_numbers_text_and_missing():
+    assert to_plain(np.int64(7)) == 7 and type(to_plain(np.int64(7))) is int
+    assert to_plain(np.float32(0.5)) == 0.5
+    assert to_plain(float("nan")) is None
+    assert to_plain(True) is True and to_plain(np.bool_(False)) is False
+    assert to_plain(pd.Timestamp("2024-01-02")) == "2024-01-02T00:00:00"
+
+
+def test_to_plain_series_and_frame_keep_labels():
+    s = pd.Series([1.5, 2.5], index=pd.CategoricalIndex(["gold", "ordinary"]))
+    assert to_plain(s) == {"__series__": {"index": ["gold", "ordinary"], "values": [1.5, 2.5]}}
+    f = pd.DataFrame({"n": [1, 2], "share": [0.25, 0.75]}, index=["A", "B"])
+    assert to_plain(f) == {"__frame__": {"columns": ["n", "share"], "index": ["A", "B"], "data": [[1, 0.25], [2, 0.75]]}}
+
+
+def test_to_plain_refuses_unknown_objects_and_huge_answers():
+    class Anything:
+        def __eq__(self, other):
+            return True
+
+    with pytest.raises(AnswerTypeError, match="Anything"):
+        to_plain(Anything())
+    with pytest.raises(AnswerTypeError, match="too large"):
+        to_plain(list(range(ex.MAX_ENTRIES + 1)))
+
+
+def test_float_subclass_with_lying_eq_becomes_its_value():
+    class Yes(float):
+        def __eq__(self, other):
+            return True
+
+        __hash__ = float.__hash__
+
+    plain = to_plain(Yes(0.1))
+    assert type(plain) is float and compare_plain(plain, 0.8) == (0.0, "not the expected value")
+
+
+def test_compare_plain_numbers_use_a_relative_tolerance():
+    assert compare_plain(100.00001, 100.0)[0] == 1.0
+    assert compare_plain(101.0, 100.0)[0] == 0.0
+    assert compare_plain("12", 12)[0] == 0.0
+    assert compare_plain(True, 1)[0] == 0.0
+
+
+def test_compare_plain_series_partial_credit_and_extra_labels():
+    ref = to_plain(pd.Series({"a": 1.0, "b": 2.0, "c": 3.0, "d": 4.0}))
+    half = to_plain(pd.Series({"a": 1.0, "b": 2.0, "c": 0.0, "d": 0.0}))
+    assert compare_plain(half, ref) == (0.5, "2 of 4 entries match")
+    extra = to_plain(pd.Series({"a": 1.0, "b": 2.0, "c": 3.0, "d": 4.0, "e": 5.0}))
+    assert compare_plain(extra, ref)[0] == 0.75
+    assert compare_plain(3.0, ref) == (0.0, "expected a pandas Series")
+
+
+def test_compare_plain_frames_cell_by_cell():
+    ref = to_plain(pd.DataFrame({"x": [1.0, 2.0], "y": [3.0, 4.0]}, index=["p", "q"]))
+    got = to_plain(pd.DataFrame({"y": [3.0, 0.0], "x": [1.0, 2.0]}, index=["p", "q"]))  # column order free
+    assert compare_plain(got, ref) == (0.75, "3 of 4 cells match")
+
+
+def test_choice_multichoice_match_scores():
+    c = Choice("q", 1, "?", options=("a", "b"), correct="b")
+    assert c.score("b", "b") == (1.0, "correct")
+    assert c.score("z", "b") == (0.0, "not one of the options")
+    m = MultiChoice("q", 2, "?", options=("a", "b", "c", "d"), correct=frozenset({"a", "b"}))
+    ref = m.reference(None)
+    assert m.score(["a", "b"], ref) == (1.0, "correct")
+    assert m.score(["a", "c"], ref)[0] == 0.0  # one right, one wrong
+    assert m.score(["a"], ref)[0] == 0.5
+    assert m.score(["a", "b", "c", "d"], ref)[0] == 0.0  # ticking everything does not pay
+    k = Match("q", 2, "?", items=("x", "y"), groups=("g", "h"), correct={"x": "g", "y": "h"})
+    assert k.score({"x": "g", "y": "g"}, k.reference(None)) == (0.5, "1 of 2 items in the right group")
+
+
+def test_function_question_runs_the_students_function_per_case():
+    f = Function("q", 3, "?", reference_fn=lambda n: n * 2, cases=lambda data: [(1,), (2,), ("x",)])
+    ref = f.reference(None)
+    assert ref == [2, 4, "xx"]
+    got = f.prepare(lambda n: n + n if n != 2 else 0, None)
+    assert f.score(got, ref) == (2 / 3, "right on 2 of 3 test cases")
+    boom = f.prepare(lambda n: 1 / 0, None)
+    assert "ZeroDivisionError" in f.score(boom, ref)[1]
+    assert f.prepare(42, None) is None
+
+
+def test_hints_come_in_order_and_never_run_out():
+    q = Choice("q", 1, "?", hints=("first", "second"), options=("a",), correct="a")
+    assert [q.hint(n) for n in (0, 1, 2, 5)] == ["", "first", "second", "second"]
+
+
+def test_saved_answers_read_the_last_widget_record_of_the_exercise():
+    def rec(q, a, exercise="ch01", source="widget"):
+        return {"output_type": "display_data", "metadata": {},
+                "data": {ANSWER_MIME: {"exercise": exercise, "question": q, "answer": a, "source": source}}}
+
+    nb = {"cells": [
+        {"cell_type": "code", "source": "", "outputs": [rec("q1", "a")]},
+        {"cell_type": "markdown", "source": "", "outputs": [rec("q1", "zzz")]},  # markdown: ignored
+        {"cell_type": "code", "source": "", "outputs": [rec("q1", "b"), rec("q2", "c", "ch02"), rec("q6", 1.0, source="run")]},
+    ]}
+    assert saved_answers(nb, "ch01") == {"q1": "b"}
+
+
+def test_casedata_hands_out_copies(tmp_path):
+    data = ex.CaseData()
+    first = data.customers
+    first["kind"] = "changed"
+    assert (data.customers["kind"] != "changed").all()
+
+
+def test_answers_survive_a_new_session_through_the_sidecar(tmp_path, monkeypatch):
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    ex.start("ch01", answers_dir=tmp_path)
+    ex.answer("q1", "analytical")
+    saved = json.loads((tmp_path / ".crm_answers" / "ch01.json").read_text())
+    assert saved["answers"] == {"q1": "analytical"}
+    ex.start("ch01", answers_dir=tmp_path)  # a kernel restart: state comes back from the file
+    assert ex._session().state["answers"]["q1"] == "analytical"
+
+
+def test_sidecar_missing_falls_back_to_the_saved_notebook(tmp_path, monkeypatch):
+    nb = {"cells": [{"cell_type": "code", "source": "", "outputs": [
+        {"output_type": "display_data", "metadata": {},
+         "data": {ANSWER_MIME: {"exercise": "ch01", "question": "q4", "answer": "run the campaign", "source": "widget"}}}]}]}
+    path = tmp_path / "mine.ipynb"
+    path.write_text(json.dumps(nb))
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    ex.start("ch01", answers_dir=tmp_path)
+    assert ex._session().state["answers"] == {"q4": "run the campaign"}
+
+
+def test_compute_question_reference_is_plain(tmp_path):
+    q = Compute("q", 1, "?", reference_fn=lambda data: pd.Series({"a": np.int64(3)}))
+    assert q.reference(None) == {"__series__": {"index": ["a"], "values": [3]}}
+
+
+def test_every_bank_question_has_points_hints_and_a_reference():
+    ex.import_banks()
+    data = ex.CaseData()
+    for exercise in ex.EXERCISES.values():
+        assert 6 <= len(exercise.questions) <= 10, exercise.id
+        for q in exercise.questions:
+            assert q.points > 0 and len(q.hints) == 2 and all(q.hints), (exercise.id, q.id)
+            assert q.reference(data) is not None, (exercise.id, q.id)
