@@ -582,7 +582,7 @@ def customer_vs_shopper() -> pd.DataFrame:
         ("quantity", "small amounts", "usually larger amounts"),
         ("time horizon", "no lasting business relationship", "a long-term relationship"),
         ("who serves them", "anyone who sells the product", "dedicated staff (a sales rep or account manager)"),
-        ("information on file", "usually none", "a customer file (客户档案) with their data"),
+        ("information on file", "usually none", "a customer file with their data"),
     ]
     return pd.DataFrame(rows, columns=["aspect", "shopper", "customer"]).set_index("aspect")
 
