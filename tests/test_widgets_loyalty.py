@@ -89,3 +89,13 @@ def test_pilot_explorer_empty_segment_says_so():
     w.filters["region"].value = "South"
     assert w.result.empty
     assert "no treatment customers" in w.status.value
+
+
+def test_clv_calculator_shows_the_formula_error_naming_the_argument():
+    w = CLVCalculator(draw=False)
+    kept = w.variants.copy()
+    w.retention.max = 1.5
+    w.discount_rate.value = 0.1
+    w.retention.value = 1.2  # retention >= 1 + discount: the sum never ends
+    assert "`retention`" in w.status.value
+    pd.testing.assert_frame_equal(w.variants, kept)  # the last valid result stays on show
