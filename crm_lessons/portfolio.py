@@ -83,6 +83,8 @@ def segment_table(sales: pd.DataFrame, customers: pd.DataFrame, by: str = "kind"
     Examples
     --------
     See the module example (toy case: C2 is the only A customer and brings 5500 of 8800 profit).
+
+    Checked by hand on the toy case (C2 alone in A with 5500 of 8800 profit).
     """
     from crm_lessons.abc_analysis import abc_classes
     from crm_lessons.performance import customer_performance, customer_totals

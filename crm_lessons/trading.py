@@ -84,6 +84,8 @@ def active_matrix(sales: pd.DataFrame) -> pd.DataFrame:
     C2              1     0     1
     C3              0     1     0
     C4              0     0     1
+
+    Checked against the toy orders in :mod:`crm_lessons.toy`.
     """
     require_columns(sales, ["customer_id", "order_date"], "sales")
     year = sales["order_date"].dt.year.astype("int64")
@@ -188,6 +190,8 @@ def plot_starts_and_stops(table: pd.DataFrame, ax=None, go_live: str | None = No
     >>> fig = plot_starts_and_stops(starts_and_stops(toy_sales()), go_live="2023-01-01")
     >>> fig.axes[0].get_ylabel()
     'Customers'
+
+    Checked visually; the bars are the columns of :func:`starts_and_stops`.
     """
     from crm_lessons.plotting import BOOK_COLOURS, set_book_style
 

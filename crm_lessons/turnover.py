@@ -139,6 +139,8 @@ def turnover_by_year(inventory: pd.DataFrame, products: pd.DataFrame, by: str = 
     product_id  P01  P04
     year
     2024        4.0  6.0
+
+    Checked: each row equals :func:`inventory_turnover` for that year (tests).
     """
     if by not in _GROUPINGS:
         raise ValueError(f"`by` must be one of {list(_GROUPINGS)}, got {by!r}.")
