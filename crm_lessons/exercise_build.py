@@ -109,6 +109,8 @@ def execute(nb, cwd: Path, timeout: int = 600) -> nbformat.NotebookNode:
 
 
 def _write(nb, path: Path) -> None:
+    # widget state has random model ids and image bytes: it would make every build a new diff
+    nb.metadata.pop("widgets", None)
     nbformat.write(nb, str(path))
 
 

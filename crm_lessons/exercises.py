@@ -25,6 +25,10 @@ widget itself is never where an answer lives. On every click the kernel
    saved inside the ``.ipynb``: the file the student hands in carries every widget answer
    exactly as last given, readable without executing anything (:func:`saved_answers`).
 
+A compute answer is only needed while the grader runs the notebook, so its full record travels
+in the display message's ``transient`` part (:data:`TRANSIENT_KEY`), which frontends never
+save; the saved output keeps a small record without the value.
+
 What the grader trusts
 ----------------------
 Nothing computed in the student's kernel is trusted for the grade. The records hold plain JSON
@@ -72,6 +76,8 @@ import pandas as pd
 
 #: MIME type of the answer records in notebook outputs.
 ANSWER_MIME = "application/vnd.crm-lessons.answer+json"
+#: Key of compute-answer records in a display message's ``transient`` part.
+TRANSIENT_KEY = "crm_lessons_answer"
 #: Version of the record format.
 RECORD_FORMAT = 1
 #: Folder (next to the notebook) where clicked answers are kept between kernel sessions.
@@ -680,10 +686,15 @@ def _points(q: Question, frac: float) -> str:
     return f"{frac * q.points:g}/{q.points:g} points"
 
 
+def _worth(points: float) -> str:
+    """'1 point', '2 points'."""
+    return f"{points:g} point" + ("" if points == 1 else "s")
+
+
 def _feedback(q: Question, answer, reference, misses: int, how: str) -> tuple[str, str]:
     """(plain text, html) feedback for an answer; never shows the answer itself."""
     if answer is None or answer == [] or (isinstance(answer, dict) and not any(answer.values())):
-        text = f"{q.id} ({q.points:g} points): not answered yet — {how}."
+        text = f"{q.id} ({_worth(q.points)}): not answered yet — {how}."
         return text, f"<span style='color:#555'>{html.escape(text)}</span>"
     frac, reason = q.score(answer, reference)
     if frac == 1.0:
@@ -707,12 +718,18 @@ def _emit(q: Question, answer, text: str, html_text: str, update: bool = False):
         "source": q.source,
         "answer": answer,
     }
+    transient = {}
+    if q.source == "run":
+        # compute answers matter only while the grader runs the notebook: they travel in the
+        # message's transient part, which frontends never save, so the file stays small
+        transient[TRANSIENT_KEY] = record
+        record = {key: record[key] for key in ("format", "exercise", "question", "source")}
     bundle = {ANSWER_MIME: record, "text/plain": text, "text/html": html_text}
     display_id = f"crm-answer-{s.exercise.id}-{q.id}"
     if update:
         update_display(bundle, raw=True, display_id=display_id)
     else:
-        display(bundle, raw=True, display_id=display_id)
+        display(bundle, raw=True, display_id=display_id, transient=transient)
 
 
 def _widget_value(q: Question, w) -> Any:
@@ -787,7 +804,7 @@ def ask(qid: str):
     answer = s.state["answers"].get(qid)
     w = _make_widget(q, answer)
     s.widgets[qid] = w
-    prompt = widgets.HTML(f"<b>{html.escape(qid)}</b> ({q.points:g} points). {html.escape(q.prompt)}")
+    prompt = widgets.HTML(f"<b>{html.escape(qid)}</b> ({_worth(q.points)}). {html.escape(q.prompt)}")
     display(widgets.VBox([prompt, w]))
     ref = s.reference(q)
     text, html_text = _feedback(q, answer, ref, s.state["misses"].get(qid, 0), _HOW[type(q)])

@@ -70,5 +70,5 @@ def test_blank_student_notebooks_ran_without_errors_and_say_not_answered(path):
     assert outputs, "student notebooks are committed with outputs"
     assert not [o for o in outputs if o["output_type"] == "error"]
     answers = [o for o in outputs if ex.ANSWER_MIME in o.get("data", {})]
-    assert answers and all(o["data"][ex.ANSWER_MIME]["answer"] is None for o in answers)
+    assert answers and all(o["data"][ex.ANSWER_MIME].get("answer") is None for o in answers)
     assert all("not answered yet" in "".join(o["data"]["text/plain"]) for o in answers)

@@ -32,7 +32,7 @@ from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import Engine, papermill_engines
 
-from crm_lessons.exercises import ANSWER_MIME
+from crm_lessons.exercises import ANSWER_MIME, TRANSIENT_KEY
 
 ENGINE_NAME = "crm-zygote"
 #: Environment of the zygote (and so of every kernel): one BLAS thread, no GUI.
@@ -307,8 +307,9 @@ class GradingNotebookClient(PapermillNotebookClient):
         if msg["msg_type"] == "error":
             text = f"{content.get('ename', 'Error')}: {content.get('evalue', '')}"
             self.job.cell_errors.setdefault(cell_index, text[:300])
-        if msg["msg_type"] in ("display_data", "execute_result") and ANSWER_MIME in data:
-            record = data[ANSWER_MIME]
+        transient = content.get("transient") or {}
+        if msg["msg_type"] in ("display_data", "execute_result") and (ANSWER_MIME in data or TRANSIENT_KEY in transient):
+            record = transient.get(TRANSIENT_KEY, data.get(ANSWER_MIME))
             if isinstance(record, str):
                 try:
                     record = json.loads(record)
