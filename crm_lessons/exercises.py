@@ -51,8 +51,8 @@ student's function is called on cases built from the data; partial credit per ca
 
 Examples
 --------
->>> q = Choice("q1", 2, "Which type of CRM analyses data?", ("operational", "analytical"), "analytical",
-...            hints=("Think of data mining.", "Not the one running campaigns."))
+>>> q = Choice("q1", 2, "Which type of CRM analyses data?", hints=("Think of data mining.", "Not campaigns."),
+...            options=("operational", "analytical"), correct="analytical")
 >>> q.score("analytical", None)
 (1.0, 'correct')
 >>> q.score("operational", None)

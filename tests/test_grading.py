@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -105,3 +106,40 @@ def test_find_submissions_walks_folders_and_rejects_missing(tmp_path):
     assert [p.name for p in find_submissions([tmp_path / "d"])] == ["a.ipynb"]
     with pytest.raises(FileNotFoundError, match="submissions"):
         find_submissions([tmp_path / "nope.ipynb"])
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="changing user needs root")
+def test_sandbox_exposes_the_needed_folder_and_hides_its_neighbours(tmp_path):
+    from crm_lessons.grading.zygote import drop_privileges, expose_paths
+
+    closed = tmp_path / "closed"
+    (closed / "keep" / "deeper").mkdir(parents=True)
+    (closed / "keep" / "deeper" / "module.py").write_text("x = 1")
+    (closed / "secret.txt").write_text("answers")
+    os.chmod(closed, 0o700)
+    stash = tmp_path / "stash"
+    stash.mkdir()
+    read_end, write_end = os.pipe()  # the child cannot reach tmp_path's folders as another user
+    pid = os.fork()
+    if pid == 0:  # the child: sandbox, become another user, look around
+        code = 1
+        try:
+            assert expose_paths([str(closed / "keep" / "deeper")], str(stash))
+            drop_privileges(61999)
+            seen = {
+                "module": (closed / "keep" / "deeper" / "module.py").read_text(),
+                "neighbours": sorted(os.listdir(closed)),
+                "secret": (closed / "secret.txt").exists(),
+                "uid": os.getuid(),
+            }
+            os.write(write_end, json.dumps(seen).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 0
+    with os.fdopen(read_end) as f:
+        seen = json.loads(f.read())
+    assert seen == {"module": "x = 1", "neighbours": ["keep"], "secret": False, "uid": 61999}
+    assert (closed / "secret.txt").read_text() == "answers"  # the grader's view is unchanged

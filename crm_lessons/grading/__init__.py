@@ -206,7 +206,7 @@ class BatchContext:
     """What every submission of a batch shares."""
 
     def __init__(self, *, zygote, refs, data_root, work_root, isolate, cell_timeout, notebook_timeout,
-                 memory_mb, output_cap, exercise):
+                 memory_mb, output_cap, exercise, sandbox="", expose=()):
         self.zygote = zygote
         self.refs = refs
         self.data_root = data_root
@@ -217,6 +217,8 @@ class BatchContext:
         self.memory_mb = memory_mb
         self.output_cap = output_cap
         self.exercise = exercise
+        self.sandbox = sandbox
+        self.expose = list(expose)
         self.python_bin = str(Path(sys.executable).parent)
 
 
@@ -332,7 +334,9 @@ def grade_one(path: Path, student: str, index: int, ctx: BatchContext) -> Submis
         cell_timeout=ctx.cell_timeout,
         notebook_timeout=ctx.notebook_timeout,
         output_cap=ctx.output_cap,
-        stash_dir=str(sub_root / "stash") if uid is not None else None,
+        stash_dir=str(sub_root / "stash") if uid is not None and ctx.sandbox == "private mounts" else None,
+        keep_read_all=uid is not None and ctx.sandbox == "read-all",
+        expose=ctx.expose,
     )
     stop_reason = ""
     try:
@@ -382,10 +386,61 @@ def grade_one(path: Path, student: str, index: int, ctx: BatchContext) -> Submis
 # --------------------------------------------------------------------------- the batch
 
 
-def _python_needs_exposing() -> bool:
-    from crm_lessons.grading.zygote import unreadable_ancestor
+def readable_paths(data_root) -> list[str]:
+    """Folders a sandboxed kernel must read: Python, the virtual environment, this package, the data."""
+    import crm_lessons
+    from crm_lessons.data import data_dir
 
-    return unreadable_ancestor(sys.base_prefix) is not None
+    paths = {sys.base_prefix, sys.prefix, sys.exec_prefix, str(Path(crm_lessons.__file__).resolve().parent.parent)}
+    for p in (data_root, data_dir()):
+        try:
+            paths.add(str(Path(p).resolve()))
+        except OSError:
+            pass
+    cdnow = Path(data_root) / "cdnow"
+    if cdnow.is_symlink():
+        paths.add(str(cdnow.resolve()))
+    return sorted(paths)
+
+
+def probe_isolation(expose: list[str], scratch: Path, uid: int) -> str:
+    """Which sandbox works here: "private mounts", "read-all" or "" (none; run as this user).
+
+    Forks a throw-away child that sets up the sandbox, becomes ``uid`` and reads ``expose``.
+    """
+    from crm_lessons.grading.zygote import drop_privileges, expose_paths
+
+    for mode in ("private mounts", "read-all"):
+        stash = scratch / f"probe-{mode.replace(' ', '-')}"
+        stash.mkdir(parents=True, exist_ok=True)
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            code = 1
+            try:
+                os.setsid()
+                ok = expose_paths(expose, str(stash)) if mode == "private mounts" else True
+                if ok:
+                    drop_privileges(uid, keep_read_all=(mode == "read-all"))
+                    for p in expose:
+                        os.listdir(p)
+                    code = 0
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        deadline = time.monotonic() + 20
+        status = None
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.01)
+        else:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        if status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+            return mode
+    return ""
 
 
 def make_hidden_data(root: Path, seed: int) -> Path:
@@ -497,11 +552,17 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
             else:
                 data_root = make_hidden_data(work_root / "data", seed)
             refs = References(str(data_root), student_data)
+            expose = readable_paths(data_root)
+            sandbox = probe_isolation(expose, work_root / "probe", UID_BASE) if isolate else ""
+            if isolate and not sandbox:
+                print("crm-lessons grade: cannot run kernels as another user here; they run as this user",
+                      file=sys.stderr)
+            book.set_meta("sandbox", sandbox or "none (same user as the grader)")
             zygote = Zygote(str(data_root))
             ctx = BatchContext(
-                zygote=zygote, refs=refs, data_root=data_root, work_root=work_root, isolate=isolate,
+                zygote=zygote, refs=refs, data_root=data_root, work_root=work_root, isolate=bool(sandbox),
                 cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, memory_mb=memory_mb,
-                output_cap=output_cap, exercise=exercise,
+                output_cap=output_cap, exercise=exercise, sandbox=sandbox, expose=expose,
             )
             workers = workers or os.cpu_count() or 1
             try:

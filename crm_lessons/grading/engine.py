@@ -183,6 +183,7 @@ class ZygoteProvisioner(LocalProvisioner):
             "log": job.log_file,
             "keep_read_all": job.keep_read_all,
             "stash": job.stash_dir,
+            "expose": job.expose,
         }
         pid = job.zygote.spawn(request)
         self.process = ForkedKernelProcess(pid)
@@ -221,6 +222,8 @@ class RunJob:
     log_file: str | None = None
     keep_read_all: bool = False
     stash_dir: str | None = None
+    #: folders the kernel must be able to read (Python, packages, data) when run as another user
+    expose: list = field(default_factory=list)
     cell_timeout: float = 30
     notebook_timeout: float = 120
     output_cap: int = 1_000_000

@@ -140,7 +140,7 @@ def drop_privileges(uid: int, keep_read_all: bool = False) -> None:
 
 
 _CLONE_NEWNS = 0x00020000
-_MS_BIND, _MS_MOVE, _MS_REC, _MS_PRIVATE = 4096, 8192, 16384, 1 << 18
+_MS_BIND, _MS_REC, _MS_PRIVATE = 4096, 16384, 1 << 18
 
 
 def unreadable_ancestor(path: str) -> tuple[str, str] | None:
@@ -162,34 +162,55 @@ def unreadable_ancestor(path: str) -> tuple[str, str] | None:
     return None
 
 
-def expose_python(prefix: str, stash: str) -> bool:
-    """Make the Python installation under an unreadable folder reachable, nothing else of it.
+def expose_paths(paths, stash: str | None = None) -> bool:
+    """Make the given folders reachable for another user, and nothing else of the folders around them.
 
-    In a private mount namespace: bind the installation's top folder aside, cover the
-    unreadable folder (say ``/root``) with an empty world-readable tmpfs, and put the
-    installation back at its old path. The student's kernel then sees ``/root/.pyenv`` and
-    nothing else of ``/root``. Returns False when mounts are not allowed here.
+    Some installations live below a folder other users cannot enter (a pyenv or a checkout
+    under ``/root``). In a private mount namespace, for each such folder: bind the needed
+    child aside, cover the closed folder with an empty world-readable tmpfs, and move the
+    child back to its old path. The student's kernel then sees, say, ``/root/.pyenv`` and
+    nothing else of ``/root``. Repeats for closed folders further down. Returns False when
+    mounts are not allowed here (the caller falls back). ``stash`` is unused (kept for callers).
     """
     import ctypes
 
-    found = unreadable_ancestor(prefix)
-    if found is None:
+    def needs() -> dict:
+        found = {}
+        for p in paths:
+            hit = unreadable_ancestor(p)
+            if hit is not None:
+                found.setdefault(hit[0], set()).add(hit[1])
+        return found
+
+    todo = needs()
+    if not todo:
         return True
-    closed, keep = found
     libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(_CLONE_NEWNS) != 0:
-        return False
     mount = libc.mount
     mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
-    if mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None) != 0:
+    if libc.unshare(_CLONE_NEWNS) != 0 or mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None) != 0:
         return False
-    os.makedirs(stash, exist_ok=True)
-    if mount(keep.encode(), stash.encode(), None, _MS_BIND | _MS_REC, None) != 0:
-        return False
-    if mount(b"tmpfs", closed.encode(), b"tmpfs", 0, b"mode=0755,size=1m") != 0:
-        return False
-    os.makedirs(keep, exist_ok=True)
-    return mount(stash.encode(), keep.encode(), None, _MS_MOVE, None) == 0
+    for _ in range(8):  # nested closed folders are handled on later rounds
+        if not todo:
+            return True
+        for closed, keeps in todo.items():
+            # hold each needed child by a file descriptor, cover the closed folder, bind the child back
+            held = [(keep, os.open(keep, os.O_PATH)) for keep in sorted(keeps)]
+            try:
+                if mount(b"tmpfs", closed.encode(), b"tmpfs", 0, b"mode=0755,size=1m") != 0:
+                    return False
+                for keep, fd in held:
+                    if os.path.isdir(f"/proc/self/fd/{fd}"):
+                        os.makedirs(keep, exist_ok=True)
+                    else:
+                        open(keep, "a").close()
+                    if mount(f"/proc/self/fd/{fd}".encode(), keep.encode(), None, _MS_BIND | _MS_REC, None) != 0:
+                        return False
+            finally:
+                for _, fd in held:
+                    os.close(fd)
+        todo = needs()
+    return not todo
 
 
 def become_kernel(req: dict) -> None:
@@ -221,7 +242,7 @@ def become_kernel(req: dict) -> None:
         if limits.get("processes"):
             _set_limit(resource.RLIMIT_NPROC, int(limits["processes"]))
         keep_read_all = bool(req.get("keep_read_all"))
-        if req.get("stash") and not expose_python(sys.base_prefix, req["stash"]):
+        if req.get("stash") and not expose_paths(req.get("expose") or [sys.base_prefix], req["stash"]):
             keep_read_all = True  # no mount namespace here: fall back to reading everything
         drop_privileges(int(uid), keep_read_all=keep_read_all)
 
