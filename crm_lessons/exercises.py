@@ -53,9 +53,9 @@ Examples
 --------
 >>> q = Choice("q1", 2, "Which type of CRM analyses data?", hints=("Think of data mining.", "Not campaigns."),
 ...            options=("operational", "analytical"), correct="analytical")
->>> q.score("analytical", None)
+>>> q.score("analytical", q.reference(None))
 (1.0, 'correct')
->>> q.score("operational", None)
+>>> q.score("operational", q.reference(None))
 (0.0, 'not the right option')
 >>> to_plain(pd.Series({"b": 2.0, "a": 1.0}))
 {'__series__': {'index': ['b', 'a'], 'values': [2.0, 1.0]}}
