@@ -96,6 +96,14 @@ def run_book(notebook_dir: Path, out_dir: Path, chapters: list[str] | None = Non
     return runs
 
 
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative when it lies below the current folder."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     notebook_dir = Path(args.notebooks)
     out_dir = Path(args.out)
@@ -112,7 +120,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 1
     print(
         "To work through the book interactively:\n"
-        f"    jupyter lab {notebook_dir}\n"
+        f"    jupyter lab {_shown(notebook_dir)}\n"
         "(inside the same environment; JupyterLab prints the address to open in your browser)."
     )
     return 0
