@@ -501,7 +501,7 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
     from crm_lessons.exercises import import_banks
     from crm_lessons.grading.engine import Zygote
 
-    logging.getLogger("papermill").setLevel(logging.WARNING)
+    logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
