@@ -143,3 +143,28 @@ def test_sandbox_exposes_the_needed_folder_and_hides_its_neighbours(tmp_path):
         seen = json.loads(f.read())
     assert seen == {"module": "x = 1", "neighbours": ["keep"], "secret": False, "uid": 61999}
     assert (closed / "secret.txt").read_text() == "answers"  # the grader's view is unchanged
+
+
+def test_a_killed_zygote_is_restarted_and_no_grade_is_lost(tmp_path, monkeypatch):
+    import signal
+
+    from crm_lessons.grading.engine import Zygote
+
+    sol = solution_notebooks()[0]
+    for i in range(3):
+        shutil.copy(sol, tmp_path / f"s{i}.ipynb")
+    spawn, calls, zygotes = Zygote.spawn, [], []
+
+    def spawn_then_die(self, request, timeout=30):
+        calls.append(request)
+        zygotes.append(self)
+        if len(calls) == 2:  # the zygote dies between two submissions
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        return spawn(self, request, timeout)
+
+    monkeypatch.setattr(Zygote, "spawn", spawn_then_die)
+    results = grade(list(tmp_path.glob("s*.ipynb")), tmp_path / "out", progress=False, workers=1)
+    full = get_exercise(exercise_id(sol)).total_points
+    assert sorted(r.points for r in results) == [full] * 3
+    assert zygotes[-1].restarts == 1

@@ -222,6 +222,18 @@ class BatchContext:
         self.python_bin = str(Path(sys.executable).parent)
 
 
+def _grader_failed(exc: BaseException) -> bool:
+    from crm_lessons.grading.engine import GraderError
+
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, GraderError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
 def read_submission(path: Path) -> tuple[dict | None, str]:
     """(notebook, "") or (None, why it cannot be graded)."""
     try:
@@ -354,6 +366,8 @@ def grade_one(path: Path, student: str, index: int, ctx: BatchContext) -> Submis
     except pm.PapermillExecutionError:
         pass  # cells raised: each costs its own question, seen below
     except Exception as exc:  # dead kernel, deadline, unreadable notebook
+        if _grader_failed(exc):
+            raise  # the grader's own failure: not the student's grade, retried on the next run
         name = type(exc).__name__
         if job.killed_for_deadline:
             stop_reason = f"the notebook ran longer than {ctx.notebook_timeout:g} s and was stopped"
@@ -577,13 +591,23 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
         lock.close()
 
 
+def _grade_with_retry(path: Path, student: str, index: int, ctx: BatchContext) -> SubmissionResult:
+    """grade_one, tried a second time when the grader itself failed (say, the zygote was killed)."""
+    try:
+        return grade_one(path, student, index, ctx)
+    except Exception as exc:
+        if not _grader_failed(exc):
+            raise
+        return grade_one(path, student, index, ctx)
+
+
 def _run_all(todo, names, ctx, book, workers, progress) -> list[SubmissionResult]:
     from tqdm.auto import tqdm
 
     results = []
     bar = tqdm(total=len(todo), unit="notebook", desc="grading", file=sys.stderr, disable=not progress)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(grade_one, p, names[p], i, ctx): p for i, p in todo}
+        futures = {pool.submit(_grade_with_retry, p, names[p], i, ctx): p for i, p in todo}
         try:
             for fut in as_completed(futures):
                 try:

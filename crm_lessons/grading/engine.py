@@ -46,18 +46,28 @@ THREAD_ENV = {
 }
 
 
+class GraderError(RuntimeError):
+    """A failure of the grader itself (not of the submission): never recorded as a grade."""
+
+
 class Zygote:
     """The grader's handle on one zygote process (thread-safe spawn requests)."""
 
     def __init__(self, data_dir: str | None, python: str = sys.executable, startup_timeout: float = 120):
-        env = dict(os.environ)
-        env.update(THREAD_ENV)
-        if data_dir:
-            env["CRM_LESSONS_DATA"] = str(data_dir)
         self._lock = threading.Lock()
         self.data_dir = data_dir
+        self.python = python
+        self.startup_timeout = startup_timeout
+        self.restarts = 0
+        self._start()
+
+    def _start(self) -> None:
+        env = dict(os.environ)
+        env.update(THREAD_ENV)
+        if self.data_dir:
+            env["CRM_LESSONS_DATA"] = str(self.data_dir)
         self.proc = subprocess.Popen(
-            [python, "-m", "crm_lessons.grading.zygote", str(data_dir or "")],
+            [self.python, "-m", "crm_lessons.grading.zygote", str(self.data_dir or "")],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -65,25 +75,30 @@ class Zygote:
             env=env,
             close_fds=True,
         )
-        ready, _, _ = select.select([self.proc.stdout], [], [], startup_timeout)
+        ready, _, _ = select.select([self.proc.stdout], [], [], self.startup_timeout)
         line = self.proc.stdout.readline() if ready else ""
         if line.strip() != "ready":
             self.close()
-            raise RuntimeError("the grading zygote did not start (try running `python -m crm_lessons.grading.zygote`)")
+            raise GraderError("the grading zygote did not start (try running `python -m crm_lessons.grading.zygote`)")
 
     def alive(self) -> bool:
         return self.proc.poll() is None
 
     def spawn(self, request: dict, timeout: float = 30) -> int:
+        """Fork a kernel; a dead zygote is started again once. Raises :class:`GraderError`."""
         with self._lock:
             if not self.alive():
-                raise RuntimeError("the grading zygote has died")
-            self.proc.stdin.write(json.dumps(request) + "\n")
-            self.proc.stdin.flush()
-            ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
-            line = self.proc.stdout.readline() if ready else ""
+                self.restarts += 1
+                self._start()
+            try:
+                self.proc.stdin.write(json.dumps(request) + "\n")
+                self.proc.stdin.flush()
+                ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+                line = self.proc.stdout.readline() if ready else ""
+            except (OSError, ValueError):
+                line = ""
         if not line:
-            raise RuntimeError("the grading zygote did not answer a spawn request")
+            raise GraderError("the grading zygote did not answer a spawn request")
         return int(json.loads(line)["pid"])
 
     def close(self) -> None:
@@ -408,5 +423,5 @@ def register() -> None:
 
 register()
 
-__all__ = ["ENGINE_NAME", "ForkedKernelProcess", "GradingNotebookClient", "RunJob", "Zygote", "ZygoteEngine", "register"]
+__all__ = ["ENGINE_NAME", "ForkedKernelProcess", "GraderError", "GradingNotebookClient", "RunJob", "Zygote", "ZygoteEngine", "register"]
 _ = asyncio  # nbclient runs the client's coroutines on its own loop
