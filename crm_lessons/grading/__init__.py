@@ -346,6 +346,7 @@ def grade_one(path: Path, student: str, index: int, ctx: BatchContext) -> Submis
         cell_timeout=ctx.cell_timeout,
         notebook_timeout=ctx.notebook_timeout,
         output_cap=ctx.output_cap,
+        log_file=str(sub_root / "kernel.log"),
         stash_dir=str(sub_root / "stash") if uid is not None and ctx.sandbox == "private mounts" else None,
         keep_read_all=uid is not None and ctx.sandbox == "read-all",
         expose=ctx.expose,
@@ -368,6 +369,13 @@ def grade_one(path: Path, student: str, index: int, ctx: BatchContext) -> Submis
     except Exception as exc:  # dead kernel, deadline, unreadable notebook
         if _grader_failed(exc):
             raise  # the grader's own failure: not the student's grade, retried on the next run
+        if "before replying to kernel_info" in str(exc) or "didn't respond" in str(exc):
+            # no student code ran yet: the sandbox or the kernel failed to start
+            log = (sub_root / "kernel.log").read_text(errors="replace")[-2000:] if (sub_root / "kernel.log").exists() else ""
+            from crm_lessons.grading.engine import GraderError
+
+            shutil.rmtree(sub_root, ignore_errors=True)
+            raise GraderError(f"the kernel did not start: {exc}\n{log}") from exc
         name = type(exc).__name__
         if job.killed_for_deadline:
             stop_reason = f"the notebook ran longer than {ctx.notebook_timeout:g} s and was stopped"
