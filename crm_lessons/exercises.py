@@ -618,11 +618,14 @@ class _Session:
         path = os.environ.get("JPY_SESSION_NAME", "")
         if not path.endswith(".ipynb"):
             return {}
-        try:
-            with open(path, encoding="utf-8") as f:
-                return saved_answers(json.load(f), self.exercise.id)
-        except (OSError, ValueError):
-            return {}
+        # an absolute path, or one relative to the server's root: try it, then its name here
+        for candidate in (Path(path), self.answers_dir / Path(path).name):
+            try:
+                with open(candidate, encoding="utf-8") as f:
+                    return saved_answers(json.load(f), self.exercise.id)
+            except (OSError, ValueError):
+                continue
+        return {}
 
     def save(self) -> None:
         try:

@@ -6,6 +6,7 @@ student notebook for chapter 1, runs it, clicks the right option of q1 and a wro
 saves, shuts the kernel down, and grades the saved file headlessly: q1 earns its point, q4
 none. Then it reopens the notebook in a new kernel, runs it again (the click is restored from
 the answers file beside the notebook), saves and grades again: the answer survived the restart.
+Last, with the answers file deleted, a third run restores the clicks from the saved notebook.
 
 Needs: ``apt-get install chromium`` (``/usr/bin/chromium``) and ``pip install playwright``.
 """
@@ -112,22 +113,31 @@ def _open_and_run(lab) -> object:
     page = lab["context"].new_page()
     page.goto(f"{lab['base']}/lab/tree/student.ipynb?token={lab['token']}&reset")
     page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=90_000)
+    # clear the saved outputs first, so that what shows up below comes from this run
+    page.locator(".lm-MenuBar-itemLabel", has_text="Edit").first.click()
+    page.locator("li[data-command='editmenu:clear-all']").click()
+    page.get_by_text("q8 (3 points): not answered yet").wait_for(state="detached", timeout=15_000)
+    assert page.get_by_text("q1: correct").count() == 0
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator("li[data-command='runmenu:run-all']").click()
     page.get_by_text("q8 (3 points): not answered yet").wait_for(timeout=90_000)
+    page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=90_000)
     return page
 
 
 def _save_and_shut_down(lab, page) -> dict:
-    page.keyboard.press("Control+s")
     path = lab["root"] / "student.ipynb"
+    before = path.stat().st_mtime_ns
+    page.keyboard.press("Control+s")
     deadline = time.time() + 30
-    while time.time() < deadline:  # wait for the saved file to carry the clicks
+    while time.time() < deadline:  # wait for a new save that carries the clicks
         text = path.read_text(encoding="utf-8")
-        if '"analytical"' in text and '"run the campaign"' in text:
+        if path.stat().st_mtime_ns != before and '"analytical"' in text and '"run the campaign"' in text:
             break
         page.keyboard.press("Control+s")
         time.sleep(0.5)
+    else:
+        pytest.fail("the notebook was not saved with the clicked answers")
     for session in _get(f"{lab['base']}/api/sessions?token={lab['token']}"):
         _get(f"{lab['base']}/api/kernels/{session['kernel']['id']}?token={lab['token']}", method="DELETE")
     page.close()
@@ -152,13 +162,19 @@ def test_clicked_answer_survives_save_shutdown_and_earns_its_point(lab, tmp_path
     page.get_by_text("q4: not yet").wait_for(timeout=15_000)
     first = _save_and_shut_down(lab, page)
 
-    # a new kernel, the notebook run again from the top: the clicks come back
+    # a new kernel, the notebook run again from the top: the clicks come back (from the sidecar)
     page = _open_and_run(lab)
     page.get_by_text("q1: correct").wait_for(timeout=15_000)
     second = _save_and_shut_down(lab, page)
 
-    graded = _grade({"first": first, "second": second}, tmp_path)
-    for name in ("first", "second"):
+    # the sidecar lost too: the kernel reads the answers back from the saved notebook itself
+    shutil.rmtree(lab["root"] / ".crm_answers")
+    page = _open_and_run(lab)
+    page.get_by_text("q1: correct").wait_for(timeout=15_000)
+    third = _save_and_shut_down(lab, page)
+
+    graded = _grade({"first": first, "second": second, "third": third}, tmp_path)
+    for name in ("first", "second", "third"):
         assert graded[name]["q1"].points == 1.0
         assert graded[name]["q4"].points == 0.0 and graded[name]["q4"].reason == "not the right option"
         assert graded[name]["q2"].reason == "not answered in the saved notebook"
