@@ -89,6 +89,23 @@ def main(n: int = 100) -> None:
             nb = partly_wrong(sol, i)
         (subs / f"student{i:03d}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
 
+    import crm_lessons.grading as grading
+    from crm_lessons.grading.engine import Zygote
+
+    setup = {}
+
+    def timed(name, fn):
+        def wrapper(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                setup[name] = setup.get(name, 0.0) + time.perf_counter() - t0
+        return wrapper
+
+    grading.make_hidden_data = timed("hidden data", grading.make_hidden_data)
+    Zygote._start = timed("warm zygote", Zygote._start)
+
     t = time.perf_counter()
     results = grade([subs], tmp / "out", progress=True)
     wall = time.perf_counter() - t
@@ -101,6 +118,7 @@ def main(n: int = 100) -> None:
     print(f"  -> {n} submissions that way, one after another:  {n * naive:.0f} s;  on 2 cores at best: {n * naive / 2:.0f} s")
     print(f"crm-lessons grade, {n} submissions (papermill + warm zygote kernels):        {wall:.1f} s wall")
     print(f"  -> {wall / n:.2f} s per submission (wall / n); median time one submission took: {per_sub:.2f} s")
+    print(f"  of which set-up: " + ", ".join(f"{k} {v:.1f} s" for k, v in setup.items()))
     print(f"  results: {full} full marks, {zero} zero, {n - full - zero} partial")
 
 

@@ -599,6 +599,8 @@ class _Session:
         self.widgets: dict[str, Any] = {}
         self.handles: dict[str, Any] = {}
         self._references: dict[str, Any] = {}
+        #: fraction of credit of the last check of each compute question in this kernel
+        self.run_scores: dict[str, float] = {}
 
     def _read_sidecar(self) -> dict:
         state = {"answers": {}, "misses": {}}
@@ -865,6 +867,7 @@ def check(qid: str, value) -> None:
         return
     ref = s.reference(q)
     frac, _ = q.score(plain, ref)
+    s.run_scores[qid] = frac
     if frac < 1.0:
         s.state["misses"][qid] = s.state["misses"].get(qid, 0) + 1
         s.save()
@@ -877,7 +880,10 @@ def summary() -> pd.DataFrame:
     s = _session()
     rows = []
     for q in s.exercise.questions:
-        ans = s.state["answers"].get(q.id) if q.source == "widget" else None
-        frac = q.score(ans, s.reference(q))[0] if ans is not None else 0.0
-        rows.append({"question": q.id, "points": q.points, "earned": frac * q.points})
+        if q.source == "widget":
+            ans = s.state["answers"].get(q.id)
+            frac = q.score(ans, s.reference(q))[0] if ans is not None else 0.0
+        else:
+            frac = s.run_scores.get(q.id, 0.0)
+        rows.append({"question": q.id, "points": q.points, "earned": round(frac * q.points, 2)})
     return pd.DataFrame(rows)

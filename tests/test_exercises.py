@@ -166,3 +166,13 @@ def test_every_bank_question_has_points_hints_and_a_reference():
         for q in exercise.questions:
             assert q.points > 0 and len(q.hints) == 2 and all(q.hints), (exercise.id, q.id)
             assert q.reference(data) is not None, (exercise.id, q.id)
+
+
+def test_summary_counts_clicked_and_checked_answers(tmp_path, monkeypatch):
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    case = ex.start("ch01", answers_dir=tmp_path)
+    ex.answer("q1", "analytical")
+    ex.answer("q4", "run the campaign")
+    ex.check("q6", case.customers["kind"].value_counts())
+    table = ex.summary().set_index("question")["earned"]
+    assert table[["q1", "q4", "q6", "q7"]].tolist() == [1.0, 0.0, 2.0, 0.0]
