@@ -687,6 +687,19 @@ def data() -> CaseData:
     return _session().data
 
 
+def explore(widget) -> None:
+    """Show an explorer widget for an explore-then-answer question.
+
+    The saved output's plain-text part names only the explorer's class, so the committed
+    notebooks do not change when an explorer's own text representation does.
+    """
+    from IPython.display import display
+
+    bundle = dict(widget._repr_mimebundle_() or {})
+    bundle["text/plain"] = f"{type(widget).__name__} (an explorer: run the notebook to use it)"
+    display(bundle, raw=True)
+
+
 def _points(q: Question, frac: float) -> str:
     return f"{frac * q.points:g}/{q.points:g} points"
 
