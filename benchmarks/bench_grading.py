@@ -14,6 +14,7 @@ Usage: ``python benchmarks/bench_grading.py [N]`` (default 100). Target: 100 in 
 from __future__ import annotations
 
 import copy
+import os
 import json
 import statistics
 import sys
@@ -107,7 +108,8 @@ def main(n: int = 100) -> None:
     Zygote._start = timed("warm zygote", Zygote._start)
 
     t = time.perf_counter()
-    results = grade([subs], tmp / "out", progress=True)
+    workers = int(os.environ.get("BENCH_WORKERS", "0")) or None
+    results = grade([subs], tmp / "out", progress=True, workers=workers)
     wall = time.perf_counter() - t
     per_sub = statistics.median(r.seconds for r in results)
     full = sum(r.points == r.max_points for r in results)

@@ -520,7 +520,7 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
     seed : int, optional
         Seed of the hidden case data; by default a random one, kept in the gradebook.
     workers : int, optional
-        Submissions graded at once; default the number of cores.
+        Submissions graded at once; default one more than the number of cores.
     cell_timeout, notebook_timeout : float
         Seconds allowed per cell (then it is interrupted) and per notebook (then it is killed).
     memory_mb : int
@@ -607,7 +607,8 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
                 cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, memory_mb=memory_mb,
                 output_cap=output_cap, exercise=exercise, sandbox=sandbox, expose=expose,
             )
-            workers = workers or os.cpu_count() or 1
+            # one more than the cores: while one kernel waits on the grader's side, the others compute
+            workers = workers or (os.cpu_count() or 1) + 1
             try:
                 results += _run_all(todo, names, ctx, book, workers, progress)
             finally:
@@ -665,7 +666,7 @@ def grade_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, help="output folder: gradebook.csv/.sqlite, answers.csv, feedback/")
     parser.add_argument("--exercise", help="exercise id (ch01 ...); default: from each notebook")
     parser.add_argument("--seed", type=int, help="seed of the hidden case data (default: random, kept for resuming)")
-    parser.add_argument("--workers", type=int, help="submissions graded at once (default: number of cores)")
+    parser.add_argument("--workers", type=int, help="submissions graded at once (default: number of cores + 1)")
     parser.add_argument("--cell-timeout", type=float, default=30, help="seconds per cell (default 30)")
     parser.add_argument("--notebook-timeout", type=float, default=180, help="seconds per notebook (default 180)")
     parser.add_argument("--memory-mb", type=int, default=2048, help="memory cap per kernel in MB (default 2048)")
