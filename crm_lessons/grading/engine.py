@@ -15,7 +15,6 @@ papermill's own nbclient engine with three changes:
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import select
@@ -424,4 +423,3 @@ def register() -> None:
 register()
 
 __all__ = ["ENGINE_NAME", "ForkedKernelProcess", "GraderError", "GradingNotebookClient", "RunJob", "Zygote", "ZygoteEngine", "register"]
-_ = asyncio  # nbclient runs the client's coroutines on its own loop

@@ -66,6 +66,20 @@ def warm(data_dir: str | None) -> None:
             importlib.import_module(name)
         except Exception:  # a module still being written must not stop grading
             pass
+    # every topic module and widget of the package (what notebooks and references import)
+    import pkgutil
+
+    import crm_lessons
+    import crm_lessons.widgets
+
+    for package in (crm_lessons, crm_lessons.widgets):
+        for mod in pkgutil.iter_modules(package.__path__):
+            if mod.name in ("cli", "grading") or mod.name.startswith("_") and package is crm_lessons:
+                continue
+            try:
+                importlib.import_module(f"{package.__name__}.{mod.name}")
+            except Exception:
+                pass
     try:
         from crm_lessons import exercises
 
