@@ -1,8 +1,9 @@
-"""Shared test set-up: draw plots off screen."""
+"""Shared test set-up: draw plots off screen.
 
-import os
+Only this process switches backend: setting MPLBACKEND in the environment would leak into the
+kernels nbval starts, and their plots would then vanish from the outputs it compares.
+"""
 
 import matplotlib
 
-os.environ.setdefault("MPLBACKEND", "Agg")
 matplotlib.use("Agg")
