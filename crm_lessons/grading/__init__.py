@@ -18,8 +18,8 @@ The design, in the order a batch runs
    (:mod:`.zygote`), works in a scratch folder holding only a copy of the submission, under
    resource limits (memory, CPU, file size, processes), a per-cell timeout (the cell is
    interrupted, the next cells run) and a per-notebook deadline (the kernel is killed). Run as
-   root, each kernel also gets a user id of its own (:data:`UID_BASE` + its number in the
-   batch), so it can neither write the gradebook nor read or signal anything of the grader or
+   root, each kernel also gets a user id of its own (leased from :class:`UidPool`, so graders
+   running side by side never share one), so it can neither write the gradebook nor read or signal anything of the grader or
    of other students. When the Python installation sits below a folder other users cannot
    enter (a pyenv under ``/root``), the kernel gets a private mount namespace in which only the
    needed folders are visible (:func:`crm_lessons.grading.zygote.expose_paths`); where mounts
@@ -77,8 +77,48 @@ from crm_lessons.grading.gradebook import Gradebook, QuestionResult, SubmissionR
 
 #: Largest submission file read (bytes).
 MAX_SUBMISSION_BYTES = 30_000_000
-#: First user id given to sandboxed kernels (one id per submission in a batch).
+#: User ids given to sandboxed kernels: UID_BASE .. UID_BASE + UID_COUNT - 1.
 UID_BASE = 61000
+UID_COUNT = 4000
+
+
+class UidPool:
+    """Lease user ids to kernels so that no two running kernels (of any grader here) share one.
+
+    A lease is an exclusive ``flock`` on ``<tmp>/crm-lessons-uids/<uid>`` (a folder only root
+    can enter); it ends when released or when the grader process dies. A freshly leased id is
+    swept of any process still running under it (left over by a grader that was killed).
+    """
+
+    def __init__(self, folder: Path | None = None):
+        self.folder = Path(folder or Path(tempfile.gettempdir()) / "crm-lessons-uids")
+        self.folder.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(self.folder, 0o700)
+        self._lock = threading.Lock()
+
+    def acquire(self) -> tuple[int, int]:
+        """(uid, lease handle); raises RuntimeError when every id is taken."""
+        import fcntl
+
+        from crm_lessons.grading.engine import kill_uid
+
+        start = secrets.randbelow(UID_COUNT)
+        with self._lock:
+            for k in range(UID_COUNT):
+                uid = UID_BASE + (start + k) % UID_COUNT
+                fd = os.open(self.folder / str(uid), os.O_CREAT | os.O_RDWR, 0o600)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    os.close(fd)
+                    continue
+                kill_uid(uid)
+                return uid, fd
+        raise RuntimeError(f"all {UID_COUNT} sandbox user ids are in use")
+
+    @staticmethod
+    def release(handle: int) -> None:
+        os.close(handle)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -227,7 +267,7 @@ class BatchContext:
     """What every submission of a batch shares."""
 
     def __init__(self, *, zygote, refs, data_root, work_root, isolate, cell_timeout, notebook_timeout,
-                 memory_mb, output_cap, exercise, sandbox="", expose=()):
+                 memory_mb, output_cap, exercise, sandbox="", expose=(), uids=None):
         self.zygote = zygote
         self.refs = refs
         self.data_root = data_root
@@ -239,6 +279,7 @@ class BatchContext:
         self.output_cap = output_cap
         self.exercise = exercise
         self.sandbox = sandbox
+        self.uids = uids
         self.expose = list(expose)
         self.python_bin = str(Path(sys.executable).parent)
 
@@ -332,7 +373,20 @@ def grade_one(path: Path, student: str, index: int, ctx: BatchContext) -> Submis
     work = sub_root / "work"
     work.mkdir(parents=True)
     os.chmod(sub_root, 0o700)
-    uid = UID_BASE + index if ctx.isolate else None
+    uid, lease = ctx.uids.acquire() if ctx.isolate else (None, None)
+    try:
+        return _run_in_sandbox(path, nb, exercise, result, widget_answers, cell_of, sub_root, work, uid, ctx, start)
+    finally:
+        if lease is not None:
+            UidPool.release(lease)
+
+
+def _run_in_sandbox(path, nb, exercise, result, widget_answers, cell_of, sub_root, work, uid, ctx, start):
+    """Execute the submission in its sandbox and score it (grade_one's second half)."""
+    import papermill as pm
+
+    from crm_lessons.grading.engine import ENGINE_NAME, RunJob
+
     nb_path = work / "submission.ipynb"
     nb_path.write_text(json.dumps(_strip_outputs(nb)), encoding="utf-8")
     (sub_root / "ipython").mkdir()
@@ -423,6 +477,7 @@ def grade_one(path: Path, student: str, index: int, ctx: BatchContext) -> Submis
         reasons.append("output over the limit was dropped")
     result.reason = "; ".join(reasons)
     result.seconds = time.perf_counter() - start
+    result.uid = uid
     return result
 
 
@@ -596,7 +651,14 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
                 data_root = make_hidden_data(work_root / "data", seed)
             refs = References(str(data_root), student_data)
             expose = readable_paths(data_root)
-            sandbox = probe_isolation(expose, work_root / "probe", UID_BASE) if isolate else ""
+            uids = UidPool() if isolate else None
+            sandbox = ""
+            if isolate:
+                uid, lease = uids.acquire()
+                try:
+                    sandbox = probe_isolation(expose, work_root / "probe", uid)
+                finally:
+                    UidPool.release(lease)
             if isolate and not sandbox:
                 print("crm-lessons grade: cannot run kernels as another user here; they run as this user",
                       file=sys.stderr)
@@ -605,7 +667,7 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
             ctx = BatchContext(
                 zygote=zygote, refs=refs, data_root=data_root, work_root=work_root, isolate=bool(sandbox),
                 cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, memory_mb=memory_mb,
-                output_cap=output_cap, exercise=exercise, sandbox=sandbox, expose=expose,
+                output_cap=output_cap, exercise=exercise, sandbox=sandbox, expose=expose, uids=uids,
             )
             # one more than the cores: while one kernel waits on the grader's side, the others compute
             workers = workers or (os.cpu_count() or 1) + 1

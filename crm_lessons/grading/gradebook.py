@@ -70,6 +70,8 @@ class SubmissionResult:
     reason: str
     questions: list = field(default_factory=list)
     seconds: float = 0.0
+    #: user id the kernel ran as (None: the grader's own); not stored
+    uid: int | None = None
 
     @property
     def points(self) -> float:
