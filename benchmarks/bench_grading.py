@@ -120,7 +120,7 @@ def main(n: int = 100) -> None:
     print(f"  -> {n} submissions that way, one after another:  {n * naive:.0f} s;  on 2 cores at best: {n * naive / 2:.0f} s")
     print(f"crm-lessons grade, {n} submissions (papermill + warm zygote kernels):        {wall:.1f} s wall")
     print(f"  -> {wall / n:.2f} s per submission (wall / n); median time one submission took: {per_sub:.2f} s")
-    print(f"  of which set-up: " + ", ".join(f"{k} {v:.1f} s" for k, v in setup.items()))
+    print("  of which set-up: " + ", ".join(f"{k} {v:.1f} s" for k, v in setup.items()))
     print(f"  results: {full} full marks, {zero} zero, {n - full - zero} partial")
 
 

@@ -44,8 +44,9 @@ Speed
 -----
 Plain papermill pays about 3-4 s per notebook here for a fresh kernel importing pandas and
 seaborn; the zygote pays that once per batch, and each fork costs a few tenths of a second.
-``benchmarks/bench_grading.py`` measured 100 chapter-1 submissions in 42-72 s on 2 shared cores
-(0.4-0.7 s per submission) against 2.7-3.1 s per notebook for the papermill floor.
+``benchmarks/bench_grading.py`` measured 100 chapter-1 submissions in 36-43 s on 2 shared cores
+(0.4 s per submission; 72 s under heavy load from other jobs) against 2.5-3.1 s per notebook for
+the papermill floor, i.e. at least 125 s for 100 on 2 cores with one fresh kernel each.
 
 Limits (known)
 --------------
@@ -337,11 +338,12 @@ def _strip_outputs(nb: dict) -> dict:
 
 
 def grade_one(path: Path, student: str, index: int, ctx: BatchContext) -> SubmissionResult:
-    """Grade one submission; never raises (a failure is a result with a reason)."""
-    import papermill as pm
+    """Grade one submission. A failure of the submission is a result with a reason; only a
+    failure of the grader itself (:class:`~crm_lessons.grading.engine.GraderError`) raises.
 
+    ``index`` is the submission's position in the batch (kept for callers; ids are leased).
+    """
     from crm_lessons.exercises import get_exercise, saved_answers
-    from crm_lessons.grading.engine import ENGINE_NAME, RunJob
 
     start = time.perf_counter()
     sha = _sha256(path)
