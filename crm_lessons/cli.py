@@ -141,18 +141,6 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_grade(args: argparse.Namespace) -> int:
-    from crm_lessons.grading import grade_main
-
-    return grade_main(args.rest)
-
-
-def _cmd_exercises(args: argparse.Namespace) -> int:
-    from crm_lessons.grading import exercises_main
-
-    return exercises_main(args.rest)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crm-lessons", description="CRM Lessons: the workbook's command line.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -172,17 +160,19 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--end-year", type=int, default=2024)
     gen.set_defaults(func=_cmd_generate)
 
-    grade = sub.add_parser("grade", help="grade exercise notebooks (crm-lessons grade --help)", add_help=False)
-    grade.add_argument("rest", nargs=argparse.REMAINDER)
-    grade.set_defaults(func=_cmd_grade)
-
-    ex = sub.add_parser("exercises", help="build student exercise notebooks (crm-lessons exercises --help)", add_help=False)
-    ex.add_argument("rest", nargs=argparse.REMAINDER)
-    ex.set_defaults(func=_cmd_exercises)
+    # listed for --help only: main() hands these two over before parsing
+    sub.add_parser("grade", help="grade exercise notebooks (crm-lessons grade --help)", add_help=False)
+    sub.add_parser("exercises", help="build student exercise notebooks (crm-lessons exercises --help)", add_help=False)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # grade and exercises own their options (any order, their own --help): hand them over whole
+    if argv and argv[0] in ("grade", "exercises"):
+        from crm_lessons import grading
+
+        return (grading.grade_main if argv[0] == "grade" else grading.exercises_main)(argv[1:])
     args = build_parser().parse_args(argv)
     if args.command == "generate" and args.seed is None:
         from crm_lessons.generator import DEFAULT_SEED

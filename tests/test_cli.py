@@ -68,3 +68,22 @@ def test_run_with_no_chapters_is_a_clear_error(tmp_path, capsys):
     code = cli.main(["run", "--notebooks", str(tmp_path), "--out", str(tmp_path / "build")])
     assert code == 2
     assert "no chapter notebooks" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command, expected", [("grade", "--out OUT"), ("exercises", "{build,check}")])
+def test_grade_and_exercises_take_their_own_options_in_any_order(command, expected, capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli.main([command, "--help"])
+    assert stop.value.code == 0
+    assert expected in capsys.readouterr().out
+
+
+def test_generate_writes_another_seed(tmp_path, capsys):
+    code = cli.main(["generate", "--out", str(tmp_path), "--seed", "7", "--customers", "300"])
+    assert code == 0
+    assert (tmp_path / "customers.csv").read_text().count("\n") == 301
+
+
+def test_generate_rejects_a_bad_size(tmp_path, capsys):
+    assert cli.main(["generate", "--out", str(tmp_path), "--customers", "0"]) == 2
+    assert "n_customers" in capsys.readouterr().err
