@@ -2,7 +2,7 @@
 
 For each widget (CLV calculator, retention explorer, pilot explorer) sets one control
 through a cycle of values, as a student dragging a slider would (retention in steps of one
-point; every year; every region), and prints the median
+point; horizon from 5 to 24 periods; every year; every region), and prints the median
 and the best time of one update (observer call included): with the plot redrawn and
 encoded as PNG (what the student sees) and without it (the computation alone). Times
 are wall-clock and CPU (process) time; the machine is shared, so the load average is
@@ -49,6 +49,8 @@ def main(argv=None) -> None:
         widgets = [
             ("CLV calculator", CLVCalculator(margin=1200, retention=0.65, discount_rate=0.08, draw=draw),
              "retention", [0.60, 0.61, 0.62, 0.63, 0.64, 0.65, 0.66]),
+            ("CLV calc. (horizon)", CLVCalculator(margin=1200, retention=0.65, discount_rate=0.08, draw=draw),
+             "horizon", list(range(5, 25))),
             ("retention explorer", RetentionExplorer(case["orders"], case["customers"], draw=draw),
              "year", [2019, 2020, 2021, 2022, 2023, 2024]),
             ("pilot explorer", PilotExplorer(case["pilot"], case["customers"], draw=draw),

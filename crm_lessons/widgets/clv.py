@@ -135,7 +135,9 @@ class CLVCalculator(widgets.VBox):
         self._line.set_data(periods, flows["cumulative_clv"].to_numpy())
         total = float(self.variants.loc["excluded", "clv"])
         self._total.set_ydata([total, total])
-        xlim = (0.3, max(int(periods[-1]), 2) + 0.7)
+        # x axis in steps (5, 10, 15, 20, 30, 40, 50 periods) so dragging the horizon mostly keeps the axes
+        last = int(periods[-1])
+        xlim = (0.3, next((step for step in (5, 10, 15, 20, 30, 40, 50) if step >= last), last) + 0.7)
         ylim = (0.0, nice_ceiling(max(total, float(np.nanmax(flows["cumulative_clv"])), 1.0) * 1.1))
         ax.set_xlim(*xlim)
         ax.set_ylim(*ylim)
