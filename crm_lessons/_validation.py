@@ -38,6 +38,38 @@ def require_columns(frame, columns: Iterable[str], arg: str) -> None:
         )
 
 
+def require_column_list(columns, arg: str) -> list[str]:
+    """Return ``columns`` (one name or several) as a non-empty list of column names."""
+    columns = [columns] if isinstance(columns, str) else list(columns)
+    if not columns:
+        raise ValueError(f"`{arg}` is empty; list at least one column.")
+    return columns
+
+
+def require_group_keys(by, frame, arg: str = "by", frame_arg: str = "sales") -> list[str]:
+    """Return ``by`` as a list of column names after checking each is a column of ``frame``."""
+    keys = [by] if isinstance(by, str) else list(by)
+    if not keys:
+        raise ValueError(f"`{arg}` must name at least one column of `{frame_arg}`, e.g. 'category'.")
+    for k in keys:
+        if k not in frame.columns:
+            raise ValueError(
+                f"`{arg}` names column {k!r}, which `{frame_arg}` does not have; choose from {list(frame.columns)}."
+            )
+    return keys
+
+
+def require_date(value, arg: str, example: str = "2024-07-01") -> pd.Timestamp:
+    """Return ``value`` as a Timestamp, or raise ValueError naming ``arg`` with an ``example`` date."""
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"`{arg}` must be a date such as {example!r}, got {value!r}.") from None
+    if pd.isna(stamp):
+        raise ValueError(f"`{arg}` must be a date such as {example!r}, got {value!r}.")
+    return stamp
+
+
 def require_choice(value, choices: Iterable, arg: str) -> None:
     """Raise ValueError naming ``arg`` when ``value`` is not one of ``choices``."""
     choices = list(choices)

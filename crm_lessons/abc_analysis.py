@@ -396,16 +396,9 @@ def plot_pareto(curve: pd.DataFrame, summary: pd.DataFrame, ax=None, measure: st
 
     Checked visually; the numbers drawn are those of :func:`abc_summary`.
     """
-    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+    from crm_lessons.plotting import BOOK_COLOURS, new_figure
 
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        set_book_style()
-        fig, ax = plt.subplots(figsize=(10, 6))
-    else:
-        fig = ax.figure
-        ax.clear()
+    fig, ax = new_figure(ax, (10, 6), clear=True)
     n = len(curve)
     step = max(1, n // max_points)
     x = np.concatenate([[0.0], curve["customer_share"].to_numpy()[::step], [1.0]]) * 100

@@ -373,16 +373,9 @@ def plot_rules(pairs: pd.DataFrame, rules: pd.DataFrame, ax=None, label_top: int
 
     Checked visually; points are the rows of :func:`pair_statistics`.
     """
-    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+    from crm_lessons.plotting import BOOK_COLOURS, new_figure
 
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        set_book_style()
-        fig, ax = plt.subplots(figsize=(11, 6.5))
-    else:
-        fig = ax.figure
-        ax.clear()
+    fig, ax = new_figure(ax, (11, 6.5), clear=True)
     ax.scatter(pairs["support"] * 100, pairs["confidence"] * 100, s=14, color=BOOK_COLOURS[2], alpha=0.35,
                label=f"all product pairs ({len(pairs):,} rules)")
     size = 30 + 25 * rules["lift"].clip(upper=10).to_numpy()

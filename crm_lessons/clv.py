@@ -57,6 +57,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
+from crm_lessons._validation import require_date
+
 __all__ = [
     "FIRST_MARGIN_VARIANTS",
     "simple_clv",
@@ -392,13 +394,8 @@ def _daily_purchases(transactions, customer_col, date_col, monetary_col):
 
 
 def _timestamp(value, name):
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"`{name}` must be a date such as '1997-09-30', got {value!r}.") from None
-    if pd.isna(stamp):
-        raise ValueError(f"`{name}` must be a date such as '1997-09-30', got {value!r}.")
-    return stamp.normalize()
+    # CDNOW dates are whole days
+    return require_date(value, name, "1997-09-30").normalize()
 
 
 def _unit_days(freq):

@@ -489,16 +489,10 @@ def plot_composition(table: pd.DataFrame, title: str, ax=None):
 
     Checked visually; the bars are the ``share`` column of the table.
     """
-    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+    from crm_lessons.plotting import BOOK_COLOURS, new_figure
 
     require_columns(table, ["customers", "share"], "table")
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        set_book_style()
-        fig, ax = plt.subplots(figsize=(9, 0.6 * len(table) + 1.6))
-    else:
-        fig = ax.figure
+    fig, ax = new_figure(ax, (9, 0.6 * len(table) + 1.6))
     labels = [str(i) for i in table.index][::-1]
     shares = table["share"].to_numpy()[::-1] * 100
     counts = table["customers"].to_numpy()[::-1]
@@ -539,16 +533,10 @@ def plot_quadrants(quadrants: pd.DataFrame, volume_cut: float, loyalty_cut: floa
 
     Checked visually; points are the rows of :func:`volume_loyalty`.
     """
-    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+    from crm_lessons.plotting import BOOK_COLOURS, new_figure
 
     require_columns(quadrants, ["volume", "loyalty", "quadrant"], "quadrants")
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        set_book_style()
-        fig, ax = plt.subplots(figsize=(11, 7))
-    else:
-        fig = ax.figure
+    fig, ax = new_figure(ax, (11, 7))
     rng = np.random.default_rng(seed)
     jitter = rng.uniform(-0.02, 0.02, len(quadrants))
     colours = dict(zip(QUADRANTS, (BOOK_COLOURS[3], BOOK_COLOURS[1], BOOK_COLOURS[0], BOOK_COLOURS[2])))

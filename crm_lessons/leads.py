@@ -243,8 +243,7 @@ def out_of_fold_scores(leads: pd.DataFrame, folds: int = 5, random_state: int = 
     scores = np.empty(len(leads))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=random_state)
     for train, test in splitter.split(np.zeros(len(y)), y):
-        model = fit_lead_model(leads.iloc[train])
-        scores[test] = model.predict_proba(lead_features(leads.iloc[test]))[:, 1]
+        scores[test] = lead_scores(fit_lead_model(leads.iloc[train]), leads.iloc[test]).to_numpy()
     return pd.Series(scores, index=leads.index, name="score")
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crm_lessons._validation import require_columns
+from crm_lessons._validation import require_columns, require_group_keys
 
 
 def gross_margin(sales: pd.DataFrame, by="category", products: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -67,12 +67,7 @@ def gross_margin(sales: pd.DataFrame, by="category", products: pd.DataFrame | No
 
     Checked by hand: P01 sold 1 + 2 + 5 units at cost 1500 (12000) for 2000 + 3600 + 8000.
     """
-    keys = [by] if isinstance(by, str) else list(by)
-    if not keys:
-        raise ValueError("`by` must name at least one column of `sales`, e.g. 'category'.")
-    for k in keys:
-        if k not in sales.columns:
-            raise ValueError(f"`by` names column {k!r}, which `sales` does not have; choose from {list(sales.columns)}.")
+    keys = require_group_keys(by, sales)
     require_columns(sales, ["revenue", "cost"], "sales")
     group = keys if len(keys) > 1 else keys[0]
     g = sales.groupby(group, observed=False, sort=True)

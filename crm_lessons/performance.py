@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_choice, require_columns
+from crm_lessons._validation import require_choice, require_columns, require_group_keys
 
 #: Money columns of a sales frame that can be summed per customer or product.
 MEASURES = ("revenue", "cost", "profit", "quantity")
@@ -214,12 +214,7 @@ def sales_mix(sales: pd.DataFrame, by="category", measure: str = "revenue") -> p
     Checked by hand: entry lines 2000 + 400 + 3600 + 8000 + 2000 + 100 = 16100 of 39100.
     """
     require_choice(measure, MEASURES, "measure")
-    keys = [by] if isinstance(by, str) else list(by)
-    if not keys:
-        raise ValueError("`by` must name at least one column of `sales`, e.g. 'category'.")
-    for k in keys:
-        if k not in sales.columns:
-            raise ValueError(f"`by` names column {k!r}, which `sales` does not have; choose from {list(sales.columns)}.")
+    keys = require_group_keys(by, sales)
     require_columns(sales, [measure], "sales")
     totals = sales.groupby(keys if len(keys) > 1 else keys[0], observed=False, sort=True)[measure].sum()
     out = totals.astype(float).to_frame(measure)

@@ -388,6 +388,17 @@ def spend_uplift(
     )
 
 
+def _with_customer_columns(pilot: pd.DataFrame, customers: pd.DataFrame | None, columns: list, arg: str) -> pd.DataFrame:
+    """``pilot`` with those of ``columns`` it lacks joined from ``customers`` on ``customer_id``."""
+    need = [k for k in columns if k not in pilot.columns]
+    if not need:
+        return pilot
+    if customers is None:
+        raise ValueError(f"`{arg}` uses column(s) {need} that `pilot` lacks; pass `customers` to join them.")
+    require_columns(customers, ["customer_id", *need], "customers")
+    return pilot.merge(customers[["customer_id", *need]], on="customer_id", how="left", validate="one_to_one")
+
+
 def select_segment(pilot: pd.DataFrame, customers: pd.DataFrame | None = None, segment: Mapping | None = None) -> pd.DataFrame:
     """Keep the pilot customers of one segment.
 
@@ -430,13 +441,7 @@ def select_segment(pilot: pd.DataFrame, customers: pd.DataFrame | None = None, s
     criteria = {k: v for k, v in (segment or {}).items() if not (isinstance(v, str) and v == "all") and v is not None}
     if not criteria:
         return pilot
-    data = pilot
-    need = [k for k in criteria if k not in pilot.columns]
-    if need:
-        if customers is None:
-            raise ValueError(f"`segment` uses column(s) {need} that `pilot` lacks; pass `customers` to join them.")
-        require_columns(customers, ["customer_id", *need], "customers")
-        data = pilot.merge(customers[["customer_id", *need]], on="customer_id", how="left", validate="one_to_one")
+    data = _with_customer_columns(pilot, customers, list(criteria), "segment")
     mask = pd.Series(True, index=data.index)
     for col, allowed in criteria.items():
         allowed = [allowed] if isinstance(allowed, str) or not hasattr(allowed, "__iter__") else list(allowed)
@@ -486,12 +491,7 @@ def uplift_by_segment(pilot: pd.DataFrame, customers: pd.DataFrame | None, by: s
 
     Checked against: hand rates.
     """
-    data = pilot
-    if by not in data.columns:
-        if customers is None:
-            raise ValueError(f"`by`={by!r} is not a pilot column; pass `customers` to join it.")
-        require_columns(customers, ["customer_id", by], "customers")
-        data = pilot.merge(customers[["customer_id", by]], on="customer_id", how="left", validate="one_to_one")
+    data = _with_customer_columns(pilot, customers, [by], "by")
     rows = {}
     for value, part in data.groupby(by, observed=True, sort=True):
         labels = set(part["group"].astype(str))

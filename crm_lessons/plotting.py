@@ -53,3 +53,41 @@ def set_book_style() -> None:
             "figure.autolayout": False,
         }
     )
+
+
+def new_figure(ax=None, figsize=(10, 6), *, clear: bool = False):
+    """Figure and axes to draw on: a new book-style figure, or the figure of ``ax``.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (e.g. inside a widget); a new figure of ``figsize`` by default.
+    figsize : tuple of float
+        Size of the new figure in inches.
+    clear : bool, default False
+        Clear the given ``ax`` first (a widget redrawing the same axes).
+
+    Returns
+    -------
+    tuple
+        ``(fig, ax)``.
+
+    Examples
+    --------
+    >>> from crm_lessons.plotting import new_figure
+    >>> fig, ax = new_figure(figsize=(4, 3))
+    >>> fig.get_size_inches().tolist()
+    [4.0, 3.0]
+    >>> new_figure(ax)[0] is fig
+    True
+
+    Checked: the plot functions of the topic modules draw through it.
+    """
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        set_book_style()
+        return plt.subplots(figsize=figsize)
+    if clear:
+        ax.clear()
+    return ax.figure, ax

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_columns, require_frame
+from crm_lessons._validation import require_column_list, require_columns, require_frame
 
 #: The three states of satisfaction, from worst to best.
 SATISFACTION_STATES = ("dissatisfied", "satisfied", "highly satisfied")
@@ -188,12 +188,49 @@ def dimension_scores(survey: pd.DataFrame, dimensions: Mapping[str, Iterable[str
         raise ValueError("`dimensions` must map each dimension name to a list of item columns, e.g. SERVQUAL_ITEMS.")
     out = {}
     for name, items in dimensions.items():
-        items = [items] if isinstance(items, str) else list(items)
-        if not items:
-            raise ValueError(f"`dimensions[{name!r}]` lists no items; give at least one column.")
+        items = require_column_list(items, f"dimensions[{name!r}]")
         require_columns(survey, items, "survey")
         out[name] = survey[items].astype(float).mean(axis=1)
     return pd.DataFrame(out, index=survey.index)
+
+
+def driver_scores(survey: pd.DataFrame, drivers: Mapping[str, Iterable[str]] | Iterable[str],
+                  arg: str = "drivers") -> pd.DataFrame:
+    """Score each driver per respondent: the mean of its items, or a column as it is.
+
+    Parameters
+    ----------
+    survey : pandas.DataFrame
+        One row per respondent.
+    drivers : mapping of str to list of str, or list of str
+        Either driver name -> item columns (scored with :func:`dimension_scores`) or a
+        list of columns used as they are.
+    arg : str
+        Name of the ``drivers`` argument in the caller, for error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``survey``, one float column per driver.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crm_lessons.satisfaction import driver_scores
+    >>> survey = pd.DataFrame({"a1": [1, 5], "a2": [3, 5], "b1": [4, 2]})
+    >>> driver_scores(survey, {"a": ["a1", "a2"]}).join(driver_scores(survey, ["b1"]))
+         a   b1
+    0  2.0  4.0
+    1  5.0  2.0
+
+    Checked against: hand means (above).
+    """
+    if isinstance(drivers, Mapping):
+        return dimension_scores(survey, drivers)
+    require_frame(survey, "survey")
+    drivers = require_column_list(drivers, arg)
+    require_columns(survey, drivers, "survey")
+    return survey[drivers].astype(float)
 
 
 def weakest_dimension(scores: pd.DataFrame) -> pd.DataFrame:
@@ -362,14 +399,7 @@ def driver_analysis(
     """
     require_frame(survey, "survey")
     require_columns(survey, [outcome], "survey")
-    if isinstance(drivers, Mapping):
-        X = dimension_scores(survey, drivers)
-    else:
-        drivers = [drivers] if isinstance(drivers, str) else list(drivers)
-        if not drivers:
-            raise ValueError("`drivers` is empty; list the driver columns (e.g. ['company_image', 'communication']).")
-        require_columns(survey, drivers, "survey")
-        X = survey[drivers].astype(float)
+    X = driver_scores(survey, drivers)
     y = survey[outcome].astype(float)
     ok = X.notna().all(axis=1) & y.notna()
     X, y = X[ok], y[ok]

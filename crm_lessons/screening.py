@@ -376,17 +376,10 @@ def plot_ranking(ranking: pd.DataFrame, weights, ax=None, labels: pd.Series | No
     """
     import seaborn as sns
 
-    from crm_lessons.plotting import set_book_style
+    from crm_lessons.plotting import new_figure
 
     w = check_weights(weights)
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        set_book_style()
-        fig, ax = plt.subplots(figsize=(11, 0.42 * len(ranking) + 2))
-    else:
-        fig = ax.figure
-        ax.clear()
+    fig, ax = new_figure(ax, (11, 0.42 * len(ranking) + 2), clear=True)
     colours = sns.color_palette("colorblind", len(CRITERIA))
     names = ranking.index.astype(str) if labels is None else labels.reindex(ranking.index).astype(str)
     y = np.arange(len(ranking))[::-1]

@@ -32,19 +32,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from crm_lessons._validation import require_choice, require_columns, require_frame
-from crm_lessons.satisfaction import dimension_scores
+from crm_lessons._validation import require_choice, require_column_list, require_columns, require_frame
+from crm_lessons.satisfaction import dimension_scores, driver_scores
 from crm_lessons.schema import SERVQUAL_ITEMS
 
 #: Quadrants of the importance-performance grid (Martilla & James 1977).
 IPA_QUADRANTS = ("concentrate here", "keep up the good work", "low priority", "possible overkill")
-
-
-def _item_list(items, arg: str) -> list[str]:
-    items = [items] if isinstance(items, str) else list(items)
-    if not items:
-        raise ValueError(f"`{arg}` is empty; list at least one survey column.")
-    return items
 
 
 def validate_likert(
@@ -92,7 +85,7 @@ def validate_likert(
     Checked against: hand-made good and bad frames in ``tests/test_survey.py``.
     """
     require_frame(survey, "survey")
-    columns = _item_list(columns, "columns")
+    columns = require_column_list(columns, "columns")
     require_columns(survey, columns, "survey")
     if low >= high:
         raise ValueError(f"`low` ({low}) must be below `high` ({high}).")
@@ -121,14 +114,15 @@ def validate_likert(
     return survey[columns].astype(int)
 
 
-def _complete_items(items: pd.DataFrame, arg: str, min_items: int) -> np.ndarray:
+def _complete_items(items: pd.DataFrame, arg: str, min_items: int) -> pd.DataFrame:
+    """The respondents with every item answered, as floats (listwise deletion)."""
     require_frame(items, arg)
     if items.shape[1] < min_items:
         raise ValueError(f"`{arg}` has {items.shape[1]} item column(s); this needs at least {min_items}.")
-    values = items.astype(float).dropna().to_numpy()
-    if values.shape[0] < 2:
+    complete = items.astype(float).dropna()
+    if complete.shape[0] < 2:
         raise ValueError(f"`{arg}` has fewer than 2 complete respondents; reliability needs more answers.")
-    return values
+    return complete
 
 
 def cronbach_alpha(items: pd.DataFrame) -> float:
@@ -175,7 +169,7 @@ def cronbach_alpha(items: pd.DataFrame) -> float:
     Checked against: the hand computation above, and ``pingouin.cronbach_alpha`` on the
     case survey (``tests/test_survey.py``, run when pingouin is installed).
     """
-    values = _complete_items(items, "items", 2)
+    values = _complete_items(items, "items", 2).to_numpy()
     k = values.shape[1]
     item_var = values.var(axis=0, ddof=1).sum()
     total_var = values.sum(axis=1).var(ddof=1)
@@ -221,8 +215,7 @@ def alpha_if_item_deleted(items: pd.DataFrame) -> pd.Series:
     Checked against: the hand computation above, and pingouin's ``cronbach_alpha`` on
     the reduced item sets of the case survey (``tests/test_survey.py``).
     """
-    _complete_items(items, "items", 3)
-    complete = items.astype(float).dropna()
+    complete = _complete_items(items, "items", 3)
     return pd.Series(
         {col: cronbach_alpha(complete.drop(columns=col)) for col in complete.columns},
         name="alpha_if_item_deleted",
@@ -259,8 +252,7 @@ def corrected_item_total(items: pd.DataFrame) -> pd.Series:
 
     Checked against: ``numpy.corrcoef`` of each column with the row sum of the others.
     """
-    _complete_items(items, "items", 2)
-    complete = items.astype(float).dropna()
+    complete = _complete_items(items, "items", 2)
     total = complete.sum(axis=1)
     return pd.Series(
         {col: float(np.corrcoef(complete[col], total - complete[col])[0, 1]) for col in complete.columns},
@@ -307,7 +299,7 @@ def reliability_table(survey: pd.DataFrame, dimensions: Mapping[str, Iterable[st
     require_frame(survey, "survey")
     rows = []
     for dim, items in dimensions.items():
-        items = _item_list(items, f"dimensions[{dim!r}]")
+        items = require_column_list(items, f"dimensions[{dim!r}]")
         require_columns(survey, items, "survey")
         block = survey[items]
         alpha = cronbach_alpha(block)
@@ -428,7 +420,7 @@ def servqual_scores(survey: pd.DataFrame, dimensions: Mapping[str, Iterable[str]
     Checked against: hand means (above).
     """
     require_frame(survey, "survey")
-    items = [i for its in dimensions.values() for i in _item_list(its, "dimensions")]
+    items = [i for its in dimensions.values() for i in require_column_list(its, "dimensions")]
     validate_likert(survey, items)
     return dimension_scores(survey, dimensions)
 
@@ -486,12 +478,7 @@ def importance_performance(
     """
     require_frame(survey, "survey")
     require_columns(survey, [outcome], "survey")
-    if isinstance(attributes, Mapping):
-        scores = dimension_scores(survey, attributes)
-    else:
-        attributes = _item_list(attributes, "attributes")
-        require_columns(survey, attributes, "survey")
-        scores = survey[attributes].astype(float)
+    scores = driver_scores(survey, attributes, "attributes")
     y = survey[outcome].astype(float)
     importance = scores.corrwith(y)
     performance = scores.mean()
@@ -636,7 +623,7 @@ def correlation_matrix(survey: pd.DataFrame, columns: Iterable[str], method: str
 
     Checked against: ``pandas.DataFrame.corr``, which it calls.
     """
-    columns = _item_list(columns, "columns")
+    columns = require_column_list(columns, "columns")
     require_columns(survey, columns, "survey")
     require_choice(method, ["pearson", "spearman"], "method")
     return survey[columns].astype(float).corr(method=method)

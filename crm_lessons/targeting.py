@@ -31,7 +31,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_columns, require_fraction, require_frame
+from crm_lessons._validation import require_columns, require_date, require_fraction, require_frame
 from crm_lessons.performance import customer_performance
 
 #: Columns of :func:`campaign_frame`.
@@ -39,16 +39,6 @@ CAMPAIGN_COLUMNS = ("customer_id", "kind", "tier", "score", "last_order", "respo
 
 _CUSTOMER_COLUMNS = ("customer_id", "kind", "tier", "join_date")
 _SALES_COLUMNS = ("customer_id", "order_date", "order_id", "revenue", "profit")
-
-
-def _timestamp(value, arg: str) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"`{arg}` must be a date such as '2024-07-01', got {value!r}.") from None
-    if ts is pd.NaT or pd.isna(ts):
-        raise ValueError(f"`{arg}` must be a date such as '2024-07-01', got {value!r}.")
-    return ts
 
 
 def _positive_number(value, arg: str, *, allow_zero: bool = False) -> float:
@@ -59,6 +49,12 @@ def _positive_number(value, arg: str, *, allow_zero: bool = False) -> float:
         need = "zero or more" if allow_zero else "more than zero"
         raise ValueError(f"`{arg}` must be a finite number {need}, got {value!r}.")
     return v
+
+
+def _whole_days(value, arg: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"`{arg}` must be a whole number of days, 1 or more, got {value!r}.")
+    return int(value)
 
 
 # --------------------------------------------------------------------------- level 1
@@ -139,9 +135,7 @@ TREATMENTS = {
 
 def _check_screen_args(key_share, lapsed_days, as_of):
     key_share = require_fraction(key_share, "key_share", low_open=True)
-    if isinstance(lapsed_days, bool) or not isinstance(lapsed_days, (int, np.integer)) or lapsed_days < 1:
-        raise ValueError(f"`lapsed_days` must be a whole number of days, 1 or more, got {lapsed_days!r}.")
-    return key_share, int(lapsed_days), _timestamp(as_of, "as_of")
+    return key_share, _whole_days(lapsed_days, "lapsed_days"), require_date(as_of, "as_of")
 
 
 def treatment_segments(customers: pd.DataFrame, sales: pd.DataFrame, as_of, *, key_share: float = 0.05,
@@ -312,12 +306,11 @@ def campaign_frame(customers: pd.DataFrame, sales: pd.DataFrame, *, cutoff, end,
     """
     require_columns(customers, list(_CUSTOMER_COLUMNS), "customers")
     require_columns(sales, list(_SALES_COLUMNS), "sales")
-    start = _timestamp(cutoff, "cutoff")
-    stop = _timestamp(end, "end")
+    start = require_date(cutoff, "cutoff")
+    stop = require_date(end, "end")
     if stop < start:
         raise ValueError(f"`end` ({stop.date()}) must not be before `cutoff` ({start.date()}).")
-    if isinstance(lookback_days, bool) or not isinstance(lookback_days, (int, np.integer)) or lookback_days < 1:
-        raise ValueError(f"`lookback_days` must be a whole number of days, 1 or more, got {lookback_days!r}.")
+    lookback_days = _whole_days(lookback_days, "lookback_days")
     c = customers[customers["join_date"] < start]
     if kinds is not None:
         kinds = [kinds] if isinstance(kinds, str) else list(kinds)
@@ -328,7 +321,7 @@ def campaign_frame(customers: pd.DataFrame, sales: pd.DataFrame, *, cutoff, end,
             raise ValueError(f"`kinds` has unknown kind(s) {bad}; choose from {known}.")
         c = c[c["kind"].isin(kinds)]
     before = sales[sales["order_date"] < start]
-    look = before[before["order_date"] >= start - pd.Timedelta(days=int(lookback_days))]
+    look = before[before["order_date"] >= start - pd.Timedelta(days=lookback_days)]
     window = sales[(sales["order_date"] >= start) & (sales["order_date"] <= stop)]
     out = c[["customer_id", "kind", "tier"]].set_index("customer_id")
     out["score"] = look.groupby("customer_id")["revenue"].sum()

@@ -193,16 +193,10 @@ def plot_starts_and_stops(table: pd.DataFrame, ax=None, go_live: str | None = No
 
     Checked visually; the bars are the columns of :func:`starts_and_stops`.
     """
-    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+    from crm_lessons.plotting import BOOK_COLOURS, new_figure
 
     require_columns(table, ["active", "new", "stopped"], "table")
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        set_book_style()
-        fig, ax = plt.subplots(figsize=(11, 6))
-    else:
-        fig = ax.figure
+    fig, ax = new_figure(ax, (11, 6))
     years = np.asarray(table.index, dtype=int)
     stopped = table["stopped"].astype("Float64").fillna(np.nan).to_numpy(dtype=float)
     ax.bar(years - 0.2, table["new"], width=0.4, color=BOOK_COLOURS[0], label="started trading (new)")

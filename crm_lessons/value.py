@@ -66,7 +66,7 @@ def value_of_customer(sales: pd.DataFrame) -> pd.DataFrame:
 
     require_columns(sales, ["customer_id", "order_date", "revenue", "profit"], "sales")
     profit = customer_totals(sales, "profit")
-    revenue = sales.groupby("customer_id")["revenue"].sum().reindex(profit.index)
+    revenue = customer_totals(sales, "revenue").reindex(profit.index)
     ty = trading_years(sales).reindex(profit.index)
     years = int(sales["order_date"].dt.year.max()) - ty["first_year"] + 1
     out = pd.DataFrame(
