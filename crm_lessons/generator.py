@@ -127,6 +127,13 @@ TRUE_LEAD_COEFFICIENTS = {
     "website_visits": 0.12,
 }
 
+#: How strongly a respondent's survey attitudes lean on what he really bought (orders in the
+#: two years before the survey, log scale): loading of the general attitude on behaviour,
+#: share of behaviour in the unexplained part of satisfaction, and direct weight of
+#: behaviour in the loyalty attitude (repurchase intent and the loyalty items). Together they
+#: give repurchase_intent a moderate correlation with the order count (see datasets/README.md).
+_ATTITUDE_FROM_BEHAVIOUR = {"general": 0.35, "satisfaction": 0.30, "loyalty": 0.35}
+
 # Sizes at the default scale (5,000 customers); they scale with n_customers.
 _PILOT_SIZE = 2000
 _SURVEY_SIZE = 1500
@@ -550,7 +557,8 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
     (:data:`TRUE_ABC_SHARES`), retention by tier before and after the go-live
     (:data:`TRUE_RETENTION`), products sold together (:data:`TRUE_PRODUCT_PAIRS`), inventory
     cover (:data:`TRUE_COVER_MONTHS`), survey reliability (:data:`WEAK_SURVEY_ITEM`) and
-    satisfaction drivers (:data:`TRUE_SATISFACTION_WEIGHTS`), complaint recovery
+    satisfaction drivers (:data:`TRUE_SATISFACTION_WEIGHTS`), survey attitudes that follow the
+    respondents' real orders moderately (:data:`_ATTITUDE_FROM_BEHAVIOUR`), complaint recovery
     (:data:`TRUE_RECOVERY_RATE`, :data:`TRUE_LAPSE_IF_UNRECOVERED`), the pilot (:data:`TRUE_PILOT_RESPONSE`) and lead
     conversion (:data:`TRUE_LEAD_COEFFICIENTS`). The raw batch of new customer records is a
     fixed teaching exercise and does not depend on the arguments (see
@@ -733,7 +741,17 @@ def _survey(rng, cust, cust_id, o_c, o_day, scale) -> pd.DataFrame:
     n = min(len(buyers), int(round(_SURVEY_SIZE * scale)))
     who = np.sort(rng.choice(buyers, n, replace=False))
     z = rng.standard_normal
-    g = z(n)  # general attitude to the company
+    # what the respondent actually did: orders in the two years before the survey began,
+    # on a log scale (the 20th order says less than the 2nd), standardised over respondents.
+    # A deterministic function of the order history, so the survey still draws exactly as
+    # many random numbers as before and the tables drawn after it do not move.
+    survey_start = _day("2024-03-01")
+    recent = np.zeros(len(cust.kind))
+    np.add.at(recent, o_c[(o_day >= survey_start - 730) & (o_day < survey_start)], 1)
+    behaviour = np.log1p(recent[who])
+    behaviour = (behaviour - behaviour.mean()) / (behaviour.std() or 1.0)
+    a = _ATTITUDE_FROM_BEHAVIOUR
+    g = a["general"] * behaviour + np.sqrt(1 - a["general"] ** 2) * z(n)  # general attitude to the company
     # service quality: a general service factor, five dimensions, three items each
     service_g = 0.6 * g + 0.8 * z(n)
     items = {}
@@ -768,7 +786,8 @@ def _survey(rng, cust, cust_id, o_c, o_day, scale) -> pd.DataFrame:
     explained = zd @ w
     resid_var = max(1 - explained.var(), 0.05)
     # noise orthogonal to the drivers in this sample: regression then returns the weights exactly
-    noise = z(n)
+    # the part of satisfaction the drivers do not explain also leans towards repeat buyers
+    noise = a["satisfaction"] * behaviour + np.sqrt(1 - a["satisfaction"] ** 2) * z(n)
     design = np.column_stack([np.ones(n), zd])
     noise -= design @ np.linalg.lstsq(design, noise, rcond=None)[0]
     sat_lat = explained + np.sqrt(resid_var) * noise / noise.std()
@@ -777,7 +796,8 @@ def _survey(rng, cust, cust_id, o_c, o_day, scale) -> pd.DataFrame:
     perceived = _likert(0.8 * sat_lat + 0.6 * z(n), cuts=(-2.0, -1.1, -0.1, 1.0))
     expectation = _likert(0.3 * g + 0.95 * z(n) + 0.15, cuts=(-2.0, -1.1, -0.1, 1.0))
     recommend = np.clip(np.round(7.0 + 2.0 * sat_lat + 1.0 * z(n)), 0, 10).astype(np.int64)
-    loyal = 0.7 * sat_lat + 0.71 * z(n)
+    loyal = 0.7 * sat_lat + a["loyalty"] * behaviour + 0.71 * z(n)
+    loyal = loyal / loyal.std()
     repurchase = _likert(loyal, cuts=(-1.9, -1.0, -0.1, 0.9))
     price_sens = _likert(-0.55 * loyal + 0.84 * z(n), cuts=(-1.3, -0.5, 0.3, 1.2))
     competitor = _likert(-0.5 * loyal + 0.87 * z(n), cuts=(-1.3, -0.5, 0.3, 1.2))

@@ -382,6 +382,40 @@ def test_survey_outcomes_and_loyalty_items(t):
     assert (first.loc[sv["customer_id"]].to_numpy() < sv["survey_date"].to_numpy()).all()
 
 
+
+def _orders_in_two_years_before_survey(t) -> pd.Series:
+    sv = t["survey"]
+    m = sv[["respondent_id", "customer_id", "survey_date"]].merge(t["orders"], on="customer_id")
+    days = (m["survey_date"] - m["order_date"]).dt.days
+    inside = m[(days >= 0) & (days < 730)]
+    return inside.groupby("respondent_id").size().reindex(sv["respondent_id"], fill_value=0).set_axis(sv.index)
+
+
+def test_survey_attitudes_follow_the_respondents_real_orders_moderately(t):
+    # attitude and behaviour are related, but far from perfectly (README: r = 0.40 for
+    # repurchase intent against the orders of the two years before the survey)
+    sv = t["survey"]
+    n_orders = _orders_in_two_years_before_survey(t)
+    assert sv["repurchase_intent"].corr(n_orders) == pytest.approx(0.40, abs=0.01)
+    assert 0.3 <= sv["repurchase_intent"].corr(n_orders) <= 0.5
+    for item in ["overall_satisfaction", "recommend", "perceived_quality", "brand_attention"]:
+        assert 0.15 < sv[item].corr(n_orders) < 0.45, item
+    for item in ["price_sensitivity", "competitor_attitude"]:
+        assert -0.45 < sv[item].corr(n_orders) < -0.15, item
+    # the orders of 2023-2024 tell the same story
+    recent = t["orders"][t["orders"]["order_date"].dt.year >= 2023]["customer_id"].value_counts()
+    assert sv["repurchase_intent"].corr(sv["customer_id"].map(recent).fillna(0)) == pytest.approx(0.34, abs=0.01)
+    # repeat buyers (two or more orders) like the brand far more often: satisfied and a promoter
+    likes = (sv["overall_satisfaction"] >= 4) & (sv["recommend"] >= 9)
+    share = likes.groupby(n_orders >= 2).mean()
+    assert share[True] == pytest.approx(0.301, abs=0.001)
+    assert share[False] == pytest.approx(0.124, abs=0.001)
+    # gold members, who buy more, state a higher wish to repurchase
+    tier = sv["customer_id"].map(t["customers"].set_index("customer_id")["tier"])
+    by_tier = sv["repurchase_intent"].groupby(tier).mean()
+    assert by_tier["gold"] - by_tier["ordinary"] > 0.3
+
+
 # --------------------------------------------------------------------------- complaints, pilot, leads
 
 
