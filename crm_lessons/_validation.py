@@ -11,7 +11,11 @@ Examples
 >>> require_columns(pd.DataFrame({"a": [1]}), ["a", "b"], "sales")
 Traceback (most recent call last):
 ...
-ValueError: `sales` lacks column(s) ['b']; it has ['a']. Pass a frame with those columns (e.g. from crm_lessons.data.load_sales()).
+ValueError: `sales` lacks column(s) ['b']; it has ['a']. Pass a frame with those columns.
+>>> require_columns(pd.DataFrame({"a": [1]}), ["b"], "survey", source="load_survey()")
+Traceback (most recent call last):
+...
+ValueError: `survey` lacks column(s) ['b']; it has ['a']. Pass a frame with those columns (e.g. from crm_lessons.data.load_survey()).
 """
 
 from __future__ import annotations
@@ -27,14 +31,21 @@ def require_frame(frame, arg: str) -> None:
         raise TypeError(f"`{arg}` must be a pandas DataFrame, got {type(frame).__name__}.")
 
 
-def require_columns(frame, columns: Iterable[str], arg: str) -> None:
-    """Raise ValueError naming ``arg`` when ``frame`` lacks any of ``columns``."""
+def require_columns(frame, columns: Iterable[str], arg: str, *, source: str | None = None) -> None:
+    """Raise ValueError naming ``arg`` when ``frame`` lacks any of ``columns``.
+
+    ``source`` says where such a frame comes from: a loader of :mod:`crm_lessons.data`
+    (``"load_survey()"``) or any dotted name (``"crm_lessons.rfm.rfm_table()"``); the
+    message then suggests it. Without it the message just asks for those columns.
+    """
     require_frame(frame, arg)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
+        hint = ""
+        if source:
+            hint = f" (e.g. from {source if '.' in source.split('(')[0] else 'crm_lessons.data.' + source})"
         raise ValueError(
-            f"`{arg}` lacks column(s) {missing}; it has {list(frame.columns)}. "
-            "Pass a frame with those columns (e.g. from crm_lessons.data.load_sales())."
+            f"`{arg}` lacks column(s) {missing}; it has {list(frame.columns)}. Pass a frame with those columns{hint}."
         )
 
 

@@ -33,7 +33,7 @@ _RULE_COLUMNS = ["antecedent", "consequent", "orders_both", "support", "confiden
 def _check_level(sales: pd.DataFrame, level: str) -> None:
     if level not in ("product_id", "category"):
         raise ValueError(f"`level` must be 'product_id' or 'category', got {level!r}.")
-    require_columns(sales, ["order_id", level], "sales")
+    require_columns(sales, ["order_id", level], "sales", source="load_sales()")
 
 
 def basket_matrix(sales: pd.DataFrame, level: str = "product_id"):
@@ -269,7 +269,7 @@ def cross_sell_recommendations(sales: pd.DataFrame, rules: pd.DataFrame, custome
 
     Checked by hand: C4 bought only P04, whose rules point to P01 and P02.
     """
-    require_columns(sales, ["customer_id", "product_id"], "sales")
+    require_columns(sales, ["customer_id", "product_id"], "sales", source="load_sales()")
     require_columns(rules, _RULE_COLUMNS, "rules")
     bought = set(sales.loc[sales["customer_id"] == customer_id, "product_id"].astype(str))
     if not bought and not (sales["customer_id"] == customer_id).any():
@@ -324,7 +324,10 @@ def upsell_candidates(sales: pd.DataFrame, since=None) -> pd.DataFrame:
 
     Checked by hand: in the toy case every refrigerator and small appliance sold is entry band.
     """
-    require_columns(sales, ["customer_id", "order_id", "order_date", "category", "price_band", "revenue"], "sales")
+    require_columns(
+        sales, ["customer_id", "order_id", "order_date", "category", "price_band", "revenue"], "sales",
+        source="load_sales()",
+    )
     band = sales["price_band"].astype(str)
     key = [sales["customer_id"], sales["category"].astype(str)]
     higher = (band != "entry").groupby(key).any()

@@ -759,11 +759,14 @@ def build_sales(orders: pd.DataFrame, order_lines: pd.DataFrame, products: pd.Da
 
     Checked against the hand-computed example in tests/test_data.py.
     """
-    require_columns(orders, ["order_id", "customer_id", "order_date"], "orders")
+    require_columns(orders, ["order_id", "customer_id", "order_date"], "orders", source="load_orders()")
     require_columns(
-        order_lines, ["order_id", "line_no", "product_id", "quantity", "unit_price", "discount"], "order_lines"
+        order_lines, ["order_id", "line_no", "product_id", "quantity", "unit_price", "discount"], "order_lines",
+        source="load_order_lines()",
     )
-    require_columns(products, ["product_id", "category", "price_band", "unit_cost"], "products")
+    require_columns(
+        products, ["product_id", "category", "price_band", "unit_cost"], "products", source="load_products()"
+    )
     _require_unique(orders, "orders", "order_id")
     _require_unique(products, "products", "product_id")
     for argument, frame, key in (("orders", orders, "order_id"), ("products", products, "product_id")):

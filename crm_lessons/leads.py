@@ -65,7 +65,7 @@ def lead_features(leads: pd.DataFrame) -> pd.DataFrame:
 
     Checked by hand on two leads.
     """
-    require_columns(leads, list(CATEGORICAL_BASELINES) + list(NUMERIC_INPUTS), "leads")
+    require_columns(leads, list(CATEGORICAL_BASELINES) + list(NUMERIC_INPUTS), "leads", source="load_leads()")
     from crm_lessons import schema
 
     cols = {}
@@ -125,7 +125,7 @@ def fit_lead_model(leads: pd.DataFrame, C: float = 1e4) -> LogisticRegression:
 
     Checked: half of the referral leads convert in this toy table, and the fitted probability is 0.5.
     """
-    require_columns(leads, ["converted"], "leads")
+    require_columns(leads, ["converted"], "leads", source="load_leads()")
     if not (isinstance(C, (int, float)) and C > 0):
         raise ValueError(f"`C` must be a positive number, got {C!r}.")
     x = lead_features(leads)
@@ -238,7 +238,7 @@ def out_of_fold_scores(leads: pd.DataFrame, folds: int = 5, random_state: int = 
     """
     if not isinstance(folds, (int, np.integer)) or folds < 2:
         raise ValueError(f"`folds` must be a whole number ≥ 2, got {folds!r}.")
-    require_columns(leads, ["converted"], "leads")
+    require_columns(leads, ["converted"], "leads", source="load_leads()")
     y = leads["converted"].astype(bool).to_numpy()
     scores = np.empty(len(leads))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=random_state)

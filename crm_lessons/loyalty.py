@@ -91,7 +91,7 @@ def orders_in_window(orders: pd.DataFrame, customer_ids: pd.Series, ends: pd.Ser
 
     Checked against: hand counts.
     """
-    require_columns(orders, ["customer_id", "order_date"], "orders")
+    require_columns(orders, ["customer_id", "order_date"], "orders", source="load_orders()")
     if days <= 0:
         raise ValueError(f"`days` must be positive, got {days!r}.")
     keys = pd.DataFrame({"customer_id": customer_ids.to_numpy(), "end": pd.to_datetime(ends).to_numpy(), "row": np.arange(len(customer_ids))})
@@ -174,7 +174,7 @@ def loyalty_levels(
     """
     cognitive = dict(cognitive or {"perceived_quality": 4, "brand_attention": 4})
     affective = dict(affective or {"overall_satisfaction": 4, "recommend": 9})
-    require_columns(survey, ["customer_id", "survey_date", *cognitive, *affective], "survey")
+    require_columns(survey, ["customer_id", "survey_date", *cognitive, *affective], "survey", source="load_survey()")
     if min_orders < 1:
         raise ValueError(f"`min_orders` must be at least 1, got {min_orders!r}.")
     n_orders = orders_in_window(orders, survey["customer_id"], survey["survey_date"], days=window_days)
@@ -233,7 +233,7 @@ def repeat_purchase_rate(orders: pd.DataFrame, start: str, end: str, *, min_orde
 
     Checked against: hand counts (a bought twice, b once; c is outside the period).
     """
-    require_columns(orders, ["customer_id", "order_date"], "orders")
+    require_columns(orders, ["customer_id", "order_date"], "orders", source="load_orders()")
     lo, hi = pd.Timestamp(start), pd.Timestamp(end)
     if hi < lo:
         raise ValueError(f"`end` ({hi.date()}) is before `start` ({lo.date()}); swap them.")
@@ -246,7 +246,7 @@ def repeat_purchase_rate(orders: pd.DataFrame, start: str, end: str, *, min_orde
     else:
         if customers is None:
             raise ValueError(f"`customers` is needed to split by {by!r}.")
-        require_columns(customers, ["customer_id", by], "customers")
+        require_columns(customers, ["customer_id", by], "customers", source="load_customers()")
         keys = customers.set_index("customer_id")[by].reindex(counts.index)
     frame = pd.DataFrame({"n": counts.to_numpy(), "key": keys.to_numpy()}, index=counts.index)
     out = frame.groupby("key", observed=True, sort=True).agg(buyers=("n", "size"), repeat_buyers=("n", lambda s: int((s >= min_orders).sum())))
@@ -397,7 +397,7 @@ def life_cycle_stages(
 
     Checked against: hand classification (above).
     """
-    require_columns(orders, ["customer_id", "order_date"], "orders")
+    require_columns(orders, ["customer_id", "order_date"], "orders", source="load_orders()")
     end = pd.Timestamp(as_of)
     if not 0 < decline_ratio <= 1:
         raise ValueError(f"`decline_ratio` must lie in (0, 1], got {decline_ratio!r}.")
@@ -480,7 +480,9 @@ def complaint_repurchase(
     Checked against: hand dates (K2's next order comes after 12 months; K3's window
     is incomplete).
     """
-    require_columns(complaints, ["customer_id", "complaint_date", "recovered"], "complaints")
+    require_columns(
+        complaints, ["customer_id", "complaint_date", "recovered"], "complaints", source="load_complaints()"
+    )
     end = pd.Timestamp(data_end)
     complete = complaints["complaint_date"] + pd.Timedelta(days=window_days) <= end
     if not complete.any():

@@ -90,7 +90,7 @@ def rfm_features(rfm: pd.DataFrame, log: bool = True) -> pd.DataFrame:
     >>> f.to_numpy().tolist()
     [[0.0, -1.0, -1.0], [0.0, 1.0, 1.0]]
     """
-    require_columns(rfm, list(MEASURES), "rfm")
+    require_columns(rfm, list(MEASURES), "rfm", source="crm_lessons.rfm.rfm_table()")
     x = rfm[list(MEASURES)].astype("float64")
     if (x < 0).any().any():
         raise ValueError("rfm: values must be >= 0 (recency in days, frequency, spend)")
@@ -218,7 +218,7 @@ def cluster_profile(rfm: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
     cluster
     1                2             3.0            1.0
     """
-    require_columns(rfm, list(MEASURES), "rfm")
+    require_columns(rfm, list(MEASURES), "rfm", source="crm_lessons.rfm.rfm_table()")
     frame = rfm[list(MEASURES)].copy()
     frame["cluster"] = labels.reindex(frame.index).to_numpy()
     g = frame.groupby("cluster", sort=True)
@@ -720,8 +720,10 @@ def behaviour_table(sales: pd.DataFrame, customers: pd.DataFrame, reference_date
     """
     from crm_lessons.rfm import purchases_from_sales, rfm_table
 
-    require_columns(sales, ["customer_id", "order_date", "category", "discount"], "sales")
-    require_columns(customers, ["customer_id", "kind", "channel", "region", "tier"], "customers")
+    require_columns(sales, ["customer_id", "order_date", "category", "discount"], "sales", source="load_sales()")
+    require_columns(
+        customers, ["customer_id", "kind", "channel", "region", "tier"], "customers", source="load_customers()"
+    )
     ref = pd.Timestamp(reference_date)
     before = sales[sales["order_date"] < ref]
     table = rfm_table(purchases_from_sales(before), ref)

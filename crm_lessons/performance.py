@@ -77,7 +77,7 @@ def customer_totals(sales: pd.DataFrame, measure: str = "profit") -> pd.Series:
     Checked against the hand-computed table in :mod:`crm_lessons.toy`.
     """
     require_choice(measure, MEASURES, "measure")
-    require_columns(sales, ["customer_id", measure], "sales")
+    require_columns(sales, ["customer_id", measure], "sales", source="load_sales()")
     totals = sales.groupby("customer_id", sort=True)[measure].sum().astype(float)
     order = np.lexsort((totals.index.to_numpy(), -totals.to_numpy()))
     out = totals.iloc[order]
@@ -133,7 +133,7 @@ def customer_performance(sales: pd.DataFrame, start=None, end=None) -> pd.DataFr
     Checked against the hand-computed table in :mod:`crm_lessons.toy`
     (C1: 400 + 2000 + 3600 = 6000 revenue, 1300 profit, 2 orders).
     """
-    require_columns(sales, list(_SALES_COLUMNS) + ["unit_price", "discount"], "sales")
+    require_columns(sales, list(_SALES_COLUMNS) + ["unit_price", "discount"], "sales", source="load_sales()")
     s = _period(sales, start, end)
     list_value = s["quantity"] * s["unit_price"]
     work = pd.DataFrame(
@@ -215,7 +215,7 @@ def sales_mix(sales: pd.DataFrame, by="category", measure: str = "revenue") -> p
     """
     require_choice(measure, MEASURES, "measure")
     keys = require_group_keys(by, sales)
-    require_columns(sales, [measure], "sales")
+    require_columns(sales, [measure], "sales", source="load_sales()")
     totals = sales.groupby(keys if len(keys) > 1 else keys[0], observed=False, sort=True)[measure].sum()
     out = totals.astype(float).to_frame(measure)
     grand = out[measure].sum()
@@ -264,7 +264,7 @@ def sales_mix_by_year(sales: pd.DataFrame, by: str = "category", measure: str = 
     require_choice(measure, MEASURES, "measure")
     if not isinstance(by, str) or by not in sales.columns:
         raise ValueError(f"`by` must be one column of `sales`, e.g. 'category'; got {by!r}.")
-    require_columns(sales, ["order_date", measure], "sales")
+    require_columns(sales, ["order_date", measure], "sales", source="load_sales()")
     year = sales["order_date"].dt.year.rename("year")
     table = sales.groupby([year, sales[by]], observed=False)[measure].sum().unstack(by, fill_value=0.0)
     table = table.astype(float)

@@ -230,7 +230,7 @@ def two_proportion_test(
 
 
 def _groups(pilot: pd.DataFrame, group: str, treatment: str, control: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    require_columns(pilot, [group], "pilot")
+    require_columns(pilot, [group], "pilot", source="load_pilot()")
     labels = pilot[group].astype(str)
     t, c = pilot[labels == treatment], pilot[labels == control]
     if t.empty or c.empty:
@@ -287,7 +287,7 @@ def response_uplift(
 
     Checked against: the functions it combines (Newcombe's example).
     """
-    require_columns(pilot, [outcome, group], "pilot")
+    require_columns(pilot, [outcome, group], "pilot", source="load_pilot()")
     t, c = _groups(pilot, group, treatment, control)
     yt, yc = t[outcome].astype(bool), c[outcome].astype(bool)
     diff = difference_in_proportions(int(yt.sum()), len(yt), int(yc.sum()), len(yc), confidence=confidence, method=method)
@@ -359,7 +359,7 @@ def spend_uplift(
     Checked against: ``scipy.stats.ttest_ind(equal_var=False)`` statistic, p-value and
     ``confidence_interval()``.
     """
-    require_columns(pilot, [outcome, group], "pilot")
+    require_columns(pilot, [outcome, group], "pilot", source="load_pilot()")
     t, c = _groups(pilot, group, treatment, control)
     yt, yc = t[outcome].astype(float).to_numpy(), c[outcome].astype(float).to_numpy()
     if len(yt) < 2 or len(yc) < 2:
@@ -395,7 +395,7 @@ def _with_customer_columns(pilot: pd.DataFrame, customers: pd.DataFrame | None, 
         return pilot
     if customers is None:
         raise ValueError(f"`{arg}` uses column(s) {need} that `pilot` lacks; pass `customers` to join them.")
-    require_columns(customers, ["customer_id", *need], "customers")
+    require_columns(customers, ["customer_id", *need], "customers", source="load_customers()")
     return pilot.merge(customers[["customer_id", *need]], on="customer_id", how="left", validate="one_to_one")
 
 
@@ -559,8 +559,8 @@ def before_during(
     Checked against: hand counts (naive uplift 0.5, controlled 0.5, difference in
     differences 0.0).
     """
-    require_columns(pilot, ["customer_id", "group"], "pilot")
-    require_columns(orders, ["customer_id", "order_date"], "orders")
+    require_columns(pilot, ["customer_id", "group"], "pilot", source="load_pilot()")
+    require_columns(orders, ["customer_id", "order_date"], "orders", source="load_orders()")
     start, end = (pd.Timestamp(d) for d in pilot_window)
     if end < start:
         raise ValueError(f"`pilot_window` ends ({end.date()}) before it starts ({start.date()}).")

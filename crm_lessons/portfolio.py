@@ -89,7 +89,7 @@ def segment_table(sales: pd.DataFrame, customers: pd.DataFrame, by: str = "kind"
     from crm_lessons.abc_analysis import abc_classes
     from crm_lessons.performance import customer_performance, customer_totals
 
-    require_columns(customers, ["customer_id", by], "customers")
+    require_columns(customers, ["customer_id", by], "customers", source="load_customers()")
     perf = customer_performance(sales)
     classes = abc_classes(customer_totals(sales, measure), cutoffs)
     seg = customers.set_index("customer_id")[by].reindex(perf.index)

@@ -66,7 +66,7 @@ def purchases_per_year(orders: pd.DataFrame) -> pd.DataFrame:
 
     Checked against: hand counts.
     """
-    require_columns(orders, _ORDER_COLUMNS, "orders")
+    require_columns(orders, _ORDER_COLUMNS, "orders", source="load_orders()")
     if not pd.api.types.is_datetime64_any_dtype(orders["order_date"]):
         raise TypeError("`orders['order_date']` must be datetime64; load orders with crm_lessons.data.load_orders().")
     years = orders["order_date"].dt.year.rename("year")
@@ -79,7 +79,7 @@ def _groups(customers: pd.DataFrame | None, by: str | None) -> pd.Series | None:
         return None
     if customers is None:
         raise ValueError(f"`customers` is needed to group by {by!r}; pass the customers table.")
-    require_columns(customers, ["customer_id", by], "customers")
+    require_columns(customers, ["customer_id", by], "customers", source="load_customers()")
     return customers.set_index("customer_id")[by]
 
 
@@ -195,7 +195,10 @@ def thesis_retention(
         raise ValueError("`orders` is empty: there are no purchases to measure retention on.")
     years = range(int(per_year["year"].min()), int(per_year["year"].max()) + 1)
     group = _groups(customers, by)
-    require_columns(customers, ["customer_id"] + (["join_date"] if base == "registered" else []), "customers")
+    require_columns(
+        customers, ["customer_id"] + (["join_date"] if base == "registered" else []), "customers",
+        source="load_customers()",
+    )
     rows = []
     for year in years:
         this = per_year[per_year["year"] == year].set_index("customer_id")["orders"]
@@ -442,7 +445,7 @@ def cohort_table(orders: pd.DataFrame, *, period: str = "year", customers: pd.Da
 
     Checked against: hand counts (cohort 2020 = a, b; only a returns in 2021).
     """
-    require_columns(orders, _ORDER_COLUMNS, "orders")
+    require_columns(orders, _ORDER_COLUMNS, "orders", source="load_orders()")
     require_choice(period, ["year", "quarter"], "period")
     data = orders
     if by is not None or group is not None:

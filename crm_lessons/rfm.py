@@ -146,7 +146,7 @@ def purchases_from_sales(sales: pd.DataFrame) -> pd.DataFrame:
 
     Checked against :func:`rfm_sql` on the database (tests).
     """
-    require_columns(sales, ["order_id", "customer_id", "order_date", "revenue"], "sales")
+    require_columns(sales, ["order_id", "customer_id", "order_date", "revenue"], "sales", source="load_sales()")
     lines = pd.DataFrame(
         {
             "order_id": sales["order_id"].to_numpy(),
@@ -261,7 +261,10 @@ def rfm_table(purchases: pd.DataFrame, reference_date=None, monetary: str = "sum
 
     Checked against hand-computed values (above, tests) and against :func:`rfm_sql`.
     """
-    require_columns(purchases, ["customer_id", "purchase_date", "amount_cents"], "purchases")
+    require_columns(
+        purchases, ["customer_id", "purchase_date", "amount_cents"], "purchases",
+        source="crm_lessons.rfm.purchases_from_sales()",
+    )
     if monetary not in MONETARY_CHOICES:
         raise ValueError(f"monetary must be one of {MONETARY_CHOICES} (total spend or spend per purchase), got {monetary!r}")
     if not pd.api.types.is_integer_dtype(purchases["amount_cents"]):
@@ -422,7 +425,7 @@ def rfm_scores(rfm: pd.DataFrame, bins: int = 5, edges: dict | None = None) -> p
 
     Checked against hand-computed scores (tests) and against :func:`rfm_sql`.
     """
-    require_columns(rfm, list(MEASURES), "rfm")
+    require_columns(rfm, list(MEASURES), "rfm", source="crm_lessons.rfm.rfm_table()")
     bins = _check_bins(bins)
     fixed = _check_edges(edges, bins)
     out = rfm.copy()
@@ -467,7 +470,7 @@ def score_ranges(scored: pd.DataFrame) -> pd.DataFrame:
     8  frequency      4          1     2.0      2.0
     9  frequency      5          1     5.0      5.0
     """
-    require_columns(scored, list(SCORE_COLUMNS.values()), "scored")
+    require_columns(scored, list(SCORE_COLUMNS.values()), "scored", source="crm_lessons.rfm.rfm_scores()")
     bins = int(max(5, scored[list(SCORE_COLUMNS.values())].to_numpy().max(initial=0)))
     rows = []
     for measure, col in SCORE_COLUMNS.items():
@@ -592,7 +595,7 @@ def assign_segments(scored: pd.DataFrame, rules: pd.DataFrame | None = None, oth
     >>> assign_segments(scored).tolist()
     ['Champions', 'New or promising', 'At risk', 'Loyal']
     """
-    require_columns(scored, list(SCORE_COLUMNS.values()), "scored")
+    require_columns(scored, list(SCORE_COLUMNS.values()), "scored", source="crm_lessons.rfm.rfm_scores()")
     rules = _check_rules(rules)
     r, f, m = (scored[c].to_numpy() for c in ("r_score", "f_score", "m_score"))
     conditions = [
@@ -661,7 +664,9 @@ def segment_summary(segmented: pd.DataFrame, value: pd.DataFrame | None = None, 
     Champions            2             0.5    900.0            0.9
     Hibernating          2             0.5    100.0            0.1
     """
-    require_columns(segmented, ["segment", "recency", "frequency", "monetary"], "segmented")
+    require_columns(
+        segmented, ["segment", "recency", "frequency", "monetary"], "segmented", source="crm_lessons.rfm.rfm_segments()"
+    )
     rules = _check_rules(rules)
     frame = segmented[["segment", "recency", "frequency", "monetary"]].copy()
     has_profit = value is not None and "profit" in value.columns
@@ -921,7 +926,7 @@ def rf_grid(scored: pd.DataFrame, value: str = "customers") -> pd.DataFrame:
     >>> int(rf_grid(scored).loc[5, 5]), int(rf_grid(scored).loc[1, 1]), int(rf_grid(scored).loc[3, 3])
     (2, 1, 0)
     """
-    require_columns(scored, ["r_score", "f_score"], "scored")
+    require_columns(scored, ["r_score", "f_score"], "scored", source="crm_lessons.rfm.rfm_scores()")
     if value not in ("customers", "mean_monetary"):
         raise ValueError(f"value must be 'customers' or 'mean_monetary', got {value!r}")
     bins = int(max(5, scored[["r_score", "f_score"]].to_numpy().max(initial=0)))

@@ -189,7 +189,7 @@ def dimension_scores(survey: pd.DataFrame, dimensions: Mapping[str, Iterable[str
     out = {}
     for name, items in dimensions.items():
         items = require_column_list(items, f"dimensions[{name!r}]")
-        require_columns(survey, items, "survey")
+        require_columns(survey, items, "survey", source="load_survey()")
         out[name] = survey[items].astype(float).mean(axis=1)
     return pd.DataFrame(out, index=survey.index)
 
@@ -229,7 +229,7 @@ def driver_scores(survey: pd.DataFrame, drivers: Mapping[str, Iterable[str]] | I
         return dimension_scores(survey, drivers)
     require_frame(survey, "survey")
     drivers = require_column_list(drivers, arg)
-    require_columns(survey, drivers, "survey")
+    require_columns(survey, drivers, "survey", source="load_survey()")
     return survey[drivers].astype(float)
 
 
@@ -398,7 +398,7 @@ def driver_analysis(
     ``TRUE_SATISFACTION_WEIGHTS`` (``tests/test_satisfaction.py``).
     """
     require_frame(survey, "survey")
-    require_columns(survey, [outcome], "survey")
+    require_columns(survey, [outcome], "survey", source="load_survey()")
     X = driver_scores(survey, drivers)
     y = survey[outcome].astype(float)
     ok = X.notna().all(axis=1) & y.notna()

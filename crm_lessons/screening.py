@@ -99,8 +99,8 @@ def screening_criteria(sales: pd.DataFrame, customers: pd.DataFrame, year: int |
     Checked by hand: C1 spent 2000 + 400 = 2400 in 2022 and 3600 in 2023, so growth is
     (3600 − 2400) / 6000 = 0.2; its 2023 margin is 600 / 3600 = 0.167; C3 is new in 2023 (+1).
     """
-    require_columns(sales, ["customer_id", "order_date", "revenue", "cost", "discount"], "sales")
-    require_columns(customers, ["customer_id", "credit_rating"], "customers")
+    require_columns(sales, ["customer_id", "order_date", "revenue", "cost", "discount"], "sales", source="load_sales()")
+    require_columns(customers, ["customer_id", "credit_rating"], "customers", source="load_customers()")
     years = sales["order_date"].dt.year
     if year is None:
         year = int(years.max())

@@ -86,7 +86,7 @@ def validate_likert(
     """
     require_frame(survey, "survey")
     columns = require_column_list(columns, "columns")
-    require_columns(survey, columns, "survey")
+    require_columns(survey, columns, "survey", source="load_survey()")
     if low >= high:
         raise ValueError(f"`low` ({low}) must be below `high` ({high}).")
     for col in columns:
@@ -300,7 +300,7 @@ def reliability_table(survey: pd.DataFrame, dimensions: Mapping[str, Iterable[st
     rows = []
     for dim, items in dimensions.items():
         items = require_column_list(items, f"dimensions[{dim!r}]")
-        require_columns(survey, items, "survey")
+        require_columns(survey, items, "survey", source="load_survey()")
         block = survey[items]
         alpha = cronbach_alpha(block)
         deleted = alpha_if_item_deleted(block) if len(items) >= 3 else pd.Series(np.nan, index=items)
@@ -477,7 +477,7 @@ def importance_performance(
     Checked against: ``numpy.corrcoef`` and hand means (above).
     """
     require_frame(survey, "survey")
-    require_columns(survey, [outcome], "survey")
+    require_columns(survey, [outcome], "survey", source="load_survey()")
     scores = driver_scores(survey, attributes, "attributes")
     y = survey[outcome].astype(float)
     importance = scores.corrwith(y)
@@ -527,7 +527,7 @@ def frequency_table(survey: pd.DataFrame, column: str) -> pd.DataFrame:
 
     Checked against: hand counts.
     """
-    require_columns(survey, [column], "survey")
+    require_columns(survey, [column], "survey", source="load_survey()")
     counts = survey[column].value_counts(sort=False)
     if not isinstance(survey[column].dtype, pd.CategoricalDtype):
         counts = counts.sort_index()
@@ -577,7 +577,7 @@ def compare_groups(survey: pd.DataFrame, value: str, group: str) -> pd.Series:
     Checked against: the hand computation above; ``scipy.stats.ttest_ind`` and
     ``scipy.stats.f_oneway`` do the arithmetic.
     """
-    require_columns(survey, [value, group], "survey")
+    require_columns(survey, [value, group], "survey", source="load_survey()")
     data = survey[[value, group]].dropna()
     samples = {str(k): g[value].astype(float).to_numpy() for k, g in data.groupby(group, observed=True, sort=True)}
     samples = {k: v for k, v in samples.items() if len(v) > 0}
@@ -624,7 +624,7 @@ def correlation_matrix(survey: pd.DataFrame, columns: Iterable[str], method: str
     Checked against: ``pandas.DataFrame.corr``, which it calls.
     """
     columns = require_column_list(columns, "columns")
-    require_columns(survey, columns, "survey")
+    require_columns(survey, columns, "survey", source="load_survey()")
     require_choice(method, ["pearson", "spearman"], "method")
     return survey[columns].astype(float).corr(method=method)
 

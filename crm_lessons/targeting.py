@@ -103,8 +103,10 @@ def segment_profile(customers: pd.DataFrame, sales: pd.DataFrame, by=("kind", "t
     Checked against the toy case: gold = C1 (profit 1300); ordinary = C2 + C3 + C4 = 5500 + 2000 + 0.
     """
     by = [by] if isinstance(by, str) else list(by)
-    require_columns(customers, ["customer_id", *by], "customers")
-    require_columns(sales, list(_SALES_COLUMNS) + ["unit_price", "discount", "quantity", "cost"], "sales")
+    require_columns(customers, ["customer_id", *by], "customers", source="load_customers()")
+    require_columns(
+        sales, list(_SALES_COLUMNS) + ["unit_price", "discount", "quantity", "cost"], "sales", source="load_sales()"
+    )
     perf = customer_performance(sales, start, end)[["revenue", "profit"]]
     c = customers[["customer_id", *by]].set_index("customer_id").join(perf)
     c["buyer"] = c["revenue"].notna()
@@ -183,7 +185,7 @@ def treatment_segments(customers: pd.DataFrame, sales: pd.DataFrame, as_of, *, k
     Checked by hand: C2 has the top profit (5500, 1 of 4 buyers = 25 %); C1 last bought on
     2023-05-10 and C3 on 2023-01-15, more than 365 days before; C4 bought on 2024-06-30.
     """
-    require_columns(customers, ["customer_id", "tier"], "customers")
+    require_columns(customers, ["customer_id", "tier"], "customers", source="load_customers()")
     key_share, lapsed_days, day = _check_screen_args(key_share, lapsed_days, as_of)
     perf = customer_performance(sales, None, day - pd.Timedelta(days=1))
     perf = perf.iloc[np.lexsort((perf.index.to_numpy(), -perf["profit"].to_numpy()))]
@@ -239,7 +241,9 @@ def customer_screen(customer_id: str, customers: pd.DataFrame, sales: pd.DataFra
     >>> customer_screen("C1", toy_customers(), toy_sales(), as_of="2024-12-31")["segment"]
     'win back'
     """
-    require_columns(customers, ["customer_id", "name", "kind", "tier", "region", "channel"], "customers")
+    require_columns(
+        customers, ["customer_id", "name", "kind", "tier", "region", "channel"], "customers", source="load_customers()"
+    )
     _check_screen_args(key_share, lapsed_days, as_of)
     row = customers[customers["customer_id"] == customer_id]
     if row.empty:
@@ -304,8 +308,8 @@ def campaign_frame(customers: pd.DataFrame, sales: pd.DataFrame, *, cutoff, end,
     look-back; C2's O5 (2024-02-01: washer 6000 - 4000 plus kettles 2000 - 1000, profit 3000)
     is in the window.
     """
-    require_columns(customers, list(_CUSTOMER_COLUMNS), "customers")
-    require_columns(sales, list(_SALES_COLUMNS), "sales")
+    require_columns(customers, list(_CUSTOMER_COLUMNS), "customers", source="load_customers()")
+    require_columns(sales, list(_SALES_COLUMNS), "sales", source="load_sales()")
     start = require_date(cutoff, "cutoff")
     stop = require_date(end, "end")
     if stop < start:
@@ -372,7 +376,7 @@ def response_by_score_band(frame: pd.DataFrame, bands: int = 10, *, score: str =
     1             2            1.0   2.0
     2             2            0.0   0.0
     """
-    require_columns(frame, [score, responded, value], "frame")
+    require_columns(frame, [score, responded, value], "frame", source="crm_lessons.targeting.campaign_frame()")
     n = len(frame)
     if isinstance(bands, bool) or not isinstance(bands, (int, np.integer)) or not 1 <= bands <= max(n, 1):
         raise ValueError(f"`bands` must be a whole number from 1 to the number of customers ({n}), got {bands!r}.")
@@ -446,7 +450,7 @@ def n_targeted(n_customers: int, top_share: float) -> int:
 
 
 def _prepare(frame, score, responded, value, cost_per_contact):
-    require_columns(frame, [score, responded, value], "frame")
+    require_columns(frame, [score, responded, value], "frame", source="crm_lessons.targeting.campaign_frame()")
     if len(frame) == 0:
         raise ValueError("`frame` has no customers; pass one row per customer.")
     c = _positive_number(cost_per_contact, "cost_per_contact")
@@ -609,7 +613,7 @@ def plot_targeting_curve(curve: pd.DataFrame, *, ax=None, title: str | None = No
 
     from crm_lessons.plotting import BOOK_COLOURS, set_book_style
 
-    require_columns(curve, ["share", "net_profit"], "curve")
+    require_columns(curve, ["share", "net_profit"], "curve", source="crm_lessons.targeting.targeting_curve()")
     set_book_style()
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 5.5))

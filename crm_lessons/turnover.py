@@ -26,8 +26,10 @@ _GROUPINGS = ("product_id", "category", "price_band", "all")
 
 
 def _stock_at_cost(inventory: pd.DataFrame, products: pd.DataFrame, year) -> pd.DataFrame:
-    require_columns(inventory, _INVENTORY_COLUMNS, "inventory")
-    require_columns(products, ["product_id", "category", "price_band", "unit_cost"], "products")
+    require_columns(inventory, _INVENTORY_COLUMNS, "inventory", source="load_inventory()")
+    require_columns(
+        products, ["product_id", "category", "price_band", "unit_cost"], "products", source="load_products()"
+    )
     inv = inventory
     if year is not None:
         if not isinstance(year, (int, np.integer)) or isinstance(year, bool):
@@ -144,7 +146,7 @@ def turnover_by_year(inventory: pd.DataFrame, products: pd.DataFrame, by: str = 
     """
     if by not in _GROUPINGS:
         raise ValueError(f"`by` must be one of {list(_GROUPINGS)}, got {by!r}.")
-    require_columns(inventory, _INVENTORY_COLUMNS, "inventory")
+    require_columns(inventory, _INVENTORY_COLUMNS, "inventory", source="load_inventory()")
     years = sorted(int(y) for y in inventory["month"].dt.year.unique())
     rows = {y: inventory_turnover(inventory, products, by=by, year=y)["turnover"] for y in years}
     table = pd.DataFrame(rows).T

@@ -69,8 +69,8 @@ class PilotExplorer(widgets.VBox):
 
     def __init__(self, pilot: pd.DataFrame, customers: pd.DataFrame, *, segments=DEFAULT_SEGMENTS,
                  confidence: float = 0.95, draw: bool = True):
-        require_columns(pilot, ["customer_id", "group", "responded", "spend"], "pilot")
-        require_columns(customers, ["customer_id"], "customers")
+        require_columns(pilot, ["customer_id", "group", "responded", "spend"], "pilot", source="load_pilot()")
+        require_columns(customers, ["customer_id"], "customers", source="load_customers()")
         cols = [c for c in segments if c in customers.columns]
         if not cols:
             raise ValueError(f"`segments` {list(segments)} names no column of `customers`; choose from {list(customers.columns)}.")
