@@ -606,7 +606,7 @@ def _rfm_arrays(frequency, recency=None, T=None):
                 frequency, recency, T = (summary[c] for c in cols)
                 break
         else:
-            raise ValueError("The summary frame needs columns frequency, recency, T "
+            raise ValueError("`frequency` (a summary frame) needs columns frequency, recency, T "
                              "(or frequency_cal, recency_cal, T_cal), as made by rfm_summary.")
     if recency is None or T is None:
         raise TypeError("Pass `frequency`, `recency` and `T` (or one summary frame from rfm_summary).")
@@ -1563,7 +1563,7 @@ def customer_lifetime_value(transaction_model, spend_model, frequency, recency=N
     if isinstance(frequency, pd.DataFrame) and monetary_value is None:
         column = "monetary_value" if "monetary_value" in frequency.columns else "monetary_value_cal"
         if column not in frequency.columns:
-            raise ValueError("The summary frame needs a monetary_value (or monetary_value_cal) column: "
+            raise ValueError("`frequency` (a summary frame) needs a monetary_value (or monetary_value_cal) column: "
                              "make it with monetary_col=... in rfm_summary / calibration_and_holdout.")
         monetary_value = frequency[column]
     if monetary_value is None:
