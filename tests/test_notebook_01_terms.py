@@ -13,8 +13,6 @@ NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "01_crm_overvi
 
 @pytest.fixture(scope="module")
 def text():
-    if not NOTEBOOK.exists():
-        pytest.skip("notebook not written yet")
     nb = nbformat.read(NOTEBOOK, as_version=4)
     return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
 
