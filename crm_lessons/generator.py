@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import numbers
 from pathlib import Path
 
@@ -103,6 +104,26 @@ TRUE_SATISFACTION_WEIGHTS = {
     "communication": 0.10,
     "customer_care": 0.20,
 }
+#: Built-in mean answer (1-5 scale) of each SERVQUAL dimension (the mean of its three items,
+#: the weak item included) and of each driver (product: mean of PRODUCT_ITEMS). Each item's
+#: latent score is shifted so that its expected answer is the target: reliability and
+#: assurance are strong, responsiveness clearly the weakest service dimension (and, leaning
+#: more on the general service factor (:data:`_SERVICE_FACTOR_LOADING`), it is also among the
+#: most important, so it falls in the "concentrate here" quadrant of the importance-performance
+#: grid), customer care the weakest driver. Shifting the latent scores leaves the random draws
+#: and the standardised driver weights as they were; ceiling effects lower the alphas of the
+#: strongest dimensions by about 0.02.
+TRUE_DIMENSION_MEANS = {
+    "tangibles": 3.7,
+    "reliability": 4.0,
+    "responsiveness": 3.1,
+    "assurance": 4.0,
+    "empathy": 3.6,
+    "product": 3.8,
+    "company_image": 3.7,
+    "communication": 3.5,
+    "customer_care": 3.3,
+}
 
 #: Share of complaints whose service recovery succeeds.
 TRUE_RECOVERY_RATE = 0.65
@@ -133,6 +154,11 @@ TRUE_LEAD_COEFFICIENTS = {
 #: behaviour in the loyalty attitude (repurchase intent and the loyalty items). Together they
 #: give repurchase_intent a moderate correlation with the order count (see datasets/README.md).
 _ATTITUDE_FROM_BEHAVIOUR = {"general": 0.35, "satisfaction": 0.30, "loyalty": 0.35}
+
+#: Weights of a SERVQUAL dimension's latent score on the general service factor and on its
+#: own noise ((0.75, 0.66) unless listed; both pairs give unit variance): a higher loading
+#: makes the dimension more important for overall satisfaction.
+_SERVICE_FACTOR_LOADING = {"responsiveness": (0.90, 0.44)}
 
 # Sizes at the default scale (5,000 customers); they scale with n_customers.
 _PILOT_SIZE = 2000
@@ -300,9 +326,27 @@ def _ids(prefix: str, n: int, width: int) -> np.ndarray:
     return np.char.add(prefix, np.char.zfill(np.arange(1, n + 1).astype(str), width)).astype(object)
 
 
-def _likert(x: np.ndarray, cuts=(-2.0, -1.2, -0.3, 0.9)) -> np.ndarray:
+_LIKERT_CUTS = (-2.0, -1.2, -0.3, 0.9)
+
+
+def _likert(x: np.ndarray, cuts=_LIKERT_CUTS) -> np.ndarray:
     """Five-point answer from a standard-normal latent score."""
     return (np.searchsorted(np.asarray(cuts), x) + 1).astype(np.int64)
+
+
+def _latent_shift(mean: float, cuts=_LIKERT_CUTS) -> float:
+    """Shift of a standard-normal latent score that makes :func:`_likert`'s expected answer ``mean``.
+
+    E[answer] = 1 + sum_k Phi(shift - c_k), increasing in the shift: solved by bisection.
+    """
+    def expected(shift: float) -> float:
+        return 1 + sum(0.5 * (1 + math.erf((shift - c) / math.sqrt(2))) for c in cuts)
+
+    low, high = -5.0, 5.0
+    for _ in range(100):
+        mid = (low + high) / 2
+        low, high = (mid, high) if expected(mid) < mean else (low, mid)
+    return (low + high) / 2
 
 
 def _cat(values, categories, ordered=False) -> pd.Categorical:
@@ -557,7 +601,8 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
     (:data:`TRUE_ABC_SHARES`), retention by tier before and after the go-live
     (:data:`TRUE_RETENTION`), products sold together (:data:`TRUE_PRODUCT_PAIRS`), inventory
     cover (:data:`TRUE_COVER_MONTHS`), survey reliability (:data:`WEAK_SURVEY_ITEM`) and
-    satisfaction drivers (:data:`TRUE_SATISFACTION_WEIGHTS`), survey attitudes that follow the
+    satisfaction drivers (:data:`TRUE_SATISFACTION_WEIGHTS`), the levels of the service dimensions
+    and drivers (:data:`TRUE_DIMENSION_MEANS`), survey attitudes that follow the
     respondents' real orders moderately (:data:`_ATTITUDE_FROM_BEHAVIOUR`), complaint recovery
     (:data:`TRUE_RECOVERY_RATE`, :data:`TRUE_LAPSE_IF_UNRECOVERED`), the pilot (:data:`TRUE_PILOT_RESPONSE`) and lead
     conversion (:data:`TRUE_LEAD_COEFFICIENTS`). The raw batch of new customer records is a
@@ -756,7 +801,10 @@ def _survey(rng, cust, cust_id, o_c, o_day, scale) -> pd.DataFrame:
     service_g = 0.6 * g + 0.8 * z(n)
     items = {}
     for dim, names in SERVQUAL_ITEMS.items():
-        d = 0.75 * service_g + 0.66 * z(n)
+        # responsiveness leans more on the general service factor: it matters more for
+        # overall satisfaction (its importance in the importance-performance grid)
+        common, own = _SERVICE_FACTOR_LOADING.get(dim, (0.75, 0.66))
+        d = common * service_g + own * z(n)
         for item in names:
             if item == WEAK_SURVEY_ITEM:
                 x = 0.10 * d + z(n)
@@ -764,14 +812,15 @@ def _survey(rng, cust, cust_id, o_c, o_day, scale) -> pd.DataFrame:
                 x = 0.88 * d + 0.47 * z(n)
             else:
                 x = 0.82 * d + 0.57 * z(n)
-            items[item] = _likert(x / x.std())
+            # a deterministic shift of the latent score sets the dimension's level
+            items[item] = _likert(x / x.std() + _latent_shift(TRUE_DIMENSION_MEANS[dim]))
     prod_lat = 0.55 * g + 0.83 * z(n)
     for item in schema.PRODUCT_ITEMS:
         x = 0.8 * prod_lat + 0.6 * z(n)
-        items[item] = _likert(x / x.std())
+        items[item] = _likert(x / x.std() + _latent_shift(TRUE_DIMENSION_MEANS["product"]))
     for item in schema.DRIVER_ITEMS:
         x = 0.5 * g + 0.87 * z(n)
-        items[item] = _likert(x)
+        items[item] = _likert(x + _latent_shift(TRUE_DIMENSION_MEANS[item]))
     # overall satisfaction built on the observed driver scores, so the standardised weights
     # are recoverable by regression
     drivers = {
