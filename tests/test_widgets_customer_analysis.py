@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -133,3 +134,56 @@ def test_cross_selling_explorer_finds_true_pairs(case):
     w.draw = True
     w.update()
     assert w.image.value[:4] == b"\x89PNG"
+
+
+# ------------------------------------------------------------------ in-place redraws
+
+
+def _moves_in_place(w, moves):
+    """Each move keeps the figure, its axes and their artists; only the PNG changes."""
+    fig = w._figure
+    ax = fig.axes[0]
+    artists = list(ax.get_children())
+    png = bytes(w.image.value)
+    for move in moves:
+        move()
+        assert w._figure is fig
+        assert fig.axes == [ax]
+        assert len(ax.get_children()) == len(artists)
+        assert all(a is b for a, b in zip(ax.get_children(), artists))
+    assert w.image.value[:4] == b"\x89PNG"
+    assert bytes(w.image.value) != png
+    return w._png.full_redraws
+
+
+def test_abc_explorer_updates_plot_in_place():
+    w = ABCExplorer(toy_sales(), cutoffs=(0.25, 0.5))
+    redraws = _moves_in_place(w, [lambda: setattr(w.b_cutoff, "value", 0.75), lambda: setattr(w.a_cutoff, "value", 0.5)])
+    assert redraws == 1  # the still part (axes, labels, legend) was drawn once
+    assert [v for s in w._spans for v in (s.get_x(), s.get_width())] == pytest.approx([0, 50, 50, 25, 75, 25])  # 2, 1, 1 of 4
+    assert "A: 50% of customers" in w._shares.get_text()
+    w.measure.value = "revenue"  # other labels and limits: the still part is drawn again
+    assert w._png.full_redraws == 2
+    assert w._figure.axes[0].get_ylabel() == "Share of total revenue (%)"
+
+
+def test_screening_explorer_updates_plot_in_place():
+    w = ScreeningExplorer(toy_sales(), toy_customers(), year=2024)
+    redraws = _moves_in_place(w, [lambda: setattr(w.safety, "value", 10), lambda: setattr(w.cooperation, "value", 0)])
+    assert redraws == 1
+    # the stacked bars of the first customer add up to its score
+    # the best customer's bars (the first of each criterion's bars, at the top)
+    first = sum(np.ptp(bars.get_paths()[0].vertices[:, 0]) for bars in w._bars)
+    assert first == pytest.approx(w.ranking["score"].iloc[0])
+    assert [t.get_text() for t in w._labels][0].endswith(f"({w.ranking.index[0]})")
+
+
+def test_cross_selling_explorer_updates_plot_in_place():
+    w = CrossSellingExplorer(toy_sales(), min_lift=0.0, min_support=0.1, min_confidence=0.5)
+    redraws = _moves_in_place(w, [lambda: setattr(w.min_confidence, "value", 0.0),
+                                  lambda: setattr(w.min_confidence, "value", 0.9)])
+    assert redraws == 1
+    assert len(w._kept.get_offsets()) == len(w.rules)
+    assert w._legend.get_texts()[1].get_text() == f"kept by the filters ({len(w.rules)})"
+    w.min_confidence.value = 0.5
+    assert [n.get_text() for n in w._numbers] == ["1", "2", ""]  # two pairs (P02+P01, P02+P04), one label unused

@@ -23,14 +23,16 @@ import numpy as np
 import pandas as pd
 
 from crm_lessons.abc_analysis import (
+    CLASSES,
     TEXTBOOK_CUTOFFS,
     check_cutoffs,
     pareto_curve,
-    plot_pareto,
     summary_from_sorted,
 )
 from crm_lessons.performance import customer_totals
-from crm_lessons.widgets._render import figure_png, frame_html, new_figure
+from crm_lessons.plotting import BOOK_COLOURS
+from crm_lessons.widgets._blit import BlitPNG
+from crm_lessons.widgets._render import frame_html, new_figure
 
 _FORMATS = {
     "customers": "{:,}",
@@ -69,7 +71,8 @@ class ABCExplorer(widgets.VBox):
     table : ipywidgets.HTML
         ``summary`` rendered.
     image : ipywidgets.Image
-        The Pareto plot as PNG.
+        The Pareto plot as PNG (drawn like :func:`crm_lessons.abc_analysis.plot_pareto`; an update
+        moves the shaded classes and rewrites the shares instead of redrawing the figure).
     """
 
     def __init__(self, sales: pd.DataFrame, cutoffs=TEXTBOOK_CUTOFFS, measure: str = "profit", draw: bool = True):
@@ -128,7 +131,59 @@ class ABCExplorer(widgets.VBox):
         )
         self.table.value = frame_html(summary, _FORMATS)
         if self.draw:
-            if self._figure is None:
-                self._figure = new_figure(10, 5.8, left=0.09, bottom=0.13)
-            plot_pareto(self._curve[m], summary, ax=self._figure.axes[0], measure=m)
-            self.image.value = figure_png(self._figure)
+            self._plot(summary, m)
+
+    def _init_plot(self) -> None:
+        # Artists are made once (as plot_pareto draws them); an update only moves and rewrites them.
+        self._figure = new_figure(10, 5.8, left=0.09, bottom=0.13)
+        ax = self._figure.axes[0]
+        colours = (BOOK_COLOURS[0], BOOK_COLOURS[1], BOOK_COLOURS[2])
+        self._spans = [ax.axvspan(0, 0, color=c, alpha=0.15, lw=0) for c in colours]
+        self._class_labels = [ax.text(0, 3, cls, ha="center", va="bottom", fontsize=16, fontweight="bold", color=c)
+                              for cls, c in zip(CLASSES, colours)]
+        self._shares = ax.text(97, 42, "", ha="right", va="bottom", fontsize=14, multialignment="left",
+                               bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]})
+        (self._curve_line,) = ax.plot([], [], color=BOOK_COLOURS[0], lw=3)
+        (self._diagonal,) = ax.plot([0, 100], [0, 100], color=BOOK_COLOURS[2], lw=1.5, ls="--",
+                                    label="every customer equal")
+        ax.set_xlim(0, 100)
+        self._points = {}
+        # Drawn in plot_pareto's order: shading, class letters, shares box, curve, diagonal.
+        self._png = BlitPNG(self._figure, [*self._spans, *self._class_labels, self._shares, self._curve_line,
+                                           self._diagonal])
+
+    def _curve_points(self, m: str):
+        # The curve thinned to about 600 points, in percent (as plot_pareto draws it).
+        if m not in self._points:
+            curve = self._curve[m]
+            step = max(1, len(curve) // 600)
+            x = np.concatenate([[0.0], curve["customer_share"].to_numpy()[::step], [1.0]]) * 100
+            y = np.concatenate([[0.0], curve["value_share"].to_numpy()[::step], [curve["value_share"].iloc[-1]]]) * 100
+            self._points[m] = (x, y)
+        return self._points[m]
+
+    def _plot(self, summary: pd.DataFrame, m: str) -> None:
+        if self._figure is None:
+            self._init_plot()
+        ax = self._figure.axes[0]
+        x, y = self._curve_points(m)
+        if m != getattr(self, "_plotted_measure", None):
+            # The measure changes the still part: limits, labels, title, legend.
+            self._curve_line.set_data(x, y)
+            self._curve_line.set_label(f"cumulative share of {m}")
+            ax.set_ylim(0, max(105.0, float(y.max()) + 5))
+            ax.set_xlabel("Share of customers, best first (%)")
+            ax.set_ylabel(f"Share of total {m} (%)")
+            ax.set_title(f"Pareto curve of {m} per customer, ABC classes shaded")
+            ax.legend(handles=[self._curve_line, self._diagonal], loc="lower right", fontsize=12)
+            self._plotted_measure = m
+        ends = np.cumsum(summary["customer_share"].to_numpy()) * 100
+        starts = np.concatenate([[0.0], ends[:-1]])
+        lines = []
+        for (cls, row), lo, hi, span, label in zip(summary.iterrows(), starts, ends, self._spans, self._class_labels):
+            span.set_x(lo)
+            span.set_width(hi - lo)
+            label.set_x((lo + hi) / 2)
+            lines.append(f"{cls}: {row['customer_share']:.0%} of customers → {row['value_share']:.0%} of {m}")
+        self._shares.set_text("\n".join(lines))
+        self.image.value = self._png.render(limits=m)

@@ -17,10 +17,16 @@ table. Every number it shows can be read without a browser:
 from __future__ import annotations
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 
-from crm_lessons.basket import filter_rules, pair_statistics, plot_rules
-from crm_lessons.widgets._render import figure_png, frame_html, new_figure
+from crm_lessons.basket import filter_rules, pair_statistics
+from crm_lessons.plotting import BOOK_COLOURS
+from crm_lessons.widgets._blit import BlitPNG
+from crm_lessons.widgets._render import frame_html, new_figure
+
+#: kept rules labelled on the plot, highest lift first (as in :func:`crm_lessons.basket.plot_rules`)
+LABEL_TOP = 3
 
 
 class CrossSellingExplorer(widgets.VBox):
@@ -58,7 +64,9 @@ class CrossSellingExplorer(widgets.VBox):
     table : ipywidgets.HTML
         The first ``shown`` rules rendered.
     image : ipywidgets.Image
-        Support × confidence scatter with the passing rules highlighted.
+        Support × confidence scatter with the passing rules highlighted (drawn like
+        :func:`crm_lessons.basket.plot_rules`; an update moves the highlighted points and rewrites
+        the labels instead of redrawing the figure).
     """
 
     def __init__(self, sales: pd.DataFrame, products: pd.DataFrame | None = None, min_support: float = 0.005,
@@ -115,8 +123,66 @@ class CrossSellingExplorer(widgets.VBox):
             shown, {"support": "{:.2%}", "confidence": "{:.1%}", "lift": "{:.2f}", "orders_both": "{:,}"}, index=False
         )
         if self.draw:
-            if self._figure is None:
-                self._figure = new_figure(11, 6.2, left=0.09, right=0.97, bottom=0.12, top=0.92)
-            short = {k: v.removeprefix("Huamei ")[:32] for k, v in self._names.items()}
-            plot_rules(self.pairs, self.rules, ax=self._figure.axes[0], names=short)
-            self.image.value = figure_png(self._figure)
+            self._plot()
+
+    def _init_plot(self) -> None:
+        # Artists are made once (as plot_rules draws them); an update only moves the kept points
+        # and rewrites the labels, the legend count and the list of labelled pairs.
+        from matplotlib.ticker import FuncFormatter
+
+        self._figure = new_figure(11, 6.2, left=0.09, right=0.97, bottom=0.12, top=0.92)
+        ax = self._figure.axes[0]
+        pairs = self.pairs
+        ax.scatter(pairs["support"] * 100, pairs["confidence"] * 100, s=14, color=BOOK_COLOURS[2], alpha=0.35,
+                   label=f"all product pairs ({len(pairs):,} rules)")
+        self._kept = ax.scatter(*self._kept_points(), color=BOOK_COLOURS[1], edgecolor="black", lw=0.5,
+                                label=f"kept by the filters ({len(self.rules):,})")
+        # Every label needs a point on the (log) axes even while empty: the first pair's.
+        self._anchor = (float(pairs["support"].iloc[0] * 100), float(pairs["confidence"].iloc[0] * 100)) if len(pairs) else (1.0, 1.0)
+        self._numbers = [ax.annotate("", self._anchor, xytext=(-14, 0), textcoords="offset points", ha="right",
+                                     va="center", fontsize=14, fontweight="bold") for _ in range(LABEL_TOP)]
+        self._pair_list = ax.text(0.02, 0.62, "", transform=ax.transAxes, ha="left", va="top", fontsize=12,
+                                  bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]})
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}%"))
+        ax.set_xlabel("Support: share of orders with both (%)")
+        ax.set_ylabel("Confidence (%)")
+        ax.set_title("Product pairs bought together")
+        # The limits are those of all pairs (the kept rules are among them); fixed from now on.
+        ax.set_xlim(ax.get_xlim())
+        ax.set_ylim(ax.get_ylim())
+        self._legend = ax.legend(loc="upper left", fontsize=12)
+        self._png = BlitPNG(self._figure, [self._kept, *self._numbers, self._pair_list, self._legend])
+
+    def _kept_points(self):
+        rules = self.rules
+        xy = np.column_stack([rules["support"].to_numpy(dtype=float) * 100, rules["confidence"].to_numpy(dtype=float) * 100])
+        return xy[:, 0], xy[:, 1], 30 + 25 * rules["lift"].clip(upper=10).to_numpy(dtype=float)
+
+    def _plot(self) -> None:
+        if self._figure is None:
+            self._init_plot()
+        x, y, size = self._kept_points()
+        self._kept.set_offsets(np.column_stack([x, y]))
+        self._kept.set_sizes(size)
+        self._legend.get_texts()[1].set_text(f"kept by the filters ({len(self.rules):,})")
+        short = {k: v.removeprefix("Huamei ")[:32] for k, v in self._names.items()}
+        # Label each pair once (A -> B and B -> A share a support), highest lift first.
+        labelled, lines = set(), []
+        for _, r in self.rules.iterrows():
+            pair = frozenset((r["antecedent"], r["consequent"]))
+            if pair in labelled:
+                continue
+            if len(labelled) >= LABEL_TOP:
+                break
+            labelled.add(pair)
+            number = self._numbers[len(labelled) - 1]
+            number.xy = (r["support"] * 100, r["confidence"] * 100)
+            number.set_text(str(len(labelled)))
+            lines.append(f"{len(labelled)}: {short.get(r['antecedent'], r['antecedent'])} + "
+                         f"{short.get(r['consequent'], r['consequent'])} (lift {r['lift']:.1f})")
+        for number in self._numbers[len(labelled):]:
+            number.xy = self._anchor
+            number.set_text("")
+        self._pair_list.set_text("\n".join(lines))
+        self.image.value = self._png.render()

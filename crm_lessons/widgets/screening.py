@@ -31,10 +31,10 @@ from crm_lessons.screening import (
     EQUAL_WEIGHTS,
     check_weights,
     criterion_scores,
-    plot_ranking,
     screening_criteria,
 )
-from crm_lessons.widgets._render import figure_png, frame_html, new_figure
+from crm_lessons.widgets._blit import BlitPNG
+from crm_lessons.widgets._render import frame_html, new_figure
 
 
 class ScreeningExplorer(widgets.VBox):
@@ -73,7 +73,9 @@ class ScreeningExplorer(widgets.VBox):
     table : ipywidgets.HTML
         ``ranking`` rendered.
     image : ipywidgets.Image
-        Stacked bars of each criterion's contribution to the score.
+        Stacked bars of each criterion's contribution to the score (drawn like
+        :func:`crm_lessons.screening.plot_ranking`; an update resizes the bars and rewrites the
+        customer labels instead of redrawing the figure).
     """
 
     def __init__(self, sales: pd.DataFrame, customers: pd.DataFrame, year: int | None = None, weights=None,
@@ -156,11 +158,62 @@ class ScreeningExplorer(widgets.VBox):
         formats = {CRITERION_LABELS.get(k, k): f for k, f in formats.items()}
         self.table.value = frame_html(shown, formats)
         if self.draw:
-            if self._figure is None:
-                self._figure = new_figure(12, 0.42 * self.top + 2.2, left=0.27, right=0.78, bottom=0.1, top=0.93)
-            labels = pd.Series([f"{n[:22]} ({i})" for i, n in zip(ranking.index, ranking["name"])], index=ranking.index)
-            plot_ranking(ranking, w, ax=self._figure.axes[0], labels=labels)
-            self.image.value = figure_png(self._figure)
+            self._plot(ranking, w)
+
+    def _init_plot(self, n: int) -> None:
+        # Artists are made once (as plot_ranking draws them); an update only resizes the bars and
+        # rewrites the labels. The customer labels are texts beside the axis rather than tick labels,
+        # so they can change without redrawing the axis.
+        import matplotlib as mpl
+        import seaborn as sns
+
+        self._figure = new_figure(12, 0.42 * self.top + 2.2, left=0.27, right=0.78, bottom=0.1, top=0.93)
+        ax = self._figure.axes[0]
+        colours = sns.color_palette("colorblind", len(CRITERIA))
+        y = np.arange(n)[::-1]
+        self._bar_y = y
+        # One collection of n bars per criterion (drawing one collection is much faster than n
+        # rectangles); edges as barh draws them.
+        from matplotlib.collections import PolyCollection
+
+        self._bars = []
+        for crit, colour in zip(CRITERIA, colours):
+            bars = PolyCollection(self._bar_verts(np.zeros(n), np.zeros(n)), facecolors=[colour],
+                                  edgecolors=mpl.rcParams["patch.edgecolor"] if mpl.rcParams["patch.force_edgecolor"] else "none",
+                                  linewidths=mpl.rcParams["patch.linewidth"], label=CRITERION_LABELS[crit])
+            ax.add_collection(bars)  # the y limits follow the bars' rows, as with barh
+            self._bars.append(bars)
+        ax.set_yticks(y, [""] * n)
+        pad = mpl.rcParams["ytick.major.size"] + mpl.rcParams["ytick.major.pad"]
+        offset = mpl.transforms.offset_copy(ax.get_yaxis_transform(), fig=self._figure, x=-pad, units="points")
+        colour = mpl.rcParams["ytick.labelcolor"]
+        colour = mpl.rcParams["ytick.color"] if colour == "inherit" else colour
+        self._labels = [ax.text(0, yi, "", transform=offset, ha="right", va="center",
+                                fontsize=mpl.rcParams["ytick.labelsize"], color=colour) for yi in y]
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("Screening score (0-100)")
+        ax.set_title("Best customers by weighted screening score")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=12, title="criterion", title_fontsize=12)
+        ax.grid(axis="y", visible=False)
+        self._png = BlitPNG(self._figure, [*self._bars, *self._labels])
+
+    def _bar_verts(self, left: np.ndarray, width: np.ndarray) -> np.ndarray:
+        # Corners of horizontal bars of height 0.75 centred on the customers' rows.
+        y0, y1 = self._bar_y - 0.375, self._bar_y + 0.375
+        x0, x1 = left, left + width
+        return np.stack([np.column_stack(c) for c in ((x0, y0), (x0, y1), (x1, y1), (x1, y0))], axis=1)
+
+    def _plot(self, ranking: pd.DataFrame, w: np.ndarray) -> None:
+        if self._figure is None:
+            self._init_plot(len(ranking))
+        left = np.zeros(len(ranking))
+        for k, (crit, bars) in enumerate(zip(CRITERIA, self._bars)):
+            part = ranking[crit].to_numpy(dtype=float) * w[k]
+            bars.set_verts(self._bar_verts(left, part))
+            left = left + part
+        for label, i, name in zip(self._labels, ranking.index, ranking["name"]):
+            label.set_text(f"{name[:22]} ({i})")
+        self.image.value = self._png.render()
 
 
 __all__ = ["ScreeningExplorer", "EQUAL_WEIGHTS"]
