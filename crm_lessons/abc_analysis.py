@@ -365,6 +365,49 @@ def top_share(values: pd.Series, customer_share: float) -> float:
     return float(v.iloc[:k].sum() / v.sum())
 
 
+def pareto_plot_points(curve: pd.DataFrame, max_points: int = 600) -> tuple[np.ndarray, np.ndarray]:
+    """The Pareto curve as drawn: thinned to about ``max_points`` points, from (0, 0), in percent.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> values = pd.Series([6.0, 3.0, 1.0], index=["a", "b", "c"])
+    >>> x, y = pareto_plot_points(pareto_curve(values))
+    >>> [round(float(v), 1) for v in x], [round(float(v), 1) for v in y]
+    ([0.0, 33.3, 66.7, 100.0, 100.0], [0.0, 60.0, 90.0, 100.0, 100.0])
+
+    Checked against: the cumulative shares 6/10, 9/10, 10/10 by hand.
+    """
+    step = max(1, len(curve) // max_points)
+    x = np.concatenate([[0.0], curve["customer_share"].to_numpy()[::step], [1.0]]) * 100
+    y = np.concatenate([[0.0], curve["value_share"].to_numpy()[::step], [curve["value_share"].iloc[-1]]]) * 100
+    return x, y
+
+
+def class_bands(summary: pd.DataFrame, measure: str = "profit") -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Where each ABC class starts and ends on the customer axis (percent), with its share line.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> values = pd.Series([10.0] * 5 + [2.0] * 15 + [0.25] * 80, index=[f"c{i:03d}" for i in range(100)])
+    >>> starts, ends, lines = class_bands(abc_summary(values))
+    >>> starts.round(0).tolist(), ends.round(0).tolist()
+    ([0.0, 5.0, 20.0], [5.0, 20.0, 100.0])
+    >>> lines[0]
+    'A: 5% of customers → 50% of profit'
+
+    Checked against: the cumulative customer shares of :func:`abc_summary`.
+    """
+    ends = np.cumsum(summary["customer_share"].to_numpy()) * 100
+    starts = np.concatenate([[0.0], ends[:-1]])
+    lines = [
+        f"{cls}: {row['customer_share']:.0%} of customers → {row['value_share']:.0%} of {measure}"
+        for cls, row in summary.iterrows()
+    ]
+    return starts, ends, lines
+
+
 def plot_pareto(curve: pd.DataFrame, summary: pd.DataFrame, ax=None, measure: str = "profit", max_points: int = 600):
     """Draw the Pareto curve with the ABC classes shaded and their value shares written on.
 
@@ -399,18 +442,12 @@ def plot_pareto(curve: pd.DataFrame, summary: pd.DataFrame, ax=None, measure: st
     from crm_lessons.plotting import BOOK_COLOURS, new_figure
 
     fig, ax = new_figure(ax, (10, 6), clear=True)
-    n = len(curve)
-    step = max(1, n // max_points)
-    x = np.concatenate([[0.0], curve["customer_share"].to_numpy()[::step], [1.0]]) * 100
-    y = np.concatenate([[0.0], curve["value_share"].to_numpy()[::step], [curve["value_share"].iloc[-1]]]) * 100
-    ends = np.cumsum(summary["customer_share"].to_numpy()) * 100
-    starts = np.concatenate([[0.0], ends[:-1]])
+    x, y = pareto_plot_points(curve, max_points)
+    starts, ends, lines = class_bands(summary, measure)
     shades = (BOOK_COLOURS[0], BOOK_COLOURS[1], BOOK_COLOURS[2])
-    lines = []
-    for (cls, row), lo, hi, colour in zip(summary.iterrows(), starts, ends, shades):
+    for cls, lo, hi, colour in zip(summary.index, starts, ends, shades):
         ax.axvspan(lo, hi, color=colour, alpha=0.15, lw=0)
         ax.text((lo + hi) / 2, 3, cls, ha="center", va="bottom", fontsize=16, fontweight="bold", color=colour)
-        lines.append(f"{cls}: {row['customer_share']:.0%} of customers → {row['value_share']:.0%} of {measure}")
     ax.text(97, 42, "\n".join(lines), ha="right", va="bottom", fontsize=14, multialignment="left",
             bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]})
     ax.plot(x, y, color=BOOK_COLOURS[0], lw=3, label=f"cumulative share of {measure}")

@@ -26,7 +26,9 @@ from crm_lessons.abc_analysis import (
     CLASSES,
     TEXTBOOK_CUTOFFS,
     check_cutoffs,
+    class_bands,
     pareto_curve,
+    pareto_plot_points,
     summary_from_sorted,
 )
 from crm_lessons.performance import customer_totals
@@ -155,11 +157,7 @@ class ABCExplorer(widgets.VBox):
     def _curve_points(self, m: str):
         # The curve thinned to about 600 points, in percent (as plot_pareto draws it).
         if m not in self._points:
-            curve = self._curve[m]
-            step = max(1, len(curve) // 600)
-            x = np.concatenate([[0.0], curve["customer_share"].to_numpy()[::step], [1.0]]) * 100
-            y = np.concatenate([[0.0], curve["value_share"].to_numpy()[::step], [curve["value_share"].iloc[-1]]]) * 100
-            self._points[m] = (x, y)
+            self._points[m] = pareto_plot_points(self._curve[m])
         return self._points[m]
 
     def _plot(self, summary: pd.DataFrame, m: str) -> None:
@@ -177,13 +175,10 @@ class ABCExplorer(widgets.VBox):
             ax.set_title(f"Pareto curve of {m} per customer, ABC classes shaded")
             ax.legend(handles=[self._curve_line, self._diagonal], loc="lower right", fontsize=12)
             self._plotted_measure = m
-        ends = np.cumsum(summary["customer_share"].to_numpy()) * 100
-        starts = np.concatenate([[0.0], ends[:-1]])
-        lines = []
-        for (cls, row), lo, hi, span, label in zip(summary.iterrows(), starts, ends, self._spans, self._class_labels):
+        starts, ends, lines = class_bands(summary, m)
+        for lo, hi, span, label in zip(starts, ends, self._spans, self._class_labels):
             span.set_x(lo)
             span.set_width(hi - lo)
             label.set_x((lo + hi) / 2)
-            lines.append(f"{cls}: {row['customer_share']:.0%} of customers → {row['value_share']:.0%} of {m}")
         self._shares.set_text("\n".join(lines))
         self.image.value = self._png.render(limits=m)
