@@ -346,6 +346,44 @@ def upsell_candidates(sales: pd.DataFrame, since=None) -> pd.DataFrame:
     return out.iloc[order].reset_index(drop=True)
 
 
+def labelled_pairs(rules: pd.DataFrame, top: int = 3, names: dict | None = None) -> pd.DataFrame:
+    """The rules a plot labels: the first ``top`` distinct product pairs in ``rules``' order.
+
+    A -> B and B -> A share a support, so each pair is labelled once. Returns one row per
+    label with its position in percent (``x`` = support, ``y`` = confidence) and its legend
+    line "n: product + product (lift l)", product ids replaced by ``names`` where given.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rules = pd.DataFrame({"antecedent": ["P1", "P2", "P3"], "consequent": ["P2", "P1", "P1"],
+    ...                       "support": [0.02, 0.02, 0.01], "confidence": [0.5, 0.4, 0.3],
+    ...                       "lift": [4.0, 4.0, 1.5]})
+    >>> labelled_pairs(rules, names={"P1": "fridge"})
+         x     y                      line
+    0  2.0  50.0  1: fridge + P2 (lift 4.0)
+    1  1.0  30.0  2: P3 + fridge (lift 1.5)
+
+    Checked against: the rows above by hand (P2 -> P1 is the pair already labelled).
+    """
+    names = names or {}
+    rows, seen = [], set()
+    for _, r in rules.iterrows():
+        pair = frozenset((r["antecedent"], r["consequent"]))
+        if pair in seen:
+            continue
+        if len(seen) >= top:
+            break
+        seen.add(pair)
+        rows.append({
+            "x": r["support"] * 100,
+            "y": r["confidence"] * 100,
+            "line": f"{len(seen)}: {names.get(r['antecedent'], r['antecedent'])} + "
+                    f"{names.get(r['consequent'], r['consequent'])} (lift {r['lift']:.1f})",
+        })
+    return pd.DataFrame(rows, columns=["x", "y", "line"])
+
+
 def plot_rules(pairs: pd.DataFrame, rules: pd.DataFrame, ax=None, label_top: int = 3, names: dict | None = None):
     """Every product pair by support and confidence; the rules that pass the filters stand out.
 
@@ -384,20 +422,11 @@ def plot_rules(pairs: pd.DataFrame, rules: pd.DataFrame, ax=None, label_top: int
     size = 30 + 25 * rules["lift"].clip(upper=10).to_numpy()
     ax.scatter(rules["support"] * 100, rules["confidence"] * 100, s=size, color=BOOK_COLOURS[1],
                edgecolor="black", lw=0.5, label=f"kept by the filters ({len(rules):,})")
-    names = names or {}
-    labelled = set()
-    lines = []
-    for _, r in rules.iterrows():
-        pair = frozenset((r["antecedent"], r["consequent"]))
-        if pair in labelled:
-            continue  # A -> B and B -> A share a support; label the pair once
-        if len(labelled) >= label_top:
-            break
-        labelled.add(pair)
-        ax.annotate(str(len(labelled)), (r["support"] * 100, r["confidence"] * 100), xytext=(-14, 0),
+    labels = labelled_pairs(rules, label_top, names)
+    for number, (x, y) in enumerate(zip(labels["x"], labels["y"]), start=1):
+        ax.annotate(str(number), (x, y), xytext=(-14, 0),
                     textcoords="offset points", ha="right", va="center", fontsize=14, fontweight="bold")
-        lines.append(f"{len(labelled)}: {names.get(r['antecedent'], r['antecedent'])} + "
-                     f"{names.get(r['consequent'], r['consequent'])} (lift {r['lift']:.1f})")
+    lines = labels["line"].tolist()
     if lines:
         ax.text(0.02, 0.62, "\n".join(lines), transform=ax.transAxes, ha="left", va="top", fontsize=12,
                 bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]})

@@ -20,7 +20,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from crm_lessons.basket import filter_rules, pair_statistics
+from crm_lessons.basket import filter_rules, labelled_pairs, pair_statistics
 from crm_lessons.plotting import BOOK_COLOURS
 from crm_lessons.widgets._blit import BlitPNG
 from crm_lessons.widgets._render import frame_html, new_figure
@@ -167,22 +167,13 @@ class CrossSellingExplorer(widgets.VBox):
         self._kept.set_sizes(size)
         self._legend.get_texts()[1].set_text(f"kept by the filters ({len(self.rules):,})")
         short = {k: v.removeprefix("Huamei ")[:32] for k, v in self._names.items()}
-        # Label each pair once (A -> B and B -> A share a support), highest lift first.
-        labelled, lines = set(), []
-        for _, r in self.rules.iterrows():
-            pair = frozenset((r["antecedent"], r["consequent"]))
-            if pair in labelled:
-                continue
-            if len(labelled) >= LABEL_TOP:
-                break
-            labelled.add(pair)
-            number = self._numbers[len(labelled) - 1]
-            number.xy = (r["support"] * 100, r["confidence"] * 100)
-            number.set_text(str(len(labelled)))
-            lines.append(f"{len(labelled)}: {short.get(r['antecedent'], r['antecedent'])} + "
-                         f"{short.get(r['consequent'], r['consequent'])} (lift {r['lift']:.1f})")
-        for number in self._numbers[len(labelled):]:
-            number.xy = self._anchor
-            number.set_text("")
-        self._pair_list.set_text("\n".join(lines))
+        labels = labelled_pairs(self.rules, LABEL_TOP, short)
+        for i, number in enumerate(self._numbers):
+            if i < len(labels):
+                number.xy = (labels["x"].iloc[i], labels["y"].iloc[i])
+                number.set_text(str(i + 1))
+            else:
+                number.xy = self._anchor
+                number.set_text("")
+        self._pair_list.set_text("\n".join(labels["line"]))
         self.image.value = self._png.render()
