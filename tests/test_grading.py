@@ -168,3 +168,28 @@ def test_a_killed_zygote_is_restarted_and_no_grade_is_lost(tmp_path, monkeypatch
     full = get_exercise(exercise_id(sol)).total_points
     assert sorted(r.points for r in results) == [full] * 3
     assert zygotes[-1].restarts == 1
+
+
+def test_uid_pool_does_not_hand_a_released_id_to_the_next_student(tmp_path):
+    from crm_lessons.grading import UID_BASE, UID_COUNT, UidPool
+
+    pool = UidPool(tmp_path / "uids")
+    handed = []
+    for _ in range(50):
+        uid, lease = pool.acquire()
+        handed.append(uid)
+        UidPool.release(lease)
+    assert len(set(handed)) == 50
+    assert all(UID_BASE <= uid < UID_BASE + UID_COUNT for uid in handed)
+
+
+def test_uid_pool_skips_ids_leased_by_another_grader(tmp_path):
+    from crm_lessons.grading import UidPool
+
+    first, second = UidPool(tmp_path / "uids"), UidPool(tmp_path / "uids")
+    second._next = first._next  # both start at the same id
+    uid_a, lease_a = first.acquire()
+    uid_b, lease_b = second.acquire()
+    assert uid_a != uid_b
+    UidPool.release(lease_a)
+    UidPool.release(lease_b)

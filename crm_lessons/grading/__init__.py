@@ -89,6 +89,9 @@ class UidPool:
     A lease is an exclusive ``flock`` on ``<tmp>/crm-lessons-uids/<uid>`` (a folder only root
     can enter); it ends when released or when the grader process dies. A freshly leased id is
     swept of any process still running under it (left over by a grader that was killed).
+    Ids are handed out in turn from a random start, so within a batch no id comes back
+    until all others have been used: a later student never inherits an earlier one's user
+    (and whatever that user left behind in shared temporary folders).
     """
 
     def __init__(self, folder: Path | None = None):
@@ -96,6 +99,7 @@ class UidPool:
         self.folder.mkdir(mode=0o700, exist_ok=True)
         os.chmod(self.folder, 0o700)
         self._lock = threading.Lock()
+        self._next = secrets.randbelow(UID_COUNT)
 
     def acquire(self) -> tuple[int, int]:
         """(uid, lease handle); raises RuntimeError when every id is taken."""
@@ -103,10 +107,10 @@ class UidPool:
 
         from crm_lessons.grading.engine import kill_uid
 
-        start = secrets.randbelow(UID_COUNT)
         with self._lock:
-            for k in range(UID_COUNT):
-                uid = UID_BASE + (start + k) % UID_COUNT
+            for _ in range(UID_COUNT):
+                uid = UID_BASE + self._next
+                self._next = (self._next + 1) % UID_COUNT
                 fd = os.open(self.folder / str(uid), os.O_CREAT | os.O_RDWR, 0o600)
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
