@@ -384,6 +384,17 @@ def labelled_pairs(rules: pd.DataFrame, top: int = 3, names: dict | None = None)
     return pd.DataFrame(rows, columns=["x", "y", "line"])
 
 
+def style_rules_axes(ax) -> None:
+    """Axes of a support-confidence plot: log support in percent, confidence in percent."""
+    from matplotlib.ticker import FuncFormatter
+
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}%"))
+    ax.set_xlabel("Support: share of orders with both (%)")
+    ax.set_ylabel("Confidence (%)")
+    ax.set_title("Product pairs bought together")
+
+
 def plot_rules(pairs: pd.DataFrame, rules: pd.DataFrame, ax=None, label_top: int = 3, names: dict | None = None):
     """Every product pair by support and confidence; the rules that pass the filters stand out.
 
@@ -430,12 +441,6 @@ def plot_rules(pairs: pd.DataFrame, rules: pd.DataFrame, ax=None, label_top: int
     if lines:
         ax.text(0.02, 0.62, "\n".join(lines), transform=ax.transAxes, ha="left", va="top", fontsize=12,
                 bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]})
-    from matplotlib.ticker import FuncFormatter
-
-    ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}%"))
-    ax.set_xlabel("Support: share of orders with both (%)")
-    ax.set_ylabel("Confidence (%)")
-    ax.set_title("Product pairs bought together")
+    style_rules_axes(ax)
     ax.legend(loc="upper left", fontsize=12)
     return fig

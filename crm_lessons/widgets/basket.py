@@ -20,7 +20,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from crm_lessons.basket import filter_rules, labelled_pairs, pair_statistics
+from crm_lessons.basket import filter_rules, labelled_pairs, pair_statistics, style_rules_axes
 from crm_lessons.plotting import BOOK_COLOURS
 from crm_lessons.widgets._blit import BlitPNG
 from crm_lessons.widgets._render import frame_html, new_figure
@@ -128,8 +128,6 @@ class CrossSellingExplorer(widgets.VBox):
     def _init_plot(self) -> None:
         # Artists are made once (as plot_rules draws them); an update only moves the kept points
         # and rewrites the labels, the legend count and the list of labelled pairs.
-        from matplotlib.ticker import FuncFormatter
-
         self._figure = new_figure(11, 6.2, left=0.09, right=0.97, bottom=0.12, top=0.92)
         ax = self._figure.axes[0]
         pairs = self.pairs
@@ -143,11 +141,7 @@ class CrossSellingExplorer(widgets.VBox):
                                      va="center", fontsize=14, fontweight="bold") for _ in range(LABEL_TOP)]
         self._pair_list = ax.text(0.02, 0.62, "", transform=ax.transAxes, ha="left", va="top", fontsize=12,
                                   bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]})
-        ax.set_xscale("log")
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}%"))
-        ax.set_xlabel("Support: share of orders with both (%)")
-        ax.set_ylabel("Confidence (%)")
-        ax.set_title("Product pairs bought together")
+        style_rules_axes(ax)
         # The limits are those of all pairs (the kept rules are among them); fixed from now on.
         ax.set_xlim(ax.get_xlim())
         ax.set_ylim(ax.get_ylim())
