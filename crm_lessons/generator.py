@@ -44,6 +44,20 @@ from crm_lessons.schema import (
 #: Seed of the committed data set.
 DEFAULT_SEED = 20240701
 
+#: The independent random streams, one per generated table, in their fixed spawn order:
+#: ``numpy.random.SeedSequence(seed).spawn(len(STREAMS))``, child ``i`` feeding table ``STREAMS[i]``
+#: (see :func:`table_streams`). Each table draws its random numbers from its own stream only, so
+#: changing how one table is drawn (its size, a distribution, one more draw) leaves every other
+#: stream, and so every table not built from it, byte-identical. A table still follows the tables
+#: it is built from: orders follow the customers, the complaints (unrecovered complainants lapse)
+#: and the pilot (its window's orders); order lines follow the orders; inventory follows the order
+#: lines; the survey and the pilot follow the orders. Nothing is built from the survey, the
+#: inventory or the leads. A new table gets a NEW name appended at the END: child ``i`` of a spawn
+#: is ``SeedSequence(seed, spawn_key=(i,))`` whatever the number of children, so appending leaves
+#: the existing streams unchanged, while reordering this tuple would change them all. The raw
+#: batch of new customer records has its own fixed seed (it does not depend on ``seed``).
+STREAMS = ("customers", "orders", "complaints", "pilot", "order_lines", "inventory", "survey", "leads")
+
 # ---------------------------------------------------------------------------
 # Known true values built into the data
 # ---------------------------------------------------------------------------
@@ -574,6 +588,43 @@ def _orders_in_years(rng, cust, active, years, cumw, first_day):
     return o_c, o_day
 
 
+def table_streams(seed: int = DEFAULT_SEED) -> dict[str, np.random.Generator]:
+    """One independent numpy random generator per generated table, keyed by :data:`STREAMS`.
+
+    Parameters
+    ----------
+    seed : int, default DEFAULT_SEED
+        Entropy of the root ``numpy.random.SeedSequence`` (a whole number >= 0).
+
+    Returns
+    -------
+    dict of str to numpy.random.Generator
+        ``{STREAMS[i]: default_rng(SeedSequence(seed).spawn(len(STREAMS))[i])}``, in spawn order.
+
+    Notes
+    -----
+    Spawned children are independent streams (NumPy's recommended way to seed separate
+    simulations); child ``i`` is ``SeedSequence(seed, spawn_key=(i,))``, so a stream's numbers
+    depend only on the seed and the stream's position in :data:`STREAMS`.
+
+    References
+    ----------
+    NumPy documentation, "Parallel random number generation" (``SeedSequence.spawn``).
+
+    Examples
+    --------
+    >>> streams = table_streams(1)
+    >>> list(streams) == list(STREAMS)
+    True
+    >>> again = np.random.default_rng(np.random.SeedSequence(1, spawn_key=(STREAMS.index("leads"),)))
+    >>> bool(streams["leads"].random() == again.random())
+    True
+    """
+    _check_args(seed, 5000, 2018, 2024)
+    children = np.random.SeedSequence(seed).spawn(len(STREAMS))
+    return {name: np.random.default_rng(child) for name, child in zip(STREAMS, children)}
+
+
 def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, start_year: int = 2018,
                           end_year: int = 2024) -> dict[str, pd.DataFrame]:
     """Simulate every table of the case company, Huamei Home Appliances.
@@ -581,7 +632,8 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
     Parameters
     ----------
     seed : int, default DEFAULT_SEED
-        Seed of the numpy random generator; the same arguments always give the same tables.
+        Root seed; each table draws from its own stream spawned from it (:func:`table_streams`,
+        :data:`STREAMS`). The same arguments always give the same tables.
     n_customers : int, default 5000
         Number of customers (at least 200). Order lines grow in proportion: about 24 per
         customer, so 50,000 customers give about 1.2 million lines.
@@ -627,20 +679,20 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
     True
     """
     _check_args(seed, n_customers, start_year, end_year)
-    rng = np.random.default_rng(seed)
+    rng = table_streams(seed)
     scale = n_customers / 5000
     years = np.arange(start_year, end_year + 1)
     first_day, last_day = _day(f"{start_year}-01-01"), _day(f"{end_year}-12-31")
     cumw = np.cumsum(_day_weights(first_day, last_day))
 
     products = _products_table()
-    cust = _Customers(rng, n_customers, start_year, end_year)
-    active = _simulate_activity(rng, cust, years)
-    o_c, o_day = _orders_in_years(rng, cust, active, years, cumw, first_day)
+    cust = _Customers(rng["customers"], n_customers, start_year, end_year)
+    active = _simulate_activity(rng["orders"], cust, years)
+    o_c, o_day = _orders_in_years(rng["orders"], cust, active, years, cumw, first_day)
     srt = np.lexsort((o_c, o_day))
     o_c, o_day = o_c[srt], o_day[srt]
     # --- complaints: unrecovered complainants often stay away for a year
-    k_c, k_day, k_recovered, k_resolution, keep = _complaints(rng, cust, o_c, o_day, scale)
+    k_c, k_day, k_recovered, k_resolution, keep = _complaints(rng["complaints"], cust, o_c, o_day, scale)
     o_c, o_day = o_c[keep], o_day[keep]
 
     # --- the pilot: consumers who bought in 2024-H1, half offered the loyalty programme
@@ -648,9 +700,10 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
     h1 = (o_day >= _day("2024-01-01")) & (o_day <= _day("2024-06-30"))
     eligible = np.unique(o_c[h1 & (cust.kind[o_c] == 0)])
     n_pilot = min(len(eligible), int(round(_PILOT_SIZE * scale)))
-    pilot_c = np.sort(rng.choice(eligible, n_pilot, replace=False))
+    pilot_rng = rng["pilot"]
+    pilot_c = np.sort(pilot_rng.choice(eligible, n_pilot, replace=False))
     treat = np.zeros(n_pilot, dtype=bool)
-    treat[rng.permutation(n_pilot)[: n_pilot // 2]] = True
+    treat[pilot_rng.permutation(n_pilot)[: n_pilot // 2]] = True
     in_pilot = np.zeros(n_customers, dtype=bool)
     in_pilot[pilot_c] = True
     keep = ~(in_pilot[o_c] & (o_day >= p_lo) & (o_day <= p_hi))
@@ -660,10 +713,10 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
     for is_treat, group in ((True, "treatment"), (False, "control")):
         members = np.flatnonzero(treat == is_treat)
         n_resp = int(round(TRUE_PILOT_RESPONSE[group] * len(members)))
-        responded[rng.choice(members, n_resp, replace=False)] = True
-    k = np.where(responded, 1 + rng.poisson(0.25, n_pilot), 0)
+        responded[pilot_rng.choice(members, n_resp, replace=False)] = True
+    k = np.where(responded, 1 + pilot_rng.poisson(0.25, n_pilot), 0)
     pc = np.repeat(pilot_c, k)
-    pd_ = _sample_days(rng, cumw, first_day, np.full(len(pc), p_lo), np.full(len(pc), p_hi))
+    pd_ = _sample_days(pilot_rng, cumw, first_day, np.full(len(pc), p_lo), np.full(len(pc), p_hi))
     o_c = np.concatenate([o_c, pc])
     o_day = np.concatenate([o_day, pd_])
 
@@ -675,7 +728,7 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
     cust_id = _ids("C", n_customers, 5)
     first_order_day = np.full(n_customers, np.iinfo(np.int64).max)
     np.minimum.at(first_order_day, o_c, o_day)
-    li_order, li_prod, qty, disc = _make_lines(rng, cust, products, o_c, o_day, first_order_day)
+    li_order, li_prod, qty, disc = _make_lines(rng["order_lines"], cust, products, o_c, o_day, first_order_day)
     # line numbers within each order (lines are sorted by order)
     starts = np.r_[0, np.flatnonzero(np.diff(li_order)) + 1]
     counts = np.diff(np.r_[starts, len(li_order)])
@@ -718,9 +771,9 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
             "discount": np.round(disc, 2),
         },
     )
-    tables["inventory"] = _inventory(rng, products, li_prod, qty, o_day[li_order], start_year, end_year)
-    tables["survey"] = _survey(rng, cust, cust_id, o_c, o_day, scale)
-    tables["complaints"] = _complaints_table(rng, cust_id, k_c, k_day, k_recovered, k_resolution)
+    tables["inventory"] = _inventory(rng["inventory"], products, li_prod, qty, o_day[li_order], start_year, end_year)
+    tables["survey"] = _survey(rng["survey"], cust, cust_id, o_c, o_day, scale)
+    tables["complaints"] = _complaints_table(rng["complaints"], cust_id, k_c, k_day, k_recovered, k_resolution)
     revenue = qty * price[li_prod] * (1 - disc)
     in_window = (o_day[li_order] >= p_lo) & (o_day[li_order] <= p_hi)
     spend = np.zeros(n_customers)
@@ -736,7 +789,7 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
             "spend": np.round(spend[pilot_c], 2),
         },
     )
-    tables["leads"] = _leads(rng, scale)
+    tables["leads"] = _leads(rng["leads"], scale)
     tables["new_records"] = new_customer_records()
     return {name: tables[name] for name in TABLES}
 
@@ -788,8 +841,7 @@ def _survey(rng, cust, cust_id, o_c, o_day, scale) -> pd.DataFrame:
     z = rng.standard_normal
     # what the respondent actually did: orders in the two years before the survey began,
     # on a log scale (the 20th order says less than the 2nd), standardised over respondents.
-    # A deterministic function of the order history, so the survey still draws exactly as
-    # many random numbers as before and the tables drawn after it do not move.
+    # A deterministic function of the order history (no random draw).
     survey_start = _day("2024-03-01")
     recent = np.zeros(len(cust.kind))
     np.add.at(recent, o_c[(o_day >= survey_start - 730) & (o_day < survey_start)], 1)
