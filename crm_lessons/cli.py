@@ -4,6 +4,7 @@
 ``crm-lessons generate``  write the case company's data (another seed or size)
 ``crm-lessons grade``     grade a class's exercise notebooks
 ``crm-lessons exercises`` build the student exercise notebooks from the solutions
+``crm-lessons book``      build both editions of the chapters from ``notebooks/src`` (or check them)
 """
 
 from __future__ import annotations
@@ -141,6 +142,28 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_book(args) -> int:
+    from crm_lessons import book
+
+    langs = ("en", "zh") if args.lang == "all" else (args.lang,)
+    try:
+        if args.action == "check":
+            problems = book.stale(chapters=args.chapters, langs=langs)
+            for line in problems:
+                print(line)
+            print("all built notebooks match their sources" if not problems else f"{len(problems)} stale")
+            return 1 if problems else 0
+        start = time.perf_counter()
+        results = book.build(chapters=args.chapters, langs=langs, workers=args.workers)
+    except (ValueError, FileNotFoundError) as err:
+        print(f"crm-lessons book: {err}", file=sys.stderr)
+        return 2
+    for target, status in results:
+        print(f"{target}  {status}")
+    print(f"{len(results)} notebooks in {time.perf_counter() - start:.0f} s")
+    return 0 if all(status == "ok" for _, status in results) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crm-lessons", description="CRM Lessons: the workbook's command line.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -159,6 +182,21 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--start-year", type=int, default=2018)
     gen.add_argument("--end-year", type=int, default=2024)
     gen.set_defaults(func=_cmd_generate)
+
+    book = sub.add_parser(
+        "book",
+        help="build both editions (English, 中文) of the chapters from notebooks/src, or check they are current",
+        description="Build the executed chapter notebooks of both editions from their text sources "
+        "(notebooks/src/*.md), or check that the committed notebooks match them.",
+        epilog="examples:\n  crm-lessons book build            # every chapter, both editions\n"
+        "  crm-lessons book build 02 --lang zh\n  crm-lessons book check",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    book.add_argument("action", choices=("build", "check"), help="build (write and execute) or check (compare)")
+    book.add_argument("chapters", nargs="*", help="only these chapters (e.g. 02 or 04_loyalty)")
+    book.add_argument("--lang", choices=("en", "zh", "all"), default="all", help="edition (default: all)")
+    book.add_argument("--workers", type=int, default=None, help="notebooks run at once (default: the cores)")
+    book.set_defaults(func=_cmd_book)
 
     # listed for --help only: main() hands these two over before parsing
     sub.add_parser("grade", help="grade exercise notebooks (crm-lessons grade --help)", add_help=False)

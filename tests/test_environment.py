@@ -30,6 +30,9 @@ def pyproject_requirements() -> dict[str, str]:
 def conda_requirements() -> dict[str, str]:
     environment = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     entries = [d for d in environment["dependencies"] if isinstance(d, str)]
+    # packages conda-forge lacks come from PyPI in the pip section (the project itself aside)
+    for section in (d["pip"] for d in environment["dependencies"] if isinstance(d, dict)):
+        entries += [d for d in section if not d.startswith("-")]
     pairs = dict(_split(d) for d in entries)
     for tool in ("python", "pip"):
         pairs.pop(tool, None)
@@ -58,7 +61,8 @@ def test_same_python_in_both_files():
 def test_conda_installs_the_project_itself_with_pip():
     environment = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     pip_sections = [d["pip"] for d in environment["dependencies"] if isinstance(d, dict)]
-    assert pip_sections == [["-e .[test]"]]
+    assert len(pip_sections) == 1
+    assert pip_sections[0][-1] == "-e .[test]"
 
 
 @pytest.mark.parametrize("bad", ["", ">=1.0"])
