@@ -89,11 +89,18 @@ def set_language(lang: str = "en") -> None:
     Notes
     -----
     Also registers the bundled CJK font and, when matplotlib is already imported, puts the
-    language's font fallback into ``matplotlib.rcParams`` so figures drawn after this call use it.
+    language's font fallback into ``matplotlib.rcParams`` so figures drawn after this call use it;
+    and turns matplotlib's missing-glyph warning into an error, so a figure that would show
+    empty boxes fails loudly (the book's notebooks call this, so every figure of both editions
+    is checked whenever they run).
     """
     global _language
     _language = _check_language(lang)
     import sys
+    import warnings
+
+    # a glyph missing from every font would print as an empty box: an error, not a warning
+    warnings.filterwarnings("error", message=r"Glyph \d+ .*missing from font")
 
     if "matplotlib" in sys.modules:
         import matplotlib as mpl
