@@ -193,11 +193,25 @@ def label(name, lang: str | None = None) -> str:
     return entry[_check_language(lang) if lang is not None else _language]
 
 
-def localize(obj, lang: str | None = None):
-    """A copy of a DataFrame or Series with column, index and axis names relabelled for display.
+def value_label(value, lang: str | None = None):
+    """Display label of a category value (``values.<value>`` in the catalogue), e.g. a segment name.
 
-    Values are not touched; only the labels a reader sees. Use it in notebooks and widgets
-    right before displaying a frame.
+    Values without an entry, and values that are not text, are returned unchanged.
+    """
+    if not isinstance(value, str):
+        return value
+    entry = catalogue().get(f"values.{value}")
+    if entry is None:
+        return value
+    return entry[_check_language(lang) if lang is not None else _language]
+
+
+def localize(obj, lang: str | None = None):
+    """A copy of a DataFrame or Series relabelled for display in the current language.
+
+    Column names and index names become their ``columns.*`` labels; row labels and text cells
+    that are category values with a ``values.*`` entry (segment names, kinds of customer...)
+    become their labels. Numbers are not touched. Use it right before displaying a frame.
 
     Examples
     --------
@@ -206,18 +220,36 @@ def localize(obj, lang: str | None = None):
     >>> frame = pd.DataFrame({"customers": [3], "customer_share": [0.5]})
     >>> list(localize(frame, lang="zh").columns)
     ['客户数', '客户占比']
+    >>> localize(pd.Series([5, 7], index=["consumer", "organisation"], name="customers"), lang="zh").index.tolist()
+    ['消费者', '机构组织']
     """
     def relabel(name):
         return label(name, lang) if isinstance(name, str) else name
 
+    def revalue(index):
+        if isinstance(index, pd.MultiIndex):
+            return index.set_levels([revalue(level) for level in index.levels])
+        if index.dtype == object or isinstance(index.dtype, (pd.StringDtype, pd.CategoricalDtype)):
+            return index.map(lambda v: value_label(v, lang))
+        return index
+
+    def revalue_cells(series):
+        if series.dtype == object or isinstance(series.dtype, pd.StringDtype):
+            return series.map(lambda v: value_label(v, lang))
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            return series.cat.rename_categories(lambda v: value_label(v, lang))
+        return series
+
     if isinstance(obj, pd.DataFrame):
-        out = obj.rename(columns=relabel)
+        out = obj.apply(revalue_cells) if len(obj.columns) else obj.copy()
+        out = out.rename(columns=relabel)
         out.columns = out.columns.set_names([relabel(n) for n in out.columns.names])
     elif isinstance(obj, pd.Series):
-        out = obj.rename(relabel(obj.name)) if isinstance(obj.name, str) else obj.copy()
+        out = revalue_cells(obj.copy())
+        out = out.rename(relabel(obj.name)) if isinstance(obj.name, str) else out
     else:
         raise TypeError(f"obj must be a pandas DataFrame or Series, got {type(obj).__name__}")
-    out.index = out.index.set_names([relabel(n) for n in out.index.names])
+    out.index = revalue(out.index).set_names([relabel(n) for n in out.index.names])
     return out
 
 

@@ -95,3 +95,13 @@ def test_english_figure_still_renders_a_chinese_term():
         ax.set_title("customer lifetime value (客户终身价值)")
         fig.canvas.draw()
         plt.close(fig)
+
+
+def test_localize_relabels_category_values_but_not_numbers():
+    frame = pd.DataFrame({"kind": ["consumer", "organisation", "someone else"], "customers": [10, 2, 1]})
+    shown = i18n.localize(frame, lang="zh")
+    assert shown["客户类型"].tolist() == ["消费者", "机构组织", "someone else"]
+    assert shown["客户数"].tolist() == [10, 2, 1]
+    by_kind = frame.set_index("kind")["customers"]
+    assert i18n.localize(by_kind, lang="zh").index.tolist() == ["消费者", "机构组织", "someone else"]
+    assert i18n.localize(by_kind, lang="en").index.tolist() == ["consumer", "organisation", "someone else"]
