@@ -269,3 +269,173 @@ def sales_mix_by_year(sales: pd.DataFrame, by: str = "category", measure: str = 
     table = sales.groupby([year, sales[by]], observed=False)[measure].sum().unstack(by, fill_value=0.0)
     table = table.astype(float)
     return table.div(table.sum(axis=1), axis=0)
+
+
+#: Row order of :func:`best_and_worst`.
+BEST_WORST_GROUPS = ("best", "all", "worst")
+
+
+def best_and_worst(sales: pd.DataFrame, customers: pd.DataFrame, complaints: pd.DataFrame | None = None,
+                   share: float = 0.05) -> pd.DataFrame:
+    """Profile of the best and the worst customers by profit (最佳客户和最差客户), beside everyone.
+
+    Parameters
+    ----------
+    sales : pandas.DataFrame
+        Sales lines (:func:`crm_lessons.data.build_sales`).
+    customers : pandas.DataFrame
+        The customers table (``customer_id``, ``kind``).
+    complaints : pandas.DataFrame, optional
+        The complaints table (``customer_id``); adds complaints per 100 orders.
+    share : float, default 0.05
+        Share of the buying customers in each of the two groups (0 < share <= 0.5): the best are the
+        top ``share`` by total profit, the worst the bottom ``share``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``best``, ``all``, ``worst``; columns ``customers``, ``share_<kind>`` for each kind of
+        customer (e.g. ``share_consumer``), ``median_orders``, ``median_revenue``,
+        ``median_profit``, ``gross_margin`` (the group's profit / its revenue), ``avg_discount``
+        (list value given away / list value), ``loss_makers`` (customers whose total profit is
+        below zero, to the cent) and, with ``complaints``, ``complaints_per_100_orders``.
+
+    Notes
+    -----
+    Customers are ranked by :func:`customer_totals` (profit, ties by id);
+    :math:`k = \\max(1, \\operatorname{round}(\\text{share} \\times N))` customers form each group.
+    The course describes best and worst customers in words (the best value what the company
+    does well and come back; the worst ask for what it cannot do and stay dissatisfied); the
+    profile shows which measurable traits go with each on the case data.
+
+    References
+    ----------
+    Course chapter 2 (source 002), "从企业利益的角度划分: 最佳客户和最差客户".
+
+    Examples
+    --------
+    >>> from crm_lessons.toy import toy_customers, toy_sales
+    >>> t = best_and_worst(toy_sales(), toy_customers(), share=0.25)
+    >>> t[["customers", "share_intermediary", "median_profit", "gross_margin"]].round(3)
+           customers  share_intermediary  median_profit  gross_margin
+    group
+    best           1                1.00         5500.0         0.196
+    all            4                0.25         1650.0         0.225
+    worst          1                0.00            0.0         0.000
+    >>> best_and_worst(toy_sales(), toy_customers(), share=0.9)
+    Traceback (most recent call last):
+    ...
+    ValueError: `share` must be a number with 0 < share <= 0.5 (the share of customers in each group); got 0.9.
+
+    Checked against the toy tables: the best customer is C2, the intermediary (5500 profit on
+    28000 revenue), the worst C4 (no profit); medians of all four: profit (1300 + 2000) / 2 = 1650.
+    """
+    if isinstance(share, bool) or not isinstance(share, (int, float, np.floating)) or not 0 < share <= 0.5:
+        raise ValueError(
+            f"`share` must be a number with 0 < share <= 0.5 (the share of customers in each group); got {share!r}."
+        )
+    require_columns(customers, ["customer_id", "kind"], "customers", source="load_customers()")
+    perf = customer_performance(sales)
+    ranked = customer_totals(sales, "profit").index
+    k = max(1, int(round(share * len(ranked))))
+    groups = {"best": ranked[:k], "all": ranked, "worst": ranked[len(ranked) - k:]}
+    kind = customers.set_index("customer_id")["kind"]
+    kinds = list(kind.cat.categories) if isinstance(kind.dtype, pd.CategoricalDtype) else sorted(kind.unique())
+    s = sales.assign(list_value=sales["quantity"] * sales["unit_price"])
+    s = s.assign(discount_value=s["list_value"] * s["discount"])
+    rows = {}
+    for name, ids in groups.items():
+        p = perf.loc[ids]
+        lines = s.loc[s["customer_id"].isin(ids)]
+        row = {"customers": len(p)}
+        k_of = kind.reindex(p.index)
+        for kd in kinds:
+            row[f"share_{kd}"] = float((k_of == kd).mean())
+        row.update(
+            median_orders=float(p["orders"].median()),
+            median_revenue=float(p["revenue"].median()),
+            median_profit=float(p["profit"].median()),
+            gross_margin=float(p["profit"].sum() / p["revenue"].sum()) if p["revenue"].sum() > 0 else 0.0,
+            avg_discount=float(lines["discount_value"].sum() / lines["list_value"].sum())
+            if lines["list_value"].sum() > 0 else 0.0,
+            loss_makers=int((p["profit"].round(2) < 0).sum()),
+        )
+        if complaints is not None:
+            require_columns(complaints, ["customer_id"], "complaints", source="load_complaints()")
+            n = int(complaints["customer_id"].isin(ids).sum())
+            row["complaints_per_100_orders"] = 100.0 * n / float(p["orders"].sum())
+        rows[name] = row
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "group"
+    return out
+
+
+#: Trends of :func:`year_on_year`.
+TRENDS = ("started", "up", "flat", "down", "stopped", "none")
+
+
+def year_on_year(sales: pd.DataFrame, year: int, measure: str = "revenue", customer_ids=None) -> pd.DataFrame:
+    """Each customer's total in ``year`` beside the year before, and which way it moved.
+
+    Parameters
+    ----------
+    sales : pandas.DataFrame
+        Sales lines (:func:`crm_lessons.data.build_sales`).
+    year : int
+        The year to compare with the year before.
+    measure : {'revenue', 'profit', 'cost', 'quantity'}, default 'revenue'
+        What to add up.
+    customer_ids : list-like, optional
+        Only these customers (all of them, with zeros where they bought nothing); by default every
+        customer who bought in either year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``customer_id``; ``previous``, ``current``, ``change`` = current − previous and
+        ``trend``: ``started`` (nothing the year before: a new or returning buyer), ``up``, ``flat``, ``down``, ``stopped``
+        (nothing this year) or ``none`` (nothing in either year).
+
+    Notes
+    -----
+    Following a key account's developments (关注大客户的动态) starts with this list: a key
+    account that buys less, or stops, is the one to call.
+
+    References
+    ----------
+    Course chapter 4 of the slides (source 000), "提高大客户忠诚度的策略", strategy 4.
+
+    Examples
+    --------
+    >>> from crm_lessons.toy import toy_sales
+    >>> year_on_year(toy_sales(), 2024, customer_ids=["C1", "C2", "C3", "C4"])
+                 previous  current  change    trend
+    customer_id
+    C1             3600.0      0.0 -3600.0  stopped
+    C2                0.0   8000.0  8000.0  started
+    C3             5000.0      0.0 -5000.0  stopped
+    C4                0.0    100.0   100.0  started
+
+    Checked against the toy tables (C1 bought 3600 in 2023 and nothing in 2024; C2 bought
+    nothing in 2023 and 6000 + 2000 in 2024).
+    """
+    require_choice(measure, MEASURES, "measure")
+    require_columns(sales, ["customer_id", "order_date", measure], "sales", source="load_sales()")
+    if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
+        raise TypeError(f"`year` must be a whole number such as 2024; got {year!r}.")
+    y = sales["order_date"].dt.year
+    both = sales.loc[y.isin([year - 1, year])]
+    table = both.groupby([both["customer_id"], y.loc[both.index].rename("year")])[measure].sum().unstack("year")
+    table = table.reindex(columns=[year - 1, year]).fillna(0.0).astype(float)
+    if customer_ids is not None:
+        table = table.reindex(pd.Index(list(customer_ids), name="customer_id")).fillna(0.0)
+    out = pd.DataFrame({"previous": table[year - 1], "current": table[year]})
+    out["change"] = out["current"] - out["previous"]
+    prev, cur = out["previous"].round(2), out["current"].round(2)
+    trend = np.select(
+        [(prev == 0) & (cur == 0), prev == 0, cur == 0, cur > prev, cur < prev],
+        ["none", "started", "stopped", "up", "down"], default="flat",
+    )
+    out["trend"] = pd.Categorical(trend, categories=list(TRENDS))
+    out.index.name = "customer_id"
+    return out

@@ -85,3 +85,64 @@ def test_case_data_totals_agree(sales):
     mix = performance.sales_mix(sales, "category")
     assert mix["share"].sum() == pytest.approx(1.0)
     assert (mix["share"] > 0.05).all()  # every category sells
+
+
+# ---------------------------------------------------------------- best and worst customers (chapter 2)
+def test_best_and_worst_toy_groups():
+    from crm_lessons.toy import toy_customers
+
+    t = performance.best_and_worst(toy_sales(), toy_customers(), share=0.25)
+    assert t.index.tolist() == ["best", "all", "worst"]
+    assert t.loc["best", "customers"] == 1 and t.loc["worst", "customers"] == 1
+    # C2 (the intermediary) is best: 5500 profit on 28000 revenue; C4 (a consumer) is worst
+    assert t.loc["best", "share_intermediary"] == 1.0
+    assert t.loc["best", "gross_margin"] == pytest.approx(5500 / 28000)
+    assert t.loc["worst", "share_consumer"] == 1.0
+    assert t.loc["worst", "median_profit"] == 0.0
+    assert t.loc["all", "gross_margin"] == pytest.approx(8800 / 39100)
+    assert t.loc["all", "loss_makers"] == 0
+
+
+def test_best_and_worst_case_data(sales):
+    from crm_lessons.data import load_case_company
+
+    case = load_case_company()
+    t = performance.best_and_worst(sales, case["customers"], case["complaints"])
+    assert t.loc["best", "customers"] == t.loc["worst", "customers"] == 250
+    assert t.loc["best", "median_orders"] > 10 * t.loc["worst", "median_orders"]
+    assert t.loc["worst", "share_consumer"] > 0.9 > t.loc["best", "share_consumer"]
+    # a float sum of exactly zero profit is not a loss
+    totals = performance.customer_totals(sales, "profit")
+    assert t.loc["all", "loss_makers"] == int((totals.round(2) < 0).sum())
+    assert "complaints_per_100_orders" in t.columns
+
+
+@pytest.mark.parametrize("bad", [0, 0.6, -0.1, "5%", True])
+def test_best_and_worst_bad_share(bad):
+    from crm_lessons.toy import toy_customers
+
+    with pytest.raises(ValueError, match="share"):
+        performance.best_and_worst(toy_sales(), toy_customers(), share=bad)
+
+
+def test_year_on_year_toy():
+    t = performance.year_on_year(toy_sales(), 2024, customer_ids=["C1", "C2", "C3", "C4", "C9"])
+    assert t.loc["C1", "trend"] == "stopped" and t.loc["C1", "previous"] == pytest.approx(3600.0)
+    assert t.loc["C2", "trend"] == "started" and t.loc["C2", "current"] == pytest.approx(8000.0)
+    assert t.loc["C9", "trend"] == "none"
+    assert t["change"].sum() == pytest.approx(8100.0 - 8600.0)
+
+
+def test_year_on_year_down_up_flat():
+    s = pd.DataFrame({
+        "customer_id": ["a", "a", "b", "b", "c", "c"],
+        "order_date": pd.to_datetime(["2023-01-01", "2024-01-01"] * 3),
+        "revenue": [10.0, 5.0, 5.0, 10.0, 7.0, 7.0],
+    })
+    t = performance.year_on_year(s, 2024)
+    assert t["trend"].astype(str).to_dict() == {"a": "down", "b": "up", "c": "flat"}
+
+
+def test_year_on_year_bad_year():
+    with pytest.raises(TypeError, match="year"):
+        performance.year_on_year(toy_sales(), "2024")
