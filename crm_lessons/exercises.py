@@ -46,8 +46,11 @@ Question kinds
 :class:`Choice` (one option), :class:`MultiChoice` (select all that apply; partial credit =
 right picks minus wrong picks over the number of right options, not below 0), :class:`Match`
 (sort items into groups; partial credit per item), :class:`Compute` (a value, Series or frame;
-partial credit for a Series or frame = share of matching entries) and :class:`Function` (the
-student's function is called on cases built from the data; partial credit per case).
+partial credit for a Series or frame = share of matching entries), :class:`Function` (the
+student's function is called on cases built from the data; partial credit per case), and
+:class:`Written` (an answer in words, given with ``ex.write("qN", text)`` or in a markdown cell
+tagged ``answer-qN``, marked by the instructor against the question's rubric; see
+:mod:`crm_lessons.grading.marks`).
 
 Examples
 --------
@@ -498,6 +501,42 @@ class Function(Question):
 
 
 @dataclass
+class Written(Question):
+    """A question answered in words (interpret a result, recommend a decision), marked by hand.
+
+    ``rubric`` is a tuple of (criterion, points) pairs whose points add up to the question's
+    points; the grader puts the answer and the rubric on the instructor's marking sheet and
+    scores nothing itself (status "to mark") until the marks are imported.
+
+    Examples
+    --------
+    >>> q = Written("q9", 2, "What should the company do?", rubric=(("names the segment", 1), ("says why", 1)))
+    >>> q.score("Focus on the at-risk segment because ...", q.reference(None))
+    (0.0, 'written answer: to be marked by the instructor')
+    >>> q.score("  ", q.reference(None))
+    (0.0, 'not answered')
+    """
+
+    rubric: tuple = ()
+    min_words: int = 0
+    expects: str = "a few sentences"
+
+    def __post_init__(self):
+        self.source = "written"
+        total = sum(float(p) for _, p in self.rubric)
+        if self.rubric and abs(total - float(self.points)) > 1e-9:
+            raise ValueError(f"question {self.id}: rubric points add up to {total:g}, not {self.points:g}; fix the rubric")
+
+    def reference(self, data):
+        return {"rubric": [[str(c), float(p)] for c, p in self.rubric]}
+
+    def score(self, answer, reference):
+        if not isinstance(answer, str) or not answer.strip():
+            return 0.0, "not answered"
+        return 0.0, "written answer: to be marked by the instructor"
+
+
+@dataclass
 class Exercise:
     """One chapter's exercise sheet: an id, a title and its questions in order."""
 
@@ -579,9 +618,37 @@ def saved_answers(nb: dict, exercise_id: str | None = None) -> dict[str, Any]:
         if exercise_id is not None and rec.get("exercise") != exercise_id:
             continue
         qid = rec.get("question")
-        if isinstance(qid, str) and rec.get("source", "widget") == "widget":
+        if isinstance(qid, str) and rec.get("source", "widget") in ("widget", "written"):
             answers[qid] = rec.get("answer")
+    answers.update(markdown_answers(nb))
     return answers
+
+
+#: Tag of a markdown cell holding the written answer to question qN: ``answer-qN``.
+ANSWER_TAG_PREFIX = "answer-"
+
+
+def markdown_answers(nb: dict) -> dict[str, str]:
+    """Written answers given in markdown cells tagged ``answer-qN`` (question id -> text).
+
+    Examples
+    --------
+    >>> nb = {"cells": [{"cell_type": "markdown", "metadata": {"tags": ["answer-q9"]}, "source": ["Keep ", "them."]}]}
+    >>> markdown_answers(nb)
+    {'q9': 'Keep them.'}
+    """
+    found = {}
+    for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "markdown":
+            continue
+        tags = (cell.get("metadata") or {}).get("tags") or []
+        for tag in tags if isinstance(tags, list) else []:
+            if isinstance(tag, str) and tag.startswith(ANSWER_TAG_PREFIX):
+                src = cell.get("source", "")
+                text = "".join(src) if isinstance(src, list) else str(src)
+                if text.strip():
+                    found[tag[len(ANSWER_TAG_PREFIX):]] = text.strip()
+    return found
 
 
 # --------------------------------------------------------------------------- the kernel side
@@ -886,6 +953,29 @@ def check(qid: str, value) -> None:
         s.save()
     text, html_text = _feedback(q, plain, ref, s.state["misses"].get(qid, 0), how)
     _emit(q, plain, text, html_text)
+
+
+def write(qid: str, text: str) -> None:
+    """Give the written answer to question ``qid`` (kept in the saved notebook, marked by the instructor)."""
+    s = _session()
+    q = s.exercise.question(qid)
+    if q.source != "written":
+        raise TypeError(f"{qid} is not a written question: answer it with ex.ask or ex.check")
+    if text is not None and not isinstance(text, str):
+        raise TypeError(f"text: the answer to {qid} must be text (a str), got {type(text).__name__}")
+    text = (text or "").strip()
+    s.state["answers"][qid] = text or None
+    s.save()
+    words = len(text.split())
+    if not text:
+        msg = f"{qid} ({_worth(q.points)}): not answered yet — write your answer in the text above, then run this cell."
+        colour = "#555"
+    else:
+        short = f" (the question asks for at least {q.min_words} words)" if words < q.min_words else ""
+        msg = (f"{qid}: answer recorded, {words} words{short}. Your instructor marks it "
+               f"(up to {_worth(q.points)}); save the notebook before handing it in.")
+        colour = "#1a5fb4"
+    _emit(q, text or None, msg, f"<span style='color:{colour}'>{html.escape(msg)}</span>")
 
 
 def summary() -> pd.DataFrame:

@@ -48,7 +48,7 @@ def test_blank_notebooks_score_zero_and_say_not_answered(graded):
 def test_gradebook_csv_sqlite_and_feedback_written(graded):
     subs, out, results = graded
     rows = (out / "gradebook.csv").read_text(encoding="utf-8").splitlines()
-    assert rows[0] == "student,exercise,points,max_points,percent,status,reason"
+    assert rows[0] == "student,exercise,points,max_points,percent,status,reason,late_days,late_penalty"
     assert len(rows) == 1 + len(results)
     with sqlite3.connect(out / "gradebook.sqlite") as db:
         assert db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == len(results)

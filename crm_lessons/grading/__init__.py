@@ -235,7 +235,7 @@ def score_submission(exercise, widget_answers: dict, run_answers: dict, refs: Re
         if ref_error:
             results.append(QuestionResult(q.id, 0.0, q.points, q.source, "error", f"grader could not compute the reference ({ref_error})", "", q.prompt))
             continue
-        if q.source == "widget":
+        if q.source in ("widget", "written"):  # both read from the saved file
             answer = widget_answers.get(q.id)
         else:
             answer = run_answers.get(q.id)
@@ -261,7 +261,8 @@ def score_submission(exercise, widget_answers: dict, run_answers: dict, refs: Re
         status = "correct" if frac == 1.0 else ("partial" if frac > 0 else ("unanswered" if answer is None else "wrong"))
         if frac < 1.0:
             hint = q.hint(1)
-        results.append(QuestionResult(q.id, round(frac * q.points, 4), float(q.points), q.source, status, reason, hint, q.prompt))
+        results.append(QuestionResult(q.id, round(frac * q.points, 4), float(q.points), q.source, status, reason, hint,
+                                      q.prompt, answer=answer, expected=ref))
     return results
 
 
@@ -567,7 +568,7 @@ def make_hidden_data(root: Path, seed: int) -> Path:
 def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None = None, workers: int | None = None,
           cell_timeout: float = 30, notebook_timeout: float = 180, memory_mb: int = 2048,
           output_cap: int = 1_000_000, student_data=None, progress: bool = True, isolate: bool | None = None,
-          data_dir=None) -> list[SubmissionResult]:
+          data_dir=None, force: bool = False, students=None, runner=None) -> list[SubmissionResult]:
     """Grade exercise notebooks into ``out_dir`` (gradebook.sqlite / .csv, answers.csv, feedback/).
 
     Parameters
@@ -595,6 +596,15 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
         Give each kernel its own user id and file-system view (needs root; default: when root).
     data_dir : path, optional
         Use this data folder for grading instead of generating one (tests).
+    force : bool
+        Grade again submissions already graded from the same file (the old grade goes to the
+        gradebook's history).
+    students : list of str, optional
+        Grade only these students (again, even when already graded).
+    runner : callable, optional
+        Executor of the batch, ``runner(todo, names, ctx, book, workers, progress)``; default
+        threads on this machine. :func:`crm_lessons.grading.distributed.dask_runner` grades on
+        a Dask cluster.
 
     Returns
     -------
@@ -632,7 +642,12 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
             seed = secrets.randbelow(2**31 - 1)
         book.set_meta("seed", str(seed))
 
-        todo = [(i, p) for i, p in enumerate(paths) if not book.is_done(names[p], exercise, _sha256(p))]
+        wanted = None if students is None else set(students)
+        todo = [
+            (i, p) for i, p in enumerate(paths)
+            if (wanted is None or names[p] in wanted)
+            and (force or wanted is not None or not book.is_done(names[p], exercise, _sha256(p)))
+        ]
         results = []
         runnable = []
         for i, p in todo:  # files that are no notebook at all need no kernel
@@ -669,7 +684,7 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
                 print("crm-lessons grade: cannot run kernels as another user here; they run as this user",
                       file=sys.stderr)
             book.set_meta("sandbox", sandbox or "none (same user as the grader)")
-            zygote = Zygote(str(data_root))
+            zygote = Zygote(str(data_root)) if runner is None else None  # a runner brings its own kernels
             ctx = BatchContext(
                 zygote=zygote, refs=refs, data_root=data_root, work_root=work_root, isolate=bool(sandbox),
                 cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, memory_mb=memory_mb,
@@ -678,9 +693,10 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
             # one more than the cores: while one kernel waits on the grader's side, the others compute
             workers = workers or (os.cpu_count() or 1) + 1
             try:
-                results += _run_all(todo, names, ctx, book, workers, progress)
+                results += (runner or _run_all)(todo, names, ctx, book, workers, progress)
             finally:
-                zygote.close()
+                if zygote is not None:
+                    zygote.close()
             return results
         finally:
             shutil.rmtree(work_root, ignore_errors=True)

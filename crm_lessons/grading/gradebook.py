@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crm_lessons.grading import ledger
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS submissions (
@@ -58,6 +60,9 @@ class QuestionResult:
     reason: str
     hint: str = ""
     prompt: str = ""
+    #: the student's answer and the expected one, as plain JSON data (feedback, report, regrade)
+    answer: object = None
+    expected: object = None
 
 
 @dataclass
@@ -91,6 +96,7 @@ class Gradebook:
         self.db = sqlite3.connect(str(self.db_path), isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)
+        ledger.ensure_schema(self.db)  # details, history, marks, late penalties (issue 14)
 
     def close(self) -> None:
         self.db.close()
@@ -119,6 +125,7 @@ class Gradebook:
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
+            ledger.archive(db, result.student, result.exercise, "graded again")
             db.execute("DELETE FROM answers WHERE student = ? AND exercise = ?", (result.student, result.exercise))
             db.execute(
                 "INSERT OR REPLACE INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -142,6 +149,7 @@ class Gradebook:
                     for i, q in enumerate(result.questions)
                 ],
             )
+            ledger.after_record(db, result)  # answers kept, marks and late penalty applied
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -170,9 +178,10 @@ class Gradebook:
     def write_csv(self) -> None:
         """``gradebook.csv`` (one row per submission) and ``answers.csv`` (one row per question)."""
         subs = self.rows()
+        late = ledger.late_rows(self.db)
         self._write_atomic(
             self.out_dir / "gradebook.csv",
-            ["student", "exercise", "points", "max_points", "percent", "status", "reason"],
+            ["student", "exercise", "points", "max_points", "percent", "status", "reason", "late_days", "late_penalty"],
             [
                 [
                     r["student"],
@@ -182,6 +191,8 @@ class Gradebook:
                     f"{100 * r['points'] / r['max_points']:.1f}" if r["max_points"] else "0.0",
                     r["status"],
                     r["reason"],
+                    late.get((r["student"], r["exercise"]), {}).get("days", 0),
+                    f"{late.get((r['student'], r['exercise']), {}).get('penalty', 0):g}",
                 ]
                 for r in subs
             ],
@@ -199,9 +210,9 @@ class Gradebook:
         """``feedback/<student>_<exercise>.html``: every question, points, what was wrong, the hint."""
         folder = self.out_dir / "feedback"
         folder.mkdir(exist_ok=True)
-        path = folder / f"{result.student}_{result.exercise}.html"
-        path.write_text(feedback_html(result), encoding="utf-8")
-        return path
+        from crm_lessons.grading.feedback import write_page
+
+        return write_page(self, result.student, result.exercise)  # from the stored, settled rows
 
 
 def feedback_html(result: SubmissionResult) -> str:
