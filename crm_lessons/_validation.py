@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 
@@ -101,3 +102,334 @@ def require_fraction(value, arg: str, *, low_open: bool = False, high_open: bool
         hi = "1)" if high_open else "1]"
         raise ValueError(f"`{arg}` must lie in {lo}, {hi} as a fraction (0.05 means 5 %), got {value!r}.")
     return v
+
+
+# ------------------------------------------------------------------------------------------
+# column contents: booleans, numbers, ids, dates (one implementation for every module)
+
+MAX_SHOWN = 5
+
+
+def _rows(index, mask) -> list:
+    """The first few index labels where ``mask`` holds, for a message."""
+    return list(index[np.asarray(mask, dtype=bool)][:MAX_SHOWN])
+
+
+def _column(frame, column: str, arg: str, source: str | None) -> pd.Series:
+    if isinstance(frame, pd.Series):
+        return frame
+    require_columns(frame, [column], arg, source=source)
+    values = frame[column]
+    if isinstance(values, pd.DataFrame):
+        raise ValueError(f"`{arg}` has several columns named {column!r}; rename or drop the duplicates.")
+    return values
+
+
+def _where(arg: str, column: str | None) -> str:
+    return f"`{arg}` column {column!r}" if column is not None else f"`{arg}`"
+
+
+def _is_text(value) -> bool:
+    return isinstance(value, (str, bytes))
+
+
+def require_boolean(frame, column: str | None, arg: str, *, source: str | None = None) -> pd.Series:
+    """Return ``frame[column]`` as a ``bool`` Series, refusing anything that is not clearly true/false.
+
+    Accepted: a ``bool`` column, a nullable ``boolean`` column without missing values,
+    and numbers that are all 0 or 1 (1 = True). Refused with a message naming ``arg`` and
+    ``column``: text (``'false'`` would otherwise count as True), missing values (NaN would
+    otherwise count as True) and other numbers. ``frame`` may also be a Series (then
+    ``column`` is only used in the message).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crm_lessons._validation import require_boolean
+    >>> require_boolean(pd.DataFrame({"ok": [1, 0, 1]}), "ok", "pilot").tolist()
+    [True, False, True]
+    >>> require_boolean(pd.DataFrame({"ok": ["true", "false"]}), "ok", "pilot")
+    Traceback (most recent call last):
+    ...
+    TypeError: `pilot` column 'ok' must hold booleans (True/False or 1/0), but it holds text such as ['true', 'false']; text would be read as True. Convert it first, e.g. pilot['ok'] = pilot['ok'].str.lower().map({'true': True, 'false': False}).
+    """
+    values = _column(frame, column, arg, source)
+    where = _where(arg, column)
+    name = column if column is not None else "column"
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)
+    missing = values.isna().to_numpy()
+    if missing.any():
+        raise ValueError(
+            f"{where} has missing values ({int(missing.sum())}, row(s) {_rows(values.index, missing)}); "
+            "a missing value is neither True nor False. Drop those rows or fill them, e.g. .fillna(False)."
+        )
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return values.astype(bool)
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        text = values.map(_is_text).to_numpy(dtype=bool)
+        if text.any():
+            examples = list(dict.fromkeys(values[text].tolist()))[:3]
+            raise TypeError(
+                f"{where} must hold booleans (True/False or 1/0), but it holds text such as {examples}; "
+                f"text would be read as True. Convert it first, e.g. {arg}[{name!r}] = "
+                f"{arg}[{name!r}].str.lower().map({{'true': True, 'false': False}})."
+            )
+        if all(isinstance(v, (bool, np.bool_)) for v in values):
+            return values.astype(bool)
+    try:
+        numbers = pd.to_numeric(values, errors="raise").astype("float64")
+    except (TypeError, ValueError):
+        numbers = None
+    if numbers is None or not numbers.isin([0.0, 1.0]).all():
+        bad = values if numbers is None else values[~numbers.isin([0.0, 1.0])]
+        examples = list(dict.fromkeys(bad.tolist()))[:3]
+        raise TypeError(
+            f"{where} must hold booleans (True/False or 1/0), got values such as {examples}. "
+            f"Convert it to True/False first, e.g. {arg}[{name!r}] = {arg}[{name!r}] > 0."
+        )
+    return numbers.astype(bool)
+
+
+def require_numeric(frame, column: str | None, arg: str, *, source: str | None = None,
+                    allow_nan: bool = False, allow_inf: bool = False, min_value: float | None = None) -> pd.Series:
+    """Return ``frame[column]`` as a ``float64`` Series after checking it holds numbers.
+
+    Refused with a message naming ``arg`` and ``column``: text (also digits written as
+    text, such as ``'5'``), dates, missing values (unless ``allow_nan``), infinite values
+    (unless ``allow_inf``) and values below ``min_value``. Booleans count as 0/1.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crm_lessons._validation import require_numeric
+    >>> require_numeric(pd.DataFrame({"q1": ["agree", 2]}), "q1", "items")
+    Traceback (most recent call last):
+    ...
+    TypeError: `items` column 'q1' must hold numbers, but it holds text such as ['agree']. Recode the answers as numbers (e.g. with .map({...})) or convert with pd.to_numeric(items['q1']).
+    """
+    values = _column(frame, column, arg, source)
+    where = _where(arg, column)
+    name = column if column is not None else "column"
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)
+    if pd.api.types.is_datetime64_any_dtype(values.dtype) or pd.api.types.is_timedelta64_dtype(values.dtype):
+        raise TypeError(f"{where} must hold numbers, got dates or durations ({values.dtype}); pass a numeric column.")
+    if not (pd.api.types.is_numeric_dtype(values.dtype)):
+        text = values.map(_is_text).to_numpy(dtype=bool)
+        if text.any():
+            examples = list(dict.fromkeys(values[text].tolist()))[:3]
+            raise TypeError(
+                f"{where} must hold numbers, but it holds text such as {examples}. Recode the answers as "
+                f"numbers (e.g. with .map({{...}})) or convert with pd.to_numeric({arg}[{name!r}])."
+            )
+        try:
+            values = pd.to_numeric(values, errors="raise")
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{where} must hold numbers, got values of type(s) "
+                f"{sorted({type(v).__name__ for v in values.dropna()})}; pass a numeric column."
+            ) from None
+    try:
+        numbers = values.astype("float64")
+    except (TypeError, ValueError):  # complex numbers and the like
+        raise TypeError(f"{where} must hold real numbers, got {values.dtype}; pass a numeric column.") from None
+    missing = numbers.isna().to_numpy()
+    if missing.any() and not allow_nan:
+        raise ValueError(
+            f"{where} has missing values ({int(missing.sum())}, row(s) {_rows(numbers.index, missing)}). "
+            f"Drop those rows or fill them first, e.g. {arg}.dropna(subset=[{name!r}])."
+        )
+    infinite = np.isinf(numbers.to_numpy())
+    if infinite.any() and not allow_inf:
+        raise ValueError(
+            f"{where} has infinite values ({int(infinite.sum())}, row(s) {_rows(numbers.index, infinite)}), "
+            "usually from a division by zero. Drop or correct those rows first."
+        )
+    if min_value is not None:
+        low = (numbers < min_value).to_numpy()
+        if low.any():
+            raise ValueError(
+                f"{where} has value(s) below {min_value:g} (row(s) {_rows(numbers.index, low)}, e.g. "
+                f"{numbers[low].iloc[0]:g}); correct or drop those rows."
+            )
+    return numbers
+
+
+def _id_kind(value) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "bool"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return "number"
+    if _is_text(value):
+        return "text"
+    return type(value).__name__
+
+
+def require_ids(frame, column: str | None, arg: str, *, source: str | None = None,
+                allow_missing: bool = False) -> pd.Series:
+    """Return ``frame[column]`` after checking its ids are present and of one type.
+
+    A column mixing numbers and text (``1`` and ``"1"``) would count one order or customer
+    twice, or two as one once written to text; missing ids cannot be matched. Both are
+    refused with a message naming ``arg`` and ``column`` (missing ids are allowed with
+    ``allow_missing``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crm_lessons._validation import require_ids
+    >>> require_ids(pd.DataFrame({"order_id": [1, "1"]}), "order_id", "sales")
+    Traceback (most recent call last):
+    ...
+    TypeError: `sales` column 'order_id' mixes id types (number, text; e.g. 1 and '1'), so one id could count as two. Make them one type first, e.g. sales['order_id'] = sales['order_id'].astype(str).
+    """
+    values = _column(frame, column, arg, source)
+    where = _where(arg, column)
+    name = column if column is not None else "column"
+    missing = values.isna().to_numpy()
+    if missing.any() and not allow_missing:
+        raise ValueError(
+            f"{where} has missing ids ({int(missing.sum())}, row(s) {_rows(values.index, missing)}); "
+            "rows without an id cannot be matched. Fill in the ids or drop those rows first."
+        )
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        present = pd.Series(values.cat.categories)
+    elif values.dtype == object:
+        present = values[~missing]
+    else:
+        return values
+    kinds = present.map(_id_kind)
+    if kinds.nunique() > 1:
+        firsts = present.groupby(kinds.to_numpy(), sort=True).first()
+        raise TypeError(
+            f"{where} mixes id types ({', '.join(firsts.index)}; e.g. "
+            f"{' and '.join(repr(v) for v in firsts.tolist())}), so one id could count as two. "
+            f"Make them one type first, e.g. {arg}[{name!r}] = {arg}[{name!r}].astype(str)."
+        )
+    return values
+
+
+def require_dates(frame, column: str | None, arg: str, *, source: str | None = None,
+                  allow_missing: bool = False) -> pd.Series:
+    """Return ``frame[column]`` after checking it holds dates (``datetime64``) without gaps.
+
+    Text dates are refused (comparing them with a date fails or sorts as text): convert
+    them with ``pd.to_datetime``. Missing dates are refused unless ``allow_missing``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crm_lessons._validation import require_dates
+    >>> require_dates(pd.DataFrame({"order_date": ["2024-01-01"]}), "order_date", "orders")
+    Traceback (most recent call last):
+    ...
+    TypeError: `orders` column 'order_date' must hold dates (datetime64), got str. Convert it first: orders['order_date'] = pd.to_datetime(orders['order_date']).
+    """
+    values = _column(frame, column, arg, source)
+    where = _where(arg, column)
+    name = column if column is not None else "column"
+    if not pd.api.types.is_datetime64_any_dtype(values.dtype):
+        raise TypeError(
+            f"{where} must hold dates (datetime64), got {values.dtype}. "
+            f"Convert it first: {arg}[{name!r}] = pd.to_datetime({arg}[{name!r}])."
+        )
+    missing = values.isna().to_numpy()
+    if missing.any() and not allow_missing:
+        raise ValueError(
+            f"{where} has missing dates ({int(missing.sum())}, row(s) {_rows(values.index, missing)}); "
+            "fill them in or drop those rows first."
+        )
+    return values
+
+
+def require_rows(frame, arg: str, what: str = "rows") -> None:
+    """Raise ValueError naming ``arg`` when ``frame`` (a DataFrame or Series) is empty."""
+    if len(frame) == 0:
+        raise ValueError(f"`{arg}` has no {what}; pass a non-empty frame (did a filter remove every row?).")
+
+
+def require_whole_number(value, arg: str, *, minimum: int | None = None) -> int:
+    """Return ``value`` as int after checking it is a whole number (not text, not a bool) >= ``minimum``.
+
+    Examples
+    --------
+    >>> from crm_lessons._validation import require_whole_number
+    >>> require_whole_number("5", "n")
+    Traceback (most recent call last):
+    ...
+    TypeError: `n` must be a whole number such as 5, got '5' (str). Pass the number without quotes.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        fix = " Pass the number without quotes." if _is_text(value) else ""
+        raise TypeError(f"`{arg}` must be a whole number such as 5, got {value!r} ({type(value).__name__}).{fix}")
+    if not np.isfinite(value) or float(value) != int(value):
+        raise ValueError(f"`{arg}` must be a whole number such as 5, got {value!r}.")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"`{arg}` must be at least {minimum}, got {value!r}.")
+    return int(value)
+
+
+def require_real(value, arg: str) -> float:
+    """Return ``value`` as a finite float, refusing text, booleans, NaN and infinity."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        fix = " Pass the number without quotes." if _is_text(value) else ""
+        raise TypeError(f"`{arg}` must be a number, got {value!r} ({type(value).__name__}).{fix}")
+    if not np.isfinite(value):
+        raise ValueError(f"`{arg}` must be a finite number, got {value!r}.")
+    return float(value)
+
+
+def require_table(frame, arg: str, columns: Iterable[str] = (), *, ids: Iterable[str] = (),
+                  dates: Iterable[str] = (), numbers: Iterable[str] = (), booleans: Iterable[str] = (),
+                  allow_nan: Iterable[str] = (), nonempty: bool = False, source: str | None = None) -> None:
+    """All the checks of one input frame in one call.
+
+    ``frame`` must be a DataFrame with ``columns`` and the typed columns: ``ids``
+    (:func:`require_ids`), ``dates`` (:func:`require_dates`), ``numbers``
+    (:func:`require_numeric`, finite; missing values allowed for the columns in
+    ``allow_nan``) and ``booleans`` (:func:`require_boolean`); ``nonempty`` refuses a frame
+    without rows. Every message names ``arg`` and the column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crm_lessons._validation import require_table
+    >>> orders = pd.DataFrame({"customer_id": ["a", None], "order_date": pd.to_datetime(["2024-01-01"] * 2)})
+    >>> require_table(orders, "orders", ids=["customer_id"], dates=["order_date"])
+    Traceback (most recent call last):
+    ...
+    ValueError: `orders` column 'customer_id' has missing ids (1, row(s) [1]); rows without an id cannot be matched. Fill in the ids or drop those rows first.
+    """
+    ids, dates, numbers, booleans = list(ids), list(dates), list(numbers), list(booleans)
+    allow_nan = set(allow_nan)
+    require_columns(frame, [*columns, *ids, *dates, *numbers, *booleans], arg, source=source)
+    if nonempty:
+        require_rows(frame, arg)
+    for col in ids:
+        require_ids(frame, col, arg)
+    for col in dates:
+        require_dates(frame, col, arg, allow_missing=col in allow_nan)
+    for col in numbers:
+        require_numeric(frame, col, arg, allow_nan=col in allow_nan)
+    for col in booleans:
+        require_boolean(frame, col, arg)
+
+
+def require_same_id_type(left: pd.Series, left_arg: str, right: pd.Series, right_arg: str, column: str) -> None:
+    """Raise TypeError when two frames' id columns cannot match (numbers in one, text in the other)."""
+    def kind(values):
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            values = pd.Series(values.cat.categories)
+        if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+            return "number"
+        present = values.dropna()
+        return _id_kind(present.iloc[0]) if len(present) else None
+
+    a, b = kind(left), kind(right)
+    if a is not None and b is not None and a != b:
+        raise TypeError(
+            f"`{left_arg}` column {column!r} holds {a} ids but `{right_arg}` column {column!r} holds {b} ids, "
+            f"so no row would match; convert one of them, e.g. {right_arg}[{column!r}] = "
+            f"{right_arg}[{column!r}].astype({'str' if a == 'text' else 'int'})."
+        )

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from crm_lessons._validation import require_columns, require_fraction
+from crm_lessons._validation import require_columns, require_fraction, require_ids
 
 _RULE_COLUMNS = ["antecedent", "consequent", "orders_both", "support", "confidence", "lift"]
 
@@ -34,6 +34,8 @@ def _check_level(sales: pd.DataFrame, level: str) -> None:
     if level not in ("product_id", "category"):
         raise ValueError(f"`level` must be 'product_id' or 'category', got {level!r}.")
     require_columns(sales, ["order_id", level], "sales", source="load_sales()")
+    require_ids(sales, "order_id", "sales")
+    require_ids(sales, level, "sales")
 
 
 def basket_matrix(sales: pd.DataFrame, level: str = "product_id"):
@@ -63,10 +65,12 @@ def basket_matrix(sales: pd.DataFrame, level: str = "product_id"):
     Checked against the toy orders (6 orders, 4 products).
     """
     _check_level(sales, level)
-    pairs = pd.DataFrame({"order_id": sales["order_id"].astype(str), "item": sales[level].astype(str)}).drop_duplicates()
-    order_codes, _ = pd.factorize(pairs["order_id"], sort=True)
+    pairs = pd.DataFrame({"order_id": sales["order_id"].to_numpy(), "item": sales[level].astype(str).to_numpy()})
+    order_codes, orders = pd.factorize(pairs["order_id"], sort=True)
+    pairs = pd.DataFrame({"order": order_codes, "item": pairs["item"].to_numpy()}).drop_duplicates()
+    order_codes = pairs["order"].to_numpy()
     item_codes, items = pd.factorize(pairs["item"], sort=True)
-    n_orders = sales["order_id"].nunique()
+    n_orders = len(orders)
     m = sparse.csr_matrix(
         (np.ones(len(pairs), dtype=np.int32), (order_codes, item_codes)), shape=(n_orders, len(items))
     )

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_columns, require_frame
+from crm_lessons._validation import require_boolean, require_columns, require_frame, require_table
 
 #: Names of the four volume × loyalty quadrants and what the course says to do with them.
 QUADRANTS = {
@@ -170,7 +170,8 @@ def internal_external(customers: pd.DataFrame) -> pd.DataFrame:
     """
     require_columns(customers, ["internal"], "customers", source="load_customers()")
     labelled = pd.DataFrame(
-        {"internal or external": pd.Categorical(np.where(customers["internal"].astype(bool), "internal", "external"),
+        {"internal or external": pd.Categorical(np.where(require_boolean(customers, "internal", "customers"),
+                                                         "internal", "external"),
                                                 categories=["external", "internal"])}
     )
     return composition(labelled, "internal or external")
@@ -220,8 +221,8 @@ def customer_status(customers: pd.DataFrame, sales: pd.DataFrame, leads: pd.Data
 
     Checked by hand: C2 and C4 bought in 2024; C1 last bought in 2023, C3 in January 2023.
     """
-    require_columns(customers, ["customer_id"], "customers", source="load_customers()")
-    require_columns(sales, ["customer_id", "order_date"], "sales", source="load_sales()")
+    require_table(customers, "customers", ids=["customer_id"], source="load_customers()")
+    require_table(sales, "sales", ids=["customer_id"], dates=["order_date"], source="load_sales()")
     if not isinstance(window_days, (int, np.integer)) or window_days <= 0:
         raise ValueError(f"`window_days` must be a positive whole number of days, got {window_days!r}.")
     as_of = sales["order_date"].max() if as_of is None else pd.Timestamp(as_of)
@@ -235,7 +236,7 @@ def customer_status(customers: pd.DataFrame, sales: pd.DataFrame, leads: pd.Data
     }
     if leads is not None:
         require_columns(leads, ["converted"], "leads", source="load_leads()")
-        counts["potential: open lead"] = int((~leads["converted"].astype(bool)).sum())
+        counts["potential: open lead"] = int((~require_boolean(leads, "converted", "leads")).sum())
     out = pd.Series(counts, name="count").rename_axis("status").to_frame()
     out["share"] = out["count"] / out["count"].sum()
     return out

@@ -211,6 +211,12 @@ def _plain(value):
 def _read_text(path: Path, *, folder_hint: str) -> tuple[str, bytes]:
     """The file's text and a digest of its bytes, or a DataFileError for a missing, binary or non-UTF-8 file."""
     src = _Source(path)
+    if path.is_dir():
+        raise src.fail(
+            "this is a folder, not a file.",
+            f"Put the file {path.name} there (a CSV text file), or point the loaders at the data folder "
+            f"that holds it. {folder_hint}",
+        )
     if not path.is_file():
         if not path.parent.is_dir():
             raise src.fail(
@@ -222,7 +228,19 @@ def _read_text(path: Path, *, folder_hint: str) -> tuple[str, bytes]:
             "the file is not there.",
             f"Check the file name (it must be exactly {path.name}). {folder_hint}",
         )
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except PermissionError:
+        raise src.fail(
+            "permission denied: this user may not read the file.",
+            "Give yourself read permission (e.g. chmod u+r on the file), or copy the data folder to a "
+            "place you own and pass it as data_dir=....",
+        ) from None
+    except OSError as err:
+        raise src.fail(
+            f"the file could not be read ({err.strerror or err}).",
+            f"Check that the file is a readable CSV file. {folder_hint}",
+        ) from None
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise src.fail(
@@ -290,14 +308,15 @@ def _record_starts_csv(text: str, src: _Source) -> tuple[list[str], np.ndarray |
     return header, starts
 
 
-def _ragged(src: _Source, bad, n_bad: int, n_header: int, expected: str = "the header's"):
+def _ragged(src: _Source, bad, n_bad: int, n_header: int, expected: str = "the header's", fix: str | None = None):
     shown = "; ".join(
         f"line {line}: {'empty line' if empty else f'{n} fields'}" for line, n, empty in bad
     )
     more = f" (first {MAX_SHOWN} shown)" if n_bad > MAX_SHOWN else ""
     raise src.fail(
         f"{n_bad} line(s) do not have {expected} {n_header} fields: {shown}{more}.",
-        "Give every line exactly one value per header column, separated by commas (leave a cell "
+        fix
+        or "Give every line exactly one value per header column, separated by commas (leave a cell "
         "empty but keep its comma); wrap values containing commas in double quotes; delete empty lines.",
         lines=[b[0] for b in bad],
     )
@@ -491,7 +510,8 @@ def _check_unique(src: _Source, frame: pd.DataFrame, key: tuple[str, ...]) -> No
     if repeated.any():
         if len(key) == 1:
             shown = frame[key[0]]
-            what = f"share a {key[0]}, which must be unique (it is the table's key)"
+            article = "an" if key[0][:1].lower() in "aeiou" else "a"
+            what = f"share {article} {key[0]}, which must be unique (it is the table's key)"
         else:
             shown = pd.Series(list(frame[list(key)].itertuples(index=False, name=None)), index=frame.index)
             what = f"share an ({', '.join(key)}) pair, which must be unique (it is the table's key)"
@@ -814,6 +834,12 @@ def load_sales(data_dir=None) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- CDNOW
 
+#: Header of CDNOW_master.txt (the sample file has none), width of the customer ids, and the period
+#: the purchases cover (first and last day).
+CDNOW_HEADER = ("customer_id", "date", "number_of_cds", "dollar_value")
+CDNOW_ID_WIDTH = 5
+CDNOW_PERIOD = ("1997-01-01", "1998-06-30")
+
 _CDNOW_COLUMNS = (
     Column("customer_id", "str", "Customer id, five digits zero-padded as in the file"),
     Column("date", "date", "Date of the purchase"),
@@ -840,13 +866,16 @@ def load_cdnow(sample: bool = False, data_dir=None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         In file order, columns customer_id (str, zero-padded as in the file,
-        e.g. ``'00001'``), date (datetime64[ns]), cds (int64, CDs bought) and
-        dollars (float64, amount paid in US dollars).
+        e.g. ``'00001'``; an id written without its zeros, ``32``, is padded to
+        ``'00032'`` so that it stays the same customer), date (datetime64[ns]),
+        cds (int64, CDs bought) and dollars (float64, amount paid in US dollars).
 
     Raises
     ------
     DataFileError
-        When the file is missing or a line does not parse.
+        When the file is missing or unreadable, its first line is neither the header
+        nor a purchase, a line does not parse, a customer id is not a number or a date
+        falls outside the period.
 
     Notes
     -----
@@ -899,6 +928,17 @@ def load_cdnow(sample: bool = False, data_dir=None) -> pd.DataFrame:
     first = rows[0].split()
     has_header = bool(first) and not first[0].isdigit()  # the master file has one, the sample not
     n_fields = 5 if sample else 4
+    header = list(CDNOW_HEADER)
+    if sample:
+        header.insert(1, "sample_id")
+    if has_header and [f.lower() for f in first] != header:
+        raise src.fail(
+            f"line 1 is neither the header nor a purchase: {rows[0].strip()[:80]!r}.",
+            f"The file starts with the header {' '.join(header)} (or directly with purchase lines such as "
+            f"'00001 19970101 1 11.77'{' with the sample number after the customer id' if sample else ''}); "
+            "restore the original file.",
+            lines=[1],
+        )
     counts = np.fromiter((len(r.split()) for r in rows), dtype=np.int64, count=len(rows))
     if has_header:
         counts[0] = n_fields
@@ -906,7 +946,11 @@ def load_cdnow(sample: bool = False, data_dir=None) -> pd.DataFrame:
     bad = np.flatnonzero(counts != n_fields)
     if len(bad):
         shown = [(int(i) + 1, int(counts[i]), counts[i] == 0) for i in bad[:MAX_SHOWN]]
-        _ragged(src, shown, len(bad), n_fields, expected="the expected")
+        _ragged(
+            src, shown, len(bad), n_fields, expected="the expected",
+            fix=f"Give every line exactly {n_fields} values ({', '.join(header)}) separated by spaces, "
+            "as in the original file (no commas, no spaces inside a value); delete empty lines.",
+        )
     names = ["customer_id", "date", "cds", "dollars"]
     if sample:
         names.insert(1, "sample_id")
@@ -918,6 +962,23 @@ def load_cdnow(sample: bool = False, data_dir=None) -> pd.DataFrame:
     except (pd.errors.ParserError, ValueError) as err:
         raise src.fail(f"the file could not be parsed ({str(err).strip()}).", "Restore the original file.") from None
     columns = {col.name: _convert(src, col, raw[col.name], date_format="%Y%m%d") for col in _CDNOW_COLUMNS}
+    ids = columns["customer_id"]
+    not_digits = ~ids.str.fullmatch(r"\d+").to_numpy(dtype=bool)
+    if not_digits.any():
+        raise _bad_values(
+            src, "customer_id", raw["customer_id"], not_digits, "{are} not a customer number",
+            "Write each customer id as digits, five of them zero-padded as in the original file (e.g. 00032).",
+        )
+    # an unpadded id (32) is the same customer as 00032: pad, so that one customer stays one
+    columns["customer_id"] = ids.str.lstrip("0").str.zfill(CDNOW_ID_WIDTH)
+    dates = columns["date"]
+    outside = ((dates < CDNOW_PERIOD[0]) | (dates > CDNOW_PERIOD[1])).to_numpy()
+    if outside.any():
+        raise _bad_values(
+            src, "date", raw["date"], outside,
+            f"{{are}} outside the CDNOW purchase period ({CDNOW_PERIOD[0]} to {CDNOW_PERIOD[1]})",
+            "Correct these dates (written YYYYMMDD, e.g. 19970101) or restore the original file.",
+        )
     log = pd.DataFrame(columns)
     _remember(key, log, src)
     return log

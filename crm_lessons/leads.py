@@ -25,7 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from crm_lessons._validation import require_columns
+from crm_lessons._validation import require_boolean, require_columns, require_numeric
 
 #: Categorical inputs and their baseline level (the level every coefficient is compared with).
 CATEGORICAL_BASELINES = {"source": "cold call", "kind": "consumer"}
@@ -78,8 +78,11 @@ def lead_features(leads: pd.DataFrame) -> pd.DataFrame:
         for level in levels:
             if level != baseline:
                 cols[f"{name}[{level}]"] = (values == level).astype("int64").to_numpy()
-    cols["requested_quote"] = leads["requested_quote"].astype(bool).astype("int64").to_numpy()
-    cols["website_visits"] = leads["website_visits"].astype("int64").to_numpy()
+    cols["requested_quote"] = require_boolean(leads, "requested_quote", "leads").astype("int64").to_numpy()
+    visits = require_numeric(leads, "website_visits", "leads", min_value=0)
+    if not (visits == visits.round()).all():
+        raise ValueError("`leads` column 'website_visits' must hold whole numbers of visits; round or correct it.")
+    cols["website_visits"] = visits.astype("int64").to_numpy()
     return pd.DataFrame(cols, index=leads.index)
 
 
@@ -129,7 +132,7 @@ def fit_lead_model(leads: pd.DataFrame, C: float = 1e4) -> LogisticRegression:
     if not (isinstance(C, (int, float)) and C > 0):
         raise ValueError(f"`C` must be a positive number, got {C!r}.")
     x = lead_features(leads)
-    y = leads["converted"].astype(bool).to_numpy()
+    y = require_boolean(leads, "converted", "leads").to_numpy()
     if y.all() or not y.any():
         raise ValueError("`leads` must contain both converted and unconverted leads to fit a model.")
     return LogisticRegression(C=C, max_iter=5000).fit(x, y)
@@ -239,7 +242,12 @@ def out_of_fold_scores(leads: pd.DataFrame, folds: int = 5, random_state: int = 
     if not isinstance(folds, (int, np.integer)) or folds < 2:
         raise ValueError(f"`folds` must be a whole number ≥ 2, got {folds!r}.")
     require_columns(leads, ["converted"], "leads", source="load_leads()")
-    y = leads["converted"].astype(bool).to_numpy()
+    y = require_boolean(leads, "converted", "leads").to_numpy()
+    if min(int(y.sum()), int((~y).sum())) < folds:
+        raise ValueError(
+            f"`leads` needs at least `folds`={folds} converted and {folds} unconverted leads "
+            f"(it has {int(y.sum())} and {int((~y).sum())}); use fewer folds or more leads."
+        )
     scores = np.empty(len(leads))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=random_state)
     for train, test in splitter.split(np.zeros(len(y)), y):
@@ -284,8 +292,12 @@ def conversion_by_decile(scores: pd.Series, converted: pd.Series, n_groups: int 
         raise ValueError(f"`n_groups` must be a positive whole number, got {n_groups!r}.")
     if len(scores) != len(converted):
         raise ValueError(f"`converted` must have one value per score ({len(scores)}), got {len(converted)}.")
-    s = np.asarray(scores, dtype=float)
-    y = np.asarray(converted, dtype=bool)
+    if len(scores) == 0:
+        raise ValueError("`scores` is empty; score at least one lead.")
+    s = require_numeric(pd.Series(np.asarray(scores, dtype=object)), None, "scores").to_numpy()
+    y = require_boolean(pd.Series(np.asarray(converted, dtype=object)), None, "converted").to_numpy()
+    if not y.any():
+        raise ValueError("`converted` has no converted lead, so the lift (rate / overall rate) is undefined.")
     order = np.argsort(-s, kind="stable")
     groups = np.empty(len(s), dtype=int)
     groups[order] = np.arange(len(s)) * n_groups // len(s) + 1
@@ -324,4 +336,10 @@ def score_quality(scores: pd.Series, converted: pd.Series) -> float:
 
     Checked by hand: 3 of the 4 (converted, not converted) pairs are ordered correctly.
     """
-    return float(roc_auc_score(np.asarray(converted, dtype=bool), np.asarray(scores, dtype=float)))
+    if len(scores) != len(converted):
+        raise ValueError(f"`converted` must have one value per score ({len(scores)}), got {len(converted)}.")
+    s = require_numeric(pd.Series(np.asarray(scores, dtype=object)), None, "scores").to_numpy()
+    y = require_boolean(pd.Series(np.asarray(converted, dtype=object)), None, "converted").to_numpy()
+    if y.all() or not y.any():
+        raise ValueError("`converted` must hold both converted and unconverted leads to measure a score's quality.")
+    return float(roc_auc_score(y, s))

@@ -32,7 +32,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_columns
+from crm_lessons._validation import require_boolean, require_columns, require_date, require_numeric, require_table
 from crm_lessons.pilots import difference_in_proportions, two_proportion_test
 from crm_lessons.schema import HISTORY_END
 
@@ -91,8 +91,8 @@ def orders_in_window(orders: pd.DataFrame, customer_ids: pd.Series, ends: pd.Ser
 
     Checked against: hand counts.
     """
-    require_columns(orders, ["customer_id", "order_date"], "orders", source="load_orders()")
-    if days <= 0:
+    require_table(orders, "orders", ids=["customer_id"], dates=["order_date"], source="load_orders()")
+    if isinstance(days, bool) or not isinstance(days, (int, np.integer)) or days <= 0:
         raise ValueError(f"`days` must be positive, got {days!r}.")
     keys = pd.DataFrame({"customer_id": customer_ids.to_numpy(), "end": pd.to_datetime(ends).to_numpy(), "row": np.arange(len(customer_ids))})
     merged = keys.merge(orders[["customer_id", "order_date"]], on="customer_id", how="inner")
@@ -174,8 +174,11 @@ def loyalty_levels(
     """
     cognitive = dict(cognitive or {"perceived_quality": 4, "brand_attention": 4})
     affective = dict(affective or {"overall_satisfaction": 4, "recommend": 9})
-    require_columns(survey, ["customer_id", "survey_date", *cognitive, *affective], "survey", source="load_survey()")
-    if min_orders < 1:
+    require_table(survey, "survey", [*cognitive, *affective], ids=["customer_id"], dates=["survey_date"],
+                  source="load_survey()")
+    for col in [*cognitive, *affective]:
+        require_numeric(survey, col, "survey", allow_nan=True)  # a missing answer meets no threshold
+    if isinstance(min_orders, bool) or not isinstance(min_orders, (int, np.integer)) or min_orders < 1:
         raise ValueError(f"`min_orders` must be at least 1, got {min_orders!r}.")
     n_orders = orders_in_window(orders, survey["customer_id"], survey["survey_date"], days=window_days)
     cog = np.logical_and.reduce([survey[c].to_numpy() >= v for c, v in cognitive.items()])
@@ -233,8 +236,8 @@ def repeat_purchase_rate(orders: pd.DataFrame, start: str, end: str, *, min_orde
 
     Checked against: hand counts (a bought twice, b once; c is outside the period).
     """
-    require_columns(orders, ["customer_id", "order_date"], "orders", source="load_orders()")
-    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    require_table(orders, "orders", ids=["customer_id"], dates=["order_date"], source="load_orders()")
+    lo, hi = require_date(start, "start"), require_date(end, "end")
     if hi < lo:
         raise ValueError(f"`end` ({hi.date()}) is before `start` ({lo.date()}); swap them.")
     inside = orders[(orders["order_date"] >= lo) & (orders["order_date"] <= hi)]
@@ -301,7 +304,8 @@ def loyalty_measures(survey: pd.DataFrame, loyal, *, orders_before_survey=None) 
     """
     from scipy import stats
 
-    loyal = pd.Series(np.asarray(loyal, dtype=bool))
+    require_table(survey, "survey")
+    loyal = require_boolean(pd.Series(np.asarray(loyal, dtype=object)), None, "loyal").reset_index(drop=True)
     if len(loyal) != len(survey):
         raise ValueError(f"`loyal` has {len(loyal)} values but `survey` has {len(survey)} respondents; align them.")
     if loyal.all() or not loyal.any():
@@ -314,7 +318,10 @@ def loyalty_measures(survey: pd.DataFrame, loyal, *, orders_before_survey=None) 
         if col not in data.columns:
             continue
         x = data[col]
-        x = x.cat.codes.astype(float) if isinstance(x.dtype, pd.CategoricalDtype) else x.astype(float)
+        if isinstance(x.dtype, pd.CategoricalDtype):
+            x = x.cat.codes.astype(float).where(x.notna())
+        else:
+            x = require_numeric(data, col, "survey", allow_nan=True)
         a, b = x[loyal.to_numpy()], x[~loyal.to_numpy()]
         p = stats.ttest_ind(a, b, equal_var=False).pvalue if len(a) > 1 and len(b) > 1 else np.nan
         rows[name] = {
@@ -397,8 +404,8 @@ def life_cycle_stages(
 
     Checked against: hand classification (above).
     """
-    require_columns(orders, ["customer_id", "order_date"], "orders", source="load_orders()")
-    end = pd.Timestamp(as_of)
+    require_table(orders, "orders", ids=["customer_id"], dates=["order_date"], source="load_orders()")
+    end = require_date(as_of, "as_of")
     if not 0 < decline_ratio <= 1:
         raise ValueError(f"`decline_ratio` must lie in (0, 1], got {decline_ratio!r}.")
     past = orders[orders["order_date"] <= end]
@@ -480,10 +487,9 @@ def complaint_repurchase(
     Checked against: hand dates (K2's next order comes after 12 months; K3's window
     is incomplete).
     """
-    require_columns(
-        complaints, ["customer_id", "complaint_date", "recovered"], "complaints", source="load_complaints()"
-    )
-    end = pd.Timestamp(data_end)
+    require_table(complaints, "complaints", ids=["customer_id"], dates=["complaint_date"], booleans=["recovered"],
+                  source="load_complaints()")
+    end = require_date(data_end, "data_end")
     complete = complaints["complaint_date"] + pd.Timedelta(days=window_days) <= end
     if not complete.any():
         raise ValueError(
@@ -537,9 +543,10 @@ def recovery_loyalty(repurchases: pd.DataFrame, *, confidence: float = 0.95) -> 
 
     Checked against: hand rates; interval and test from :mod:`crm_lessons.pilots`.
     """
-    require_columns(repurchases, ["recovered", "repurchased"], "repurchases")
-    rec = repurchases["recovered"].astype(bool)
-    rep = repurchases["repurchased"].astype(bool)
+    require_columns(repurchases, ["recovered", "repurchased"], "repurchases",
+                    source="crm_lessons.loyalty.complaint_repurchase()")
+    rec = require_boolean(repurchases, "recovered", "repurchases")
+    rep = require_boolean(repurchases, "repurchased", "repurchases")
     rows = {}
     for label, mask in (("recovered", rec), ("not recovered", ~rec)):
         if not mask.any():

@@ -29,7 +29,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from crm_lessons._validation import require_choice, require_columns, require_fraction, require_frame
+from crm_lessons._validation import (
+    require_boolean,
+    require_choice,
+    require_columns,
+    require_fraction,
+    require_frame,
+    require_numeric,
+    require_whole_number,
+)
 from crm_lessons.schema import PILOT_END, PILOT_START
 
 GROUPS = ("treatment", "control")
@@ -41,9 +49,11 @@ def _z(confidence: float) -> float:
 
 
 def _check_counts(successes, n, arg_s: str, arg_n: str) -> tuple[int, int]:
-    if not float(n).is_integer() or n <= 0:
+    n = require_whole_number(n, arg_n)
+    successes = require_whole_number(successes, arg_s)
+    if n <= 0:
         raise ValueError(f"`{arg_n}` must be a positive whole number of customers, got {n!r}.")
-    if not float(successes).is_integer() or not 0 <= successes <= n:
+    if not 0 <= successes <= n:
         raise ValueError(f"`{arg_s}` must be a whole number between 0 and `{arg_n}` ({n}), got {successes!r}.")
     return int(successes), int(n)
 
@@ -289,7 +299,8 @@ def response_uplift(
     """
     require_columns(pilot, [outcome, group], "pilot", source="load_pilot()")
     t, c = _groups(pilot, group, treatment, control)
-    yt, yc = t[outcome].astype(bool), c[outcome].astype(bool)
+    yt = require_boolean(t, outcome, "pilot", source="load_pilot()")
+    yc = require_boolean(c, outcome, "pilot", source="load_pilot()")
     diff = difference_in_proportions(int(yt.sum()), len(yt), int(yc.sum()), len(yc), confidence=confidence, method=method)
     test = two_proportion_test(int(yt.sum()), len(yt), int(yc.sum()), len(yc))
     out = {"n_treatment": len(yt), "n_control": len(yc), **diff.to_dict()}
@@ -361,7 +372,8 @@ def spend_uplift(
     """
     require_columns(pilot, [outcome, group], "pilot", source="load_pilot()")
     t, c = _groups(pilot, group, treatment, control)
-    yt, yc = t[outcome].astype(float).to_numpy(), c[outcome].astype(float).to_numpy()
+    yt = require_numeric(t, outcome, "pilot", source="load_pilot()").to_numpy()
+    yc = require_numeric(c, outcome, "pilot", source="load_pilot()").to_numpy()
     if len(yt) < 2 or len(yc) < 2:
         raise ValueError("`pilot` needs at least two customers in each group to estimate spread.")
     _z(confidence)  # validates confidence

@@ -74,7 +74,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_columns, require_frame
+from crm_lessons._validation import (
+    require_boolean,
+    require_columns,
+    require_dates,
+    require_frame,
+    require_ids,
+    require_numeric,
+)
 
 #: The three RFM measures and, for each, whether a larger value is better.
 MEASURES = {"recency": False, "frequency": True, "monetary": True}
@@ -737,7 +744,8 @@ def response_by_segment(segments: pd.Series, outcome: pd.DataFrame, responded: s
     rules = _check_rules(rules)
     o = outcome[cols].copy()
     o["segment"] = segments.reindex(o["customer_id"]).fillna(NO_PURCHASE).to_numpy()
-    o["hit"] = o[responded].astype(bool).astype("float64")
+    require_ids(outcome, "customer_id", "outcome")
+    o["hit"] = require_boolean(outcome, responded, "outcome").astype("float64").to_numpy()
     order = [s for s in list(rules["segment"]) + sorted(set(o["segment"]) - set(rules["segment"])) if s in set(o["segment"])]
     if not group:
         g = o.groupby("segment", sort=False)["hit"]
@@ -846,7 +854,8 @@ def rfm_sql(reference_date, monetary: str = "sum", bins: int = 5, edges: dict | 
 ),
 rfm AS (
     SELECT "customer_id",
-           CAST({ref} - max(purchase_date) AS BIGINT) AS recency,
+           CAST(floor((epoch(CAST({ref} AS TIMESTAMP)) - epoch(CAST(max(purchase_date) AS TIMESTAMP))) / 86400)
+                AS BIGINT) AS recency,
            CAST(count(*) AS BIGINT) AS frequency,
            {value} AS monetary
     FROM purchases GROUP BY "customer_id"

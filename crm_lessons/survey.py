@@ -32,7 +32,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from crm_lessons._validation import require_choice, require_column_list, require_columns, require_frame
+from crm_lessons._validation import (
+    require_choice,
+    require_column_list,
+    require_columns,
+    require_frame,
+    require_numeric,
+)
 from crm_lessons.satisfaction import dimension_scores, driver_scores
 from crm_lessons.schema import SERVQUAL_ITEMS
 
@@ -119,7 +125,12 @@ def _complete_items(items: pd.DataFrame, arg: str, min_items: int) -> pd.DataFra
     require_frame(items, arg)
     if items.shape[1] < min_items:
         raise ValueError(f"`{arg}` has {items.shape[1]} item column(s); this needs at least {min_items}.")
-    complete = items.astype(float).dropna()
+    if items.columns.duplicated().any():
+        raise ValueError(f"`{arg}` has repeated column names {sorted(set(items.columns[items.columns.duplicated()]))}; "
+                         "drop or rename the duplicates.")
+    # each item numeric and finite, missing answers allowed (those respondents are left out)
+    complete = pd.DataFrame({col: require_numeric(items, col, arg, allow_nan=True) for col in items.columns},
+                            index=items.index).dropna()
     if complete.shape[0] < 2:
         raise ValueError(f"`{arg}` has fewer than 2 complete respondents; reliability needs more answers.")
     return complete

@@ -31,7 +31,15 @@ import math
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_columns, require_date, require_fraction, require_frame
+from crm_lessons._validation import (
+    require_boolean,
+    require_columns,
+    require_date,
+    require_fraction,
+    require_frame,
+    require_ids,
+    require_numeric,
+)
 from crm_lessons.performance import customer_performance
 
 #: Columns of :func:`campaign_frame`.
@@ -382,8 +390,8 @@ def response_by_score_band(frame: pd.DataFrame, bands: int = 10, *, score: str =
         raise ValueError(f"`bands` must be a whole number from 1 to the number of customers ({n}), got {bands!r}.")
     ranked = _ranked(frame, score)
     band = np.floor(np.arange(n) * bands / n).astype(int) + 1
-    resp = ranked[responded].astype(bool).to_numpy()
-    val = np.where(resp, ranked[value].to_numpy(dtype=float), 0.0)
+    resp, val = _response_values(ranked, responded, value)
+    val = np.where(resp, val, 0.0)
     work = pd.DataFrame({"band": band, "score": ranked[score].to_numpy(dtype=float), "resp": resp, "val": val})
     g = work.groupby("band")
     out = pd.DataFrame({
@@ -402,11 +410,17 @@ def response_by_score_band(frame: pd.DataFrame, bands: int = 10, *, score: str =
 # --------------------------------------------------------------------------- mass vs targeted
 def _ranked(frame: pd.DataFrame, score: str) -> pd.DataFrame:
     """Rows sorted by score, highest first; ties keep frame order (stable)."""
-    if not pd.api.types.is_numeric_dtype(frame[score]):
-        raise TypeError(f"`score` column {score!r} must be numeric, got {frame[score].dtype}.")
-    if frame[score].isna().any():
-        raise ValueError(f"`score` column {score!r} has missing values; fill them (e.g. with 0) first.")
+    require_numeric(frame, score, "frame")
     return frame.sort_values(score, ascending=False, kind="stable")
+
+
+def _response_values(ranked: pd.DataFrame, responded: str, value: str) -> tuple[np.ndarray, np.ndarray]:
+    """The response flags (validated booleans) and the value of each response (finite for responders)."""
+    resp = require_boolean(ranked, responded, "frame").to_numpy()
+    val = require_numeric(ranked, value, "frame", allow_nan=True).to_numpy()
+    if np.isnan(val[resp]).any():
+        raise ValueError(f"`frame` column {value!r} (the `value` of a response) is missing for some buyers; fill it first.")
+    return resp, val
 
 
 def _campaign_row(resp: np.ndarray, val: np.ndarray, cost_per_contact: float, uplift: float | None) -> dict:
@@ -455,10 +469,7 @@ def _prepare(frame, score, responded, value, cost_per_contact):
         raise ValueError("`frame` has no customers; pass one row per customer.")
     c = _positive_number(cost_per_contact, "cost_per_contact")
     ranked = _ranked(frame, score)
-    resp = ranked[responded].astype(bool).to_numpy()
-    val = ranked[value].to_numpy(dtype=float)
-    if np.isnan(val[resp]).any():
-        raise ValueError(f"`value` column {value!r} is missing for some buyers; fill it first.")
+    resp, val = _response_values(ranked, responded, value)
     return resp, val, c
 
 

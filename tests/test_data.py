@@ -701,3 +701,75 @@ def test_cdnow_missing_file(tmp_path):
 def test_cdnow_sample_must_be_bool():
     with pytest.raises(TypeError, match="sample must be True or False"):
         load_cdnow(sample="yes")
+
+
+# --------------------------------------------------------------------------- issue 13 regressions
+
+_CDNOW_HEAD = " customer_id  date number_of_cds  dollar_value\r\n"
+
+
+def _cdnow(folder: Path, body: str, header: str = _CDNOW_HEAD) -> Path:
+    (folder / "cdnow").mkdir(exist_ok=True)
+    path = folder / "cdnow" / "CDNOW_master.txt"
+    path.write_text(header + body)
+    return folder
+
+
+def test_cdnow_unpadded_id_stays_one_customer(tmp_path):
+    folder = _cdnow(tmp_path, " 00032 19970101  1   11.77\r\n 32 19970201  2   20.00\r\n")
+    log = load_cdnow(data_dir=folder)
+    assert log["customer_id"].tolist() == ["00032", "00032"]
+    assert log["customer_id"].nunique() == 1
+
+
+def test_cdnow_id_that_is_not_a_number(tmp_path):
+    folder = _cdnow(tmp_path, " 00032 19970101  1   11.77\r\n A32 19970201  2   20.00\r\n")
+    err = _error(lambda d: load_cdnow(data_dir=d), folder)
+    assert err.column == "customer_id" and err.lines == [3] and "00032" in str(err)
+
+
+def test_cdnow_date_outside_the_period(tmp_path):
+    folder = _cdnow(tmp_path, " 00001 19970101  1   11.77\r\n 00002 20990112  1   12.00\r\n")
+    err = _error(lambda d: load_cdnow(data_dir=d), folder)
+    assert err.column == "date" and err.lines == [3] and "1998-06-30" in str(err)
+
+
+def test_cdnow_wrong_header(tmp_path):
+    folder = _cdnow(tmp_path, " 00001 19970101  1   11.77\r\n", header="id when cds paid\r\n")
+    err = _error(lambda d: load_cdnow(data_dir=d), folder)
+    assert err.lines == [1] and "customer_id date number_of_cds dollar_value" in str(err)
+
+
+def test_cdnow_ragged_line_advice_speaks_of_spaces_not_commas(tmp_path):
+    folder = _cdnow(tmp_path, " 00001,19970101,1,11.77\r\n")
+    err = _error(lambda d: load_cdnow(data_dir=d), folder)
+    fix = str(err).split("How to fix:")[1]
+    assert "separated by spaces" in fix and "separated by commas" not in fix
+
+
+def test_folder_where_the_csv_should_be(tiny):
+    (tiny / "case_company" / "orders.csv").unlink()
+    (tiny / "case_company" / "orders.csv").mkdir()
+    err = _error(data.load_orders, tiny)
+    assert "orders.csv" in str(err) and "folder, not a file" in str(err) and "not there" not in str(err)
+
+
+def test_permission_denied(tiny, monkeypatch):
+    real = Path.read_bytes
+
+    def refuse(self):
+        if self.name == "orders.csv":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)  # root may read anything, so chmod cannot test this
+    err = _error(data.load_orders, tiny)
+    assert "orders.csv" in str(err) and "permission denied" in str(err) and "chmod" in str(err)
+
+
+def test_duplicate_key_message_uses_an_before_a_vowel(tiny):
+    rows = [list(r) for r in TINY["orders"]]
+    rows[1][0] = rows[0][0]
+    _write(tiny, "orders", rows)
+    err = _error(data.load_orders, tiny)
+    assert "share an order_id" in str(err) and "share a order_id" not in str(err)
