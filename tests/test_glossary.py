@@ -144,3 +144,86 @@ def test_lookup_no_match_is_empty_frame():
     hits = g.lookup("blockchain")
     assert isinstance(hits, pd.DataFrame) and hits.empty
     assert "english" in hits.columns
+
+
+# ---------------------------------------------------------------- both languages, from the data file
+def test_every_term_has_a_chinese_definition_in_chinese():
+    zh = g.glossary(lang="zh").set_index("english")
+    en = g.glossary(lang="en").set_index("english")
+    assert list(zh.index) == list(en.index)
+    for english, definition in zh["definition"].items():
+        han = sum("\u4e00" <= ch <= "\u9fff" for ch in definition)
+        assert han >= 10, english
+        assert definition != en.loc[english, "definition"]
+    assert zh.loc["word of mouth", "source"] == "001 复习资料"
+
+
+def test_definitions_follow_the_current_language():
+    from crm_lessons import i18n
+
+    try:
+        i18n.set_language("zh")
+        assert g.glossary().set_index("english").loc["customer lifetime value", "definition"].startswith("客户终身价值")
+        assert g.lookup("净现值")["english"].tolist() == ["customer lifetime value"]
+        assert g.chapter_title(1) == "客户关系管理概述"
+    finally:
+        i18n.set_language("en")
+    assert g.glossary().set_index("english").loc["customer lifetime value", "definition"].startswith("The total")
+
+
+def test_terms_come_from_the_data_file():
+    import tomllib
+
+    data = tomllib.loads(g.GLOSSARY_FILE.read_text(encoding="utf-8"))["glossary"]["term"]
+    assert len(data) == len(g.TERMS) == len(g.glossary())
+    assert g.GLOSSARY_FILE.parent.name == "locale"  # shipped: pyproject's package-data has locale/*.toml
+
+
+def test_questionnaire_has_the_course_three_parts():
+    t = g.glossary(lang="en").set_index("english").loc["questionnaire", "definition"]
+    assert "three parts" in t and "basic information" in t and "buying behaviour" in t and "main questions" in t
+    z = g.glossary(lang="zh").set_index("english").loc["questionnaire", "definition"]
+    assert "三个部分" in z and "基本情况" in z and "购买行为" in z and "主体问题" in z
+
+
+def test_retention_rate_gives_the_thesis_definition():
+    en = g.glossary(lang="en").set_index("english").loc["retention rate", "definition"]
+    zh = g.glossary(lang="zh").set_index("english").loc["retention rate", "definition"]
+    assert "thesis" in en and "all target customers" in en and "three or more" in en
+    assert "全部目标客户中在未来决定重复购买或开始购买本企业产品的客户比例" in zh
+    assert "三次及以上" in zh
+
+
+def test_crm_definition_separates_mechanism_and_connotation():
+    en = g.glossary(lang="en").set_index("english").loc["customer relationship management", "definition"]
+    zh = g.glossary(lang="zh").set_index("english").loc["customer relationship management", "definition"]
+    mechanism, connotation = en.split("A separate definition")
+    assert "mechanism" in mechanism and "customers" in mechanism and "distributors" not in mechanism
+    assert "distributors and partners" in connotation and "内涵" in connotation
+    assert "旨在改善企业与客户之间关系的新型管理机制" in zh and "最终客户、分销商和合作伙伴" in zh
+
+
+def test_customer_value_quotes_the_course():
+    en = g.glossary(lang="en").set_index("english").loc["customer value", "definition"]
+    zh = g.glossary(lang="zh").set_index("english").loc["customer value", "definition"]
+    assert en.startswith("The course's definition") and "attributes" in en and "consequences" in en
+    assert "感知偏好和评价" in zh and zh.index("感知偏好") < zh.index("两个方向")
+
+
+def test_customer_bribery_has_both_readings_and_points_to_the_pilot():
+    en = g.glossary(lang="en").set_index("english").loc["customer bribery", "definition"]
+    zh = g.glossary(lang="zh").set_index("english").loc["customer bribery", "definition"]
+    assert "two readings" in en and "kickbacks" in en and "inducements" in en and "pilot" in en
+    assert "两种解读" in zh and "回扣" in zh and "试点" in zh
+
+
+def test_crm_cycle_says_its_seven_steps_are_a_reading():
+    en = g.glossary(lang="en").set_index("english").loc["CRM cycle", "definition"]
+    zh = g.glossary(lang="zh").set_index("english").loc["CRM cycle", "definition"]
+    assert "reading" in en and "six" in en
+    assert "本书的解读" in zh and "六个" in zh
+
+
+def test_glossary_rejects_bad_language():
+    with pytest.raises(ValueError, match="lang"):
+        g.glossary(lang="fr")
