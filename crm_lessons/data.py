@@ -46,6 +46,7 @@ from crm_lessons.schema import TABLES, Column, Table
 __all__ = [
     "DataFileError",
     "data_dir",
+    "default_data_dir",
     "load_customers",
     "load_products",
     "load_orders",
@@ -63,14 +64,13 @@ __all__ = [
     "SALES_COLUMNS",
 ]
 
-#: Environment variable that points the loaders at another data folder.
-ENV_VAR = "CRM_LESSONS_DATA"
 #: Sub-folders of the data folder.
 CASE_COMPANY_DIR = "case_company"
 CDNOW_DIR = "cdnow"
 #: At most this many offending lines are quoted in an error message.
 MAX_SHOWN = 5
 
+#: The ``datasets/`` folder beside the package: a clone's, when the package is installed editable.
 _REPO_DATASETS = Path(__file__).resolve().parent.parent / "datasets"
 
 #: Columns of :func:`build_sales`, in order.
@@ -115,14 +115,53 @@ class DataFileError(ValueError):
         self.values = list(values)
 
 
+def _is_data_folder(folder: Path) -> bool:
+    return (folder / CASE_COMPANY_DIR).is_dir() or (folder / CDNOW_DIR).is_dir()
+
+
+def default_data_dir() -> Path:
+    """The data folder used when a loader is given ``data_dir=None``.
+
+    Returns
+    -------
+    pathlib.Path
+        In this order: (1) the ``datasets/`` folder (one holding ``case_company/`` or ``cdnow/``)
+        of the working folder or of the nearest of its parents that has one: a clone of the
+        repository, wherever inside it the book runs (a notebook runs in its own folder,
+        ``notebooks/`` or ``notebooks/zh/``), whether the package is installed from it editable
+        or not; (2) else the ``datasets/`` folder beside the package (an editable install,
+        ``pip install -e .``, used from anywhere); (3) else ``datasets`` in the working folder,
+        which does not exist, so the loaders say which file is missing and how to pass the folder.
+
+    Notes
+    -----
+    Looked up afresh at every call. Nothing is read from (or written to) the environment: a
+    notebook passes its ``data_dir`` parameter to the loaders, and the grader sets that parameter.
+
+    Examples
+    --------
+    >>> from crm_lessons.data import default_data_dir
+    >>> (default_data_dir() / "cdnow" / "CDNOW_master.txt").is_file()
+    True
+    """
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if _is_data_folder(folder / "datasets"):
+            return folder / "datasets"
+    if _is_data_folder(_REPO_DATASETS):
+        return _REPO_DATASETS
+    return here / "datasets"
+
+
 def data_dir(path=None) -> Path:
     """Folder holding the workbook's data (``case_company/`` and ``cdnow/``).
 
     Parameters
     ----------
     path : str or os.PathLike, optional
-        Use this folder. When omitted, the environment variable
-        ``CRM_LESSONS_DATA`` is used if set, else the repository's ``datasets/``.
+        Use this folder (a notebook passes its ``data_dir`` parameter here). ``None`` (the
+        default) gives :func:`default_data_dir`: the ``datasets/`` folder of the clone the
+        book runs in, else the one beside the package (editable install).
 
     Returns
     -------
@@ -131,10 +170,11 @@ def data_dir(path=None) -> Path:
 
     Notes
     -----
-    The folder is resolved again at every call, so changing ``CRM_LESSONS_DATA``
-    or passing ``data_dir=`` takes effect at once. The loaders reuse a typed frame
-    only when the file's path and bytes are unchanged (a digest of its content), so
-    an edited or regenerated file is always read afresh; each call returns a copy.
+    The data folder reaches the code one way only: as an argument (a notebook's ``data_dir``
+    parameter handed to ``load_*(data_dir)``); nothing is read from or written to the
+    environment. The loaders keep one cache of typed frames, keyed by the file's resolved
+    path and a digest of its bytes, so another folder, an edited or a regenerated file is
+    always read afresh; each call returns a copy.
 
     Examples
     --------
@@ -145,7 +185,7 @@ def data_dir(path=None) -> Path:
     True
     """
     if path is None:
-        path = os.environ.get(ENV_VAR) or _REPO_DATASETS
+        return default_data_dir()
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(
             f"data_dir must be a folder path (str or pathlib.Path), got {type(path).__name__}; "
@@ -166,6 +206,7 @@ class _Source:
 
     path: Path
     first_line: int = 2  # file line of the first data row
+    key: tuple | None = None  # the cache key of the loaded frame: resolved path and content digest
     starts: np.ndarray | None = None  # file line of each data row, when records span lines
 
     @property
@@ -222,7 +263,9 @@ def _read_text(path: Path, *, folder_hint: str) -> tuple[str, bytes]:
             raise src.fail(
                 f"the folder {path.parent} does not exist.",
                 f"Point the loaders at the folder holding {CASE_COMPANY_DIR}/ and "
-                f"{CDNOW_DIR}/ with data_dir=... or the environment variable {ENV_VAR}. {folder_hint}",
+                f"{CDNOW_DIR}/ with data_dir=... (the notebook's data_dir parameter; left as None it "
+                "is the datasets/ folder of the clone you run in). "
+                f"{folder_hint}",
             )
         raise src.fail(
             "the file is not there.",
@@ -556,6 +599,7 @@ def _load(table_name: str, folder) -> tuple[pd.DataFrame, _Source]:
     if hit is not None:
         return hit
     raw, src = _read_csv_as_text(path, text, table)
+    src.key = key
     columns = {col.name: _convert(src, col, raw[col.name]) for col in table.columns}
     frame = pd.DataFrame(columns)
     _check_unique(src, frame, table.primary_key)
@@ -829,7 +873,17 @@ def load_sales(data_dir=None) -> pd.DataFrame:
     revenue = quantity x unit_price x (1 - discount); cost = quantity x unit_cost;
     profit = revenue - cost. Checked by tests/test_data.py against the line-by-line formula.
     """
-    return build_sales(load_orders(data_dir), load_order_lines(data_dir), load_products(data_dir))
+    frames, keys = {}, []
+    for name in ("orders", "order_lines", "products"):
+        frames[name], src = _load(name, data_dir)
+        keys.append(src.key)
+    key = ("sales", *keys)  # the same cache: a changed file (or folder) gives a new key
+    hit = _cached(key)
+    if hit is not None:
+        return hit[0]
+    sales = build_sales(frames["orders"], frames["order_lines"], frames["products"])
+    _remember(key, sales, None)
+    return sales
 
 
 # --------------------------------------------------------------------------- CDNOW

@@ -208,7 +208,7 @@ def test_missing_file(tiny):
 
 def test_missing_folder(tmp_path):
     err = _error(data.load_customers, tmp_path / "nowhere")
-    assert "customers.csv" in str(err) and "does not exist" in str(err) and "CRM_LESSONS_DATA" in str(err)
+    assert "customers.csv" in str(err) and "does not exist" in str(err) and "data_dir=" in str(err)
 
 
 def test_missing_column(tiny):
@@ -472,22 +472,44 @@ def test_header_only_gives_empty_typed_frame(tiny):
 # --------------------------------------------------------------------------- data folder
 
 
-def test_data_dir_default_env_and_argument(tmp_path, monkeypatch):
-    monkeypatch.delenv("CRM_LESSONS_DATA", raising=False)
-    assert data.data_dir() == Path(data.__file__).resolve().parent.parent / "datasets"
-    monkeypatch.setenv("CRM_LESSONS_DATA", str(tmp_path))
-    assert data.data_dir() == tmp_path
+def test_data_dir_default_is_the_clone_the_book_runs_in(tmp_path, monkeypatch):
+    clone = tmp_path / "clone"
+    (clone / "datasets" / "case_company").mkdir(parents=True)
+    (clone / "notebooks" / "zh").mkdir(parents=True)
+    monkeypatch.chdir(clone / "notebooks" / "zh")  # a notebook runs in its own folder
+    assert data.data_dir() == clone / "datasets"
+    monkeypatch.chdir(clone)
+    assert data.data_dir() == data.default_data_dir() == clone / "datasets"
     assert data.data_dir(tmp_path / "other") == tmp_path / "other"
 
 
-def test_env_var_is_read_at_each_call(tiny, tmp_path_factory, monkeypatch):
+def test_data_dir_default_outside_a_clone_is_the_folder_beside_the_package(tmp_path, monkeypatch):
+    (tmp_path / "datasets").mkdir()  # a datasets/ folder without the data is not taken
+    monkeypatch.chdir(tmp_path)
+    assert data.data_dir() == Path(data.__file__).resolve().parent.parent / "datasets"
+
+
+def test_data_dir_ignores_the_environment(tiny, monkeypatch):
     monkeypatch.setenv("CRM_LESSONS_DATA", str(tiny))
-    assert len(data.load_products()) == 2
+    assert data.data_dir() != tiny
+    assert len(data.load_products()) == 36
+
+
+def test_another_folder_is_read_afresh(tiny, tmp_path_factory):
+    assert len(data.load_products(tiny)) == 2
     other = tmp_path_factory.mktemp("other")
     (other / "case_company").mkdir()
     _write(other, "products", TINY["products"][:1])
-    monkeypatch.setenv("CRM_LESSONS_DATA", str(other))
-    assert len(data.load_products()) == 1  # nothing stale is cached
+    assert len(data.load_products(other)) == 1  # nothing stale is cached
+    assert len(data.load_products(tiny)) == 2
+
+
+def test_sales_are_cached_with_their_files(tiny):
+    first = data.load_sales(tiny)
+    first.loc[:, "profit"] = -1.0  # the caller's copy: the cache is untouched
+    assert (data.load_sales(tiny)["profit"] != -1.0).all()
+    _write(tiny, "products", [TINY["products"][0][:4] + ["1000.00", "3999.00"], TINY["products"][1]])
+    assert data.load_sales(tiny)["unit_cost"].max() == 1000.0  # an edited file gives new sales
 
 
 def test_edited_file_is_reloaded(tiny):
