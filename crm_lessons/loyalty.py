@@ -4,8 +4,9 @@ Loyalty shows in what customers think (cognitive loyalty, 认知忠诚), what th
 (affective loyalty, 情感忠诚) and what they do (behavioural loyalty, 行为忠诚). The survey
 measures the first two, the order history the third. This module maps each respondent to
 the three levels, computes the loyalty measures the data supports (repeat purchase rate,
-price sensitivity, brand attention, attitude to competitors, choosing time, need
-satisfaction, identification), places every customer in a life-cycle stage
+price sensitivity, brand attention, attitude to competitors, choosing time,
+identification; not need satisfaction, which the data cannot show: see
+:data:`UNMEASURED_LOYALTY_MEASURES`), places every customer in a life-cycle stage
 (客户生命周期), and compares the loyalty of complaining customers whose problem was put
 right (service recovery, 服务补救) with those whose problem was not.
 
@@ -48,12 +49,22 @@ LIFE_CYCLE_STAGES = ("exploration", "formation", "stability", "decline", "lost")
 LOYALTY_MEASURES = {
     "repeat purchases": ("orders_before_survey", +1),
     "repeat purchases (self-reported)": ("purchases_per_year", +1),
-    "need satisfaction": ("overall_satisfaction", +1),
     "brand attention": ("brand_attention", +1),
     "identification (recommend 0-10)": ("recommend", +1),
     "price sensitivity": ("price_sensitivity", -1),
     "attitude to competitors": ("competitor_attitude", -1),
     "choosing time": ("choosing_time", -1),
+}
+
+#: Loyalty measures of the course that the case data cannot show, with the reason.
+#: Need satisfaction (客户需求满足率) is the share of requirements: the part of the customer's
+#: purchases of the category that he or she makes from us. It is not satisfaction.
+UNMEASURED_LOYALTY_MEASURES = {
+    "need satisfaction (share of requirements)": (
+        "needs each customer's purchases of the category from every supplier; the case company "
+        "records only its own sales and the survey does not ask what share of the customer's "
+        "appliance purchases went to Huamei"
+    ),
 }
 
 
@@ -283,21 +294,23 @@ def loyalty_measures(survey: pd.DataFrame, loyal, *, orders_before_survey=None) 
 
     Notes
     -----
-    Loyal customers buy again, are satisfied (need satisfaction), pay attention to
+    Loyal customers buy again, pay attention to
     the brand and recommend it (identification), are less price sensitive, less
     interested in competitors and spend less time choosing (they already know what
     they want). Ordered categories (``purchases_per_year``) are compared by their
-    codes (0, 1, 2).
+    codes (0, 1, 2). The course's need satisfaction (客户需求满足率), the customer's share
+    of requirements bought from the company, is not among the rows: it is not overall
+    satisfaction, and the case data cannot show it (:data:`UNMEASURED_LOYALTY_MEASURES`).
 
     Examples
     --------
     >>> import pandas as pd
     >>> from crm_lessons.loyalty import loyalty_measures
-    >>> survey = pd.DataFrame({"overall_satisfaction": [5, 4, 2, 3], "price_sensitivity": [2, 1, 5, 4]})
+    >>> survey = pd.DataFrame({"brand_attention": [5, 4, 2, 3], "price_sensitivity": [2, 1, 5, 4]})
     >>> loyal = pd.Series([True, True, False, False])
     >>> loyalty_measures(survey, loyal)[["loyal_when", "mean_loyal", "mean_other", "agrees"]]
                       loyal_when  mean_loyal  mean_other  agrees
-    need satisfaction     higher         4.5         2.5    True
+    brand attention       higher         4.5         2.5    True
     price sensitivity      lower         1.5         4.5    True
 
     Checked against: hand means (above).
@@ -562,3 +575,60 @@ def recovery_loyalty(repurchases: pd.DataFrame, *, confidence: float = 0.95) -> 
     )
     return out
 
+def recovery_by_speed(repurchases: pd.DataFrame, *, bands=(3, 7, 14)) -> pd.DataFrame:
+    """Complaint handling step by step: how fast a case was closed, recovery, and repurchase.
+
+    Parameters
+    ----------
+    repurchases : pandas.DataFrame
+        One row per complaint with ``resolution_days`` (days until the case was closed),
+        ``recovered`` (the customer accepted the remedy) and ``repurchased`` (bought again
+        within the loyalty window): the output of :func:`complaint_repurchase`.
+    bands : sequence of int
+        Upper limits (days, inclusive) of the speed bands; a last band takes the slower
+        cases. Increasing, positive.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per band (``"≤3"``, ``"4-7"``, ..., ``">14"``; index ``closed_within``):
+        ``complaints``, ``complaint_share``, ``recovery_rate`` (share recovered) and
+        ``repurchase_rate`` (share who bought again).
+
+    Notes
+    -----
+    A descriptive table, not an experiment: cases that are hard to put right also take
+    longer, so speed and recovery go together for both reasons.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crm_lessons.loyalty import recovery_by_speed
+    >>> cases = pd.DataFrame({"resolution_days": [2, 5, 6, 20],
+    ...     "recovered": [True, True, False, False], "repurchased": [True, False, False, False]})
+    >>> recovery_by_speed(cases, bands=(3, 7))
+                   complaints  complaint_share  recovery_rate  repurchase_rate
+    closed_within
+    ≤3                      1             0.25            1.0              1.0
+    4-7                     2             0.50            0.5              0.0
+    >7                      1             0.25            0.0              0.0
+
+    Checked against: hand counts (above).
+    """
+    require_columns(repurchases, ["resolution_days", "recovered", "repurchased"], "repurchases",
+                    source="crm_lessons.loyalty.complaint_repurchase()")
+    bands = [int(b) for b in bands]
+    if not bands or any(b <= 0 for b in bands) or any(b2 <= b1 for b1, b2 in zip(bands, bands[1:])):
+        raise ValueError(f"`bands` must be increasing positive day limits, e.g. (3, 7, 14); got {tuple(bands)!r}.")
+    days = pd.to_numeric(repurchases["resolution_days"], errors="coerce")
+    if days.isna().any() or (days < 0).any():
+        raise ValueError("`repurchases['resolution_days']` must be whole days, 0 or more, with no blanks.")
+    labels = [f"≤{bands[0]}"] + [f"{lo + 1}-{hi}" for lo, hi in zip(bands, bands[1:])] + [f">{bands[-1]}"]
+    band = pd.cut(days, [-1, *bands, np.inf], labels=labels)
+    frame = pd.DataFrame({"band": band, "recovered": repurchases["recovered"].astype(bool),
+                          "repurchased": repurchases["repurchased"].astype(bool)})
+    out = frame.groupby("band", observed=False).agg(
+        complaints=("recovered", "size"), recovery_rate=("recovered", "mean"), repurchase_rate=("repurchased", "mean"))
+    out.insert(1, "complaint_share", out["complaints"] / out["complaints"].sum())
+    out.index = pd.Index(labels, name="closed_within")
+    return out

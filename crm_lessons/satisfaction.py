@@ -426,3 +426,119 @@ def driver_analysis(
     out.attrs["r_squared"] = 1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan")
     out.attrs["n"] = int(n)
     return out
+
+
+def prune_factors(
+    scores: pd.DataFrame,
+    satisfaction,
+    *,
+    max_correlation: float = 0.8,
+    min_correlation: float = 0.2,
+) -> pd.DataFrame:
+    """Select the factors of a satisfaction index by the course's two pruning rules.
+
+    Building a company's customer satisfaction index system (客户满意度指数体系, step 4 of
+    the course's four steps) starts from the industry's set of factors and removes
+
+    1. factors **highly correlated with other factors** (they say the same thing twice;
+       what remains should be relatively independent), then
+    2. factors **weakly related to satisfaction** (noise; they cost money to ask and
+       disturb the important ones). Both rules look at the size of a correlation,
+       whatever its sign.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        One column per candidate factor (an item or a dimension score), one row per
+        respondent; numeric.
+    satisfaction : pandas.Series or column-like
+        Overall satisfaction of the same respondents (aligned with ``scores``).
+    max_correlation : float, default 0.8
+        Rule 1: two factors whose correlation is at least this are duplicates.
+    min_correlation : float, default 0.2
+        Rule 2: a factor whose correlation with satisfaction is below this is weak.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per factor (in the order given): ``most_like`` (the other factor it
+        correlates with most), ``max_correlation`` (that correlation),
+        ``satisfaction_correlation``, ``decision`` (``"keep"``, ``"drop: duplicate"`` or
+        ``"drop: weak link"``) and ``rule`` (0 kept, 1 or 2: the rule that dropped it).
+
+    Notes
+    -----
+    Pearson correlations on the respondents with complete answers. Rule 1 is applied
+    pair by pair, most correlated pair first: of the two, the factor less correlated
+    with satisfaction goes, and correlations are looked at again among the factors
+    left. Rule 2 is then applied to what remains. The cut-offs are conventions (0.8 is
+    a common warning level for collinearity), not the course's numbers: the course
+    states the rules without cut-offs. Reliability (Cronbach's alpha,
+    :func:`crm_lessons.survey.cronbach_alpha`) is a separate check, on the statements
+    that measure one factor.
+
+    References
+    ----------
+    Course material 002, building the customer satisfaction index system, step 4
+    ("剔除与其他要素高度相关的要素 … 剔除对客户满意度影响较小的要素").
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crm_lessons.satisfaction import prune_factors
+    >>> scores = pd.DataFrame({"a": [1, 2, 3, 4, 5, 3], "a_twin": [1, 2, 3, 4, 5, 2],
+    ...                        "b": [2, 1, 4, 3, 5, 4], "noise": [3, 1, 3, 1, 3, 1]})
+    >>> overall = pd.Series([1, 2, 4, 4, 5, 3])
+    >>> prune_factors(scores, overall)[["most_like", "decision", "rule"]]
+           most_like         decision  rule
+    a         a_twin             keep     0
+    a_twin         a  drop: duplicate     1
+    b              a             keep     0
+    noise          b  drop: weak link     2
+
+    Checked against: hand correlations (``pandas.DataFrame.corr``) in
+    ``tests/test_satisfaction.py``.
+    """
+    require_frame(scores, "scores")
+    if scores.shape[1] < 2:
+        raise ValueError("`scores` needs at least two factor columns to compare; got "
+                         f"{scores.shape[1]}.")
+    for name, value in (("max_correlation", max_correlation), ("min_correlation", min_correlation)):
+        if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ValueError(f"`{name}` must be a number from 0 to 1, got {value!r}.")
+    bad = [c for c in scores.columns if not pd.api.types.is_numeric_dtype(scores[c])]
+    if bad:
+        raise TypeError(f"`scores` columns {bad} are not numeric; pass factor scores (e.g. Likert answers).")
+    target = _as_series(satisfaction, "satisfaction")
+    if len(target) != len(scores):
+        raise ValueError(f"`satisfaction` has {len(target)} values but `scores` has {len(scores)} rows; align them.")
+    frame = scores.reset_index(drop=True).astype(float)
+    target = pd.Series(target.to_numpy(dtype=float))
+    ok = frame.notna().all(axis=1) & target.notna()
+    frame, target = frame[ok], target[ok]
+    corr = frame.corr()
+    with_target = frame.corrwith(target)
+    others = corr.where(~np.eye(len(corr), dtype=bool))
+    decision = pd.Series("keep", index=frame.columns, dtype=object)
+    rule = pd.Series(0, index=frame.columns)
+    left = list(frame.columns)
+    while len(left) > 1:
+        sub = others.loc[left, left].abs()
+        pair = sub.stack()
+        if pair.empty or pair.max() < max_correlation:
+            break
+        first, second = pair.idxmax()
+        drop = second if abs(with_target[second]) < abs(with_target[first]) else first
+        decision[drop], rule[drop] = "drop: duplicate", 1
+        left.remove(drop)
+    for name in left:
+        if abs(with_target[name]) < min_correlation:
+            decision[name], rule[name] = "drop: weak link", 2
+    most_like = others.abs().idxmax()
+    return pd.DataFrame({
+        "most_like": most_like,
+        "max_correlation": [others.loc[name, most_like[name]] for name in frame.columns],
+        "satisfaction_correlation": with_target,
+        "decision": decision,
+        "rule": rule,
+    })

@@ -138,8 +138,44 @@ def test_loyalty_measures_agree_with_theory_on_stated_intent(case):
     assert (attitudes["p_value"] < 0.001).all()
 
 
+def test_need_satisfaction_is_not_overall_satisfaction():
+    # 客户需求满足率 is a share of requirements; the case data cannot show it, so no row maps it
+    from crm_lessons.loyalty import LOYALTY_MEASURES, UNMEASURED_LOYALTY_MEASURES
+
+    assert "overall_satisfaction" not in {col for col, _ in LOYALTY_MEASURES.values()}
+    assert not any("need" in name for name in LOYALTY_MEASURES)
+    assert "need satisfaction (share of requirements)" in UNMEASURED_LOYALTY_MEASURES
+    with pytest.raises(ValueError, match="has none of the measure columns"):
+        loyalty_measures(pd.DataFrame({"overall_satisfaction": [5, 1]}), [True, False])
+
+
+def test_recovery_by_speed_by_hand():
+    from crm_lessons.loyalty import recovery_by_speed
+
+    cases = pd.DataFrame({"resolution_days": [0, 3, 4, 7, 8, 30],
+                          "recovered": [True, True, True, False, False, False],
+                          "repurchased": [True, False, True, False, False, True]})
+    out = recovery_by_speed(cases, bands=(3, 7))
+    assert out.index.tolist() == ["≤3", "4-7", ">7"]
+    assert out["complaints"].tolist() == [2, 2, 2]
+    assert out["recovery_rate"].tolist() == [1.0, 0.5, 0.0]
+    assert out["repurchase_rate"].tolist() == [0.5, 0.5, 0.5]
+    with pytest.raises(ValueError, match="`bands` must be increasing"):
+        recovery_by_speed(cases, bands=(7, 3))
+    with pytest.raises(ValueError, match="resolution_days"):
+        recovery_by_speed(cases.assign(resolution_days=[1, -2, 3, 4, 5, 6]))
+
+
+def test_fast_handling_goes_with_recovery(case):
+    from crm_lessons.loyalty import recovery_by_speed
+
+    out = recovery_by_speed(complaint_repurchase(case["complaints"], case["orders"]))
+    assert out["complaints"].sum() == len(case["complaints"])
+    assert out["recovery_rate"].iloc[0] > 0.9 > 0.1 > out["recovery_rate"].iloc[-1]
+
+
 def test_loyalty_measures_arguments():
-    survey = pd.DataFrame({"overall_satisfaction": [1, 2]})
+    survey = pd.DataFrame({"brand_attention": [1, 2]})
     with pytest.raises(ValueError, match="`loyal` has 3 values"):
         loyalty_measures(survey, [True, False, True])
     with pytest.raises(ValueError, match="some respondents True and some False"):

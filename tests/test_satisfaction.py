@@ -109,3 +109,30 @@ def test_driver_weights_recover_the_generator(survey):
     assert out["weight"].sort_values().index.tolist() == truth.sort_values().index.tolist()
     # correlations alone give every driver some credit, but all are positive
     assert (out["correlation"] > 0).all()
+
+
+def test_prune_factors_by_hand():
+    from crm_lessons.satisfaction import prune_factors
+
+    scores = pd.DataFrame({"a": [1, 2, 3, 4, 5, 3], "a_twin": [1, 2, 3, 4, 5, 2],
+                           "b": [2, 1, 4, 3, 5, 4], "noise": [3, 1, 3, 1, 3, 1]})
+    overall = pd.Series([1, 2, 4, 4, 5, 3])
+    out = prune_factors(scores, overall)
+    assert out["decision"].tolist() == ["keep", "drop: duplicate", "keep", "drop: weak link"]
+    assert out.loc["a", "max_correlation"] == pytest.approx(scores["a"].corr(scores["a_twin"]))
+    assert out.loc["noise", "satisfaction_correlation"] == pytest.approx(scores["noise"].corr(overall))
+    # with a higher duplicate cut-off the twin stays
+    assert prune_factors(scores, overall, max_correlation=0.99)["rule"].tolist() == [0, 0, 0, 2]
+    with pytest.raises(ValueError, match="`min_correlation` must be a number from 0 to 1"):
+        prune_factors(scores, overall, min_correlation=2)
+    with pytest.raises(ValueError, match="`satisfaction` has 2 values"):
+        prune_factors(scores, [1, 2])
+
+
+def test_prune_factors_drops_the_weak_item(survey):
+    from crm_lessons.satisfaction import prune_factors
+
+    items = [i for items in SERVQUAL_ITEMS.values() for i in items] + list(PRODUCT_ITEMS)
+    out = prune_factors(survey[items], survey["overall_satisfaction"])
+    assert out.index[out["rule"] == 2].tolist() == ["empathy_3"]
+    assert (out["rule"] != 1).all()
