@@ -20,8 +20,9 @@ Why DuckDB (and not SQLite)
   transactions (a failed batch rolls back completely), which is what the lesson teaches.
 * **Reads CSV and pandas directly**, so building the database is a few ``INSERT ... SELECT``.
 
-The database file lives under ``build/`` (ignored by git): :func:`build_database` rebuilds it
-from the CSVs inside one transaction, so running it again is safe and gives the same database.
+The database file lives under ``build/`` in the working folder (ignored by git; a notebook's working
+folder is its own folder, never the installed package): :func:`build_database` rebuilds it from the
+CSVs inside one transaction, so running it again is safe and gives the same database.
 
 Examples
 --------
@@ -46,7 +47,7 @@ import pandas as pd
 
 from crm_lessons.schema import CUSTOMER_KINDS, HISTORY_END, HISTORY_START, REGIONS, TABLES, Column, Table
 
-#: Where the database is built unless a path is given (relative to the project folder).
+#: Where the database is built unless a path is given (relative to the working folder).
 DEFAULT_DB_PATH = Path("build") / "crm.duckdb"
 
 #: SQL type for each type of the schema's vocabulary.
@@ -109,6 +110,16 @@ ORDER_TOTALS = Table(
         Column("amount_cents", "int64", "Order value", unit="CNY cents (fen)"),
     ),
 )
+
+#: The rows of :data:`ORDER_TOTALS`, computed from ``orders`` and ``order_lines``: each line's
+#: revenue rounded to the cent and summed per order (as :func:`crm_lessons.rfm.purchases_from_sales`
+#: before dropping non-positive orders). :func:`crm_lessons.rfm.rfm_sql` reads purchases through it
+#: when the database has no summary table.
+ORDER_TOTALS_SELECT = """SELECT o."order_id", o."customer_id", o."order_date", t.amount_cents
+FROM (SELECT "order_id",
+             sum(CAST(floor("quantity" * "unit_price" * (1 - "discount") * 100 + 0.5) AS BIGINT)) AS amount_cents
+      FROM "order_lines" GROUP BY "order_id") t
+JOIN "orders" o USING ("order_id")"""
 
 _EXTRA_TABLE_CHECKS = {
     "new_customers": (
@@ -358,8 +369,19 @@ def tables_overview(tables=None) -> pd.DataFrame:
 
 
 def default_db_path() -> Path:
-    """``build/crm.duckdb`` inside the project folder (the folder holding ``crm_lessons``)."""
-    return Path(__file__).resolve().parents[1] / DEFAULT_DB_PATH
+    """``build/crm.duckdb`` in the working folder (for a notebook: the notebook's own folder).
+
+    Never inside the installed package, which may be read-only or shared by several users;
+    looked up at each call, so two notebooks running side by side in their own folders (the
+    English and the Chinese edition) build two databases.
+
+    Examples
+    --------
+    >>> import os
+    >>> default_db_path() == Path(os.getcwd()) / "build" / "crm.duckdb"
+    True
+    """
+    return Path.cwd() / DEFAULT_DB_PATH
 
 
 def _resolve_path(path) -> Path:
@@ -432,7 +454,7 @@ def build_database(path=None, data_dir=None, tables=None) -> Path:
     Parameters
     ----------
     path : str or pathlib.Path, optional
-        Database file; default ``build/crm.duckdb`` in the project (:func:`default_db_path`).
+        Database file; default ``build/crm.duckdb`` in the working folder (:func:`default_db_path`).
     data_dir : str or pathlib.Path, optional
         Folder holding ``case_company/``; default :func:`crm_lessons.data.data_dir`.
     tables : list of str, optional
@@ -508,8 +530,6 @@ def build_database(path=None, data_dir=None, tables=None) -> Path:
         if {"orders", "order_lines", "products"} <= set(chosen):
             con.execute(SALES_VIEW_DDL)
         if {"orders", "order_lines"} <= set(chosen):
-            from crm_lessons.rfm import ORDER_TOTALS_SELECT
-
             con.execute(table_ddl(ORDER_TOTALS))
             # stored in customer order: per-customer sweeps (RFM) then aggregate about twice as fast
             con.execute(f'INSERT INTO {_q(ORDER_TOTALS.name)} {ORDER_TOTALS_SELECT} ORDER BY "customer_id", "order_date"')

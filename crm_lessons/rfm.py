@@ -82,6 +82,7 @@ from crm_lessons._validation import (
     require_ids,
     require_numeric,
 )
+from crm_lessons.database import ORDER_TOTALS_SELECT
 
 #: The three RFM measures and, for each, whether a larger value is better.
 MEASURES = {"recency": False, "frequency": True, "monetary": True}
@@ -781,15 +782,8 @@ def _sql_score(measure: str, higher: bool, bins: int, edges) -> str:
     return f"1 + least({bins - 1}, ({bins} * (rank() OVER (ORDER BY {col} {order}) - 1)) // greatest(count(*) OVER () - 1, 1))"
 
 
-#: Order values in whole cents computed from the order lines, one row per order (as
-#: :func:`purchases_from_sales` before dropping non-positive orders).
-ORDER_TOTALS_SELECT = """SELECT o."order_id", o."customer_id", o."order_date", t.amount_cents
-FROM (SELECT "order_id",
-             sum(CAST(floor("quantity" * "unit_price" * (1 - "discount") * 100 + 0.5) AS BIGINT)) AS amount_cents
-      FROM "order_lines" GROUP BY "order_id") t
-JOIN "orders" o USING ("order_id")"""
-
-#: Where :func:`rfm_sql` reads purchases from.
+#: Where :func:`rfm_sql` reads purchases from: order values computed from the order lines
+#: (:data:`crm_lessons.database.ORDER_TOTALS_SELECT`), or the database's summary table.
 SOURCES = {
     "order_lines": ORDER_TOTALS_SELECT,
     "order_totals": 'SELECT "order_id", "customer_id", "order_date", "amount_cents" FROM "order_totals"',

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -142,6 +143,17 @@ def test_build_is_idempotent(tiny_dir, tmp_path):
     for t in TINY_TABLES:
         pd.testing.assert_frame_equal(first[t], second[t])
     assert len(first["order_lines"]) == 5
+
+
+def test_default_database_goes_under_the_working_folders_build(tiny_dir, tmp_path, monkeypatch):
+    work = tmp_path / "notebooks"
+    work.mkdir()
+    monkeypatch.chdir(work)  # a notebook runs in its own folder
+    db = database.build_database(data_dir=tiny_dir, tables=TINY_TABLES)
+    assert db == work / "build" / "crm.duckdb" == database.default_db_path() and db.is_file()
+    package = Path(database.__file__).resolve().parent
+    assert package not in db.resolve().parents
+    assert len(_snapshot(None)["customers"]) == len(_snapshot(db)["customers"]) > 0  # connect() finds it
 
 
 def test_failed_build_leaves_the_previous_database(tiny_dir, tmp_path):

@@ -217,8 +217,7 @@ def shop():
         con.register("frame", frame)
         con.execute(f'INSERT INTO "{name}" SELECT {", ".join(chr(34) + c + chr(34) for c in TABLES[name].column_names)} FROM frame')
         con.unregister("frame")
-    from crm_lessons.database import ORDER_TOTALS
-    from crm_lessons.rfm import ORDER_TOTALS_SELECT
+    from crm_lessons.database import ORDER_TOTALS, ORDER_TOTALS_SELECT
 
     con.execute(table_ddl(ORDER_TOTALS))
     con.execute(f"INSERT INTO order_totals {ORDER_TOTALS_SELECT}")
