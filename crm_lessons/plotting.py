@@ -2,7 +2,7 @@
 
 Call :func:`set_book_style` once at the top of a notebook (plot functions in
 ``crm_lessons`` call it too, so their figures look the same wherever they are drawn).
-Labels are English only: the default fonts have no CJK glyphs.
+Text follows the language of :mod:`crm_lessons.i18n`, with the bundled CJK font for Chinese.
 
 Examples
 --------
@@ -53,6 +53,9 @@ def set_book_style() -> None:
             "figure.autolayout": False,
         }
     )
+    from crm_lessons.i18n import font_rc
+
+    mpl.rcParams.update(font_rc())  # the theme resets fonts: the language's CJK fallback goes back on
 
 
 def new_figure(ax=None, figsize=(10, 6), *, clear: bool = False):
