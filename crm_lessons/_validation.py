@@ -91,6 +91,8 @@ def require_choice(value, choices: Iterable, arg: str) -> None:
 
 def require_fraction(value, arg: str, *, low_open: bool = False, high_open: bool = False) -> float:
     """Return ``value`` as float after checking it lies in [0, 1] (ends open on request)."""
+    if isinstance(value, (str, bytes, bool, np.bool_)):
+        raise TypeError(f"`{arg}` must be a number between 0 and 1 (without quotes), got {value!r}.")
     try:
         v = float(value)
     except (TypeError, ValueError):

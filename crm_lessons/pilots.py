@@ -33,9 +33,12 @@ from crm_lessons._validation import (
     require_boolean,
     require_choice,
     require_columns,
+    require_date,
     require_fraction,
     require_frame,
     require_numeric,
+    require_same_id_type,
+    require_table,
     require_whole_number,
 )
 from crm_lessons.schema import PILOT_END, PILOT_START
@@ -100,7 +103,10 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     centre = p + z * z / (2 * n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
     denom = 1 + z * z / n
-    return float((centre - half) / denom), float((centre + half) / denom)
+    # exact ends: with no (or only) successes the limit is 0 (or 1), not a rounding error away from it
+    low = 0.0 if x == 0 else float((centre - half) / denom)
+    high = 1.0 if x == n else float((centre + half) / denom)
+    return low, high
 
 
 def difference_in_proportions(
@@ -516,6 +522,12 @@ def uplift_by_segment(pilot: pd.DataFrame, customers: pd.DataFrame | None, by: s
     return out
 
 
+def _window(window, arg: str) -> tuple:
+    if isinstance(window, str) or not hasattr(window, "__len__") or len(window) != 2:
+        raise TypeError(f"`{arg}` must be a pair of dates (first day, last day), e.g. ('2024-07-01', '2024-09-30').")
+    return tuple(window)
+
+
 def before_during(
     pilot: pd.DataFrame,
     orders: pd.DataFrame,
@@ -571,15 +583,16 @@ def before_during(
     Checked against: hand counts (naive uplift 0.5, controlled 0.5, difference in
     differences 0.0).
     """
-    require_columns(pilot, ["customer_id", "group"], "pilot", source="load_pilot()")
-    require_columns(orders, ["customer_id", "order_date"], "orders", source="load_orders()")
-    start, end = (pd.Timestamp(d) for d in pilot_window)
+    require_table(pilot, "pilot", ["group"], ids=["customer_id"], source="load_pilot()")
+    require_table(orders, "orders", ids=["customer_id"], dates=["order_date"], source="load_orders()")
+    require_same_id_type(pilot["customer_id"], "pilot", orders["customer_id"], "orders", "customer_id")
+    start, end = (require_date(d, "pilot_window") for d in _window(pilot_window, "pilot_window"))
     if end < start:
         raise ValueError(f"`pilot_window` ends ({end.date()}) before it starts ({start.date()}).")
     if before_window is None:
         b_start, b_end = start - pd.DateOffset(years=1), end - pd.DateOffset(years=1)
     else:
-        b_start, b_end = (pd.Timestamp(d) for d in before_window)
+        b_start, b_end = (require_date(d, "before_window") for d in _window(before_window, "before_window"))
 
     def share(lo, hi):
         in_window = orders.loc[(orders["order_date"] >= lo) & (orders["order_date"] <= hi), "customer_id"]

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from crm_lessons import data
+from crm_lessons import data, pilots
 from crm_lessons.generator import TRUE_PILOT_UPLIFT
 from crm_lessons.pilots import (
     before_during,
@@ -126,3 +126,57 @@ def test_before_during_shows_why_control_matters(case):
     assert abs(out.attrs["naive_uplift"] - out.attrs["controlled_uplift"]) > 0.1
     assert out.attrs["controlled_uplift"] == pytest.approx(response_uplift(pilot)["uplift"])
     assert abs(out.loc["treatment", "before"] - out.loc["control", "before"]) < 0.05  # randomised groups alike before
+
+
+# --------------------------------------------------------------------------- issue 13 regressions
+
+
+def _pilot_with(responded):
+    return pd.DataFrame({"group": ["treatment"] * 3 + ["control"] * 3, "responded": responded,
+                         "spend": [10.0, 20.0, 30.0, 0.0, 5.0, 10.0]})
+
+
+def test_response_uplift_refuses_text_false_instead_of_counting_it_true():
+    with pytest.raises(TypeError, match=r"`pilot` column 'responded' must hold booleans.*'false'"):
+        pilots.response_uplift(_pilot_with(["false", "true", "false", "false", "false", "true"]))
+
+
+def test_response_uplift_refuses_missing_outcome_instead_of_counting_it_true():
+    with pytest.raises(ValueError, match=r"`pilot` column 'responded' has missing values"):
+        pilots.response_uplift(_pilot_with([True, np.nan, False, False, True, False]))
+
+
+def test_response_uplift_accepts_zero_one_integers():
+    ints = pilots.response_uplift(_pilot_with([1, 1, 0, 0, 1, 0]))
+    bools = pilots.response_uplift(_pilot_with([True, True, False, False, True, False]))
+    pd.testing.assert_series_equal(ints, bools)
+    assert ints["rate_treatment"] == pytest.approx(2 / 3)
+
+
+def test_spend_uplift_refuses_a_missing_spend_instead_of_returning_nan():
+    pilot = _pilot_with([True] * 6)
+    pilot.loc[1, "spend"] = np.nan
+    with pytest.raises(ValueError, match=r"`pilot` column 'spend' has missing values \(1, row\(s\) \[1\]\)"):
+        pilots.spend_uplift(pilot)
+
+
+def test_difference_in_proportions_refuses_a_count_written_as_text():
+    with pytest.raises(TypeError, match=r"`successes_treatment` must be a whole number.*'5'.*without quotes"):
+        pilots.difference_in_proportions("5", 70, 48, 80)
+
+
+def test_wilson_interval_ends_exactly_at_zero_and_one():
+    assert pilots.wilson_interval(0, 3)[0] == 0.0
+    assert pilots.wilson_interval(3, 3)[1] == 1.0
+
+
+def test_confidence_written_as_text_is_refused():
+    with pytest.raises(TypeError, match="`confidence`"):
+        pilots.wilson_interval(5, 10, "0.95")
+
+
+def test_before_during_refuses_ids_of_another_type():
+    pilot = pd.DataFrame({"customer_id": ["1", "2"], "group": ["treatment", "control"]})
+    orders = pd.DataFrame({"customer_id": [1, 2], "order_date": pd.to_datetime(["2024-08-01"] * 2)})
+    with pytest.raises(TypeError, match="`pilot` column 'customer_id' holds text ids but `orders`"):
+        pilots.before_during(pilot, orders)
