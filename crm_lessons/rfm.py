@@ -83,6 +83,7 @@ from crm_lessons._validation import (
     require_numeric,
 )
 from crm_lessons.database import ORDER_TOTALS_SELECT
+from crm_lessons.plotting import styled
 
 #: The three RFM measures and, for each, whether a larger value is better.
 MEASURES = {"recency": False, "frequency": True, "monetary": True}
@@ -946,6 +947,7 @@ def rf_grid(scored: pd.DataFrame, value: str = "customers") -> pd.DataFrame:
     return grid
 
 
+@styled
 def plot_segments(summary: pd.DataFrame, ax=None):
     """Bars of each segment's share of customers beside its share of revenue (and profit).
 
@@ -961,22 +963,22 @@ def plot_segments(summary: pd.DataFrame, ax=None):
     """
     import matplotlib.pyplot as plt
 
-    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+    from crm_lessons.plotting import BOOK_COLOURS
 
-    set_book_style()
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 5.5))
     ax.clear()
+    from crm_lessons.i18n import label, tr, value_label
+
     shares = [c for c in ("customer_share", "revenue_share", "profit_share") if c in summary.columns]
-    labels = {"customer_share": "customers", "revenue_share": "revenue", "profit_share": "profit"}
     y = np.arange(len(summary))
     height = 0.8 / len(shares)
     for i, col in enumerate(shares):
         ax.barh(y + (i - (len(shares) - 1) / 2) * height, summary[col].to_numpy() * 100, height=height,
-                color=BOOK_COLOURS[i], label=f"share of {labels[col]}")
-    ax.set_yticks(y, [str(s) for s in summary.index])
+                color=BOOK_COLOURS[i], label=label(col))
+    ax.set_yticks(y, [str(value_label(s)) for s in summary.index])
     ax.invert_yaxis()
-    ax.set_xlabel("percent")
-    ax.set_title("RFM segments: who they are and what they bring")
+    ax.set_xlabel(tr("rfm.plot.percent"))
+    ax.set_title(tr("rfm.plot.segments_title"))
     ax.legend(loc="lower right")
     return ax
