@@ -335,6 +335,68 @@ def compare_plain(answer, reference, rel: float = 1e-6, abs_: float = 1e-9) -> t
     return 0.0, "not the expected value"
 
 
+def format_problems(answer, fmt: dict) -> list[str]:
+    """What is wrong with a plain answer's *format* (no key needed): type, labels, value range.
+
+    ``fmt`` is a question's public format: ``type`` ("number", "text", "series", "frame"),
+    optionally ``index`` (labels expected, in any order), ``columns`` and ``min``/``max`` of
+    the values. Used by ``ex.check`` in a graded release, like the public tests of otter.
+
+    Examples
+    --------
+    >>> format_problems(0.3, {"type": "number", "min": 0, "max": 1})
+    []
+    >>> format_problems(1.7, {"type": "number", "min": 0, "max": 1})
+    ['value 1.7 is above 1']
+    >>> format_problems(to_plain(pd.Series({"A": 0.5})), {"type": "series", "index": ["A", "B"]})
+    ['index labels missing: B']
+    """
+    if not fmt:
+        return []
+    kind = fmt.get("type", "number")
+    values: list = []
+    problems: list[str] = []
+    if kind == "series":
+        if not (isinstance(answer, dict) and "__series__" in answer):
+            return ["expected a pandas Series"]
+        labels = [str(i) for i in answer["__series__"].get("index", [])]
+        values = list(answer["__series__"].get("values", []))
+    elif kind == "frame":
+        if not (isinstance(answer, dict) and "__frame__" in answer):
+            return ["expected a pandas DataFrame"]
+        labels = [str(i) for i in answer["__frame__"].get("index", [])]
+        cols = [str(c) for c in answer["__frame__"].get("columns", [])]
+        missing = [c for c in fmt.get("columns", []) if c not in cols]
+        if missing:
+            problems.append("columns missing: " + ", ".join(missing))
+        values = [v for row in answer["__frame__"].get("data", []) for v in row]
+    elif kind == "text":
+        return [] if isinstance(answer, str) else [f"expected text, got {type(answer).__name__}"]
+    else:
+        if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+            return [f"expected a number, got {type(answer).__name__ if answer is not None else 'nothing'}"]
+        labels, values = [], [answer]
+    if "index" in fmt:
+        want = [str(i) for i in fmt["index"]]
+        missing = [w for w in want if w not in set(labels)]
+        extra = [x for x in labels if x not in set(want)]
+        if missing:
+            problems.append("index labels missing: " + ", ".join(missing[:5]))
+        if extra:
+            problems.append("unexpected index labels: " + ", ".join(extra[:5]))
+    if len(set(labels)) != len(labels):
+        problems.append("index labels repeat")
+    nums = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if values and len(nums) < len(values) and kind != "frame":
+        problems.append("some values are not numbers")
+    lo, hi = fmt.get("min"), fmt.get("max")
+    if lo is not None and nums and min(nums) < lo:
+        problems.append(f"value {min(nums):g} is below {lo:g}")
+    if hi is not None and nums and max(nums) > hi:
+        problems.append(f"value {max(nums):g} is above {hi:g}")
+    return problems
+
+
 # --------------------------------------------------------------------------- questions
 
 
@@ -348,12 +410,28 @@ class Question:
     hints: tuple = ("", "")
     #: "widget" answers come from the saved notebook, "run" answers from executing it
     source: str = field(default="widget", init=False)
+    #: the question's entry of the answer key (None in a graded release: see :func:`load_key`)
+    answer_key: Any = field(default=None, init=False, repr=False, compare=False)
+    #: text in other languages: {"zh": {"prompt": ..., "hints": [...], "options": [...], ...}}
+    texts: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def hint(self, misses: int) -> str:
+    def hint(self, misses: int, lang: str = "en") -> str:
         """Hint after ``misses`` wrong answers (the first hint, then the second; never the answer)."""
-        if misses <= 0 or not self.hints:
+        hints = self.text("hints", lang)
+        if misses <= 0 or not hints:
             return ""
-        return self.hints[min(misses, len(self.hints)) - 1]
+        return hints[min(misses, len(hints)) - 1]
+
+    def text(self, name: str, lang: str = "en"):
+        """A visible text (``prompt``, ``hints``, ``options``, ``items``, ``groups``, ``expects``) in ``lang``."""
+        own = (self.texts.get(lang) or {}).get(name) if lang != "en" else None
+        return own if own else getattr(self, name, "")
+
+    def key(self):
+        """The answer key's entry, or :class:`NoKeyError` (a graded release has none)."""
+        if self.answer_key is None:
+            raise NoKeyError(f"question {self.id}: no answer key loaded (a graded release checks only the format)")
+        return self.answer_key
 
     def score(self, answer, reference) -> tuple[float, str]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -363,7 +441,7 @@ class Question:
 class Choice(Question):
     """One right option among several (a radio-button widget).
 
-    ``correct`` is the right option, or a function of a :class:`CaseData` returning it (an
+    The key's entry is the right option, or a function of a :class:`CaseData` returning it (an
     explore-then-answer question whose answer depends on the data the student explored).
     """
 
@@ -371,8 +449,14 @@ class Choice(Question):
     correct: Any = None
     explore: str = ""
 
+    def __post_init__(self):
+        if self.correct is not None:  # a question written in code with its key (tests, examples)
+            self.answer_key = self.correct
+            self.correct = None
+
     def reference(self, data) -> str:
-        return self.correct(data) if callable(self.correct) else self.correct
+        k = self.key()
+        return k(data) if callable(k) else k
 
     def score(self, answer, reference):
         if answer is None:
@@ -387,11 +471,15 @@ class MultiChoice(Question):
     """Select all that apply (check boxes); credit = (right picks - wrong picks) / right options."""
 
     options: tuple = ()
-    correct: Any = frozenset()
+    correct: Any = None
+
+    def __post_init__(self):
+        if self.correct is not None:
+            self.answer_key, self.correct = self.correct, None
 
     def reference(self, data):
-        value = self.correct(data) if callable(self.correct) else self.correct
-        return sorted(value)
+        k = self.key()
+        return sorted(k(data) if callable(k) else k)
 
     def score(self, answer, reference):
         if not answer:
@@ -412,10 +500,14 @@ class Match(Question):
 
     items: tuple = ()
     groups: tuple = ()
-    correct: dict = field(default_factory=dict)
+    correct: Any = None
+
+    def __post_init__(self):
+        if self.correct is not None:
+            self.answer_key, self.correct = self.correct, None
 
     def reference(self, data):
-        return dict(self.correct)
+        return dict(self.key())
 
     def score(self, answer, reference):
         if not isinstance(answer, dict) or not any(answer.get(i) for i in self.items):
@@ -436,12 +528,21 @@ class Compute(Question):
     reference_fn: Callable = None
     expects: str = "a number"
     rel: float = 1e-6
+    #: the public format of the answer: {"type": "number"|"series"|"frame", "index": [...],
+    #: "columns": [...], "min": x, "max": y} (what a graded release can check)
+    format: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.source = "run"
+        if self.reference_fn is not None:
+            self.answer_key, self.reference_fn = self.reference_fn, None
 
     def reference(self, data):
-        return to_plain(self.reference_fn(data))
+        return to_plain(self.key()(data))
+
+    def format_problems(self, answer) -> list[str]:
+        """What is wrong with the answer's format (type, index labels, columns, value range)."""
+        return format_problems(answer, self.format)
 
     def prepare(self, answer, data):
         return to_plain(answer)
@@ -460,21 +561,44 @@ class Function(Question):
     """
 
     reference_fn: Callable = None
-    cases: Callable = None
+    cases: Any = None
     expects: str = "a function"
     rel: float = 1e-6
+    format: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.source = "run"
+        if self.reference_fn is not None:
+            self.answer_key, self.reference_fn = self.reference_fn, None
+
+    def case_args(self, data) -> list:
+        """The argument tuples the function is called with (public: see exercise_bank/cases.py)."""
+        if callable(self.cases):
+            return self.cases(data)
+        from crm_lessons.exercise_bank.cases import CASES
+
+        return CASES[self.cases](data)
 
     def reference(self, data):
-        return [to_plain(self.reference_fn(*args)) for args in self.cases(data)]
+        ref = self.key()
+        return [to_plain(ref(*args)) for args in self.case_args(data)]
+
+    def format_problems(self, answer) -> list[str]:
+        if not isinstance(answer, list):
+            return ["not a function"]
+        problems = []
+        for i, got in enumerate(answer, 1):
+            if isinstance(got, dict) and "error" in got:
+                problems.append(f"test case {i} raised {got['error']}")
+            elif isinstance(got, dict):
+                problems += [f"test case {i}: {p}" for p in format_problems(got.get("value"), self.format)]
+        return problems[:3]
 
     def prepare(self, answer, data):
         if not callable(answer):
             return None
         results = []
-        for args in self.cases(data):
+        for args in self.case_args(data):
             try:
                 results.append({"value": to_plain(answer(*args))})
             except Exception as exc:  # the student's function failed on this case
@@ -570,14 +694,97 @@ def register(exercise: Exercise) -> Exercise:
 
 
 def import_banks() -> None:
-    """Import every chapter's question bank (they register themselves)."""
-    import importlib
-    import pkgutil
+    """Read every chapter's public question file (``crm_lessons/exercise_bank/chNN.toml``)."""
+    folder = Path(__file__).resolve().parent / "exercise_bank"
+    for path in sorted(folder.glob("ch[0-9][0-9].toml")):
+        if path.stem not in EXERCISES:
+            register(load_exercise(path))
 
-    from crm_lessons import exercise_bank
 
-    for mod in pkgutil.iter_modules(exercise_bank.__path__):
-        importlib.import_module(f"crm_lessons.exercise_bank.{mod.name}")
+_KINDS = {"choice": "Choice", "multichoice": "MultiChoice", "match": "Match", "compute": "Compute",
+          "function": "Function", "written": "Written"}
+
+
+def load_exercise(path) -> Exercise:
+    """An :class:`Exercise` from its public TOML file (no answer key: see :func:`load_key`)."""
+    import tomllib
+
+    with open(path, "rb") as f:
+        spec = tomllib.load(f)
+    questions = []
+    for q in spec["questions"]:
+        cls = globals()[_KINDS[q["kind"]]]
+        kw = {"hints": tuple(q["hints"]["en"])}
+        for name in ("options", "items", "groups"):
+            if name in q:
+                kw[name] = tuple(q[name])
+        for name in ("explore", "rel", "cases", "format", "min_words"):
+            if name in q:
+                kw[name] = q[name]
+        if "expects" in q:
+            kw["expects"] = q["expects"]["en"]
+        if "rubric" in q:
+            kw["rubric"] = tuple((c, p) for c, p in q["rubric"])
+        question = cls(q["id"], q["points"], q["prompt"]["en"], **kw)
+        zh = {"prompt": q["prompt"].get("zh"), "hints": q["hints"].get("zh")}
+        for name, table in (("options", "option_labels"), ("items", "item_labels"), ("groups", "group_labels")):
+            if table in q:
+                zh[name] = q[table].get("zh")
+        if "expects" in q:
+            zh["expects"] = q["expects"].get("zh")
+        question.texts = {"zh": {k: v for k, v in zh.items() if v}}
+        questions.append(question)
+    ex = Exercise(spec["id"], spec["title"]["en"], questions)
+    ex.titles = dict(spec["title"])
+    return ex
+
+
+class NoKeyError(LookupError):
+    """No answer key is loaded (a graded release): only the format of answers can be checked."""
+
+
+def load_key(key_dir, exercise_id: str) -> dict:
+    """The answer key of one exercise: ``REFERENCES`` of ``<key_dir>/<exercise_id>.py``.
+
+    The key is Python (reference functions need code) and is run in the process that loads it:
+    the grader's, or a practice student's own kernel. Raises ``FileNotFoundError`` naming the
+    file when it is missing.
+    """
+    import importlib.util
+
+    path = Path(key_dir) / f"{exercise_id}.py"
+    if not path.is_file():
+        raise FileNotFoundError(f"key: no answer key {path}; pass the key folder written by "
+                                "`crm-lessons exercises release` (or the repository's exercises/key)")
+    spec = importlib.util.spec_from_file_location(f"_crm_lessons_key_{exercise_id}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    refs = getattr(module, "REFERENCES", None)
+    if not isinstance(refs, dict):
+        raise ValueError(f"key: {path} defines no REFERENCES dict")
+    return dict(refs)
+
+
+def with_key(exercise: Exercise, key: dict) -> Exercise:
+    """A copy of ``exercise`` whose questions carry their answer-key entries."""
+    import copy
+
+    keyed = copy.copy(exercise)
+    keyed.questions = []
+    for q in exercise.questions:
+        q2 = copy.copy(q)
+        if q.id in key:
+            q2.answer_key = key[q.id]
+        keyed.questions.append(q2)
+    return keyed
+
+
+def find_key_dir(start) -> Path | None:
+    """A practice release's key: ``key/`` beside the notebook, or one folder up (solutions)."""
+    for folder in (Path(start) / "key", Path(start).parent / "key"):
+        if folder.is_dir():
+            return folder
+    return None
 
 
 def get_exercise(exercise_id: str) -> Exercise:
@@ -657,8 +864,9 @@ def markdown_answers(nb: dict) -> dict[str, str]:
 class _Session:
     """State of the exercise running in this kernel."""
 
-    def __init__(self, exercise: Exercise, data_dir, answers_dir: Path):
+    def __init__(self, exercise: Exercise, data_dir, answers_dir: Path, lang: str = "en"):
         self.exercise = exercise
+        self.lang = lang
         self.data = CaseData(data_dir)
         self.answers_dir = answers_dir
         self.sidecar = answers_dir / SIDECAR_DIR / f"{exercise.id}.json"
@@ -705,7 +913,15 @@ class _Session:
         except OSError:  # a read-only folder must not break the notebook
             pass
 
+    @property
+    def practice(self) -> bool:
+        """True when the answer key is here (practice release): right/wrong feedback."""
+        return any(q.answer_key is not None for q in self.exercise.questions if q.source != "written")
+
     def reference(self, q: Question):
+        """The reference answer (practice), or None (graded release: no key in the kernel)."""
+        if q.answer_key is None:
+            return None
         if q.id not in self._references:
             self._references[q.id] = q.reference(self.data)
         return self._references[q.id]
@@ -720,7 +936,7 @@ def _session() -> _Session:
     return _SESSION
 
 
-def start(exercise_id: str, data_dir=None, answers_dir=None) -> CaseData:
+def start(exercise_id: str, data_dir=None, answers_dir=None, lang: str | None = None, key_dir=None) -> CaseData:
     """Begin an exercise sheet: load its questions and data; return the case data.
 
     Parameters
@@ -731,21 +947,40 @@ def start(exercise_id: str, data_dir=None, answers_dir=None) -> CaseData:
         Data folder (see :func:`crm_lessons.data.data_dir`); the grader sets it.
     answers_dir : str or path, optional
         Folder for the ``.crm_answers`` sidecar; default the working directory (the notebook's).
+    lang : "en" or "zh", optional
+        Language of questions and feedback; default the book's (:func:`crm_lessons.i18n.get_language`).
+    key_dir : str or path, optional
+        Answer key folder. By default a practice release's ``key/`` beside the notebook (or one
+        folder up) is used when present; a graded release has none, and then ``check`` gives
+        format feedback only and clicks are recorded without right/wrong.
     """
     global _SESSION
-    if data_dir is not None:
-        os.environ["CRM_LESSONS_DATA"] = str(data_dir)
+    if lang is None:
+        try:
+            from crm_lessons.i18n import get_language
+
+            lang = get_language()
+        except ImportError:
+            lang = "en"
     exercise = get_exercise(exercise_id)
-    _SESSION = _Session(exercise, data_dir, Path(answers_dir or os.getcwd()))
+    folder = Path(answers_dir or os.getcwd())
+    key_dir = Path(key_dir) if key_dir is not None else find_key_dir(folder)
+    if key_dir is not None:
+        try:
+            exercise = with_key(exercise, load_key(key_dir, exercise_id))
+        except (OSError, ValueError):
+            pass  # no usable key: format feedback only
+    _SESSION = _Session(exercise, data_dir, folder, lang)
     from IPython.display import HTML, display
 
     n = len(exercise.questions)
-    display(
-        HTML(
-            f"<b>{html.escape(exercise.title)}</b>: {n} questions, {exercise.total_points:g} points. "
-            "Click to answer the widget questions; run the check cell under each compute question."
-        )
-    )
+    title = getattr(exercise, "titles", {}).get(lang, exercise.title)
+    if lang == "zh":
+        how = f"共 {n} 题，{exercise.total_points:g} 分。选择题点击作答；计算题在每题下方运行检查单元格。"
+    else:
+        how = (f"{n} questions, {exercise.total_points:g} points. "
+               "Click to answer the widget questions; run the check cell under each compute question.")
+    display(HTML(f"<b>{html.escape(title)}</b>: {html.escape(how)}"))
     return _SESSION.data
 
 
@@ -781,6 +1016,16 @@ def _feedback(q: Question, answer, reference, misses: int, how: str) -> tuple[st
     if answer is None or answer == [] or (isinstance(answer, dict) and not any(answer.values())):
         text = f"{q.id} ({_worth(q.points)}): not answered yet — {how}."
         return text, f"<span style='color:#555'>{html.escape(text)}</span>"
+    if reference is None:  # a graded release: no key here, the grader decides
+        if q.source == "run":
+            problems = q.format_problems(answer)
+            if problems:
+                text = f"{q.id}: format problem — {'; '.join(problems)}. Hand in {q.expects}."
+                return text, f"<span style='color:#b35900'>✘ {html.escape(text)}</span>"
+            text = f"{q.id}: answer recorded; its format looks right ({q.expects}). It is graded after you hand in."
+        else:
+            text = f"{q.id}: answer recorded ({_worth(q.points)}). It is graded after you hand in the notebook."
+        return text, f"<span style='color:#1a5fb4'>{html.escape(text)}</span>"
     frac, reason = q.score(answer, reference)
     if frac == 1.0:
         text = f"{q.id}: correct — {_points(q, 1.0)}."
@@ -827,30 +1072,37 @@ def _widget_value(q: Question, w) -> Any:
     raise TypeError(q)
 
 
-def _make_widget(q: Question, answer):
+def _make_widget(q: Question, answer, lang: str = "en"):
+    """The question's widget; labels in ``lang``, values always the canonical (English) options."""
     import ipywidgets as widgets
 
     layout = widgets.Layout(width="auto")
     if isinstance(q, Choice):
         value = answer if answer in q.options else None
-        return widgets.RadioButtons(options=list(q.options), value=value, layout=layout)
+        labels = q.text("options", lang)
+        if tuple(labels) == tuple(q.options):
+            return widgets.RadioButtons(options=list(q.options), value=value, layout=layout)
+        return widgets.RadioButtons(options=list(zip(labels, q.options)), value=value, layout=layout)
     if isinstance(q, MultiChoice):
         picked = set(answer or [])
+        labels = q.text("options", lang)
         return widgets.VBox(
-            [widgets.Checkbox(value=o in picked, description=o, indent=False, layout=layout) for o in q.options]
+            [widgets.Checkbox(value=o in picked, description=lab, indent=False, layout=layout)
+             for o, lab in zip(q.options, labels)]
         )
     if isinstance(q, Match):
         answer = answer if isinstance(answer, dict) else {}
+        groups = q.text("groups", lang)
         return widgets.VBox(
             [
                 widgets.Dropdown(
-                    options=[("—", None)] + [(g, g) for g in q.groups],
+                    options=[("—", None)] + list(zip(groups, q.groups)),
                     value=answer.get(item) if answer.get(item) in q.groups else None,
-                    description=item,
+                    description=label,
                     style={"description_width": "initial"},
                     layout=layout,
                 )
-                for item in q.items
+                for item, label in zip(q.items, q.text("items", lang))
             ]
         )
     raise TypeError(f"question {q.id} is not a widget question")
@@ -868,7 +1120,7 @@ def _record_widget_answer(q: Question, answer, update: bool = True) -> None:
     ref = s.reference(q)
     previous = s.state["answers"].get(q.id)
     s.state["answers"][q.id] = answer
-    if answer is not None and answer != previous:
+    if answer is not None and answer != previous and ref is not None:
         frac, _ = q.score(answer, ref)
         if frac < 1.0:
             s.state["misses"][q.id] = s.state["misses"].get(q.id, 0) + 1
@@ -887,9 +1139,9 @@ def ask(qid: str):
     if q.source != "widget":
         raise TypeError(f"{qid} is a compute question: answer it with ex.check({qid!r}, your_answer)")
     answer = s.state["answers"].get(qid)
-    w = _make_widget(q, answer)
+    w = _make_widget(q, answer, s.lang)
     s.widgets[qid] = w
-    prompt = widgets.HTML(f"<b>{html.escape(qid)}</b> ({_worth(q.points)}). {html.escape(q.prompt)}")
+    prompt = widgets.HTML(f"<b>{html.escape(qid)}</b> ({_worth(q.points)}). {html.escape(q.text('prompt', s.lang))}")
     display(widgets.VBox([prompt, w]))
     ref = s.reference(q)
     text, html_text = _feedback(q, answer, ref, s.state["misses"].get(qid, 0), _HOW[type(q)])
@@ -946,6 +1198,10 @@ def check(qid: str, value) -> None:
         _emit(q, None, text, f"<span style='color:#b35900'>✘ {html.escape(text)}</span>")
         return
     ref = s.reference(q)
+    if ref is None:  # graded release: format feedback only
+        text, html_text = _feedback(q, plain, None, 0, how)
+        _emit(q, plain, text, html_text)
+        return
     frac, _ = q.score(plain, ref)
     s.run_scores[qid] = frac
     if frac < 1.0:
@@ -983,6 +1239,9 @@ def summary() -> pd.DataFrame:
     s = _session()
     rows = []
     for q in s.exercise.questions:
+        if not s.practice:
+            rows.append({"question": q.id, "points": q.points, "earned": None})
+            continue
         if q.source == "widget":
             ans = s.state["answers"].get(q.id)
             frac = q.score(ans, s.reference(q))[0] if ans is not None else 0.0

@@ -1,6 +1,8 @@
-"""Question banks of the exercise notebooks, one module per chapter.
+"""The public part of the exercise sheets: one TOML file per chapter (``chNN.toml``).
 
-Each module builds one :class:`crm_lessons.exercises.Exercise` and registers it. The banks are
-what the grader trusts: the id, points, options and reference of every question live here,
-never in the notebook a student can edit.
+Each file holds the questions' ids, kinds, points, options, prompts, hints and the format a
+compute answer must have, in English and Chinese; :func:`crm_lessons.exercises.get_exercise`
+reads it. The answer key (correct options, reference functions) is deliberately *not* in the
+package: it lives with the grader (``exercises/key/chNN.py`` in the repository, or the key
+folder written by ``crm-lessons exercises release``), see ``exercises/README.md``.
 """

@@ -201,17 +201,41 @@ def _check_cells(nb: dict) -> dict[str, int]:
 # --------------------------------------------------------------------------- references
 
 
+def default_key_dir() -> Path | None:
+    """The repository's answer key (``exercises/key``), when this is a checkout; else None."""
+    from crm_lessons.exercise_build import EXERCISES_DIR
+
+    folder = EXERCISES_DIR / "key"
+    return folder if folder.is_dir() else None
+
+
 class References:
     """Reference answers, computed in the grader: run questions on the hidden data,
     widget questions on the data the students explored."""
 
-    def __init__(self, hidden_dir: str, student_data: str | None):
+    def __init__(self, hidden_dir: str, student_data: str | None, key_dir=None):
         from crm_lessons.exercises import CaseData
 
         self.hidden = CaseData(hidden_dir)
         self.student = CaseData(student_data)
+        self.key_dir = Path(key_dir) if key_dir is not None else default_key_dir()
         self._cache: dict[tuple[str, str], tuple[object, str | None]] = {}
+        self._keys: dict[str, dict] = {}
         self._lock = threading.Lock()
+
+    def _keyed(self, exercise, q):
+        """The question with its answer-key entry (the key is read here, in the grader, only)."""
+        from crm_lessons.exercises import load_key
+
+        if q.source == "written":
+            return q
+        if exercise.id not in self._keys:
+            self._keys[exercise.id] = load_key(self.key_dir, exercise.id) if self.key_dir else {}
+        import copy
+
+        keyed = copy.copy(q)
+        keyed.answer_key = self._keys[exercise.id].get(q.id)
+        return keyed
 
     def get(self, exercise, q):
         key = (exercise.id, q.id)
@@ -219,10 +243,33 @@ class References:
             if key not in self._cache:
                 data = self.hidden if q.source == "run" else self.student
                 try:
-                    self._cache[key] = (q.reference(data), None)
+                    self._cache[key] = (self._keyed(exercise, q).reference(data), None)
                 except Exception as exc:  # a broken reference is the grader's fault: say so
                     self._cache[key] = (None, f"{type(exc).__name__}: {exc}")
             return self._cache[key]
+
+
+#: Largest answer (numbers, strings, list and dict entries) compared; bigger ones score 0 unread.
+MAX_ANSWER_ITEMS = 500_000
+
+
+def plain_size(value, limit: int = MAX_ANSWER_ITEMS) -> int:
+    """Entries of a plain (JSON) value, counted without recursion; stops counting past ``limit``.
+
+    Examples
+    --------
+    >>> plain_size({"a": [1, 2, [3]]})
+    6
+    """
+    n, stack = 0, [value]
+    while stack and n <= limit:
+        v = stack.pop()
+        n += 1
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return n
 
 
 def score_submission(exercise, widget_answers: dict, run_answers: dict, refs: References,
@@ -240,7 +287,10 @@ def score_submission(exercise, widget_answers: dict, run_answers: dict, refs: Re
         else:
             answer = run_answers.get(q.id)
         try:
-            frac, reason = q.score(answer, ref) if answer is not None else (0.0, "not answered")
+            if answer is not None and plain_size(answer) > MAX_ANSWER_ITEMS:
+                frac, reason = 0.0, "the answer was too large to compare"
+            else:
+                frac, reason = q.score(answer, ref) if answer is not None else (0.0, "not answered")
         except Exception as exc:  # malformed plain data: wrong, not a crash of the grader
             frac, reason = 0.0, f"answer could not be read ({type(exc).__name__})"
         frac = min(1.0, max(0.0, float(frac)))
@@ -273,7 +323,8 @@ class BatchContext:
     """What every submission of a batch shares."""
 
     def __init__(self, *, zygote, refs, data_root, work_root, isolate, cell_timeout, notebook_timeout,
-                 memory_mb, output_cap, exercise, sandbox="", expose=(), uids=None):
+                 memory_mb, output_cap, exercise, sandbox="", expose=(), uids=None, limits=None, cgroups=None,
+                 bwrap=None):
         self.zygote = zygote
         self.refs = refs
         self.data_root = data_root
@@ -288,6 +339,13 @@ class BatchContext:
         self.uids = uids
         self.expose = list(expose)
         self.python_bin = str(Path(sys.executable).parent)
+        from crm_lessons.grading.sandbox import Limits
+
+        self.limits = limits or Limits(memory_bytes=int(memory_mb) << 20)
+        self.cgroups = cgroups
+        self.bwrap = bwrap
+        #: seconds each sandbox took to start (the per-submission cost of isolation)
+        self.jail_seconds: list = []
 
 
 def _grader_failed(exc: BaseException) -> bool:
@@ -382,7 +440,11 @@ def grade_one(path: Path, student: str, index: int, ctx: BatchContext) -> Submis
     os.chmod(sub_root, 0o700)
     uid, lease = ctx.uids.acquire() if ctx.isolate else (None, None)
     try:
-        return _run_in_sandbox(path, nb, exercise, result, widget_answers, cell_of, sub_root, work, uid, ctx, start)
+        result = _run_in_sandbox(path, nb, exercise, result, widget_answers, cell_of, sub_root, work, uid, ctx, start)
+        flags = getattr(ctx, "flags", {}).get(path)
+        if flags:
+            result.reason = "; ".join(([result.reason] if result.reason else []) + flags)
+        return result
     finally:
         if lease is not None:
             UidPool.release(lease)
@@ -394,19 +456,32 @@ def _run_in_sandbox(path, nb, exercise, result, widget_answers, cell_of, sub_roo
 
     from crm_lessons.grading.engine import ENGINE_NAME, RunJob
 
-    nb_path = work / "submission.ipynb"
+    from crm_lessons.grading.sandbox import HOME, Jail
+
+    nb_path = work / "submission.ipynb"  # the grader's copy: never visible inside the sandbox
     nb_path.write_text(json.dumps(_strip_outputs(nb)), encoding="utf-8")
-    (sub_root / "ipython").mkdir()
-    if uid is not None:
-        for p in (sub_root, work, nb_path, sub_root / "ipython"):
-            os.chown(p, uid, uid)
+    sockets = sub_root / "sockets"
+    sockets.mkdir(mode=0o700)
+    jail = None
+    if ctx.isolate:
+        home = HOME
+        jail = Jail(ctx.expose, str(sockets), ctx.limits, ctx.cgroups, ctx.bwrap)
+        try:
+            jail.start()
+        except Exception as exc:
+            from crm_lessons.grading.engine import GraderError
+
+            raise GraderError(f"the sandbox did not start: {exc}") from exc
+        ctx.jail_seconds.append(jail.seconds)
+    else:
+        home = str(work)
+        (sub_root / "ipython").mkdir()
     env = {
-        "HOME": str(work),
+        "HOME": home,
         "PATH": f"{ctx.python_bin}:/usr/local/bin:/usr/bin:/bin",
         "LANG": "C.UTF-8",
-        "CRM_LESSONS_DATA": str(ctx.data_root),
-        "IPYTHONDIR": str(sub_root / "ipython"),
-        "MPLCONFIGDIR": str(sub_root / "ipython"),
+        "IPYTHONDIR": f"{home}/.ipython",
+        "MPLCONFIGDIR": f"{home}/.matplotlib",
         "MPLBACKEND": "Agg",
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
@@ -416,22 +491,21 @@ def _run_in_sandbox(path, nb, exercise, result, widget_answers, cell_of, sub_roo
     job = RunJob(
         zygote=ctx.zygote,
         work_dir=str(work),
-        connection_file=str(sub_root / "kernel.json"),
+        connection_file=str(sockets / "kernel.json"),
         kernel_env=env,
         limits={
             "memory_bytes": int(ctx.memory_mb) << 20,
             "cpu_seconds": int(ctx.notebook_timeout) + 10,
             "file_bytes": 200 << 20,
-            "processes": 256,
+            "processes": ctx.limits.processes,
         },
         uid=uid,
         cell_timeout=ctx.cell_timeout,
         notebook_timeout=ctx.notebook_timeout,
         output_cap=ctx.output_cap,
         log_file=str(sub_root / "kernel.log"),
-        stash_dir=str(sub_root / "stash") if uid is not None and ctx.sandbox == "private mounts" else None,
-        keep_read_all=uid is not None and ctx.sandbox == "read-all",
-        expose=ctx.expose,
+        jail=jail,
+        socket_dir=str(sockets),
     )
     stop_reason = ""
     try:
@@ -478,8 +552,13 @@ def _run_in_sandbox(path, nb, exercise, result, widget_answers, cell_of, sub_roo
     if job.killed_for_deadline and not stop_reason:
         stop_reason = f"the notebook ran longer than {ctx.notebook_timeout:g} s and was stopped"
     result.questions = score_submission(exercise, widget_answers, run_answers, ctx.refs, cell_of, errors, timed_out, stop_reason)
-    result.status = "partly run" if stop_reason else "graded"
+    # "partly run" only when the run itself was cut short (a dead kernel, the notebook deadline);
+    # dropped output or a cell that raised is not a partial run
+    result.status = "partly run" if (stop_reason or job.killed_for_deadline) else "graded"
     reasons = [stop_reason] if stop_reason else []
+    for q in result.questions:
+        if q.question in job.oversized:
+            q.points, q.status, q.reason = 0.0, "wrong", "the answer was too large to compare"
     if job.truncated:
         reasons.append("output over the limit was dropped")
     result.reason = "; ".join(reasons)
@@ -496,8 +575,9 @@ def readable_paths(data_root) -> list[str]:
     import crm_lessons
     from crm_lessons.data import data_dir
 
-    paths = {sys.base_prefix, sys.prefix, sys.exec_prefix, str(Path(crm_lessons.__file__).resolve().parent.parent)}
-    for p in (data_root, data_dir()):
+    # the package folder itself, not the repository around it (exercises/, solutions, the key)
+    paths = {sys.base_prefix, sys.prefix, sys.exec_prefix, str(Path(crm_lessons.__file__).resolve().parent)}
+    for p in (data_root,):
         try:
             paths.add(str(Path(p).resolve()))
         except OSError:
@@ -505,6 +585,7 @@ def readable_paths(data_root) -> list[str]:
     cdnow = Path(data_root) / "cdnow"
     if cdnow.is_symlink():
         paths.add(str(cdnow.resolve()))
+    _ = data_dir
     return sorted(paths)
 
 
@@ -568,7 +649,8 @@ def make_hidden_data(root: Path, seed: int) -> Path:
 def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None = None, workers: int | None = None,
           cell_timeout: float = 30, notebook_timeout: float = 180, memory_mb: int = 2048,
           output_cap: int = 1_000_000, student_data=None, progress: bool = True, isolate: bool | None = None,
-          data_dir=None, force: bool = False, students=None, runner=None) -> list[SubmissionResult]:
+          data_dir=None, force: bool = False, students=None, runner=None, roster=None, key=None,
+          insecure: bool = False) -> list[SubmissionResult]:
     """Grade exercise notebooks into ``out_dir`` (gradebook.sqlite / .csv, answers.csv, feedback/).
 
     Parameters
@@ -620,8 +702,21 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     os.chmod(out, 0o700)
-    paths = find_submissions(submissions)
-    names = student_names(paths)
+    from crm_lessons.grading import roster as roster_mod
+
+    class_list = roster_mod.Roster.read(roster) if isinstance(roster, (str, os.PathLike)) else roster
+    subs = roster_mod.find_submissions(submissions, class_list)
+    paths, names, flags, owner = [], {}, {}, {}
+    for sub in subs:
+        if sub.student_id in owner and owner[sub.student_id].resolve() != sub.path.resolve():
+            first = owner[sub.student_id]
+            flags.setdefault(first, []).append(f"another file of this student was found too: {sub.relative}")
+            flags.setdefault(sub.path, []).append(f"another file of this student was found too: {first.name}")
+        owner.setdefault(sub.student_id, sub.path)
+        paths.append(sub.path)
+        names[sub.path] = sub.student_id
+        if not sub.on_roster:
+            flags.setdefault(sub.path, []).append("not on the roster")
     import_banks()
 
     import fcntl
@@ -641,6 +736,10 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
         elif seed is None:
             seed = secrets.randbelow(2**31 - 1)
         book.set_meta("seed", str(seed))
+        book.record_students([
+            {"student": s_.student_id, "name": s_.name, "lms_id": s_.lms_id, "file": str(s_.relative),
+             "on_roster": int(s_.on_roster)} for s_ in subs
+        ])
 
         wanted = None if students is None else set(students)
         todo = [
@@ -653,6 +752,7 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
         for i, p in todo:  # files that are no notebook at all need no kernel
             nb, problem = read_submission(p)
             if nb is None:
+                problem = "; ".join([problem] + flags.get(p, []))
                 res = SubmissionResult(names[p], exercise or "?", str(p), _sha256(p), "not gradable", problem)
                 book.record(res)
                 results.append(res)
@@ -670,26 +770,36 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
                 data_root = Path(data_dir).resolve()
             else:
                 data_root = make_hidden_data(work_root / "data", seed)
-            refs = References(str(data_root), student_data)
+            refs = References(str(data_root), student_data, key)
+            if refs.key_dir is None:
+                raise FileNotFoundError("key: no answer key; pass --key KEY (the folder written by "
+                                        "`crm-lessons exercises release --graded --key-out KEY`)")
+            book.set_meta("key", str(refs.key_dir))
             expose = readable_paths(data_root)
-            uids = UidPool() if isolate else None
-            sandbox = ""
-            if isolate:
-                uid, lease = uids.acquire()
-                try:
-                    sandbox = probe_isolation(expose, work_root / "probe", uid)
-                finally:
-                    UidPool.release(lease)
-            if isolate and not sandbox:
-                print("crm-lessons grade: cannot run kernels as another user here; they run as this user",
-                      file=sys.stderr)
-            book.set_meta("sandbox", sandbox or "none (same user as the grader)")
+            from crm_lessons.grading import sandbox as sandbox_mod
+
+            limits = sandbox_mod.Limits(memory_bytes=int(memory_mb) << 20)
+            iso = sandbox_mod.probe(expose, work_root, limits) if isolate is not False else \
+                sandbox_mod.Isolation(False, "none", "isolation turned off by the caller")
+            if not iso.available and not insecure:
+                raise RuntimeError(
+                    f"refusing to grade for credit without isolation: {iso.reason}. Run the grader as root "
+                    "on a machine with bubblewrap and writable cgroups, or pass --insecure to grade anyway "
+                    "(recorded in the gradebook; students' code then runs as the grader's user)"
+                )
+            cgroups = sandbox_mod.Cgroups.create() if iso.available else None
+            uids = UidPool() if iso.available else None
+            sandbox = iso.description if iso.available else ""
+            book.set_meta("sandbox", sandbox or f"none: INSECURE grading ({iso.reason})")
+            book.set_meta("insecure", "0" if iso.available else "1")
             zygote = Zygote(str(data_root)) if runner is None else None  # a runner brings its own kernels
             ctx = BatchContext(
-                zygote=zygote, refs=refs, data_root=data_root, work_root=work_root, isolate=bool(sandbox),
+                zygote=zygote, refs=refs, data_root=data_root, work_root=work_root, isolate=iso.available,
                 cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, memory_mb=memory_mb,
                 output_cap=output_cap, exercise=exercise, sandbox=sandbox, expose=expose, uids=uids,
+                limits=limits, cgroups=cgroups, bwrap=iso.bwrap,
             )
+            ctx.flags = flags
             # one more than the cores: while one kernel waits on the grader's side, the others compute
             workers = workers or (os.cpu_count() or 1) + 1
             try:
@@ -697,6 +807,10 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
             finally:
                 if zygote is not None:
                     zygote.close()
+                if cgroups is not None:
+                    cgroups.close()
+            if ctx.jail_seconds:
+                book.set_meta("sandbox_start_seconds_median", f"{sorted(ctx.jail_seconds)[len(ctx.jail_seconds) // 2]:.4f}")
             return results
         finally:
             shutil.rmtree(work_root, ignore_errors=True)
@@ -745,8 +859,12 @@ def _run_all(todo, names, ctx, book, workers, progress) -> list[SubmissionResult
 
 def grade_main(argv: list[str] | None = None) -> int:
     """``crm-lessons grade SUBMISSIONS... --out DIR [options]``."""
-    parser = argparse.ArgumentParser(prog="crm-lessons grade", description="Grade exercise notebooks headlessly.")
-    parser.add_argument("submissions", nargs="+", help="notebook files or folders of them")
+    from crm_lessons.grading import instructor
+
+    parser = argparse.ArgumentParser(prog="crm-lessons grade", description="Grade exercise notebooks headlessly.",
+                                     epilog=instructor.EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("submissions", nargs="*",
+                        help="notebook files or folders of them (none: only --import-marks/--question/--history)")
     parser.add_argument("--out", required=True, help="output folder: gradebook.csv/.sqlite, answers.csv, feedback/")
     parser.add_argument("--exercise", help="exercise id (ch01 ...); default: from each notebook")
     parser.add_argument("--seed", type=int, help="seed of the hidden case data (default: random, kept for resuming)")
@@ -756,18 +874,36 @@ def grade_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-mb", type=int, default=2048, help="memory cap per kernel in MB (default 2048)")
     parser.add_argument("--student-data", help="data folder the students used (default: the repository's datasets/)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--roster", help="class roster CSV: student_id,name,email,lms_id,file (see grading/roster.py)")
+    parser.add_argument("--key", help="answer key folder (from `crm-lessons exercises release --key-out`); "
+                        "default: the repository's exercises/key")
+    parser.add_argument("--insecure", action="store_true",
+                        help="grade without the sandbox when isolation is unavailable (recorded in the gradebook)")
+    instructor.add_grade_options(parser)
     args = parser.parse_args(argv)
+    if not args.submissions and not (args.import_marks or args.question or args.history):
+        parser.error("give the submissions to grade (or --import-marks, --question or --history with --out)")
     try:
+        extra = instructor.before_grade(args)
         results = grade(
             args.submissions, args.out, exercise=args.exercise, seed=args.seed, workers=args.workers,
             cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb,
-            student_data=args.student_data, progress=not args.no_progress,
-        )
+            student_data=args.student_data, progress=not args.no_progress, roster=args.roster, key=args.key,
+            insecure=args.insecure, **extra,
+        ) if args.submissions else None
+        code = instructor.after_grade(args)
     except (ValueError, FileNotFoundError, RuntimeError) as exc:
         print(f"crm-lessons grade: {exc}", file=sys.stderr)
         return 2
-    print(f"graded {len(results)} submission(s) into {args.out}/ (gradebook.csv, gradebook.sqlite, feedback/)")
-    return 0
+    if results is not None:
+        print(f"graded {len(results)} submission(s) into {args.out}/ (gradebook.csv, gradebook.sqlite, feedback/)")
+        bad = [r for r in results if r.status == "not gradable"]
+        for r in bad:
+            print(f"NOT GRADABLE: {r.student} ({Path(r.file).name}): {r.reason} -- recorded with 0 points",
+                  file=sys.stderr)
+        if bad:
+            code = code or 1
+    return code
 
 
 __all__ = ["grade", "grade_main", "exercises_main", "find_submissions", "student_names", "score_submission"]

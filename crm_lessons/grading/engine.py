@@ -25,6 +25,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
@@ -34,6 +35,10 @@ from papermill.engines import Engine, papermill_engines
 from crm_lessons.exercises import ANSWER_MIME, TRANSIENT_KEY
 
 ENGINE_NAME = "crm-zygote"
+#: Largest answer record kept (characters of JSON): a bigger one is dropped before any comparison.
+MAX_RECORD_CHARS = 8_000_000
+#: Most answer records kept per submission.
+MAX_RECORDS = 1_000
 #: Environment of the zygote (and so of every kernel): one BLAS thread, no GUI.
 THREAD_ENV = {
     "OPENBLAS_NUM_THREADS": "1",
@@ -61,10 +66,9 @@ class Zygote:
         self._start()
 
     def _start(self) -> None:
-        env = dict(os.environ)
+        # a minimal environment: a kernel forked from the zygote could read it in /proc/self/environ
+        env = {"PATH": f"{Path(self.python).parent}:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/nonexistent"}
         env.update(THREAD_ENV)
-        if self.data_dir:
-            env["CRM_LESSONS_DATA"] = str(self.data_dir)
         self.proc = subprocess.Popen(
             [self.python, "-m", "crm_lessons.grading.zygote", str(self.data_dir or "")],
             stdin=subprocess.PIPE,
@@ -186,8 +190,6 @@ class ZygoteProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd, **kwargs):
         job = self.job
         conn = self.parent.connection_file
-        if job.uid is not None:
-            os.chown(conn, job.uid, job.uid)
         request = {
             "connection_file": conn,
             "cwd": job.work_dir,
@@ -195,11 +197,13 @@ class ZygoteProvisioner(LocalProvisioner):
             "uid": job.uid,
             "limits": job.limits,
             "log": job.log_file,
-            "keep_read_all": job.keep_read_all,
-            "stash": job.stash_dir,
-            "expose": job.expose,
         }
+        if job.jail is not None:
+            request.update(job.jail.spawn_fields())
+            request["cwd"] = request["home"]
         pid = job.zygote.spawn(request)
+        if pid <= 0:
+            raise GraderError("the zygote could not fork a kernel (see the kernel log)")
         self.process = ForkedKernelProcess(pid)
         job.kernel_process = self.process
         self.pid = pid
@@ -234,10 +238,10 @@ class RunJob:
     limits: dict
     uid: int | None = None
     log_file: str | None = None
-    keep_read_all: bool = False
-    stash_dir: str | None = None
-    #: folders the kernel must be able to read (Python, packages, data) when run as another user
-    expose: list = field(default_factory=list)
+    #: the submission's sandbox (:class:`crm_lessons.grading.sandbox.Jail`); None with --insecure
+    jail: object = None
+    #: folder of the kernel's IPC sockets
+    socket_dir: str | None = None
     cell_timeout: float = 30
     notebook_timeout: float = 120
     output_cap: int = 1_000_000
@@ -250,6 +254,8 @@ class RunJob:
     timed_out_cells: list = field(default_factory=list)
     #: executed-notebook cell index -> "ename: evalue" of the error it raised
     cell_errors: dict = field(default_factory=dict)
+    #: questions whose answer record was larger than MAX_RECORD_CHARS (dropped unread)
+    oversized: set = field(default_factory=set)
     #: index of the parameters cell papermill injected (None: none injected)
     injected_at: int | None = None
     nb: object = None
@@ -261,7 +267,10 @@ class RunJob:
         return index
 
     def kill_everything(self) -> None:
-        """SIGKILL the kernel, its process group and (with a private uid) every process of that uid."""
+        """SIGKILL the kernel, its process group, its sandbox (every process in its PID namespace
+        and cgroup) and (with a private uid) every process of that uid."""
+        if self.jail is not None:
+            self.jail.close()
         proc = self.kernel_process
         if proc is not None:
             try:
@@ -318,6 +327,16 @@ class GradingNotebookClient(PapermillNotebookClient):
                 self.job.timed_out_cells.append(index)
         return await super()._async_handle_timeout(timeout, cell)
 
+    def _update_display_id(self, display_id, msg):
+        # display updates count against the output cap like any output; over it they are dropped
+        content = msg.get("content", {})
+        size = sum(len(v) if isinstance(v, str) else len(json.dumps(v)) for v in (content.get("data") or {}).values())
+        self.job.output_bytes += size
+        if self.job.output_bytes > self.job.output_cap:
+            self.job.truncated = True
+            return None
+        return super()._update_display_id(display_id, msg)
+
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
         data = content.get("data") or {}
@@ -332,8 +351,11 @@ class GradingNotebookClient(PapermillNotebookClient):
                     record = json.loads(record)
                 except ValueError:
                     record = None
-            if isinstance(record, dict):
-                self.job.records.append((cell_index, record))
+            if isinstance(record, dict) and len(self.job.records) < MAX_RECORDS:
+                if len(json.dumps(record)) <= MAX_RECORD_CHARS:
+                    self.job.records.append((cell_index, record))
+                else:
+                    self.job.oversized.add(str(record.get("question")))
         out = super().output(outs, msg, display_id, cell_index)
         if out is None:
             return None
@@ -362,6 +384,10 @@ class ZygoteEngine(Engine):
             if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
                 job.injected_at = index
         km = AsyncKernelManager(kernel_name="python3")
+        if job.socket_dir:
+            # no network in the sandbox: ZeroMQ over unix sockets in the submission's own folder
+            km.transport = "ipc"
+            km.ip = os.path.join(job.socket_dir, "k")
         km.connection_file = job.connection_file
         km.provisioner = ZygoteProvisioner(kernel_id=str(uuid.uuid4()), kernel_spec=km.kernel_spec, parent=km)
         km.provisioner.job = job

@@ -50,6 +50,22 @@ CREATE TABLE IF NOT EXISTS answers (
 """
 
 
+#: Who a submission belongs to (written by ``grade`` from the roster or the folder layout):
+#: ``student`` is the stable student id (the key of ``submissions.student``), ``name`` as
+#: written (Chinese names kept), ``lms_id`` the LMS's id (the student id when no roster gives
+#: one), ``file`` the submission's path below the submissions folder, ``on_roster`` 0 for a
+#: file a roster did not name. See :mod:`crm_lessons.grading.roster`.
+STUDENTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS students (
+    student TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    lms_id TEXT NOT NULL,
+    file TEXT NOT NULL,
+    on_roster INTEGER NOT NULL
+)
+"""
+
+
 @dataclass
 class QuestionResult:
     question: str
@@ -116,6 +132,15 @@ class Gradebook:
                 "SELECT 1 FROM submissions WHERE student = ? AND exercise = ? AND sha256 = ?", (student, exercise, sha256)
             ).fetchone()
         return row is not None
+
+    def record_students(self, rows: list[dict]) -> None:
+        """Keep who each submission belongs to (table ``students``, see :data:`STUDENTS_SCHEMA`)."""
+        self.db.execute(STUDENTS_SCHEMA)
+        self.db.executemany(
+            "INSERT OR REPLACE INTO students (student, name, lms_id, file, on_roster) VALUES (?, ?, ?, ?, ?)",
+            [(r["student"], r.get("name", ""), r.get("lms_id", ""), r.get("file", ""), int(r.get("on_roster", 1)))
+             for r in rows],
+        )
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]

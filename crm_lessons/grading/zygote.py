@@ -111,126 +111,16 @@ def _vm_bytes() -> int:
         return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-_PR_SET_KEEPCAPS = 8
-_PR_SET_NO_NEW_PRIVS = 38
-_CAP_DAC_READ_SEARCH = 2
-_CAP_VERSION_3 = 0x20080522
-
-
-def drop_privileges(uid: int, keep_read_all: bool = False) -> None:
-    """Become ``uid`` (and group ``uid``) with no supplementary groups.
-
-    With ``keep_read_all`` the process keeps one capability, CAP_DAC_READ_SEARCH (read any
-    file, nothing else): needed when the Python installation itself lives in a folder other
-    users cannot read (for example a pyenv under ``/root``). It still cannot write the
-    grader's files, signal other users' processes or read their memory.
-    """
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    if keep_read_all:
-        libc.prctl(_PR_SET_KEEPCAPS, 1, 0, 0, 0)
-    os.setgroups([])
-    os.setgid(uid)
-    os.setuid(uid)
-    if keep_read_all:
-
-        class Header(ctypes.Structure):
-            _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
-
-        class Data(ctypes.Structure):
-            _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
-
-        header = Header(_CAP_VERSION_3, 0)
-        data = (Data * 2)()
-        bit = 1 << _CAP_DAC_READ_SEARCH
-        data[0].effective = data[0].permitted = data[0].inheritable = bit
-        if libc.capset(ctypes.byref(header), ctypes.byref(data)) != 0:
-            raise OSError(ctypes.get_errno(), "capset failed")
-        libc.prctl(_PR_SET_KEEPCAPS, 0, 0, 0, 0)
-    libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    if os.getuid() != uid or os.geteuid() != uid:
-        raise OSError("could not change user")
-
-
-_CLONE_NEWNS = 0x00020000
-_MS_BIND, _MS_REC, _MS_PRIVATE = 4096, 16384, 1 << 18
-
-
-def unreadable_ancestor(path: str) -> tuple[str, str] | None:
-    """The first folder on ``path`` that other users cannot enter, and its child on the path.
-
-    ``None`` when every folder on the way is world-searchable (the usual case outside
-    ``/root``).
-
-    Examples
-    --------
-    >>> unreadable_ancestor("/")
-    """
-    parts = os.path.abspath(path).split(os.sep)[1:]
-    current = "/"
-    for name in parts:
-        if not os.stat(current).st_mode & 0o001:
-            return current, os.path.join(current, name)
-        current = os.path.join(current, name)
-    return None
-
-
-def expose_paths(paths, stash: str | None = None) -> bool:
-    """Make the given folders reachable for another user, and nothing else of the folders around them.
-
-    Some installations live below a folder other users cannot enter (a pyenv or a checkout
-    under ``/root``). In a private mount namespace, for each such folder: bind the needed
-    child aside, cover the closed folder with an empty world-readable tmpfs, and move the
-    child back to its old path. The student's kernel then sees, say, ``/root/.pyenv`` and
-    nothing else of ``/root``. Repeats for closed folders further down. Returns False when
-    mounts are not allowed here (the caller falls back). ``stash`` is unused (kept for callers).
-    """
-    import ctypes
-
-    def needs() -> dict:
-        found = {}
-        for p in paths:
-            hit = unreadable_ancestor(p)
-            if hit is not None:
-                found.setdefault(hit[0], set()).add(hit[1])
-        return found
-
-    todo = needs()
-    if not todo:
-        return True
-    libc = ctypes.CDLL(None, use_errno=True)
-    mount = libc.mount
-    mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
-    if libc.unshare(_CLONE_NEWNS) != 0 or mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None) != 0:
-        return False
-    for _ in range(8):  # nested closed folders are handled on later rounds
-        if not todo:
-            return True
-        for closed, keeps in todo.items():
-            # hold each needed child by a file descriptor, cover the closed folder, bind the child back
-            held = [(keep, os.open(keep, os.O_PATH)) for keep in sorted(keeps)]
-            try:
-                if mount(b"tmpfs", closed.encode(), b"tmpfs", 0, b"mode=0755,size=1m") != 0:
-                    return False
-                for keep, fd in held:
-                    if os.path.isdir(f"/proc/self/fd/{fd}"):
-                        os.makedirs(keep, exist_ok=True)
-                    else:
-                        open(keep, "a").close()
-                    if mount(f"/proc/self/fd/{fd}".encode(), keep.encode(), None, _MS_BIND | _MS_REC, None) != 0:
-                        return False
-            finally:
-                for _, fd in held:
-                    os.close(fd)
-        todo = needs()
-    return not todo
-
-
 def become_kernel(req: dict) -> None:
-    """In the forked child: jail the process, then run an ipykernel until it exits."""
+    """In the forked kernel process: jail it, then run an ipykernel until it exits.
+
+    With a sandbox (``req["ns_pid"]``, see :mod:`.sandbox`) the caller has already entered the
+    submission's namespaces and cgroup; the kernel binds its sockets as root (so only the grader
+    can connect to them), gives its home folder to the submission's user id and becomes that
+    user before any student code runs.
+    """
     os.setsid()
-    for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
         signal.signal(sig, signal.SIG_DFL)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
@@ -252,13 +142,8 @@ def become_kernel(req: dict) -> None:
         _set_limit(resource.RLIMIT_FSIZE, int(limits["file_bytes"]))
     _set_limit(resource.RLIMIT_CORE, 0)
     uid = req.get("uid")
-    if uid is not None:
-        if limits.get("processes"):
-            _set_limit(resource.RLIMIT_NPROC, int(limits["processes"]))
-        keep_read_all = bool(req.get("keep_read_all"))
-        if req.get("stash") and not expose_paths(req.get("expose") or [sys.base_prefix], req["stash"]):
-            keep_read_all = True  # no mount namespace here: fall back to reading everything
-        drop_privileges(int(uid), keep_read_all=keep_read_all)
+    if uid is not None and limits.get("processes"):
+        _set_limit(resource.RLIMIT_NPROC, int(limits["processes"]))
 
     from ipykernel.kernelapp import IPKernelApp
 
@@ -271,6 +156,11 @@ def become_kernel(req: dict) -> None:
             "--IPKernelApp.quiet=True",
         ]
     )
+    if uid is not None:
+        from crm_lessons.grading.sandbox import chown_tree, drop_privileges
+
+        chown_tree(req["cwd"], int(uid))
+        drop_privileges(int(uid))
     app.start()
 
 
@@ -288,6 +178,46 @@ def _log_failure(req: dict) -> None:
         pass
 
 
+def spawn(req: dict) -> int:
+    """Fork a kernel for one request; return its pid (in the zygote's PID namespace), or -1.
+
+    The zygote's child enters the sandbox (cgroup and namespaces, when the request names them)
+    and forks the kernel: only a child of a process that entered a PID namespace is a member of
+    it. The child reports the kernel's pid through a pipe and exits.
+    """
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        os.close(r)
+        code = 1
+        try:
+            if req.get("ns_pid") is not None or req.get("cgroup_procs"):
+                from crm_lessons.grading.sandbox import enter
+
+                enter(req)
+            kernel = os.fork()
+            if kernel == 0:
+                os.close(w)
+                kcode = 1
+                try:
+                    become_kernel(req)
+                    kcode = 0
+                except BaseException:  # noqa: BLE001 - whatever failed, the child must exit
+                    _log_failure(req)
+                finally:
+                    os._exit(kcode)
+            os.write(w, f"{kernel}\n".encode())
+            code = 0
+        except BaseException:  # noqa: BLE001
+            _log_failure(req)
+        finally:
+            os._exit(code)
+    os.close(w)
+    with os.fdopen(r, "rb") as f:
+        line = f.readline().strip()
+    return int(line) if line else -1
+
+
 def serve(stdin=None, stdout=None) -> None:
     """Answer spawn requests from the grader until stdin closes."""
     stdin = stdin or sys.stdin
@@ -297,18 +227,7 @@ def serve(stdin=None, stdout=None) -> None:
         if not line:
             continue
         req = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                become_kernel(req)
-                code = 0
-            except BaseException:
-                code = 1
-                _log_failure(req)
-            finally:
-                os._exit(code)
-        stdout.write(json.dumps({"pid": pid}) + "\n")
+        stdout.write(json.dumps({"pid": spawn(req)}) + "\n")
         stdout.flush()
 
 

@@ -1,0 +1,67 @@
+"""Answer key of the ch02 exercises: Chapter 2 exercises: customer analysis (客户分析) — kinds, ABC, margins, screening, cross-selling.
+
+This file belongs to the grader and to practice releases only: it is not part of the installed
+package, and ``crm-lessons exercises release --graded`` leaves it out of what students get.
+``REFERENCES`` maps each question id to its correct option(s), a function of the case data
+returning them (explore questions), the reference function of the data (compute questions) or
+the reference implementation (function questions).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+ABC_BANDS = ("well below 50 % (under 40 %)", "close to 50 % (40 % to 60 %)", "well above 50 % (over 60 %)")
+
+
+def a_share_band(data) -> str:
+    """Reference of q4: where class A's profit share (cut-offs 5 % / 20 %) falls against 50 %."""
+    from crm_lessons.abc_analysis import abc_summary
+    from crm_lessons.performance import customer_totals
+
+    share = abc_summary(customer_totals(data.sales, "profit"))["value_share"]["A"]
+    return ABC_BANDS[0] if share < 0.4 else ABC_BANDS[1] if share <= 0.6 else ABC_BANDS[2]
+
+
+def abc_profit_shares(data) -> pd.Series:
+    """Reference of q5: profit share of classes A, B, C with cut-offs 10 % and 30 %."""
+    from crm_lessons.abc_analysis import abc_summary
+    from crm_lessons.performance import customer_totals
+
+    return abc_summary(customer_totals(data.sales, "profit"), (0.10, 0.30))["value_share"]
+
+
+def margin_by_category(data) -> pd.Series:
+    """Reference of q6: gross margin (revenue - cost) / revenue of each product category."""
+    from crm_lessons.margins import gross_margin
+
+    return gross_margin(data.sales, by="category")["gross_margin"]
+
+
+def tv_soundbar_lift(data) -> float:
+    """Reference of q7: lift of the rule 55-inch TV (P021) -> soundbar (P034)."""
+    from crm_lessons.basket import pair_statistics
+
+    pairs = pair_statistics(data.sales)
+    row = pairs[(pairs["antecedent"] == "P021") & (pairs["consequent"] == "P034")]
+    return float(row["lift"].iloc[0])
+
+
+def weighted_score(scores: pd.DataFrame, weights: dict) -> pd.Series:
+    """Reference of q9: the chapter's weighted screening score (delegates to crm_lessons.screening)."""
+    from crm_lessons.screening import screening_score
+
+    return screening_score(scores, weights)
+
+
+REFERENCES = {
+    "q1": "intermediary",
+    "q2": ["annual purchases", "cooperation", "future potential", "profitability", "safety (credit)"],
+    "q3": "about 5 % of customers bringing about 50 % of profit",
+    "q4": a_share_band,
+    "q5": abc_profit_shares,
+    "q6": margin_by_category,
+    "q7": tv_soundbar_lift,
+    "q8": "DryAir heat-pump clothes dryer (P035)",
+    "q9": weighted_score,
+}
