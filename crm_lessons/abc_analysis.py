@@ -29,6 +29,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crm_lessons.plotting import styled
+
 #: The textbook's ABC table (表2-2): class, name, share of customers, share of profit.
 TEXTBOOK_ABC = pd.DataFrame(
     {
@@ -408,6 +410,7 @@ def class_bands(summary: pd.DataFrame, measure: str = "profit") -> tuple[np.ndar
     return starts, ends, lines
 
 
+@styled
 def plot_pareto(curve: pd.DataFrame, summary: pd.DataFrame, ax=None, measure: str = "profit", max_points: int = 600):
     """Draw the Pareto curve with the ABC classes shaded and their value shares written on.
 

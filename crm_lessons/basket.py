@@ -26,6 +26,7 @@ import pandas as pd
 from scipy import sparse
 
 from crm_lessons._validation import require_columns, require_fraction, require_ids
+from crm_lessons.plotting import styled
 
 _RULE_COLUMNS = ["antecedent", "consequent", "orders_both", "support", "confidence", "lift"]
 
@@ -399,6 +400,7 @@ def style_rules_axes(ax) -> None:
     ax.set_title("Product pairs bought together")
 
 
+@styled
 def plot_rules(pairs: pd.DataFrame, rules: pd.DataFrame, ax=None, label_top: int = 3, names: dict | None = None):
     """Every product pair by support and confidence; the rules that pass the filters stand out.
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from crm_lessons._validation import require_boolean, require_columns, require_frame, require_table
+from crm_lessons.plotting import styled
 
 #: Names of the four volume × loyalty quadrants and what the course says to do with them.
 QUADRANTS = {
@@ -468,6 +469,7 @@ def customer_file(customer_id: str, customers: pd.DataFrame, sales: pd.DataFrame
     return pd.DataFrame(rows, columns=["section", "item", "value"])
 
 
+@styled
 def plot_composition(table: pd.DataFrame, title: str, ax=None):
     """Horizontal bars of the customer shares of a composition table, labelled with counts.
 
@@ -510,6 +512,7 @@ def plot_composition(table: pd.DataFrame, title: str, ax=None):
     return fig
 
 
+@styled
 def plot_quadrants(quadrants: pd.DataFrame, volume_cut: float, loyalty_cut: float, ax=None, seed: int = 0):
     """Scatter of customers by annual volume (log scale) and loyalty, with the four quadrants.
 

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from crm_lessons import schema
+from crm_lessons.plotting import styled
 
 SRC_000 = "course material 000 (slide outline)"
 SRC_001 = "course material 001 (revision sheet)"
@@ -584,6 +585,7 @@ def crm_stage_figures() -> pd.DataFrame:
     return frame.sort_values(["measure", "stage"]).reset_index(drop=True)
 
 
+@styled
 def plot_crm_stages(figures: pd.DataFrame | None = None, *, axes=None):
     """Plot the deck's stage figures: one panel per measure, a range bar per stage.
 
@@ -612,9 +614,8 @@ def plot_crm_stages(figures: pd.DataFrame | None = None, *, axes=None):
     """
     import matplotlib.pyplot as plt
 
-    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+    from crm_lessons.plotting import BOOK_COLOURS
 
-    set_book_style()
     if figures is None:
         figures = crm_stage_figures()
     if axes is None:
@@ -961,6 +962,7 @@ def content_map(data: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- more plots
+@styled
 def plot_case_results(results: pd.DataFrame | None = None, *, ax=None):
     """Bar chart of the published case results (:func:`case_results`), one bar per figure.
 
@@ -977,9 +979,8 @@ def plot_case_results(results: pd.DataFrame | None = None, *, ax=None):
     """
     import matplotlib.pyplot as plt
 
-    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+    from crm_lessons.plotting import BOOK_COLOURS
 
-    set_book_style()
     r = case_results() if results is None else results
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 4.8))
@@ -1000,6 +1001,7 @@ def plot_case_results(results: pd.DataFrame | None = None, *, ax=None):
     return ax
 
 
+@styled
 def plot_small_business_lending(table: pd.DataFrame | None = None, *, axes=None):
     """Two bar charts of the small-business lending case: loans and profit by year.
 
@@ -1015,9 +1017,8 @@ def plot_small_business_lending(table: pd.DataFrame | None = None, *, axes=None)
     """
     import matplotlib.pyplot as plt
 
-    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+    from crm_lessons.plotting import BOOK_COLOURS
 
-    set_book_style()
     t = small_business_lending() if table is None else table
     if axes is None:
         fig, axes = plt.subplots(1, 2, figsize=(13, 4.8))
@@ -1038,6 +1039,7 @@ def plot_small_business_lending(table: pd.DataFrame | None = None, *, axes=None)
     return fig
 
 
+@styled
 def plot_crm_cycle(cycle: pd.DataFrame | None = None, *, ax=None):
     """Draw the CRM cycle as a ring of steps with arrows (from :func:`crm_cycle`).
 
@@ -1054,9 +1056,8 @@ def plot_crm_cycle(cycle: pd.DataFrame | None = None, *, ax=None):
     """
     import matplotlib.pyplot as plt
 
-    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+    from crm_lessons.plotting import BOOK_COLOURS
 
-    set_book_style()
     c = crm_cycle() if cycle is None else cycle
     if ax is None:
         _, ax = plt.subplots(figsize=(12, 8.5))

@@ -1,15 +1,26 @@
-"""The book's one plot style: large fonts, few colours, readable on a projector.
+"""The book's one plot style: large fonts, few colours, readable on a projector, in both languages.
 
-Call :func:`set_book_style` once at the top of a notebook (plot functions in
-``crm_lessons`` call it too, so their figures look the same wherever they are drawn).
-Text follows the language of :mod:`crm_lessons.i18n`, with the bundled CJK font for Chinese.
+The book's plot functions draw inside the style (:func:`book_style`, a
+``matplotlib.rc_context``) and leave the reader's own matplotlib settings alone: calling
+``crm.rfm.plot_segments(...)`` never changes how the student's next ``plt.plot`` looks. A
+notebook that wants its own figures to look like the book's calls :func:`set_book_style`
+once, at the top (the book's chapters do).
+
+The style follows the language of :func:`crm_lessons.i18n.set_language`: its font fallback
+(:func:`crm_lessons.i18n.font_rc`) puts the bundled Noto Sans CJK SC font after DejaVu Sans in
+English and first in Chinese, so Chinese labels render in both editions.
 
 Examples
 --------
->>> from crm_lessons.plotting import set_book_style, BOOK_COLOURS
->>> set_book_style()
 >>> import matplotlib as mpl
->>> mpl.rcParams["font.size"] >= 14
+>>> from crm_lessons.plotting import BOOK_COLOURS, book_rc, book_style
+>>> book_rc()["font.size"] >= 14
+True
+>>> before = mpl.rcParams["font.size"]
+>>> with book_style():
+...     mpl.rcParams["axes.titlesize"]
+17.0
+>>> mpl.rcParams["font.size"] == before  # nothing leaks out of the context
 True
 >>> len(BOOK_COLOURS)
 4
@@ -17,13 +28,106 @@ True
 
 from __future__ import annotations
 
+import functools
+
 #: Four colours that stay distinct on a projector and for colour-blind readers
 #: (blue, orange, grey, green from the seaborn "colorblind" palette).
 BOOK_COLOURS = ("#0173b2", "#de8f05", "#7f7f7f", "#029e73")
 
+#: The book's own settings, on top of seaborn's "whitegrid" style in the "talk" context.
+_BOOK_RC = {
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "font.size": 15,
+    "axes.titlesize": 17,
+    "axes.labelsize": 15,
+    "xtick.labelsize": 13,
+    "ytick.labelsize": 13,
+    "legend.fontsize": 13,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "figure.autolayout": False,
+}
 
-def set_book_style() -> None:
-    """Set the seaborn theme and matplotlib defaults used by every plot of the book.
+
+@functools.cache
+def _seaborn_rc() -> dict:
+    import seaborn as sns
+    from cycler import cycler
+
+    rc = {}
+    rc.update(sns.axes_style("whitegrid"))
+    rc.update(sns.plotting_context("talk"))
+    rc["axes.prop_cycle"] = cycler(color=list(BOOK_COLOURS))
+    rc["patch.facecolor"] = "C0"
+    return rc
+
+
+def book_rc(lang: str | None = None) -> dict:
+    """The matplotlib rcParams of the book's style.
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}, optional
+        Language whose font fallback to use; default the current language
+        (:func:`crm_lessons.i18n.get_language`).
+
+    Returns
+    -------
+    dict
+        seaborn's "whitegrid" style and "talk" context (as ``seaborn.set_theme(context="talk",
+        style="whitegrid")`` sets them), the four :data:`BOOK_COLOURS` as the colour cycle,
+        100 dpi figures, no top/right spines, projector-sized fonts, and the language's font
+        fallback (:func:`crm_lessons.i18n.font_rc`).
+
+    Examples
+    --------
+    >>> rc = book_rc("zh")
+    >>> rc["font.family"][0], rc["axes.spines.top"]
+    ('Noto Sans CJK SC', False)
+    """
+    from crm_lessons.i18n import font_rc
+
+    rc = dict(_seaborn_rc())
+    rc.update(_BOOK_RC)
+    rc.update(font_rc(lang))
+    return rc
+
+
+def book_style(lang: str | None = None):
+    """A context in which matplotlib draws in the book's style; the settings before it come back after.
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}, optional
+        As :func:`book_rc`.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        ``matplotlib.rc_context(book_rc(lang))``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> with book_style():
+    ...     fig, ax = plt.subplots()
+    >>> ax.spines["top"].get_visible()
+    False
+    >>> plt.close(fig)
+    """
+    import matplotlib as mpl
+
+    return mpl.rc_context(book_rc(lang))
+
+
+def set_book_style(lang: str | None = None) -> None:
+    """Make every later figure of this session look like the book's (changes the global rcParams).
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}, optional
+        As :func:`book_rc`.
 
     Returns
     -------
@@ -31,31 +135,66 @@ def set_book_style() -> None:
 
     Notes
     -----
-    seaborn "whitegrid" in the "talk" context (large text and lines), the four
-    :data:`BOOK_COLOURS` as the colour cycle, 100 dpi figures and no top/right spines.
+    For the top of a notebook, by the notebook's choice. The book's plot functions do not call it:
+    they draw inside :func:`book_style`, so a student's own style is never reset behind her back.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> with mpl.rc_context():
+    ...     set_book_style()
+    ...     mpl.rcParams["font.size"]
+    15.0
     """
     import matplotlib as mpl
-    import seaborn as sns
 
-    sns.set_theme(context="talk", style="whitegrid", palette=list(BOOK_COLOURS))
-    mpl.rcParams.update(
-        {
-            "figure.dpi": 100,
-            "savefig.dpi": 100,
-            "font.size": 15,
-            "axes.titlesize": 17,
-            "axes.labelsize": 15,
-            "xtick.labelsize": 13,
-            "ytick.labelsize": 13,
-            "legend.fontsize": 13,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "figure.autolayout": False,
-        }
-    )
-    from crm_lessons.i18n import font_rc
+    mpl.rcParams.update(book_rc(lang))
 
-    mpl.rcParams.update(font_rc())  # the theme resets fonts: the language's CJK fallback goes back on
+
+def _axes_of(result) -> list:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    if isinstance(result, Axes):
+        return [result]
+    if isinstance(result, Figure):
+        return list(result.axes)
+    if isinstance(result, (tuple, list)):
+        return [ax for item in result for ax in _axes_of(item)]
+    return []
+
+
+def styled(func):
+    """Decorator for the book's plot functions: the function draws inside :func:`book_style`.
+
+    Everything the function creates (figure, axes, text, legend, the first tick of each axis,
+    from which matplotlib copies the others at draw time) takes the book's style and the
+    current language's fonts; the caller's global rcParams are untouched.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> @styled
+    ... def plot_nothing():
+    ...     fig, ax = new_figure(figsize=(3, 2))
+    ...     return ax
+    >>> before = dict(mpl.rcParams)
+    >>> ax = plot_nothing()
+    >>> ax.title.get_fontsize(), dict(mpl.rcParams) == before
+    (17.0, True)
+    """
+
+    @functools.wraps(func)
+    def draw(*args, **kwargs):
+        with book_style():
+            result = func(*args, **kwargs)
+            for ax in _axes_of(result):  # create the ticks now, in the style
+                for axis in (ax.xaxis, ax.yaxis):
+                    axis.get_major_ticks(1)
+                    axis.get_minor_ticks(1)
+        return result
+
+    return draw
 
 
 def new_figure(ax=None, figsize=(10, 6), *, clear: bool = False):
@@ -75,6 +214,11 @@ def new_figure(ax=None, figsize=(10, 6), *, clear: bool = False):
     tuple
         ``(fig, ax)``.
 
+    Notes
+    -----
+    The new figure is made inside :func:`book_style`; a plot function decorated with
+    :func:`styled` draws the rest inside it too. Global rcParams are not changed.
+
     Examples
     --------
     >>> from crm_lessons.plotting import new_figure
@@ -89,8 +233,8 @@ def new_figure(ax=None, figsize=(10, 6), *, clear: bool = False):
     if ax is None:
         import matplotlib.pyplot as plt
 
-        set_book_style()
-        return plt.subplots(figsize=figsize)
+        with book_style():
+            return plt.subplots(figsize=figsize)
     if clear:
         ax.clear()
     return ax.figure, ax

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from crm_lessons._validation import require_columns
+from crm_lessons.plotting import styled
 
 #: The five screening criteria, in the course's order.
 CRITERIA = ("annual_purchases", "profitability", "safety", "future_potential", "cooperation")
@@ -341,6 +342,7 @@ CRITERION_LABELS = {
 }
 
 
+@styled
 def plot_ranking(ranking: pd.DataFrame, weights, ax=None, labels: pd.Series | None = None):
     """Stacked bars of the best customers' scores, split into each criterion's contribution.
 

@@ -41,6 +41,7 @@ from crm_lessons._validation import (
     require_numeric,
 )
 from crm_lessons.performance import customer_performance
+from crm_lessons.plotting import styled
 
 #: Columns of :func:`campaign_frame`.
 CAMPAIGN_COLUMNS = ("customer_id", "kind", "tier", "score", "last_order", "responded", "profit")
@@ -605,6 +606,7 @@ def targeting_curve(frame: pd.DataFrame, *, cost_per_contact: float, shares=None
     return pd.DataFrame(rows)
 
 
+@styled
 def plot_targeting_curve(curve: pd.DataFrame, *, ax=None, title: str | None = None):
     """Plot net profit against the share of customers contacted (from :func:`targeting_curve`).
 
@@ -622,10 +624,9 @@ def plot_targeting_curve(curve: pd.DataFrame, *, ax=None, title: str | None = No
     """
     import matplotlib.pyplot as plt
 
-    from crm_lessons.plotting import BOOK_COLOURS, set_book_style
+    from crm_lessons.plotting import BOOK_COLOURS
 
     require_columns(curve, ["share", "net_profit"], "curve", source="crm_lessons.targeting.targeting_curve()")
-    set_book_style()
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 5.5))
     x = curve["share"].to_numpy() * 100

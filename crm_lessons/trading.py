@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from crm_lessons._validation import require_columns
+from crm_lessons.plotting import styled
 
 
 def trading_years(sales: pd.DataFrame) -> pd.DataFrame:
@@ -168,6 +169,7 @@ def starts_and_stops(sales: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@styled
 def plot_starts_and_stops(table: pd.DataFrame, ax=None, go_live: str | None = None):
     """Bars of customers starting and stopping trading each year, with active customers as a line.
 
