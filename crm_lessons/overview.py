@@ -1,10 +1,16 @@
 """CRM overview (客户关系管理概述): the ideas of chapter 1 and the published figures, as data.
 
-Chapter 1 is mostly ideas, and a few published numbers. Both are kept here as small tidy
-tables, each row carrying the course material it comes from, so the notebook can show,
-sort, quiz and plot them:
+Chapter 1 is mostly ideas, and a few published numbers. Both are kept as data, in
+``crm_lessons/locale/overview.toml`` with English and Chinese side by side, and returned here
+as small tidy tables, each row carrying the course material it comes from, so the notebook
+can show, sort, quiz and plot them. Text columns come in the book's current language
+(:func:`crm_lessons.i18n.set_language`) or the one passed as ``lang``; codes (quiz answers,
+failure keys, stages) and numbers are the same in both. Where the web copy of a source is
+garbled, the data say that the book's reading is a reading, in both languages.
 
-* what CRM is (three views), its content, its essence, why it is strategic;
+* what CRM is (three views; the definitions of its several schools side by side), its
+  content, its essence, why it is strategic, the benefits the thesis lists, the role of
+  customer information;
 * the three types of CRM with example activities to sort (:func:`crm_type_quiz`,
   :func:`check_crm_type`);
 * the seven principles for implementing it (:func:`principles_checklist`);
@@ -16,6 +22,11 @@ sort, quiz and plot them:
 * the published case results (:func:`case_results`, :func:`small_business_lending`,
   :func:`shell_canada_tactics`);
 * why CRM projects fail, with a quiz (:func:`failure_reasons`, :func:`check_failure_reason`);
+* the deck's other pages: its four tenets, industries by stage, organisational change, the
+  key questions for China, its pilot results, the pilot -> rollout -> "rocket science"
+  phases and its IT pages (:func:`deck_tenets`, :func:`industries_by_stage`,
+  :func:`organisation_change`, :func:`china_key_questions`, :func:`deck_pilot_results`,
+  :func:`rollout_phases`, :func:`it_pages`);
 * the content of CRM mapped onto the case company's tables (:func:`content_map`).
 
 References
@@ -23,14 +34,18 @@ References
 .. [000] Course material 000: slide outline of the CRM chapter (definition, content,
    seven principles, Hughes' model, two levels of customer intelligence).
 .. [001] Course material 001: revision sheet (essence, three types, why CRM is strategic).
-.. [004] Course material 004: consulting deck on CRM practice (key success factors, five
-   stages and their figures, the CRM cycle, mobile operator, Shell Canada, small-business
-   lending, why CRM projects fail). Web copy; where its punctuation was lost, the ranges were
+.. [003] Course material 003: thesis on CRM at a company (the benefits of CRM).
+.. [004] Course material 004: consulting deck on CRM practice (definition, key success
+   factors, five stages and their figures, industries by stage, the CRM cycle, mobile
+   operator, Shell Canada, small-business lending, why CRM projects fail, tenets, phases,
+   organisation, pilots, IT). Web copy; where its punctuation was lost, the ranges were
    read against a second web copy of the same deck (m.777doc.com/doc-4382725.html).
 """
 
 from __future__ import annotations
 
+import functools
+import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -38,21 +53,82 @@ import numpy as np
 import pandas as pd
 
 from crm_lessons import schema
+from crm_lessons.i18n import LANGUAGES, LOCALE_DIR, _check_language, get_language, tr
 from crm_lessons.plotting import styled
+
+# --------------------------------------------------------------------------- the data file
+#: The data file holding chapter 1's lists and figures in both languages.
+OVERVIEW_FILE = LOCALE_DIR / "overview.toml"
+
+
+@functools.cache
+def _data() -> dict:
+    return tomllib.loads(OVERVIEW_FILE.read_text(encoding="utf-8"))["overview"]
+
+
+def _lang(lang: str | None) -> str:
+    return get_language() if lang is None else _check_language(lang)
+
+
+def _text(value, lang: str):
+    """A field of the data file: ``{en, zh}`` -> the text in ``lang``; anything else as is."""
+    if isinstance(value, Mapping) and set(value) <= set(LANGUAGES):
+        return value[lang]
+    return value
+
+
+def _rows(table: str, lang: str, fields: Iterable[str], *, key: str | None = None) -> list[tuple]:
+    """Rows of one table of the data file, in file order, with text fields in ``lang``."""
+    rows = []
+    for name, entry in _data()[table].items():
+        values = [_text(entry.get(f, {"en": "", "zh": ""}), lang) for f in fields]
+        rows.append((name, *values) if key else tuple(values))
+    return rows
+
+
+def _source(code: str, lang: str) -> str:
+    return _data()["source"][code][lang]
+
+
+def _frame(table: str, fields: list[str], lang: str | None, *, source: str | None = None,
+           number: bool = False, key: str | None = None) -> pd.DataFrame:
+    lang = _lang(lang)
+    rows = _rows(table, lang, fields, key=key)
+    columns = ([key] if key else []) + list(fields)
+    frame = pd.DataFrame(rows, columns=columns)
+    if number:
+        frame.insert(0, "number", np.arange(1, len(frame) + 1, dtype="int64"))
+    if source is not None:
+        frame["source"] = _source(source, lang)
+    return frame
+
 
 SRC_000 = "course material 000 (slide outline)"
 SRC_001 = "course material 001 (revision sheet)"
+SRC_003 = "course material 003 (thesis)"
 SRC_004 = "course material 004 (consulting deck)"
 
 
 # --------------------------------------------------------------------------- ideas
-def crm_definition() -> pd.DataFrame:
-    """Return the three ways the course defines CRM: an idea, a mechanism, a technology.
+def crm_definition(*, lang: str | None = None) -> pd.DataFrame:
+    """Return the three levels at which the course outline defines CRM: idea, mechanism, technology.
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}, optional
+        Language of the text columns; the book's current language by default (the same for
+        every function of this module).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``view``, ``chinese``, ``meaning``, ``source``; three rows.
+
+    Notes
+    -----
+    The management mechanism concerns the firm and its **customers**. The outline's separate
+    definition of the connotation (内涵) of CRM, which adds distributors and partners, is a row
+    of :func:`crm_definitions`.
 
     References
     ----------
@@ -61,22 +137,50 @@ def crm_definition() -> pd.DataFrame:
     Examples
     --------
     >>> from crm_lessons.overview import crm_definition
-    >>> crm_definition()["view"].tolist()
+    >>> crm_definition(lang="en")["view"].tolist()
     ['management idea', 'management mechanism', 'software and technology']
+    >>> crm_definition(lang="zh")["meaning"].tolist()[1]
+    'CRM也是一种旨在改善企业与客户之间关系的新型管理机制。'
     """
-    rows = [
-        ("management idea", "管理理念",
-         "Customers are the firm's most important resource; keep and grow the valuable ones."),
-        ("management mechanism", "管理机制",
-         "A way of organising the firm that improves its relationship with customers, "
-         "distributors and partners."),
-        ("software and technology", "管理软件和技术",
-         "Systems that automate sales, service and decision support around one customer record."),
-    ]
-    return pd.DataFrame([(*r, SRC_000) for r in rows], columns=["view", "chinese", "meaning", "source"])
+    frame = _frame("definition", ["view", "meaning"], lang, source="000")
+    frame.insert(1, "chinese", _frame("definition", ["view"], "zh")["view"])
+    return frame
 
 
-def crm_essence() -> pd.DataFrame:
+def crm_definitions(*, lang: str | None = None) -> pd.DataFrame:
+    """Return the definitions of CRM of the course's several schools, side by side.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``school``, ``definition``, ``emphasis`` (what the definition stresses),
+        ``source``; five rows: the outline's three levels, the outline's connotation (内涵:
+        a marketing strategy towards end customers, distributors and partners), the revision
+        sheet's philosophy and strategy, the consulting deck's business strategy for a larger
+        share of the customer's spending, and the thesis's means to lower costs and raise
+        revenue.
+
+    References
+    ----------
+    Course material 000 (sections 1 and 一), 001 (内涵), 003 (the value of CRM to the firm),
+    004 (page 2, CRM的本质是).
+
+    Examples
+    --------
+    >>> from crm_lessons.overview import crm_definitions
+    >>> d = crm_definitions(lang="en")
+    >>> d["source"].str[:19].tolist()[-2:]
+    ['course material 004', 'course material 003']
+    >>> "可支配收入中更大的份额" in crm_definitions(lang="zh").loc[3, "definition"]
+    True
+    """
+    lang = _lang(lang)
+    rows = [(*_rows("schools", lang, ["school", "definition", "emphasis"])[i], _source(entry["source"], lang))
+            for i, entry in enumerate(_data()["schools"].values())]
+    return pd.DataFrame(rows, columns=["school", "definition", "emphasis", "source"])
+
+
+def crm_essence(*, lang: str | None = None) -> pd.DataFrame:
     """Return the three points of the essence (本质) of CRM.
 
     References
@@ -86,24 +190,13 @@ def crm_essence() -> pd.DataFrame:
     Examples
     --------
     >>> from crm_lessons.overview import crm_essence
-    >>> len(crm_essence())
-    3
+    >>> crm_essence(lang="zh")["point"].tolist()
+    ['客户资源价值的最大化', '竞合型博弈', '双向资源投入']
     """
-    rows = [
-        ("maximise the value of the customer base",
-         "The end goal is the largest possible value from customers as a resource, "
-         "balanced with value for the customer."),
-        ("a co-opetition game",
-         "Firm and customer both cooperate (they need each other) and compete (over price "
-         "and share of the margin); CRM manages that game."),
-        ("two-way investment",
-         "Both sides invest: the firm in service, data and offers; the customer in time, "
-         "information and loyalty."),
-    ]
-    return pd.DataFrame([(*r, SRC_001) for r in rows], columns=["point", "meaning", "source"])
+    return _frame("essence", ["point", "meaning"], lang, source="001")
 
 
-def why_strategic() -> pd.DataFrame:
+def why_strategic(*, lang: str | None = None) -> pd.DataFrame:
     """Return the five reasons why CRM is treated as strategy (战略), not as an IT project.
 
     References
@@ -113,75 +206,77 @@ def why_strategic() -> pd.DataFrame:
     Examples
     --------
     >>> from crm_lessons.overview import why_strategic
-    >>> why_strategic()["reason"].tolist()[0]
+    >>> why_strategic(lang="en")["reason"].tolist()[0]
     'idea and technology together'
     """
-    rows = [
-        ("idea and technology together",
-         "CRM changes strategy, processes, organisation and technology at once; the firm must "
-         "learn about its customers and use that knowledge at every point of contact."),
-        ("value-chain management",
-         "The real aim is to reorganise the firm around customer segments and the processes "
-         "that link it to customers, raising profit and satisfaction together."),
-        ("customers are assets",
-         "Customers bring the cash flow (apart from financing) and are the yardstick of "
-         "competitiveness, so they need a strategy like any major asset."),
-        ("everyone takes part",
-         "CRM adjusts the whole firm, so it has to be designed top-down and rolled out step by "
-         "step with every department."),
-        ("rebuilding corporate culture",
-         "Managers must make customer-first values shared by all staff."),
-    ]
-    return pd.DataFrame([(i + 1, *r, SRC_001) for i, r in enumerate(rows)],
-                        columns=["number", "reason", "meaning", "source"])
+    return _frame("strategic", ["reason", "meaning"], lang, source="001", number=True)
+
+
+def crm_benefits(*, lang: str | None = None) -> pd.DataFrame:
+    """Return the benefits of CRM to the firm that the thesis lists.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``number``, ``benefit``, ``meaning``, ``source``; five rows (business
+        processes, fast response, profitability, customer satisfaction, standardised
+        management).
+
+    References
+    ----------
+    Course material 003 (thesis: the value of CRM to the company, 有利于…).
+
+    Examples
+    --------
+    >>> from crm_lessons.overview import crm_benefits
+    >>> crm_benefits(lang="zh")["benefit"].tolist()[2]
+    '有利于提高企业的获利能力'
+    """
+    return _frame("benefit", ["benefit", "meaning"], lang, source="003", number=True)
+
+
+def information_roles(*, lang: str | None = None) -> pd.DataFrame:
+    """Return the roles of customer information (客户信息的作用) listed by the revision sheet.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``number``, ``role``, ``meaning``, ``source``; nine rows, in the sheet's
+        order (obtain information, segment customers, act on needs, innovate and improve,
+        new distribution channels, less staff work, more efficient sales and marketing,
+        less bought-in information, timely adjustment).
+
+    References
+    ----------
+    Course material 001 (论点：客户信息的作用).
+
+    Examples
+    --------
+    >>> from crm_lessons.overview import information_roles
+    >>> information_roles(lang="zh")["role"].tolist()[:4]
+    ['获取信息', '细分客户', '根据需求', '创新改进']
+    """
+    return _frame("information_role", ["role", "meaning"], lang, source="001", number=True)
 
 
 # --------------------------------------------------------------------------- three types + quiz
+def _crm_types() -> dict[str, str]:
+    return {key: entry["name"]["zh"] for key, entry in _data()["crm_type"].items()}
+
+
 #: The three types of CRM: English name -> Chinese name.
-CRM_TYPES = {"operational": "运营型", "collaborative": "合作型", "analytical": "分析型"}
-
-_CRM_TYPE_MEANING = {
-    "operational": "runs the day-to-day customer-facing work (sales, orders, service, campaign execution)",
-    "collaborative": "connects channels and partners so the customer meets one company everywhere",
-    "analytical": "turns stored customer data into knowledge (segments, scores, predictions, results)",
-}
-
-# (activity, type, why) -- activities use the case company so students recognise them
-_CRM_TYPE_ITEMS = (
-    ("A sales rep logs each visit to a dealer in the CRM system from a tablet.", "operational",
-     "Recording the sales force's daily work is sales-force automation."),
-    ("An order placed online is passed automatically to the warehouse and invoicing.", "operational",
-     "Automating the order process is day-to-day operation."),
-    ("A repair request from the hotline is turned into a job ticket for the nearest installer.", "operational",
-     "Dispatching service work is front-office operation."),
-    ("Birthday e-mails with a voucher go out automatically to gold customers.", "operational",
-     "Executing a campaign automatically is marketing automation; deciding who gets it would be analysis."),
-    ("Hotline, website chat and stores all see the same customer record and history.", "collaborative",
-     "One shared view across channels lets every channel work together."),
-    ("Dealers (intermediaries) check stock and promotion plans on a partner portal.", "collaborative",
-     "Working with partners through a shared portal is collaboration."),
-    ("A customer starts a complaint by web chat and finishes it by phone without repeating it.", "collaborative",
-     "Seamless hand-over between channels is collaborative CRM."),
-    ("The key-account manager and a supermarket chain plan a joint promotion in a shared workspace.",
-     "collaborative", "Joint work with the customer is collaboration."),
-    ("Customers are scored on recency, frequency and money spent to choose who gets an offer.", "analytical",
-     "RFM scoring analyses stored data."),
-    ("A model predicts which customers are likely to stop buying next quarter.", "analytical",
-     "Prediction from data is analytical CRM."),
-    ("Customers are ranked by profit into A, B and C classes.", "analytical",
-     "ABC classification is an analysis of the customer base."),
-    ("The loyalty pilot's buyers are compared with the control group to measure the uplift.", "analytical",
-     "Measuring results against a control group is analysis."),
-)
+CRM_TYPES = _crm_types()
 
 
-def crm_type_quiz(with_answers: bool = False) -> pd.DataFrame:
+def crm_type_quiz(with_answers: bool = False, *, lang: str | None = None) -> pd.DataFrame:
     """Return example activities to sort into the three types of CRM.
 
     Parameters
     ----------
     with_answers : bool, default False
-        Add the columns ``answer`` (the type) and ``why``.
+        Add the columns ``answer`` (the type, as its code ``"operational"`` ...) and ``why``.
+    lang : {"en", "zh"}, optional
+        Language of ``activity`` and ``why``.
 
     Returns
     -------
@@ -200,25 +295,30 @@ def crm_type_quiz(with_answers: bool = False) -> pd.DataFrame:
     >>> q["answer"].value_counts().sort_index().to_dict()
     {'analytical': 4, 'collaborative': 4, 'operational': 4}
     """
+    items = _rows("crm_type_item", _lang(lang), ["activity", "answer", "why"])
     # interleave: item k takes the k-th activity of each type in turn, in a fixed shuffled order
     order = [0, 4, 8, 5, 1, 9, 10, 2, 6, 3, 11, 7]
-    rows = [(i + 1, *_CRM_TYPE_ITEMS[j]) for i, j in enumerate(order)]
+    rows = [(i + 1, *items[j]) for i, j in enumerate(order)]
     frame = pd.DataFrame(rows, columns=["item", "activity", "answer", "why"])
     return frame if with_answers else frame[["item", "activity"]]
 
 
 @dataclass(frozen=True)
 class QuizResult:
-    """The outcome of checking one quiz answer."""
+    """The outcome of checking one quiz answer (its text in the language it was checked in)."""
 
     correct: bool
     answer: str
     expected: str
     explanation: str
+    expected_label: str = ""
+    lang: str = "en"
 
     def __str__(self) -> str:
-        verdict = "Correct" if self.correct else f"Not quite: it is {self.expected}"
-        return f"{verdict}. {self.explanation}"
+        if self.correct:
+            return tr("overview.quiz.correct", lang=self.lang, explanation=self.explanation)
+        return tr("overview.quiz.wrong", lang=self.lang, expected=self.expected_label or self.expected,
+                  explanation=self.explanation)
 
 
 def _normalise_choice(value, choices: Mapping[str, str], arg: str) -> str:
@@ -233,7 +333,9 @@ def _normalise_choice(value, choices: Mapping[str, str], arg: str) -> str:
                      f"got {value!r}.")
 
 
-def _find_item(items: pd.DataFrame, activity, arg: str) -> pd.Series:
+def _find_item(quiz, activity, arg: str) -> pd.Series:
+    """The row of a quiz (a function of ``with_answers``, ``lang``) by item number or text in either language."""
+    items = quiz(with_answers=True, lang=get_language())
     if isinstance(activity, (int, np.integer)) and not isinstance(activity, bool):
         hit = items[items["item"] == int(activity)]
         if hit.empty:
@@ -241,11 +343,13 @@ def _find_item(items: pd.DataFrame, activity, arg: str) -> pd.Series:
         return hit.iloc[0]
     if isinstance(activity, str):
         key = activity.strip().casefold()
-        hit = items[items.iloc[:, 1].str.strip().str.casefold() == key]
-        if hit.empty:
-            raise ValueError(f"`{arg}` is not one of the quiz's items; pass its item number (1-{len(items)}) "
-                             "or its text exactly as listed.")
-        return hit.iloc[0]
+        for lang in LANGUAGES:
+            texts = quiz(with_answers=True, lang=lang).iloc[:, 1]
+            hit = items[texts.str.strip().str.casefold() == key]
+            if not hit.empty:
+                return hit.iloc[0]
+        raise ValueError(f"`{arg}` is not one of the quiz's items; pass its item number (1-{len(items)}) "
+                         "or its text exactly as listed.")
     raise TypeError(f"`{arg}` must be an item number or the item's text, got {type(activity).__name__}.")
 
 
@@ -255,7 +359,7 @@ def check_crm_type(activity, answer: str) -> QuizResult:
     Parameters
     ----------
     activity : int or str
-        The item number of :func:`crm_type_quiz` or the activity's text.
+        The item number of :func:`crm_type_quiz` or the activity's text (either language).
     answer : str
         ``"operational"``, ``"collaborative"`` or ``"analytical"`` (any case), or the
         Chinese ``"运营型"``, ``"合作型"``, ``"分析型"``.
@@ -263,7 +367,8 @@ def check_crm_type(activity, answer: str) -> QuizResult:
     Returns
     -------
     QuizResult
-        ``correct``, the normalised ``answer``, the ``expected`` type and an ``explanation``.
+        ``correct``, the normalised ``answer``, the ``expected`` type and an ``explanation``
+        in the current language.
 
     Raises
     ------
@@ -283,12 +388,15 @@ def check_crm_type(activity, answer: str) -> QuizResult:
     >>> check_crm_type(1, "分析型").correct
     False
     """
-    items = crm_type_quiz(with_answers=True)
     chosen = _normalise_choice(answer, CRM_TYPES, "answer")
-    row = _find_item(items, activity, "activity")
+    row = _find_item(crm_type_quiz, activity, "activity")
     expected = row["answer"]
-    explanation = f"{row['why']} ({expected.capitalize()} CRM {_CRM_TYPE_MEANING[expected]}.)"
-    return QuizResult(chosen == expected, chosen, expected, explanation)
+    lang = get_language()
+    entry = _data()["crm_type"][expected]
+    type_label = entry["name"][lang].capitalize()
+    explanation = tr("overview.quiz.crm_type_explanation", why=row["why"], type=type_label,
+                     meaning=entry["meaning"][lang])
+    return QuizResult(chosen == expected, chosen, expected, explanation, entry["name"][lang], lang)
 
 
 def score_crm_type_quiz(answers: Mapping) -> pd.DataFrame:
@@ -313,17 +421,16 @@ def score_crm_type_quiz(answers: Mapping) -> pd.DataFrame:
     """
     if not isinstance(answers, Mapping):
         raise TypeError("`answers` must be a mapping of item number -> type, e.g. {1: 'operational'}.")
-    items = crm_type_quiz(with_answers=True)
     rows = []
     for activity, answer in answers.items():
         r = check_crm_type(activity, answer)
-        rows.append((int(_find_item(items, activity, "answers")["item"]), r.answer, r.expected, r.correct))
+        rows.append((int(_find_item(crm_type_quiz, activity, "answers")["item"]), r.answer, r.expected, r.correct))
     return pd.DataFrame(rows, columns=["item", "answer", "expected", "correct"]).sort_values("item").reset_index(
         drop=True)
 
 
 # --------------------------------------------------------------------------- principles
-def implementation_principles() -> pd.DataFrame:
+def implementation_principles(*, lang: str | None = None) -> pd.DataFrame:
     """Return the seven principles for implementing CRM (实施CRM系统应坚持的原则).
 
     Returns
@@ -341,27 +448,12 @@ def implementation_principles() -> pd.DataFrame:
     >>> len(implementation_principles())
     7
     """
-    rows = [
-        ("change traditional management thinking", "转变传统管理观念",
-         "Put the customer, not the product or the department, at the centre."),
-        ("adjust the organisation structure", "合理调整组织结构",
-         "Reorganise around customer segments and processes that serve them."),
-        ("redesign business processes", "实施业务重组",
-         "Rebuild sales, marketing and service processes before automating them."),
-        ("win top management's support", "获得高层领导支持",
-         "A senior sponsor decides across departments and keeps the budget."),
-        ("involve someone who knows the whole firm", "派一个掌握本企业全局情况的人参与实施CRM",
-         "A person who understands every department joins the project team."),
-        ("build a system that fits, not one that does everything", "建立适合本企业的CRM系统，不求大而全",
-         "Start with what the firm needs most and grow from there."),
-        ("use suitable technology, not the most advanced", "利用适用技术，不求顶尖技术",
-         "Pick proven tools the staff can run; results come from use, not sophistication."),
-    ]
-    return pd.DataFrame([(i + 1, *r, SRC_000) for i, r in enumerate(rows)],
-                        columns=["number", "principle", "chinese", "meaning", "source"])
+    frame = _frame("principle", ["principle", "meaning"], lang, source="000", number=True)
+    frame.insert(2, "chinese", _frame("principle", ["principle"], "zh")["principle"])
+    return frame
 
 
-def principles_checklist(ticked: Iterable[int] = ()) -> pd.DataFrame:
+def principles_checklist(ticked: Iterable[int] = (), *, lang: str | None = None) -> pd.DataFrame:
     """Return the seven principles as a checklist with the ticked ones marked.
 
     Parameters
@@ -385,13 +477,13 @@ def principles_checklist(ticked: Iterable[int] = ()) -> pd.DataFrame:
     bad = [t for t in ticked if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or not 1 <= t <= 7]
     if bad:
         raise ValueError(f"`ticked` holds principle numbers 1-7; got {bad}.")
-    out = implementation_principles()[["number", "principle"]].copy()
+    out = implementation_principles(lang=lang)[["number", "principle"]].copy()
     out["done"] = out["number"].isin(ticked)
     return out
 
 
 # --------------------------------------------------------------------------- Hughes' model
-def hughes_model() -> pd.DataFrame:
+def hughes_model(*, lang: str | None = None) -> pd.DataFrame:
     """Return the three building blocks of Hughes' basic model for implementing CRM.
 
     Arthur Hughes (Database Marketing Institute) proposed the model; the course outline
@@ -410,29 +502,16 @@ def hughes_model() -> pd.DataFrame:
     Examples
     --------
     >>> from crm_lessons.overview import hughes_model
-    >>> hughes_model()["component"].tolist()[-2:]
+    >>> hughes_model(lang="en")["component"].tolist()[-2:]
     ['customer intelligence, level 1', 'customer intelligence, level 2']
     """
-    rows = [
-        (1, "merged and shared customer information", "客户信息的合并、共享与业务流",
-         "Bring every department's customer records together and share them, so business "
-         "processes can flow across departments."),
-        (2, "call centre and web self-service", "基于CTI技术的呼叫中心、电子商务网站、自助服务网站",
-         "Let customers reach the firm by a computer-telephony call centre, an online shop and "
-         "self-service web pages."),
-        (3, "customer intelligence, level 1", "客户智能的第一层含义",
-         "Support the call centre and portal in real time: recognise the customer, tell customers "
-         "apart and treat each differently (one-to-one marketing, personalised service)."),
-        (3, "customer intelligence, level 2", "客户智能的第二层含义",
-         "Analyse large amounts of customer data to understand needs and market patterns, so the "
-         "firm can develop competitive new products and services."),
-    ]
-    return pd.DataFrame([(*r, SRC_000) for r in rows],
-                        columns=["part", "component", "chinese", "what_it_does", "source"])
+    frame = _frame("hughes", ["part", "component", "what_it_does"], lang, source="000")
+    frame.insert(2, "chinese", _frame("hughes", ["component"], "zh")["component"])
+    return frame.astype({"part": "int64"})
 
 
 # --------------------------------------------------------------------------- success factors
-def key_success_factors() -> pd.DataFrame:
+def key_success_factors(*, lang: str | None = None) -> pd.DataFrame:
     """Return the four key success factors of CRM: from mass marketing to targeted marketing.
 
     Returns
@@ -451,71 +530,210 @@ def key_success_factors() -> pd.DataFrame:
     >>> key_success_factors()["chinese"].tolist()
     ['明确目标', '量身定制', '及时性', '实践检验']
     """
-    rows = [
-        ("clear targeting", "明确目标", "the mass market or broad segments",
-         "high-value or high-potential segments"),
-        ("tailored treatment", "量身定制", "similar programmes for every segment",
-         "each segment treated differently, from a deep understanding of it"),
-        ("timeliness", "及时性", "reactive contact on the company's timetable",
-         "proactive, anticipating contact at the customer's decision points"),
-        ("test and learn", "实践检验", "a few big programmes rolled out on intuition",
-         "many ideas tried continuously and measured against control groups"),
-    ]
-    return pd.DataFrame([(*r, SRC_004) for r in rows],
-                        columns=["factor", "chinese", "from_mass_marketing", "to_targeted_marketing", "source"])
+    frame = _frame("ksf", ["factor", "from_mass_marketing", "to_targeted_marketing"], lang, source="004")
+    frame.insert(1, "chinese", _frame("ksf", ["factor"], "zh")["factor"])
+    return frame
+
+
+# --------------------------------------------------------------------------- the deck's other pages
+def deck_tenets(*, lang: str | None = None) -> pd.DataFrame:
+    """Return the consulting deck's four tenets of successful CRM (麦肯锡对CRM的主要观点).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``number``, ``tenet``, ``meaning``, ``source``: focus on profit, analyse in
+        depth, be practical, take a holistic view.
+
+    References
+    ----------
+    Course material 004, pages 10 and 13-19 (侧重于利润, 深入的分析, 注重实际, 采取全盘考虑的方式).
+
+    Examples
+    --------
+    >>> from crm_lessons.overview import deck_tenets
+    >>> deck_tenets(lang="zh")["tenet"].tolist()
+    ['侧重于利润', '深入的分析', '注重实际', '采取全盘考虑的方式']
+    """
+    return _frame("tenet", ["tenet", "meaning"], lang, source="004", number=True)
+
+
+def industries_by_stage(*, lang: str | None = None) -> pd.DataFrame:
+    """Return the deck's industries and firms, from those behind to those ahead in CRM.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``industry``, ``firms``, ``position`` (1 behind, 2 middle, 3 ahead),
+        ``position_label``, ``source``.
+
+    Notes
+    -----
+    The web copy of the slide lost its layout: the groups of firms survive but not the stage
+    column each sat in. The ordering within an industry (most insurers and banks behind,
+    USAA, MBNA and Capital One ahead) is the book's reading of the printed order, not a
+    stage number from the deck.
+
+    References
+    ----------
+    Course material 004, page 4 (不同的行业正处在不同的阶段).
+
+    Examples
+    --------
+    >>> from crm_lessons.overview import industries_by_stage
+    >>> t = industries_by_stage(lang="en")
+    >>> t.groupby("industry", sort=False).size().to_dict()
+    {'financial institutions': 3, 'catalogue retailers': 2, 'telecom service providers': 3, 'petrol retailers': 2}
+    """
+    lang = _lang(lang)
+    frame = _frame("industry", ["industry", "firms", "position"], lang, source="004")
+    frame["position"] = frame["position"].astype("int64")
+    frame.insert(3, "position_label", [_data()["position"][str(p)][lang] for p in frame["position"]])
+    return frame
+
+
+def china_key_questions(*, lang: str | None = None) -> pd.DataFrame:
+    """Return the four key questions the deck says a firm must answer to adopt CRM in China.
+
+    References
+    ----------
+    Course material 004, page 24 (在中国采用CRM时必须回答的关键问题).
+
+    Examples
+    --------
+    >>> from crm_lessons.overview import china_key_questions
+    >>> china_key_questions(lang="zh")["question"].tolist()[0]
+    '如何才能迅速收集到好的客户数据？'
+    """
+    return _frame("china_question", ["question"], lang, source="004", number=True)
+
+
+def rollout_phases(*, lang: str | None = None) -> pd.DataFrame:
+    """Return the deck's three phases of CRM: pilot, rollout and "rocket science".
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``number``, ``phase``, ``goals``, ``it`` (what the IT looks like in the
+        phase), ``source``.
+
+    Notes
+    -----
+    The deck's practical way in is "improve as you go" (边做边改): pilots of three to nine
+    months on data downloaded to a PC, before any large system is bought.
+
+    References
+    ----------
+    Course material 004, pages 17-18.
+
+    Examples
+    --------
+    >>> from crm_lessons.overview import rollout_phases
+    >>> rollout_phases(lang="zh")["phase"].tolist()
+    ['试点', '推出', '火箭科学阶段']
+    """
+    return _frame("phase", ["phase", "goals", "it"], lang, source="004", number=True)
+
+
+def it_pages(*, lang: str | None = None) -> pd.DataFrame:
+    """Return what the deck's IT pages say: pilot IT, IT stages, work plan, components, vendors, lessons.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``page``, ``topic``, ``content``, ``source``.
+
+    References
+    ----------
+    Course material 004, pages 25 and 30-34.
+
+    Examples
+    --------
+    >>> from crm_lessons.overview import it_pages
+    >>> it_pages()["page"].tolist()
+    [25, 30, 31, 32, 33, 34]
+    """
+    frame = _frame("it_page", ["page", "topic", "content"], lang, source="004")
+    return frame.astype({"page": "int64"})
+
+
+def organisation_change(*, lang: str | None = None) -> pd.DataFrame:
+    """Return the deck's organisational change: which roles a CRM marketing budget moves between.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group``, ``roles``, ``source``: traditional marketing (market researchers,
+        advertising managers, product managers) and customer-information specialists
+        (statisticians, business analysts, software engineers).
+
+    Notes
+    -----
+    The slide (a US bank) compares the marketing department's budget of a typical regional
+    bank with that of a typical new, successful bank. The web copy keeps the roles and the
+    numbers 15 25 25 35 30 35 35 (:data:`BUDGET_NUMBERS_AS_PRINTED`) but not the chart tying
+    them to roles and banks, so the shares per role cannot be read; the book reads only the
+    slide's message that CRM needs the organisation to change, with budget moving towards
+    customer-information specialists. That direction is a reading.
+
+    References
+    ----------
+    Course material 004, pages 20-21 (CRM需要整个组织的改变; 市场部预算百分比).
+
+    Examples
+    --------
+    >>> from crm_lessons.overview import organisation_change
+    >>> organisation_change(lang="zh")["group"].tolist()
+    ['传统营销做法', '客户档案专家']
+    """
+    return _frame("org_role", ["group", "roles"], lang, source="004")
+
+
+#: The numbers of the deck's budget chart (page 21), as printed, in order.
+BUDGET_NUMBERS_AS_PRINTED = tuple(_data()["budget_numbers"]["printed"])
+
+
+def deck_pilot_results(*, lang: str | None = None) -> pd.DataFrame:
+    """Return the deck's first pilot results: six churn-reduction pilots measured against control groups.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``pilot``, ``overall_churn_fall`` (fall of churn overall, %),
+        ``segment`` (the key segment), ``key_segment_churn_fall`` (%), ``impact_musd``
+        (economic impact, million US dollars), ``source``.
+
+    Notes
+    -----
+    The deck says the churn falls are relative to control groups and reliable at more than
+    95 %. Its web copy lists the pilots, the three columns of numbers and the segments
+    separately; pairing them row by row in the printed order is the book's reading.
+
+    References
+    ----------
+    Course material 004, page 28 (初步试点成效显著).
+
+    Examples
+    --------
+    >>> from crm_lessons.overview import deck_pilot_results
+    >>> r = deck_pilot_results(lang="en")
+    >>> r["overall_churn_fall"].tolist(), int(r["impact_musd"].sum())
+    ([8, 15, 36, 42, 14, 80], 31)
+    """
+    fields = ["pilot", "overall_churn_fall", "segment", "key_segment_churn_fall", "impact_musd"]
+    frame = _frame("deck_pilot", fields, lang, source="004")
+    return frame.astype({"overall_churn_fall": "int64", "key_segment_churn_fall": "int64", "impact_musd": "int64"})
 
 
 # --------------------------------------------------------------------------- five stages
-_STAGES = (
-    ("I", "product-centred",
-     "campaigns to broad segments built on basic demographic or sales data; one channel"),
-    ("II", "product-centred",
-     "product-centred campaigns built on behavioural data (such as RFM) and predictive models; "
-     "first extra channels"),
-    ("III", "moving towards customer-centred",
-     "campaigns that manage customers' moves between segments; several channels"),
-    ("IV", "customer-centred",
-     "customer-centred marketing across seamlessly integrated channels"),
-    ("V", "customer-centred",
-     "real-time, proactive strengthening of each relationship across seamlessly integrated channels"),
-)
-
-#: The deck's figures: measure -> (unit, [(stages it covers, as published, low, high), ...]).
-#: Experiments per year has one figure per stage. The other three measures have three figures,
-#: one per column group of the slide (product-centred, moving towards customer-centred,
-#: customer-centred); we place them on stages I-II, III and IV-V, the stages whose
-#: descriptions carry those headings. The web copies lose the signs "<" and ">" in places:
-#: "<0.5 %" is our reading of the copies' "0.5" and "< %".
-_STAGE_FIGURES = {
-    "experiments per year": ("experiments per year", [
-        (("I",), "50 a year", 50, 50),
-        (("II",), "100-200", 100, 200),
-        (("III",), "500-1,000", 500, 1000),
-        (("IV",), "2,000-5,000", 2000, 5000),
-        (("V",), "10,000-50,000", 10000, 50000),
-    ]),
-    "customers per campaign": ("% of customers", [
-        (("I", "II"), "5-20 %", 5.0, 20.0),
-        (("III",), "0.5-2 %", 0.5, 2.0),
-        (("IV", "V"), "<0.5 %", 0.0, 0.5),
-    ]),
-    "average hit rate": ("% of customers contacted", [
-        (("I", "II"), "5-10 %", 5.0, 10.0),
-        (("III",), "20-25 %", 20.0, 25.0),
-        (("IV", "V"), "30-35 %", 30.0, 35.0),
-    ]),
-    "profit uplift": ("% profit increase", [
-        (("I", "II"), "1-5 %", 1.0, 5.0),
-        (("III",), "5 %", 5.0, 5.0),
-        (("IV", "V"), "5-10 %", 5.0, 10.0),
-    ]),
-}
-
 #: The order of the stages.
-STAGE_ORDER = tuple(s[0] for s in _STAGES)
+STAGE_ORDER = tuple(_data()["stage"])
+
+#: The stage measures: code -> English name.
+STAGE_MEASURES = {code: entry["name"]["en"] for code, entry in _data()["measure"].items()}
 
 
-def crm_stages() -> pd.DataFrame:
+def crm_stages(*, lang: str | None = None) -> pd.DataFrame:
     """Return the five stages of CRM development (CRM的发展) described in the deck.
 
     Returns
@@ -531,32 +749,32 @@ def crm_stages() -> pd.DataFrame:
     Examples
     --------
     >>> from crm_lessons.overview import crm_stages
-    >>> crm_stages()["orientation"].value_counts().sort_index().to_dict()
+    >>> crm_stages(lang="en")["orientation"].value_counts().sort_index().to_dict()
     {'customer-centred': 2, 'moving towards customer-centred': 1, 'product-centred': 2}
     """
-    frame = pd.DataFrame([(*s, SRC_004) for s in _STAGES], columns=["stage", "orientation", "description", "source"])
+    frame = _frame("stage", ["orientation", "description"], lang, source="004", key="stage")
     frame["stage"] = pd.Categorical(frame["stage"], categories=list(STAGE_ORDER), ordered=True)
     return frame
 
 
-def crm_stage_figures() -> pd.DataFrame:
+def crm_stage_figures(*, lang: str | None = None) -> pd.DataFrame:
     """Return the deck's figures for the five stages as a tidy table, one row per stage and measure.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``stage`` (ordered I-V), ``measure`` (experiments per year, customers per
-        campaign, average hit rate, profit uplift), ``as_published`` (the figure as the deck
-        prints it), ``low``, ``high`` (numbers read from it), ``unit``, ``shared_with``
-        (the stages one published figure covers, e.g. ``"I-II"``), ``source``.
+        campaign, average hit rate, profit uplift; ordered), ``as_published`` (the figure as
+        the deck prints it), ``low``, ``high`` (numbers read from it), ``unit``,
+        ``shared_with`` (the stages one published figure covers, e.g. ``"I-II"``), ``source``.
 
     Notes
     -----
     Experiments per year has a figure for every stage. The other three measures are printed
     once per column group of the slide (product-centred / moving towards customer-centred /
     customer-centred), so stages I and II share a figure, and so do IV and V. ``low`` =
-    ``high`` where the deck gives one number; "<0.5 %" is stored as 0-0.5. The deck gives no
-    figure for the customers covered per campaign in absolute numbers, and no source or
+    ``high`` where the deck gives one number; "<0.5 %" is the book's reading of the copies'
+    "0.5" and "< %" (the signs were lost) and is stored as 0-0.5. The deck gives no source or
     sample behind its figures: they are a consultant's rules of thumb, not measurements.
 
     References
@@ -566,22 +784,27 @@ def crm_stage_figures() -> pd.DataFrame:
     Examples
     --------
     >>> from crm_lessons.overview import crm_stage_figures
-    >>> f = crm_stage_figures()
+    >>> f = crm_stage_figures(lang="en")
     >>> f.loc[f["measure"] == "average hit rate", ["stage", "as_published"]].values.tolist()
     [['I', '5-10 %'], ['II', '5-10 %'], ['III', '20-25 %'], ['IV', '30-35 %'], ['V', '30-35 %']]
 
     Checked against: the numbers of course material 004, page 3, token by token.
     """
+    lang = _lang(lang)
+    measures = _data()["measure"]
     rows = []
-    for measure, (unit, figures) in _STAGE_FIGURES.items():
-        for stages, published, low, high in figures:
-            shared = stages[0] if len(stages) == 1 else f"{stages[0]}-{stages[-1]}"
-            for st in stages:
-                rows.append((st, measure, published, float(low), float(high), unit, shared, SRC_004))
+    for entry in _data()["stage_figure"].values():
+        stages = entry["stages"]
+        shared = stages[0] if len(stages) == 1 else f"{stages[0]}-{stages[-1]}"
+        m = measures[entry["measure"]]
+        for st in stages:
+            rows.append((st, m["name"][lang], entry["as_published"][lang], float(entry["low"]),
+                         float(entry["high"]), m["unit"][lang], shared, _source("004", lang)))
     frame = pd.DataFrame(rows, columns=["stage", "measure", "as_published", "low", "high", "unit",
                                         "shared_with", "source"])
     frame["stage"] = pd.Categorical(frame["stage"], categories=list(STAGE_ORDER), ordered=True)
-    frame["measure"] = pd.Categorical(frame["measure"], categories=list(_STAGE_FIGURES), ordered=True)
+    frame["measure"] = pd.Categorical(frame["measure"], categories=[m["name"][lang] for m in measures.values()],
+                                      ordered=True)
     return frame.sort_values(["measure", "stage"]).reset_index(drop=True)
 
 
@@ -592,7 +815,7 @@ def plot_crm_stages(figures: pd.DataFrame | None = None, *, axes=None):
     Parameters
     ----------
     figures : pandas.DataFrame, optional
-        The output of :func:`crm_stage_figures` (the default).
+        The output of :func:`crm_stage_figures` (the default, in the current language).
     axes : array of four matplotlib Axes, optional
         Where to draw; a new 2 x 2 figure by default.
 
@@ -603,7 +826,8 @@ def plot_crm_stages(figures: pd.DataFrame | None = None, *, axes=None):
     Notes
     -----
     Each bar spans the published range (low to high); a dot marks a single number.
-    Experiments per year is drawn on a log scale (it grows a thousand-fold).
+    Experiments per year is drawn on a log scale (it grows a thousand-fold). Titles and labels
+    follow the current language.
 
     Examples
     --------
@@ -623,32 +847,34 @@ def plot_crm_stages(figures: pd.DataFrame | None = None, *, axes=None):
     else:
         fig = np.asarray(axes).flat[0].figure
     axes = np.asarray(axes).ravel()
+    first = figures["measure"].cat.categories[0] if hasattr(figures["measure"], "cat") else None
     for ax, (measure, part) in zip(axes, figures.groupby("measure", observed=True, sort=True)):
         part = part.sort_values("stage")
         x = np.arange(len(part))
         low, high = part["low"].to_numpy(), part["high"].to_numpy()
-        if measure == "experiments per year":
+        log_scale = measure == first
+        if log_scale:
             ax.set_yscale("log")
         ax.bar(x, high - low, bottom=low, width=0.55, color=BOOK_COLOURS[0], alpha=0.85)
         single = low == high
         ax.scatter(x[single], low[single], s=140, color=BOOK_COLOURS[0], zorder=3)
         for xi, lo, hi, text in zip(x, low, high, part["as_published"]):
             ax.annotate(text, (xi, hi), xytext=(0, 7), textcoords="offset points", ha="center", fontsize=13)
-        ax.set_xticks(x, [f"Stage {s}" for s in part["stage"]])
-        ax.set_title(measure.capitalize())
+        ax.set_xticks(x, [tr("overview.plot.stage_label", stage=s) for s in part["stage"]])
+        ax.set_title(measure[:1].upper() + measure[1:])
         ax.set_ylabel(part["unit"].iloc[0])
         ax.margins(y=0.18)
-        if measure == "experiments per year":
+        if log_scale:
             ax.set_ylim(20, 2e5)
         else:
             ax.set_ylim(bottom=0)
-    fig.suptitle("Five stages of CRM development: the consulting deck's figures", fontsize=18)
+    fig.suptitle(tr("overview.plot.stages_title"), fontsize=18)
     fig.tight_layout()
     return fig
 
 
 # --------------------------------------------------------------------------- the CRM cycle
-def crm_cycle() -> pd.DataFrame:
+def crm_cycle(*, lang: str | None = None) -> pd.DataFrame:
     """Return the CRM cycle (CRM循环) and where each step happens in this book.
 
     Returns
@@ -657,6 +883,12 @@ def crm_cycle() -> pd.DataFrame:
         Columns ``step`` (1-7), ``name``, ``chinese``, ``what_happens``, ``chapters``
         (the book's chapters that teach the step), ``source``.
 
+    Notes
+    -----
+    The web copy of the deck keeps six step numbers but seven step names (确定战略目标, 收集,
+    分析客户, 制作营销概念, 实施活动, 衡量结果, 改善活动); listing the seven names as seven
+    steps is the book's reading (:func:`cycle_note` says so in both languages).
+
     References
     ----------
     Course material 004, page 19 (CRM循环).
@@ -664,32 +896,29 @@ def crm_cycle() -> pd.DataFrame:
     Examples
     --------
     >>> from crm_lessons.overview import crm_cycle
-    >>> crm_cycle()["name"].tolist()
+    >>> crm_cycle(lang="en")["name"].tolist()
     ['set goals', 'collect data', 'analyse customers', 'design the marketing concept', 'run the campaign', 'measure results', 'improve']
     """
-    rows = [
-        ("set goals", "确定战略目标", "decide what CRM must achieve and for which customers",
-         "1 (key success factors)"),
-        ("collect data", "收集", "build an accurate database of customers and prospects",
-         "2 (customer file), 3 (database, cleaning new records)"),
-        ("analyse customers", "分析客户", "find customers with high propensity to buy and high economic value",
-         "2 (ABC, screening, leads), 3 (RFM, mining, clustering)"),
-        ("design the marketing concept", "制作营销概念",
-         "targeted, tailored campaigns and offers for chosen segments",
-         "2 (portfolio strategies, cross- and up-selling), 4 (loyalty programme, key accounts)"),
-        ("run the campaign", "实施活动", "carry out the campaign, with a control group left out",
-         "4 (loyalty-programme pilot)"),
-        ("measure results", "衡量结果", "compare treated customers with the control group",
-         "4 (pilot uplift, retention, satisfaction)"),
-        ("improve", "改善活动", "keep what worked, drop the rest, and start the next round",
-         "4 (complaints and service recovery), then back to step 1"),
-    ]
-    return pd.DataFrame([(i + 1, *r, SRC_004) for i, r in enumerate(rows)],
-                        columns=["step", "name", "chinese", "what_happens", "chapters", "source"])
+    frame = _frame("cycle", ["name", "what_happens", "chapters"], lang, source="004", number=True)
+    frame = frame.rename(columns={"number": "step"})
+    frame.insert(2, "chinese", _frame("cycle", ["name"], "zh")["name"])
+    return frame
+
+
+def cycle_note(*, lang: str | None = None) -> str:
+    """The sentence saying that the cycle's seven steps are the book's reading of the deck.
+
+    Examples
+    --------
+    >>> from crm_lessons.overview import cycle_note
+    >>> cycle_note(lang="zh")[:8]
+    '此处为本书的解读'
+    """
+    return tr("overview.cycle_note", lang=_lang(lang))
 
 
 # --------------------------------------------------------------------------- published cases
-def case_results() -> pd.DataFrame:
+def case_results(*, lang: str | None = None) -> pd.DataFrame:
     """Return the published results of the deck's CRM cases (mobile operator, Shell Canada).
 
     Returns
@@ -700,11 +929,13 @@ def case_results() -> pd.DataFrame:
 
     Notes
     -----
-    The mobile operator's figure compares the average monthly churn rate before the
-    programme with the average after it; the deck prints only the relative fall (28 %),
-    not the churn rates themselves. Shell Canada's figures are changes after its Air Miles
-    reward scheme was used to keep customers while many stations closed; the deck gives
-    no base levels or period.
+    The deck prints only the mobile operator's relative fall of churn (28 %), not the churn
+    rates themselves. Its two averages are labelled "average of the six months before the
+    programme" and "average of the three months before the programme" in the web copy; that
+    the second means the first three months *of* the programme (so the 28 % compares before
+    with after) is the book's reading, and the ``note`` says so. Shell Canada's figures are
+    changes after its Air Miles reward scheme was used to keep customers while many stations
+    closed; the deck gives no base levels or period.
 
     References
     ----------
@@ -713,25 +944,18 @@ def case_results() -> pd.DataFrame:
     Examples
     --------
     >>> from crm_lessons.overview import case_results
-    >>> r = case_results()
+    >>> r = case_results(lang="en")
     >>> r.set_index("measure")["change"].to_dict()
     {'monthly churn rate': -28.0, 'sales': 16.0, 'market share': 2.0, 'volume': 36.0}
 
     Checked against: the numbers printed in course material 004.
     """
-    rows = [
-        ("Asian mobile operator", "monthly churn rate", -28.0, "% (relative change)", "churn down 28 %",
-         "average monthly churn after the programme vs before it"),
-        ("Shell Canada", "sales", 16.0, "% (relative change)", "sales up 16 %",
-         "immediately, although many stations had closed"),
-        ("Shell Canada", "market share", 2.0, "percentage points", "share up 2 points", ""),
-        ("Shell Canada", "volume", 36.0, "% (relative change)", "volume up 36 %", ""),
-    ]
-    return pd.DataFrame([(*r, SRC_004) for r in rows],
-                        columns=["case", "measure", "change", "unit", "as_published", "note", "source"])
+    fields = ["case", "measure", "change", "unit", "as_published", "note"]
+    frame = _frame("case", fields, lang, source="004")
+    return frame.astype({"change": "float64"})
 
 
-def shell_canada_tactics() -> pd.DataFrame:
+def shell_canada_tactics(*, lang: str | None = None) -> pd.DataFrame:
     """Return how Shell Canada used its Air Miles reward scheme, and the aim of each tactic.
 
     References
@@ -741,18 +965,10 @@ def shell_canada_tactics() -> pd.DataFrame:
     Examples
     --------
     >>> from crm_lessons.overview import shell_canada_tactics
-    >>> shell_canada_tactics()["aim"].unique().tolist()
+    >>> shell_canada_tactics(lang="en")["aim"].unique().tolist()
     ['win new business', 'move customers to more profitable products', 'keep customers through the move']
     """
-    rows = [
-        ("win new business", "show the Air Miles logo prominently at the street"),
-        ("win new business", "staff actively sell the Air Miles card"),
-        ("move customers to more profitable products", "double points for buying CAD 10 more fuel"),
-        ("move customers to more profitable products", "double points for buying in the shop together with fuel"),
-        ("keep customers through the move", "postcards with the new station's address and double points"),
-        ("keep customers through the move", "invitation letters to the reopening with triple points"),
-    ]
-    return pd.DataFrame([(*r, SRC_004) for r in rows], columns=["aim", "tactic", "source"])
+    return _frame("shell", ["aim", "tactic"], lang, source="004")
 
 
 def small_business_lending() -> pd.DataFrame:
@@ -766,10 +982,12 @@ def small_business_lending() -> pd.DataFrame:
     Notes
     -----
     The deck (page 9) shows two bar charts, loans and profit, for 1989 and 1993-1997, under
-    the heading "using CRM to grow small-business lending, earning millions of dollars",
-    supported by the bank's own analysis, target-customer scoring and prediction. The web
-    copy keeps the numbers but not the axis units, so the units are left unstated; years
-    1990-1992 are not shown in the deck. Growth 1993-1997: loans x 4.7, profit x 5.4.
+    the title "using CRM to grow small-business lending, earning millions of US dollars"
+    (实现盈利百万美元), supported by the bank's own analysis, target-customer scoring and
+    prediction. The web copy keeps the numbers but not the axis units; reading them as
+    million US dollars, after the slide's title, is the book's reading (:func:`lending_unit`
+    says so in both languages). Years 1990-1992 are not shown in the deck. Growth
+    1993-1997: loans x 4.7, profit x 5.4.
 
     References
     ----------
@@ -784,45 +1002,30 @@ def small_business_lending() -> pd.DataFrame:
 
     Checked against: the numbers printed in course material 004, page 9.
     """
-    years = [1989, 1993, 1994, 1995, 1996, 1997]
-    loans = [200, 1200, 1500, 3400, 4300, 5600]
-    profit = [0, 51, 69, 105, 209, 275]
-    frame = pd.DataFrame({"year": years, "loans": loans, "profit": profit})
-    frame["source"] = SRC_004
+    rows = [(e["year"], e["loans"], e["profit"]) for e in _data()["lending"].values()]
+    frame = pd.DataFrame(rows, columns=["year", "loans", "profit"])
+    frame["source"] = _source("004", get_language())
     return frame.astype({"year": "int64", "loans": "int64", "profit": "int64"})
 
 
+def lending_unit(*, lang: str | None = None) -> str:
+    """The unit of the lending figures, with the note that it is the book's reading.
+
+    Examples
+    --------
+    >>> from crm_lessons.overview import lending_unit
+    >>> lending_unit(lang="en")[:18]
+    'million US dollars'
+    """
+    return tr("overview.lending_unit", lang=_lang(lang))
+
+
 # --------------------------------------------------------------------------- why projects fail
-#: Why CRM projects fail: key -> (reason, what to do instead).
-FAILURE_REASONS = {
-    "hardware first": ("starting with hardware and software instead of developing people",
-                       "start with skills and a small pilot team; buy systems when the pilots show what is needed"),
-    "no economics": ("not understanding or tracking the economic results",
-                     "put a profit target on every campaign and measure it"),
-    "business-IT split": ("business needs cut off from IT",
-                          "run the project with business and IT in one team"),
-    "no test and learn": ("no process for testing and learning",
-                          "run every idea first as a pilot against a control group"),
-}
-
-_FAILURE_ITEMS = (
-    ("The first year's budget goes on servers and a data warehouse before anyone has run a campaign.",
-     "hardware first"),
-    ("After go-live nobody can say whether the campaigns earned more than they cost.", "no economics"),
-    ("IT chose the CRM package from a feature list without asking the sales managers what they need.",
-     "business-IT split"),
-    ("A new loyalty offer is sent to all customers at once, so there is nothing to compare it with.",
-     "no test and learn"),
-    ("Staff get no training; the project's success is measured as 'system installed on time'.",
-     "hardware first"),
-    ("The marketing department's campaign list and the IT department's data model use different "
-     "customer definitions.", "business-IT split"),
-    ("Campaign costs are booked centrally and never matched with the sales they brought in.", "no economics"),
-    ("The same discount campaign is repeated every quarter because it 'felt successful'.", "no test and learn"),
-)
+#: Why CRM projects fail: key -> (reason, what to do instead), in English.
+FAILURE_REASONS = {key: (e["reason"]["en"], e["instead"]["en"]) for key, e in _data()["failure"].items()}
 
 
-def failure_reasons() -> pd.DataFrame:
+def failure_reasons(*, lang: str | None = None) -> pd.DataFrame:
     """Return the four usual reasons why CRM projects fail (CRM项目失败的原因).
 
     Returns
@@ -840,11 +1043,10 @@ def failure_reasons() -> pd.DataFrame:
     >>> failure_reasons()["key"].tolist()
     ['hardware first', 'no economics', 'business-IT split', 'no test and learn']
     """
-    return pd.DataFrame([(k, r, i, SRC_004) for k, (r, i) in FAILURE_REASONS.items()],
-                        columns=["key", "reason", "instead", "source"])
+    return _frame("failure", ["reason", "instead"], lang, source="004", key="key")
 
 
-def failure_quiz(with_answers: bool = False) -> pd.DataFrame:
+def failure_quiz(with_answers: bool = False, *, lang: str | None = None) -> pd.DataFrame:
     """Return short project stories; the student names the reason each project is failing.
 
     Examples
@@ -853,8 +1055,8 @@ def failure_quiz(with_answers: bool = False) -> pd.DataFrame:
     >>> failure_quiz().columns.tolist()
     ['item', 'story']
     """
-    frame = pd.DataFrame([(i + 1, s, k) for i, (s, k) in enumerate(_FAILURE_ITEMS)],
-                         columns=["item", "story", "answer"])
+    rows = _rows("failure_item", _lang(lang), ["story", "answer"])
+    frame = pd.DataFrame([(i + 1, *r) for i, r in enumerate(rows)], columns=["item", "story", "answer"])
     return frame if with_answers else frame[["item", "story"]]
 
 
@@ -864,7 +1066,7 @@ def check_failure_reason(story, answer: str) -> QuizResult:
     Parameters
     ----------
     story : int or str
-        Item number of :func:`failure_quiz` or the story's text.
+        Item number of :func:`failure_quiz` or the story's text (either language).
     answer : str
         One of the keys of :data:`FAILURE_REASONS`: ``"hardware first"``, ``"no economics"``,
         ``"business-IT split"``, ``"no test and learn"`` (any case).
@@ -872,6 +1074,7 @@ def check_failure_reason(story, answer: str) -> QuizResult:
     Returns
     -------
     QuizResult
+        Its explanation in the current language.
 
     Examples
     --------
@@ -879,40 +1082,30 @@ def check_failure_reason(story, answer: str) -> QuizResult:
     >>> check_failure_reason(4, "no test and learn").correct
     True
     """
-    items = failure_quiz(with_answers=True)
     chosen = _normalise_choice(answer, {k: k for k in FAILURE_REASONS}, "answer")
-    row = _find_item(items, story, "story")
+    row = _find_item(failure_quiz, story, "story")
     expected = row["answer"]
-    reason, instead = FAILURE_REASONS[expected]
-    return QuizResult(chosen == expected, chosen, expected,
-                      f"The project suffers from {reason}; instead, {instead}.")
+    lang = get_language()
+    entry = _data()["failure"][expected]
+    explanation = tr("overview.quiz.failure_explanation", reason=entry["reason"][lang],
+                     instead=entry["instead"][lang])
+    return QuizResult(chosen == expected, chosen, expected, explanation, expected, lang)
 
 
 # --------------------------------------------------------------------------- content -> tables
-#: The four parts of the content of CRM, and the case company's tables that hold each.
-CONTENT_PARTS = {
-    "identifying customers": ("顾客的识别", {
-        "customers": "who each customer is: kind, region, channel, tier, credit rating",
-        "leads": "prospects not yet customers, and whether they converted",
-    }),
-    "service staff": ("服务人员的提供", {
-        "complaints": "what went wrong, how fast staff closed the case, whether recovery worked",
-        "survey": "how customers rate staff's reliability, responsiveness, assurance and empathy",
-    }),
-    "market behaviour": ("市场行为的管理", {
-        "orders": "when each customer buys",
-        "order_lines": "what they buy, at which price and discount",
-        "products": "the range on offer, with cost and list price",
-        "pilot": "a campaign run with a control group",
-    }),
-    "information and systems": ("信息与系统管理", {
-        "inventory": "the stock system that must agree with the sales records",
-        "new_records": "raw customer data as it arrives, to be cleaned before it enters the system",
-    }),
-}
+def _content_parts() -> dict:
+    parts = {}
+    for part, entry in _data()["content_part"].items():
+        tables = {name: t["holds"]["en"] for name, t in _data()["content_table"].items() if t["part"] == part}
+        parts[part] = (entry["part"]["zh"], tables)
+    return parts
 
 
-def content_map(data: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+#: The four parts of the content of CRM, and the case company's tables that hold each (English).
+CONTENT_PARTS = _content_parts()
+
+
+def content_map(data: Mapping[str, pd.DataFrame] | None = None, *, lang: str | None = None) -> pd.DataFrame:
     """Map the four parts of the content of CRM to the case company's tables.
 
     Parameters
@@ -920,6 +1113,8 @@ def content_map(data: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     data : mapping of table name -> DataFrame, optional
         The loaded tables (e.g. ``crm_lessons.data.load_case_company()``); when given, a
         ``rows`` column counts each table's rows.
+    lang : {"en", "zh"}, optional
+        Language of ``part`` and ``holds``.
 
     Returns
     -------
@@ -940,15 +1135,18 @@ def content_map(data: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> from crm_lessons.overview import content_map
-    >>> m = content_map()
+    >>> m = content_map(lang="en")
     >>> m.groupby("part", sort=False)["table"].count().to_dict()
     {'identifying customers': 2, 'service staff': 2, 'market behaviour': 4, 'information and systems': 2}
     """
+    lang = _lang(lang)
+    parts = _data()["content_part"]
     rows = []
-    for part, (zh, tables) in CONTENT_PARTS.items():
-        for name, holds in tables.items():
-            t = schema.TABLES[name]
-            rows.append((part, zh, name, t.file, len(t.columns), ", ".join(t.primary_key), holds))
+    for name, entry in _data()["content_table"].items():
+        t = schema.TABLES[name]
+        part = parts[entry["part"]]["part"]
+        rows.append((part[lang], part["zh"], name, t.file, len(t.columns), ", ".join(t.primary_key),
+                     entry["holds"][lang]))
     frame = pd.DataFrame(rows, columns=["part", "chinese", "table", "file", "columns", "key", "holds"])
     if data is not None:
         if not isinstance(data, Mapping):
@@ -981,11 +1179,14 @@ def plot_case_results(results: pd.DataFrame | None = None, *, ax=None):
 
     from crm_lessons.plotting import BOOK_COLOURS
 
+    lang = get_language()
     r = case_results() if results is None else results
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 4.8))
-    unit = {"percentage points": "pts"}
-    labels = [f"{c.replace('Asian mobile operator', 'Mobile operator')}: {m} ({unit.get(u, '%')})"
+    operator = _data()["case"]["churn"]["case"][lang]
+    points = _data()["case"]["shell_share"]["unit"][lang]
+    labels = [f"{c.replace(operator, tr('overview.plot.mobile_operator'))}: {m} "
+              f"({tr('overview.plot.points') if u == points else '%'})"
               for c, m, u in zip(r["case"], r["measure"], r["unit"])]
     y = np.arange(len(r))[::-1]
     colours = [BOOK_COLOURS[1] if v < 0 else BOOK_COLOURS[0] for v in r["change"]]
@@ -995,8 +1196,8 @@ def plot_case_results(results: pd.DataFrame | None = None, *, ax=None):
                     ha="left" if v >= 0 else "right", va="center", fontsize=14)
     ax.set_yticks(y, labels)
     ax.axvline(0, color="black", lw=1)
-    ax.set_xlabel("Change after the CRM programme")
-    ax.set_title("Published CRM case results (consulting deck)")
+    ax.set_xlabel(tr("overview.plot.cases_xlabel"))
+    ax.set_title(tr("overview.plot.cases_title"))
     ax.set_xlim(min(r["change"].min() * 1.35, 0), max(r["change"].max() * 1.25, 0))
     return ax
 
@@ -1004,6 +1205,8 @@ def plot_case_results(results: pd.DataFrame | None = None, *, ax=None):
 @styled
 def plot_small_business_lending(table: pd.DataFrame | None = None, *, axes=None):
     """Two bar charts of the small-business lending case: loans and profit by year.
+
+    The y axis says the unit (million US dollars) is the book's reading of the slide's title.
 
     Returns
     -------
@@ -1030,11 +1233,11 @@ def plot_small_business_lending(table: pd.DataFrame | None = None, *, axes=None)
         for xi, v in zip(x, t[col]):
             ax.annotate(f"{v:,}", (xi, v), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=13)
         ax.set_xticks(x, [str(y) for y in t["year"]])
-        ax.set_title(col.capitalize())
-        ax.set_xlabel("Year (1990-1992 not shown in the deck)")
-        ax.set_ylabel("As printed (unit not given)")
+        ax.set_title(tr(f"overview.plot.{col}"))
+        ax.set_xlabel(tr("overview.plot.lending_xlabel"))
+        ax.set_ylabel(tr("overview.plot.lending_ylabel"))
         ax.margins(y=0.12)
-    fig.suptitle("Small-business lending grown with CRM scoring (consulting deck)", fontsize=18)
+    fig.suptitle(tr("overview.plot.lending_title"), fontsize=18)
     fig.tight_layout()
     return fig
 
@@ -1054,6 +1257,9 @@ def plot_crm_cycle(cycle: pd.DataFrame | None = None, *, ax=None):
     >>> ax.get_title()
     'The CRM cycle and the chapters that teach each step'
     """
+    import re
+    import textwrap
+
     import matplotlib.pyplot as plt
 
     from crm_lessons.plotting import BOOK_COLOURS
@@ -1063,23 +1269,24 @@ def plot_crm_cycle(cycle: pd.DataFrame | None = None, *, ax=None):
         _, ax = plt.subplots(figsize=(12, 8.5))
     n = len(c)
     angles = np.pi / 2 - 2 * np.pi * np.arange(n) / n  # clockwise from the top
-    import textwrap
-
     xy = np.column_stack([1.35 * np.cos(angles), 1.0 * np.sin(angles)])
     for i in range(n):
         a, b = xy[i], xy[(i + 1) % n]
         # shorten each arrow so it runs between the boxes
         ax.annotate("", xy=a + 0.72 * (b - a), xytext=a + 0.28 * (b - a),
                     arrowprops={"arrowstyle": "-|>", "lw": 2.5, "color": BOOK_COLOURS[2]})
+    wrap = 9 if get_language() == "zh" else 16
     for (x, y), step, name, chapters in zip(xy, c["step"], c["name"], c["chapters"]):
-        chapter_text = "ch. " + ", ".join(part.split(" ")[0] for part in chapters.split("), ") if part[0].isdigit())
-        label = textwrap.fill(f"{step}. {name}", 16)
+        numbers = re.findall(r"(?:^|[,，]\s*)(\d+)", chapters)
+        chapter_text = tr("overview.plot.chapter_short", chapters=", ".join(numbers))
+        label = textwrap.fill(f"{step}. {name}", wrap)
         ax.text(x, y, f"{label}\n{chapter_text}", ha="center", va="center", fontsize=14,
                 bbox={"boxstyle": "round,pad=0.5", "fc": "white", "ec": BOOK_COLOURS[0], "lw": 2.5})
-    ax.text(0, 0, "CRM cycle", ha="center", va="center", fontsize=20, color=BOOK_COLOURS[0], weight="bold")
+    ax.text(0, 0, tr("overview.plot.cycle_centre"), ha="center", va="center", fontsize=20,
+            color=BOOK_COLOURS[0], weight="bold")
     ax.set_xlim(-1.85, 1.85)
     ax.set_ylim(-1.3, 1.3)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title("The CRM cycle and the chapters that teach each step")
+    ax.set_title(tr("overview.plot.cycle_title"))
     return ax

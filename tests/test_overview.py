@@ -242,3 +242,82 @@ def test_plot_crm_cycle_labels_every_step_with_chapters():
     assert any(t.startswith("5. run the") and "ch. 4" in t for t in texts)
     assert sum(t[0].isdigit() for t in texts) == 7
     matplotlib.pyplot.close(ax.figure)
+
+
+# ---------------------------------------------------------------- both languages, from the data file
+LISTS = ["crm_definition", "crm_definitions", "crm_essence", "why_strategic", "crm_benefits", "information_roles",
+         "implementation_principles", "hughes_model", "key_success_factors", "deck_tenets", "industries_by_stage",
+         "china_key_questions", "rollout_phases", "it_pages", "organisation_change", "deck_pilot_results",
+         "crm_stages", "crm_stage_figures", "crm_cycle", "case_results", "shell_canada_tactics", "failure_reasons",
+         "content_map"]
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_each_list_has_the_same_shape_and_numbers_in_both_languages(name):
+    en, zh = getattr(o, name)(lang="en"), getattr(o, name)(lang="zh")
+    assert en.shape == zh.shape and list(en.columns) == list(zh.columns)
+    numeric = en.select_dtypes("number").columns
+    pd.testing.assert_frame_equal(en[numeric], zh[numeric])
+    texts = [c for c in zh.columns if zh[c].dtype == object or isinstance(zh[c].dtype, pd.StringDtype)]
+    chinese = [c for c in texts if zh[c].astype(str).str.contains("[\u4e00-\u9fff]").all()]
+    assert chinese, f"{name}: no column is Chinese in the Chinese edition"
+
+
+def test_text_follows_the_current_language():
+    from crm_lessons import i18n
+
+    try:
+        i18n.set_language("zh")
+        assert o.crm_essence()["point"].iloc[0] == "客户资源价值的最大化"
+        r = o.check_crm_type(1, "分析型")
+        assert str(r).startswith("不对") and "运营型" in str(r)
+        assert str(o.check_failure_reason(4, "no test and learn")).startswith("正确")
+        fig = o.plot_crm_stages()
+        assert fig.axes[0].get_title() == "每年的试验次数"
+        matplotlib.pyplot.close(fig)
+    finally:
+        i18n.set_language("en")
+    assert o.crm_essence()["point"].iloc[0] == "maximise the value of the customer base"
+
+
+def test_quiz_accepts_the_activity_text_in_either_language():
+    zh = o.crm_type_quiz(with_answers=True, lang="zh")
+    assert o.check_crm_type(zh.loc[0, "activity"], zh.loc[0, "answer"]).correct
+
+
+def test_mechanism_definition_is_about_customers_and_connotation_is_separate():
+    d = o.crm_definition(lang="en").set_index("view")
+    assert "distributors" not in d.loc["management mechanism", "meaning"]
+    assert "customers" in d.loc["management mechanism", "meaning"]
+    schools = o.crm_definitions(lang="en")
+    assert len(schools) == 5
+    assert schools["definition"].str.contains("distributors and partners").sum() == 1
+    assert schools["definition"].str.contains("larger share of the customers' disposable income").sum() == 1
+
+
+def test_readings_of_garbled_source_are_flagged_in_both_languages():
+    for lang, mark in [("en", "reading"), ("zh", "本书的解读")]:
+        churn = o.case_results(lang=lang).loc[0, "note"]
+        assert mark in churn
+        assert mark in o.lending_unit(lang=lang)
+        assert mark in o.cycle_note(lang=lang)
+    assert "million US dollars" in o.lending_unit(lang="en") and "百万美元" in o.lending_unit(lang="zh")
+    fig = o.plot_small_business_lending()
+    assert "reading" in fig.axes[0].get_ylabel()
+    matplotlib.pyplot.close(fig)
+
+
+def test_deck_material_of_issue_11():
+    assert o.deck_tenets(lang="en")["tenet"].tolist() == ["focus on profit", "analyse in depth", "be practical",
+                                                        "take a holistic view"]
+    assert o.rollout_phases(lang="en")["phase"].tolist() == ["pilot", "rollout", "rocket science"]
+    assert len(o.china_key_questions()) == 4
+    assert o.it_pages()["page"].tolist() == [25, 30, 31, 32, 33, 34]
+    p = o.deck_pilot_results()
+    assert p["overall_churn_fall"].tolist() == [8, 15, 36, 42, 14, 80]
+    assert p["key_segment_churn_fall"].tolist() == [46, 76, 71, 88, 76, 80]
+    assert p["impact_musd"].tolist() == [6, 1, 3, 13, 3, 5]
+    assert o.BUDGET_NUMBERS_AS_PRINTED == (15, 25, 25, 35, 30, 35, 35)
+    ind = o.industries_by_stage(lang="en")
+    assert ind["position"].between(1, 3).all() and len(ind) == 10
+    assert len(o.crm_benefits()) == 5 and len(o.information_roles()) == 9
