@@ -187,13 +187,13 @@ def loyalty_levels(
     affective = dict(affective or {"overall_satisfaction": 4, "recommend": 9})
     require_table(survey, "survey", [*cognitive, *affective], ids=["customer_id"], dates=["survey_date"],
                   source="load_survey()")
-    for col in [*cognitive, *affective]:
-        require_numeric(survey, col, "survey", allow_nan=True)  # a missing answer meets no threshold
+    # a missing answer meets no threshold
+    answers = {col: require_numeric(survey, col, "survey", allow_nan=True).to_numpy() for col in [*cognitive, *affective]}
     if isinstance(min_orders, bool) or not isinstance(min_orders, (int, np.integer)) or min_orders < 1:
         raise ValueError(f"`min_orders` must be at least 1, got {min_orders!r}.")
     n_orders = orders_in_window(orders, survey["customer_id"], survey["survey_date"], days=window_days)
-    cog = np.logical_and.reduce([survey[c].to_numpy() >= v for c, v in cognitive.items()])
-    aff = np.logical_and.reduce([survey[c].to_numpy() >= v for c, v in affective.items()])
+    cog = np.logical_and.reduce([answers[c] >= v for c, v in cognitive.items()])
+    aff = np.logical_and.reduce([answers[c] >= v for c, v in affective.items()])
     beh = n_orders.to_numpy() >= min_orders
     kind = np.select([aff & beh, aff & ~beh, ~aff & beh], list(LOYALTY_TYPES[:3]), default=LOYALTY_TYPES[3])
     return pd.DataFrame(

@@ -185,3 +185,38 @@ def test_loyalty_measures_arguments():
 def test_gold_customers_repeat_more(case):
     out = repeat_purchase_rate(case["orders"], "2024-01-01", "2024-12-31", customers=case["customers"], by="tier")
     assert out.loc["gold", "repeat_purchase_rate"] > out.loc["ordinary", "repeat_purchase_rate"]
+
+
+# --------------------------------------------------------------------------- issue 13 regressions
+
+
+def test_recovery_loyalty_refuses_text_false_instead_of_counting_it_true():
+    r = pd.DataFrame({"recovered": [True, False] * 3, "repurchased": ["false"] * 6})
+    with pytest.raises(TypeError, match=r"`repurchases` column 'repurchased' must hold booleans.*'false'"):
+        recovery_loyalty(r)
+
+
+def test_recovery_loyalty_refuses_missing_flags_instead_of_counting_them_true():
+    r = pd.DataFrame({"recovered": [True, None, False, False], "repurchased": [True, False, True, False]})
+    with pytest.raises(ValueError, match=r"`repurchases` column 'recovered' has missing values"):
+        recovery_loyalty(r)
+
+
+def test_recovery_loyalty_accepts_zero_one():
+    ints = recovery_loyalty(pd.DataFrame({"recovered": [1, 1, 0, 0], "repurchased": [1, 0, 0, 0]}))
+    assert ints["repurchase_rate"].tolist() == [0.5, 0.0]
+
+
+def test_loyalty_levels_refuses_answers_written_as_text():
+    survey = pd.DataFrame({"customer_id": ["a"], "survey_date": pd.to_datetime(["2024-04-01"]),
+                           "perceived_quality": ["5"], "brand_attention": [4], "overall_satisfaction": [5],
+                           "recommend": [9]})
+    orders = pd.DataFrame({"customer_id": ["a"], "order_date": pd.to_datetime(["2024-01-01"])})
+    with pytest.raises(TypeError, match="`survey` column 'perceived_quality' must hold numbers"):
+        loyalty_levels(survey, orders)
+
+
+def test_order_dates_written_as_text_are_refused():
+    orders = pd.DataFrame({"customer_id": ["a"], "order_date": ["2024-01-01"]})
+    with pytest.raises(TypeError, match=r"`orders` column 'order_date' must hold dates.*pd.to_datetime"):
+        life_cycle_stages(orders, "2024-12-31")
