@@ -248,8 +248,8 @@ def page_html(db, student: str, exercise: str) -> str:
         "<!DOCTYPE html><html><head><meta charset='utf-8'>",
         f"<title>Feedback: {e(student)} {e(exercise)}</title><style>{STYLE}</style></head><body>",
         f"<h1>Exercise {e(exercise)}: {sub['points']:g} of {sub['max_points']:g} points</h1>",
-        f"<p>Student: {e(student)}<br>File: {e(Path(sub['file']).name)}<br>"
-        f"Grading: {e(sub['status'])}{(' — ' + e(sub['reason'])) if sub['reason'] else ''}</p>",
+        (f"<p>Student: {e(student)}<br>File: {e(Path(sub['file']).name)}<br>"
+         f"Grading: {e(sub['status'])}{(' — ' + e(sub['reason'])) if sub['reason'] else ''}</p>"),
     ]
     if late and late["days"] > 0:
         parts.append(

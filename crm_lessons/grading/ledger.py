@@ -42,7 +42,7 @@ import hashlib
 import json
 import math
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 #: Characters of an answer kept in ``details`` (bigger answers are kept as a summary).
 MAX_DETAIL_CHARS = 1_000_000
@@ -125,7 +125,7 @@ def parse_time(text, what: str = "time") -> datetime:
             raise ValueError(
                 f"{what}: {text!r} is not an ISO 8601 time; write it like 2026-12-01T23:59+08:00"
             ) from None
-    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 
 def days_late(submitted, deadline) -> int:
@@ -181,7 +181,7 @@ def _submitted_at(db, student: str, file: str) -> str | None:
     import os
 
     try:  # the file's own time: what the LMS download or the copy kept
-        return datetime.fromtimestamp(os.stat(file).st_mtime, timezone.utc).isoformat()
+        return datetime.fromtimestamp(os.stat(file).st_mtime, UTC).isoformat()
     except OSError:
         return None
 
