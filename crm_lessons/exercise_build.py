@@ -159,6 +159,39 @@ def stale_notebooks(exercises_dir: Path = EXERCISES_DIR) -> list[str]:
     return problems
 
 
+def release(out: Path, graded: bool, key_out: Path | None = None, exercises_dir: Path = EXERCISES_DIR) -> list[Path]:
+    """Write a release of the exercise set for students into ``out``.
+
+    *Practice*: the student notebooks and, beside them, the answer key (``out/key/``), so
+    ``ex.check`` and clicks give right/wrong at once; its points mean nothing for credit.
+    *Graded*: the student notebooks only -- no key, no solution (``ex.check`` then checks only
+    the format, clicks are recorded without right/wrong); the key is written to ``key_out``,
+    which stays with the grader (``crm-lessons grade --key KEY_OUT``).
+    """
+    import shutil
+
+    out = Path(out)
+    if graded and key_out is None:
+        raise ValueError("key_out: a graded release needs --key-out FOLDER for the grader's copy of the key")
+    if graded and Path(key_out).resolve().is_relative_to(out.resolve()):
+        raise ValueError("key_out: the key must not be inside the student release; choose a folder outside --out")
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for sol in solution_notebooks(exercises_dir):
+        student = exercises_dir / sol.name
+        if not student.exists():
+            raise FileNotFoundError(f"{student}: run `crm-lessons exercises build` first")
+        shutil.copy(student, out / sol.name)
+        written.append(out / sol.name)
+    key_src = exercises_dir / "key"
+    key_dst = Path(key_out) if graded else out / "key"
+    key_dst.mkdir(parents=True, exist_ok=True)
+    for f in sorted(key_src.glob("ch[0-9][0-9].py")):
+        shutil.copy(f, key_dst / f.name)
+        written.append(key_dst / f.name)
+    return written
+
+
 def exercises_main(argv: list[str] | None = None) -> int:
     """``crm-lessons exercises build|check``."""
     parser = argparse.ArgumentParser(prog="crm-lessons exercises", description=__doc__.split("\n\n")[0])
@@ -169,7 +202,23 @@ def exercises_main(argv: list[str] | None = None) -> int:
     b.add_argument("--dir", default=str(EXERCISES_DIR), help="the exercises folder")
     c = sub.add_parser("check", help="exit 1 when a student notebook is out of date")
     c.add_argument("--dir", default=str(EXERCISES_DIR))
+    r = sub.add_parser("release", help="write a practice (key beside the notebooks) or graded (no key) release")
+    mode = r.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--practice", action="store_true", help="instant right/wrong feedback; the key ships with it")
+    mode.add_argument("--graded", action="store_true", help="for credit: no key or solution for students")
+    r.add_argument("--out", required=True, help="folder of the student release")
+    r.add_argument("--key-out", help="graded: folder for the grader's key (outside --out)")
+    r.add_argument("--dir", default=str(EXERCISES_DIR))
     args = parser.parse_args(argv)
+    if args.action == "release":
+        try:
+            paths = release(Path(args.out), args.graded, Path(args.key_out) if args.key_out else None, Path(args.dir))
+        except (ValueError, FileNotFoundError) as exc:
+            print(f"crm-lessons exercises release: {exc}", file=sys.stderr)
+            return 2
+        for p in paths:
+            print(p)
+        return 0
     if args.action == "build":
         for path in build(Path(args.dir), run=not args.no_run, only=args.chapters or None):
             print(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -158,19 +159,67 @@ def test_compute_question_reference_is_plain(tmp_path):
     assert q.reference(None) == {"__series__": {"index": ["a"], "values": [3]}}
 
 
+KEY_DIR = Path(__file__).resolve().parent.parent / "exercises" / "key"
+
+
 def test_every_bank_question_has_points_hints_and_a_reference():
     ex.import_banks()
     data = ex.CaseData()
     for exercise in ex.EXERCISES.values():
         assert 6 <= len(exercise.questions) <= 10, exercise.id
-        for q in exercise.questions:
+        keyed = ex.with_key(exercise, ex.load_key(KEY_DIR, exercise.id))
+        for q in keyed.questions:
             assert q.points > 0 and len(q.hints) == 2 and all(q.hints), (exercise.id, q.id)
             assert q.reference(data) is not None, (exercise.id, q.id)
 
 
+def test_every_question_has_chinese_text():
+    ex.import_banks()
+    for exercise in ex.EXERCISES.values():
+        assert exercise.titles["zh"], exercise.id
+        for q in exercise.questions:
+            zh = q.texts["zh"]
+            assert zh["prompt"] and len(zh["hints"]) == 2, (exercise.id, q.id)
+            for name in ("options", "items", "groups"):
+                if getattr(q, name, ()):
+                    assert len(zh[name]) == len(getattr(q, name)), (exercise.id, q.id, name)
+
+
+def test_installed_package_holds_no_answer_key():
+    """The public bank has no correct options and no reference functions (issue 9)."""
+    package = Path(ex.__file__).resolve().parent
+    text = "".join(p.read_text(encoding="utf-8") for p in (package / "exercise_bank").iterdir() if p.suffix in (".py", ".toml"))
+    for needle in ("correct =", "REFERENCES =", "reference_fn", "def revenue_by_year", "def segment_of", "def simple_clv"):
+        assert needle not in text, needle
+    ex.import_banks()
+    for exercise in ex.EXERCISES.values():
+        for q in exercise.questions:
+            assert q.answer_key is None, (exercise.id, q.id)
+
+
+def test_graded_release_gives_format_feedback_only(tmp_path, monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    shown = []
+    monkeypatch.setattr(InteractiveShell, "display_pub", None, raising=False)
+    case = ex.start("ch01", answers_dir=tmp_path)  # no key/ beside it: a graded release
+    assert ex._session().practice is False
+    assert ex._session().reference(ex._session().exercise.question("q6")) is None
+    q6 = ex._session().exercise.question("q6")
+    text, _ = ex._feedback(q6, ex.to_plain(case.customers["kind"].value_counts()), None, 0, "")
+    assert "format looks right" in text and "correct" not in text
+    text, _ = ex._feedback(q6, 42, None, 0, "")
+    assert "format problem" in text and "expected a pandas Series" in text
+    q1 = ex._session().exercise.question("q1")
+    text, _ = ex._feedback(q1, "operational", None, 0, "")
+    assert "answer recorded" in text and "not yet" not in text
+    _ = shown
+
+
 def test_summary_counts_clicked_and_checked_answers(tmp_path, monkeypatch):
     monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
-    case = ex.start("ch01", answers_dir=tmp_path)
+    case = ex.start("ch01", answers_dir=tmp_path, key_dir=KEY_DIR)
     ex.answer("q1", "analytical")
     ex.answer("q4", "run the campaign")
     ex.check("q6", case.customers["kind"].value_counts())
