@@ -9,7 +9,7 @@ from crm_lessons.widgets.glossary import GlossarySearch
 def test_widget_starts_with_whole_glossary():
     w = GlossarySearch()
     assert len(w.result) == len(g.glossary())
-    assert w.status.value == f"{len(g.glossary())} terms."
+    assert w.status_text() == f"{len(g.glossary())} terms."
     assert "客户终身价值" in w.table.value
 
 
@@ -17,7 +17,7 @@ def test_widget_filters_as_query_changes():
     w = GlossarySearch()
     w.query.value = "word of"
     assert w.result["english"].tolist() == ["word of mouth"]
-    assert w.status.value == '1 term matches "word of".'
+    assert w.status_text() == '1 term matches "word of".'
     assert "口碑" in w.table.value and "客户忠诚度" not in w.table.value
     w.query.value = "   "  # cleared: back to all terms
     assert len(w.result) == len(g.glossary())
@@ -29,7 +29,7 @@ def test_widget_chapter_dropdown():
     w.chapter.value = 4
     assert set(w.result["chapter"]) == {4}
     assert len(w.result) < n_all
-    assert w.status.value == f'{len(w.result)} terms match "loyal".'
+    assert w.status_text() == f'{len(w.result)} terms match "loyal".'
 
 
 def test_widget_table_escapes_html():

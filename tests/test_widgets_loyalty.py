@@ -98,4 +98,6 @@ def test_clv_calculator_shows_the_formula_error_naming_the_argument():
     w.discount_rate.value = 0.1
     w.retention.value = 1.2  # retention >= 1 + discount: the sum never ends
     assert "`retention`" in w.status.value
-    pd.testing.assert_frame_equal(w.variants, kept)  # the last valid result stays on show
+    assert not w.valid and w.variants.empty  # nothing on show disagrees with the sliders
+    w.retention.value = 0.8
+    assert w.valid and not w.variants.empty and not kept.empty

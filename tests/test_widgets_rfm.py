@@ -56,18 +56,19 @@ def test_segment_thresholds_move_customers(purchases):
     assert w.summary["customers"].sum() == 6
     w.low.value = 4  # invalid with high = 5? no: 4 < 5 is fine
     assert "Need attention" not in w.rules["segment"].tolist()
-    w.high.value = 4  # now low == high: refused, last good result kept
+    w.high.value = 4  # now low == high: refused, the result is cleared
     assert "must be below" in w.status.value
-    assert w.summary["customers"].sum() == 6
+    assert not w.valid and w.summary.empty and w.result.empty
+    w.low.value = 2
+    assert w.valid and w.summary["customers"].sum() == 6
 
 
 def test_bad_edges_are_explained_not_raised(purchases):
     w = RFMExplorer(purchases, reference_date="2025-01-01", draw=False)
     w.scoring.value = "fixed edges"
-    kept = w.result.copy()
     w.monetary_edges.value = "10, 5, 1, 0"
     assert "Monetary edges must be 4 numbers" in w.status.value
-    pd.testing.assert_frame_equal(w.result, kept)
+    assert not w.valid and w.result.empty
 
 
 def test_mean_spend_changes_m_scores_not_revenue_shares(purchases):

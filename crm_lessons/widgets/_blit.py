@@ -5,7 +5,8 @@ all of it text) and a few moving artists (lines, markers). :class:`BlitPNG` rend
 still part once per set of axis limits, keeps it as a bitmap, and on each update pastes
 the bitmap back, draws only the moving artists on top and encodes the PNG with light
 compression. An update then costs a few milliseconds instead of a full redraw; when the
-axis limits change (other ticks) the still part is drawn again.
+axis limits change (other ticks) the still part is drawn again — once per set of limits: the
+last few still parts are kept, so dragging back and forth across a step redraws nothing.
 
 Examples
 --------
@@ -20,11 +21,14 @@ True
 1
 >>> line.set_ydata([1, 0]); _ = png.render(limits=(0, 1)); png.full_redraws
 1
+>>> _ = png.render(limits=(0, 2)); _ = png.render(limits=(0, 1)); png.full_redraws  # (0, 1) kept
+2
 """
 
 from __future__ import annotations
 
 import io
+from collections import OrderedDict
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -41,28 +45,35 @@ class BlitPNG:
         Resolution of the PNG.
     """
 
+    #: still parts kept (one per set of limits)
+    keep = 12
+
     def __init__(self, figure, moving, dpi: int = 80):
         self.figure = figure
         self.moving = list(moving)
         self.figure.set_dpi(dpi)
         self.canvas = FigureCanvasAgg(figure)
-        self._background = None
-        self._limits = object()
+        self._backgrounds: OrderedDict = OrderedDict()
         #: how many times the still part was drawn (for tests and benchmarks)
         self.full_redraws = 0
 
     def render(self, limits=None) -> bytes:
-        """PNG bytes of the figure now; ``limits`` is any value that changes when the still part must change."""
-        if self._background is None or limits != self._limits:
+        """PNG bytes of the figure now; ``limits`` is any hashable value that changes when the still part must change."""
+        background = self._backgrounds.get(limits)
+        if background is None:
             for artist in self.moving:
                 artist.set_visible(False)
             self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+            background = self.canvas.copy_from_bbox(self.figure.bbox)
             for artist in self.moving:
                 artist.set_visible(True)
-            self._limits = limits
+            self._backgrounds[limits] = background
+            if len(self._backgrounds) > self.keep:
+                self._backgrounds.popitem(last=False)
             self.full_redraws += 1
-        self.canvas.restore_region(self._background)
+        else:
+            self._backgrounds.move_to_end(limits)
+        self.canvas.restore_region(background)
         for artist in self.moving:
             artist.axes.draw_artist(artist)
         return self._encode()

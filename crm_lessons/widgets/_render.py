@@ -1,4 +1,4 @@
-"""Rendering helpers shared by the chapter-2 widgets: a figure as PNG bytes, a frame as HTML.
+"""Rendering helpers shared by the widgets: a figure as PNG bytes, a frame as HTML, a static card.
 
 Widgets show their plot in an ``ipywidgets.Image`` (PNG bytes), so they render the same in
 JupyterLab, in a test without a browser, and in a notebook run headlessly.
@@ -9,6 +9,8 @@ Examples
 >>> from crm_lessons.widgets._render import frame_html
 >>> "<td" in frame_html(pd.DataFrame({"share": [0.5]}), {"share": "{:.0%}"})
 True
+>>> "250.0" in frame_html(pd.DataFrame({"customers": [250.0]}))  # counts are whole numbers
+False
 """
 
 from __future__ import annotations
@@ -16,7 +18,12 @@ from __future__ import annotations
 import html
 import io
 
+import numpy as np
 import pandas as pd
+
+#: Columns that hold counts: always shown as whole numbers with thousands separators.
+COUNT_COLUMNS = {"customers", "orders", "orders_both", "contacted", "responses", "repeat_customers",
+                 "active_last_year", "retained", "n_treatment", "n_control", "rank", "rules"}
 
 
 def new_figure(width: float, height: float, left: float = 0.1, right: float = 0.97, bottom: float = 0.13,
@@ -24,16 +31,20 @@ def new_figure(width: float, height: float, left: float = 0.1, right: float = 0.
     """A matplotlib Figure in the book style with one Axes, not registered with pyplot.
 
     Margins are fixed (fractions of the figure) rather than computed by a layout engine on
-    every redraw, which would double the drawing time of a widget.
+    every redraw, which would double the drawing time of a widget. The font follows the
+    language set with :func:`crm_lessons.i18n.set_language`.
     """
+    import matplotlib as mpl
     from matplotlib.figure import Figure
 
+    from crm_lessons.i18n import font_rc
     from crm_lessons.plotting import set_book_style
 
     set_book_style()
-    fig = Figure(figsize=(width, height))
-    fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top)
-    fig.add_subplot()
+    with mpl.rc_context(font_rc()):
+        fig = Figure(figsize=(width, height))
+        fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top)
+        fig.add_subplot()
     return fig
 
 
@@ -44,27 +55,102 @@ def figure_png(fig, dpi: int = 80) -> bytes:
     return buf.getvalue()
 
 
-def frame_html(frame: pd.DataFrame, formats: dict | None = None, index: bool = True) -> str:
+def _cell(value, fmt: str | None, column) -> str:
+    if fmt is not None and pd.notna(value) and not isinstance(value, str):
+        return fmt.format(value)
+    if column in COUNT_COLUMNS and isinstance(value, (int, float, np.integer, np.floating)) and pd.notna(value):
+        return f"{int(round(float(value))):,}"
+    if isinstance(value, (float, np.floating)) and pd.notna(value) and float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def frame_html(frame: pd.DataFrame, formats: dict | None = None, index: bool = True, labels: bool = True) -> str:
     """A small frame as an HTML table with large text for the projector.
 
     Parameters
     ----------
     frame : pandas.DataFrame
-        What to show.
+        What to show (code column names).
     formats : dict, optional
         Column -> format string such as ``"{:.1%}"``.
     index : bool, default True
         Show the index as the first column.
+    labels : bool, default True
+        Show column headers in the reader's language (:func:`crm_lessons.widgets._base.col_label`).
     """
+    from crm_lessons.widgets._base import col_label
+
     formats = formats or {}
     cols = list(frame.columns)
-    head_cells = ([html.escape(str(frame.index.name or ""))] if index else []) + [html.escape(str(c)) for c in cols]
-    head = "".join(f"<th style='text-align:right;padding:3px 10px'>{c}</th>" for c in head_cells)
+
+    def head_of(name) -> str:
+        return col_label(name) if labels and isinstance(name, str) else ("" if name is None else str(name))
+
+    head_cells = ([head_of(frame.index.name)] if index else []) + [head_of(c) for c in cols]
+    head = "".join(f"<th style='text-align:right;padding:3px 10px;position:sticky;top:0;background:#fff'>"
+                   f"{html.escape(c)}</th>" for c in head_cells)
     rows = []
-    for idx, row in frame.iterrows():
+    values = frame.to_numpy(dtype=object)
+    for idx, row in zip(frame.index, values):
         cells = [html.escape(str(idx))] if index else []
-        for c in cols:
-            v = row[c]
-            cells.append(html.escape(formats[c].format(v) if c in formats and pd.notna(v) else str(v)))
+        cells += [html.escape(_cell(v, formats.get(c), c)) for c, v in zip(cols, row)]
         rows.append("<tr>" + "".join(f"<td style='text-align:right;padding:3px 10px'>{c}</td>" for c in cells) + "</tr>")
-    return f"<table style='font-size:16px;border-collapse:collapse'><tr>{head}</tr>{''.join(rows)}</table>"
+    return (f"<table style='font-size:16px;border-collapse:collapse'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def static_card(title: str, settings: str, status: str, png: bytes | None, table: pd.DataFrame | None,
+                max_rows: int = 16) -> bytes:
+    """One PNG with a widget's title, settings, status line, figure and table (its static rendering).
+
+    Used in a widget's ``_repr_mimebundle_`` so that a saved notebook shows the widget's
+    state on any viewer, even where the live widget cannot run.
+    """
+    import textwrap
+
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from crm_lessons.i18n import font_rc
+
+    width_in = 10.0
+    dpi = 80
+    picture = None
+    pic_h = 0.0
+    if png:
+        picture = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+        pic_h = picture.shape[0] / picture.shape[1] * width_in
+    rows = 0 if table is None else min(len(table), max_rows)
+    wrap = 95
+    head_lines = textwrap.wrap(settings, wrap) + textwrap.wrap(status, wrap)
+    head_h = 0.45 + 0.24 * len(head_lines)
+    table_h = 0.0 if table is None else 0.3 * (rows + 1) + 0.2
+    height = head_h + pic_h + table_h + 0.1
+    with mpl.rc_context({**font_rc(), "figure.facecolor": "white"}):
+        fig = Figure(figsize=(width_in, height))
+        y = 1 - 0.12 / height
+        fig.text(0.01, y, title, fontsize=15, fontweight="bold", va="top")
+        y -= 0.4 / height
+        for line in head_lines:
+            fig.text(0.01, y, line, fontsize=11, va="top", color="#333333")
+            y -= 0.24 / height
+        if picture is not None:
+            ax = fig.add_axes((0, y - pic_h / height, 1, pic_h / height))
+            ax.imshow(picture, interpolation="antialiased")
+            ax.set_axis_off()
+            y -= pic_h / height
+        if table is not None and rows:
+            shown = table.head(rows).astype(str)
+            ax = fig.add_axes((0.01, 0.05 / height, 0.98, y - 0.15 / height))
+            ax.set_axis_off()
+            cells = [[textwrap.shorten(v, 48, placeholder="…") for v in row] for row in shown.to_numpy()]
+            tab = ax.table(cellText=cells, colLabels=[textwrap.shorten(str(c), 30, placeholder="…")
+                                                      for c in shown.columns], loc="upper center", cellLoc="right")
+            tab.auto_set_font_size(False)
+            tab.set_fontsize(9.5)
+            tab.auto_set_column_width(list(range(len(shown.columns))))
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()

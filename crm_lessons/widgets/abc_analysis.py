@@ -12,11 +12,13 @@ full case data. Every number it shows can be read without a browser:
 >>> w.summary["customers"].tolist(), w.summary["value"].tolist()
 ([1, 1, 2], [5500.0, 2000.0, 1300.0])
 >>> w.b_cutoff.value = 0.2
->>> w.status.value
-'The A cut-off (25%) must be below the B cut-off (20%).'
+>>> w.valid, w.message, w.summary.empty
+(False, 'The A cut-off (25%) must be below the B cut-off (20%): move A down or B up.', True)
 """
 
 from __future__ import annotations
+
+import html
 
 import ipywidgets as widgets
 import numpy as np
@@ -33,6 +35,7 @@ from crm_lessons.abc_analysis import (
 )
 from crm_lessons.performance import customer_totals
 from crm_lessons.plotting import BOOK_COLOURS
+from crm_lessons.widgets._base import InvalidSetting, LessonWidget, accessible, options, wtr
 from crm_lessons.widgets._blit import BlitPNG
 from crm_lessons.widgets._render import frame_html, new_figure
 
@@ -46,7 +49,7 @@ _FORMATS = {
 }
 
 
-class ABCExplorer(widgets.VBox):
+class ABCExplorer(LessonWidget):
     """ABC classification with cut-off sliders, a Pareto plot and a share table.
 
     Parameters
@@ -89,48 +92,47 @@ class ABCExplorer(widgets.VBox):
             self._cumulative[m] = np.cumsum(self._sorted[m])
             self._curve[m] = pareto_curve(totals)
         self.draw = draw
-        self.a_cutoff = widgets.FloatSlider(value=a, min=0.01, max=0.50, step=0.01, description="A ends at",
-                                            readout_format=".0%", continuous_update=True)
-        self.b_cutoff = widgets.FloatSlider(value=b, min=0.02, max=0.90, step=0.01, description="B ends at",
-                                            readout_format=".0%", continuous_update=True)
-        self.measure = widgets.ToggleButtons(options=["profit", "revenue"], value=measure, description="Rank by")
-        self.status = widgets.HTML()
-        self.table = widgets.HTML()
-        self.image = widgets.Image(format="png")
+        self.a_cutoff = widgets.FloatSlider(value=a, min=0.01, max=0.50, step=0.01, description=wtr("abc.a_cutoff"),
+                                            readout_format=".0%", continuous_update=True,
+                                            style={"description_width": "initial"})
+        self.b_cutoff = widgets.FloatSlider(value=b, min=0.02, max=0.90, step=0.01, description=wtr("abc.b_cutoff"),
+                                            readout_format=".0%", continuous_update=True,
+                                            style={"description_width": "initial"})
+        self.measure = widgets.ToggleButtons(options=options("measure", ["profit", "revenue"]), value=measure,
+                                             description=wtr("abc.measure"))
+        accessible(self.a_cutoff, wtr("abc.a_cutoff"), wtr("abc.a_cutoff_tip"))
+        accessible(self.b_cutoff, wtr("abc.b_cutoff"), wtr("abc.b_cutoff_tip"))
+        accessible(self.measure, wtr("abc.measure"))
         self.summary = pd.DataFrame()
         self._figure = None  # drawn lazily, only when `draw` is on
-        super().__init__([widgets.HBox([self.a_cutoff, self.b_cutoff]), self.measure, self.status, self.table, self.image])
-        for control in (self.a_cutoff, self.b_cutoff, self.measure):
-            control.observe(self._on_change, names="value")
-        self.update()
+        self._assemble([self.a_cutoff, self.b_cutoff, self.measure],
+                       [widgets.HBox([self.a_cutoff, self.b_cutoff]), self.measure])
 
     def __repr__(self) -> str:
         return f"ABCExplorer(cutoffs=({self.a_cutoff.value:.2f}, {self.b_cutoff.value:.2f}), measure={self.measure.value!r})"
 
-    def _on_change(self, _change) -> None:
-        self.update()
+    key = "abc"
+    table_height = "150px"
 
-    def compute(self) -> pd.DataFrame | None:
-        """The ABC summary for the controls' current values (None when the cut-offs are invalid)."""
+    def compute(self) -> pd.DataFrame:
+        """The ABC summary for the controls' current values (raises InvalidSetting when A >= B)."""
         a, b = self.a_cutoff.value, self.b_cutoff.value
         if not a < b:
-            self.status.value = f"The A cut-off ({a:.0%}) must be below the B cut-off ({b:.0%})."
-            return None
+            raise InvalidSetting(wtr("abc.invalid", a=a, b=b))
         m = self.measure.value
         return summary_from_sorted(self._sorted[m], (a, b), self._cumulative[m])
 
-    def update(self) -> None:
+    def clear(self) -> None:
+        self.summary = pd.DataFrame()
+
+    def refresh(self) -> None:
         """Recompute the summary from the controls and redraw."""
         summary = self.compute()
-        if summary is None:
-            return
         self.summary = summary
         m = self.measure.value
         a = summary.loc["A"]
-        self.status.value = (
-            f"<span style='font-size:16px'>Class A: the best {a['customer_share']:.0%} of customers bring "
-            f"{a['value_share']:.0%} of {m} (textbook: 5% bring 50%).</span>"
-        )
+        self.set_status(html.escape(wtr("abc.status", customers=a["customer_share"], value=a["value_share"],
+                                        measure=wtr(f"measure.{m}"))))
         self.table.value = frame_html(summary, _FORMATS)
         if self.draw:
             self._plot(summary, m)
@@ -147,7 +149,7 @@ class ABCExplorer(widgets.VBox):
                                bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]})
         (self._curve_line,) = ax.plot([], [], color=BOOK_COLOURS[0], lw=3)
         (self._diagonal,) = ax.plot([0, 100], [0, 100], color=BOOK_COLOURS[2], lw=1.5, ls="--",
-                                    label="every customer equal")
+                                    label=wtr("abc.diagonal"))
         ax.set_xlim(0, 100)
         self._points = {}
         # Drawn in plot_pareto's order: shading, class letters, shares box, curve, diagonal.
@@ -168,11 +170,12 @@ class ABCExplorer(widgets.VBox):
         if m != getattr(self, "_plotted_measure", None):
             # The measure changes the still part: limits, labels, title, legend.
             self._curve_line.set_data(x, y)
-            self._curve_line.set_label(f"cumulative share of {m}")
+            name = wtr(f"measure.{m}")
+            self._curve_line.set_label(wtr("abc.curve", measure=name))
             ax.set_ylim(0, max(105.0, float(y.max()) + 5))
-            ax.set_xlabel("Share of customers, best first (%)")
-            ax.set_ylabel(f"Share of total {m} (%)")
-            ax.set_title(f"Pareto curve of {m} per customer, ABC classes shaded")
+            ax.set_xlabel(wtr("abc.xlabel"))
+            ax.set_ylabel(wtr("abc.ylabel", measure=name))
+            ax.set_title(wtr("abc.plot_title", measure=name))
             ax.legend(handles=[self._curve_line, self._diagonal], loc="lower right", fontsize=12)
             self._plotted_measure = m
         starts, ends, lines = class_bands(summary, m)

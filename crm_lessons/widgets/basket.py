@@ -16,12 +16,15 @@ table. Every number it shows can be read without a browser:
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
 from crm_lessons.basket import filter_rules, labelled_pairs, pair_statistics, style_rules_axes
 from crm_lessons.plotting import BOOK_COLOURS
+from crm_lessons.widgets._base import LessonWidget, accessible, wtr
 from crm_lessons.widgets._blit import BlitPNG
 from crm_lessons.widgets._render import frame_html, new_figure
 
@@ -29,7 +32,7 @@ from crm_lessons.widgets._render import frame_html, new_figure
 LABEL_TOP = 3
 
 
-class CrossSellingExplorer(widgets.VBox):
+class CrossSellingExplorer(LessonWidget):
     """Product-pair rules (support, confidence, lift) with minimum-support and -confidence sliders.
 
     Parameters
@@ -77,50 +80,48 @@ class CrossSellingExplorer(widgets.VBox):
             self._names = dict(zip(products["product_id"].astype(str), products["product_name"].astype(str)))
         self.shown = int(shown)
         self.draw = draw
+        style = {"description_width": "130px"}
         self.min_support = widgets.FloatSlider(value=min_support, min=0.0, max=0.05, step=0.001, readout_format=".1%",
-                                               description="min support", style={"description_width": "120px"})
+                                               description=wtr("basket.min_support"), style=style)
         self.min_confidence = widgets.FloatSlider(value=min_confidence, min=0.0, max=1.0, step=0.01,
-                                                  readout_format=".0%", description="min confidence",
-                                                  style={"description_width": "120px"})
+                                                  readout_format=".0%", description=wtr("basket.min_confidence"),
+                                                  style=style)
         self.min_lift = widgets.FloatSlider(value=min_lift, min=0.0, max=10.0, step=0.1, readout_format=".1f",
-                                            description="min lift", style={"description_width": "120px"})
-        self.status = widgets.HTML()
-        self.table = widgets.HTML()
-        self.image = widgets.Image(format="png")
+                                            description=wtr("basket.min_lift"), style=style)
+        for control, name in ((self.min_support, "min_support"), (self.min_confidence, "min_confidence"),
+                              (self.min_lift, "min_lift")):
+            accessible(control, wtr(f"basket.{name}"), wtr(f"basket.{name}_tip"))
         self.rules = pd.DataFrame()
         self._figure = None  # drawn lazily, only when `draw` is on
-        super().__init__([widgets.HBox([self.min_support, self.min_confidence, self.min_lift]), self.status,
-                          self.table, self.image])
-        for control in (self.min_support, self.min_confidence, self.min_lift):
-            control.observe(self._on_change, names="value")
-        self.update()
+        self._assemble([self.min_support, self.min_confidence, self.min_lift])
+
+    key = "basket"
+    table_height = "250px"
 
     def __repr__(self) -> str:
         return (f"CrossSellingExplorer(min_support={self.min_support.value:.3f}, "
                 f"min_confidence={self.min_confidence.value:.2f}, min_lift={self.min_lift.value:.1f})")
 
-    def _on_change(self, _change) -> None:
-        self.update()
-
     def compute(self) -> pd.DataFrame:
         """The rules passing the current thresholds."""
         return filter_rules(self.pairs, self.min_support.value, self.min_confidence.value, self.min_lift.value)
 
-    def update(self) -> None:
+    def clear(self) -> None:
+        self.rules = pd.DataFrame()
+
+    def refresh(self) -> None:
         """Refilter the rules from the sliders and redraw."""
         self.rules = self.compute()
         n = len(self.rules)
-        self.status.value = (
-            f"<span style='font-size:16px'>{n} of {len(self.pairs)} rules pass "
-            f"(support ≥ {self.min_support.value:.1%}, confidence ≥ {self.min_confidence.value:.0%}, "
-            f"lift ≥ {self.min_lift.value:.1f}); {self.pairs.attrs['n_orders']:,} orders.</span>"
-        )
+        self.set_status(html.escape(wtr(
+            "basket.status", n=n, total=len(self.pairs), support=self.min_support.value,
+            confidence=self.min_confidence.value, lift=self.min_lift.value, orders=int(self.pairs.attrs["n_orders"]))))
         shown = self.rules.head(self.shown).copy()
         if self._names:
-            shown.insert(1, "if bought", shown["antecedent"].map(self._names))
-            shown.insert(3, "also offer", shown["consequent"].map(self._names))
+            shown.insert(1, "antecedent_name", shown["antecedent"].map(self._names))
+            shown.insert(3, "consequent_name", shown["consequent"].map(self._names))
         self.table.value = frame_html(
-            shown, {"support": "{:.2%}", "confidence": "{:.1%}", "lift": "{:.2f}", "orders_both": "{:,}"}, index=False
+            shown, {"support": "{:.2%}", "confidence": "{:.1%}", "lift": "{:.2f}", "orders_both": "{:,.0f}"}, index=False
         )
         if self.draw:
             self._plot()
@@ -132,9 +133,9 @@ class CrossSellingExplorer(widgets.VBox):
         ax = self._figure.axes[0]
         pairs = self.pairs
         ax.scatter(pairs["support"] * 100, pairs["confidence"] * 100, s=14, color=BOOK_COLOURS[2], alpha=0.35,
-                   label=f"all product pairs ({len(pairs):,} rules)")
+                   label=wtr("basket.all_pairs", n=len(pairs)))
         self._kept = ax.scatter(*self._kept_points(), color=BOOK_COLOURS[1], edgecolor="black", lw=0.5,
-                                label=f"kept by the filters ({len(self.rules):,})")
+                                label=wtr("basket.kept", n=len(self.rules)))
         # Every label needs a point on the (log) axes even while empty: the first pair's.
         self._anchor = (float(pairs["support"].iloc[0] * 100), float(pairs["confidence"].iloc[0] * 100)) if len(pairs) else (1.0, 1.0)
         self._numbers = [ax.annotate("", self._anchor, xytext=(-14, 0), textcoords="offset points", ha="right",
@@ -142,6 +143,9 @@ class CrossSellingExplorer(widgets.VBox):
         self._pair_list = ax.text(0.02, 0.62, "", transform=ax.transAxes, ha="left", va="top", fontsize=12,
                                   bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]})
         style_rules_axes(ax)
+        ax.set_xlabel(wtr("basket.xlabel"))
+        ax.set_ylabel(wtr("basket.ylabel"))
+        ax.set_title(wtr("basket.plot_title"))
         # The limits are those of all pairs (the kept rules are among them); fixed from now on.
         ax.set_xlim(ax.get_xlim())
         ax.set_ylim(ax.get_ylim())
@@ -159,7 +163,7 @@ class CrossSellingExplorer(widgets.VBox):
         x, y, size = self._kept_points()
         self._kept.set_offsets(np.column_stack([x, y]))
         self._kept.set_sizes(size)
-        self._legend.get_texts()[1].set_text(f"kept by the filters ({len(self.rules):,})")
+        self._legend.get_texts()[1].set_text(wtr("basket.kept", n=len(self.rules)))
         short = {k: v.removeprefix("Huamei ")[:32] for k, v in self._names.items()}
         labels = labelled_pairs(self.rules, LABEL_TOP, short)
         for i, number in enumerate(self._numbers):

@@ -16,19 +16,22 @@ be read without a browser:
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
 from crm_lessons.clv import clv_cash_flows, simple_clv_variants
 from crm_lessons.plotting import BOOK_COLOURS
+from crm_lessons.widgets._base import InvalidSetting, LessonWidget, accessible, name_text, wtr
 from crm_lessons.widgets._blit import BlitPNG
 from crm_lessons.widgets._render import frame_html, new_figure
 
 _FORMATS = {"clv": "{:,.2f}", "clv_horizon": "{:,.2f}"}
 
 
-class CLVCalculator(widgets.VBox):
+class CLVCalculator(LessonWidget):
     """Simple customer lifetime value (客户终身价值) with sliders.
 
     Parameters
@@ -61,54 +64,56 @@ class CLVCalculator(widgets.VBox):
     def __init__(self, margin: float = 100.0, retention: float = 0.8, discount_rate: float = 0.1, horizon: int = 10,
                  draw: bool = True):
         self.draw = draw
-        style = {"description_width": "110px"}
-        layout = widgets.Layout(width="420px")
+        style = {"description_width": "150px"}
+        layout = widgets.Layout(width="460px")
         self.margin = widgets.FloatSlider(value=margin, min=0, max=max(2000.0, float(margin)), step=10,
-                                          description="Margin (CNY)", readout_format=",.0f", style=style, layout=layout)
-        self.retention = widgets.FloatSlider(value=retention, min=0, max=0.99, step=0.01, description="Retention",
+                                          description=wtr("clv.margin"), readout_format=",.0f", style=style,
+                                          layout=layout)
+        self.retention = widgets.FloatSlider(value=retention, min=0, max=0.99, step=0.01, description=wtr("clv.retention"),
                                              readout_format=".0%", style=style, layout=layout)
         self.discount_rate = widgets.FloatSlider(value=discount_rate, min=0, max=0.5, step=0.01,
-                                                 description="Discount rate", readout_format=".0%", style=style,
+                                                 description=wtr("clv.discount_rate"), readout_format=".0%", style=style,
                                                  layout=layout)
-        self.horizon = widgets.IntSlider(value=horizon, min=1, max=50, step=1, description="Horizon (periods)",
+        self.horizon = widgets.IntSlider(value=horizon, min=1, max=50, step=1, description=wtr("clv.horizon"),
                                          style=style, layout=layout)
-        self.status = widgets.HTML()
-        self.table = widgets.HTML()
-        self.image = widgets.Image(format="png")
+        for control, name in ((self.margin, "margin"), (self.retention, "retention"),
+                              (self.discount_rate, "discount_rate"), (self.horizon, "horizon")):
+            accessible(control, wtr(f"clv.{name}"), wtr(f"clv.{name}_tip"))
         self.variants = pd.DataFrame()
         self.cash_flows = pd.DataFrame()
         self._figure = new_figure(9, 4.8, left=0.11, bottom=0.15) if draw else None
-        controls = widgets.VBox([self.margin, self.retention, self.discount_rate, self.horizon])
-        super().__init__([controls, self.status, self.table, self.image])
-        for control in (self.margin, self.retention, self.discount_rate, self.horizon):
-            control.observe(self._on_change, names="value")
-        self.update()
+        self._assemble([self.margin, self.retention, self.discount_rate, self.horizon])
+
+    key = "clv"
+    table_height = "150px"
 
     def __repr__(self) -> str:
         return (f"CLVCalculator(margin={self.margin.value:g}, retention={self.retention.value:g}, "
                 f"discount_rate={self.discount_rate.value:g}, horizon={self.horizon.value})")
 
-    def _on_change(self, _change) -> None:
-        self.update()
+    def clear(self) -> None:
+        self.variants = pd.DataFrame()
+        self.cash_flows = pd.DataFrame()
 
-    def update(self) -> None:
+    def refresh(self) -> None:
         """Recompute the variants and the cash flows from the sliders and redraw."""
         m, r, d, h = self.margin.value, self.retention.value, self.discount_rate.value, self.horizon.value
         try:
             variants = simple_clv_variants(m, r, d, horizon=h)
             flows = clv_cash_flows(m, r, d, h)
         except (ValueError, TypeError) as err:
-            self.status.value = f"<span style='font-size:16px;color:#b00'>{err}</span>"
-            return
+            raise InvalidSetting(str(err)) from None
         self.variants, self.cash_flows = variants, flows
         main = variants.loc["excluded"]
-        self.status.value = (
-            f"<span style='font-size:16px'>CLV = m·r/(1+d−r) = {m:,.0f} × {r:.2f} / (1 + {d:.2f} − {r:.2f}) = "
-            f"<b>{main['clv']:,.2f}</b> CNY; the first {h} periods bring {main['clv_horizon']:,.2f} "
-            f"({main['clv_horizon'] / main['clv']:.0%} of it)." if main["clv"] > 0 else
-            "<span style='font-size:16px'>With no margin or no retention there is no future value."
-        ) + "</span>"
-        self.table.value = frame_html(variants[["formula", "first_margin_counted", "clv", "clv_horizon"]], _FORMATS)
+        if main["clv"] > 0:
+            self.set_status(wtr("clv.status", m=m, r=r, d=d, clv=main["clv"], h=h, clv_h=main["clv_horizon"],
+                                part=main["clv_horizon"] / main["clv"]))
+        else:
+            self.set_status(html.escape(wtr("clv.no_value")))
+        table = variants[["formula", "first_margin_counted", "clv", "clv_horizon"]].copy()
+        table["first_margin_counted"] = [wtr("yes") if v else wtr("no") for v in table["first_margin_counted"]]
+        table.index = pd.Index([name_text("clv.variant", v) for v in table.index], name="variant")
+        self.table.value = frame_html(table, _FORMATS)
         if self.draw:
             self._plot()
 
@@ -116,13 +121,18 @@ class CLVCalculator(widgets.VBox):
         # Artists are made once and only their data change on update; the still part
         # (axes, ticks, legend) is redrawn only when the axis limits change.
         ax = self._figure.axes[0]
-        self._bars = ax.stairs([0.0], [0.5, 1.5], fill=True, color=BOOK_COLOURS[2], label="present value of period")
-        (self._line,) = ax.plot([1], [0], color=BOOK_COLOURS[0], marker="o", markersize=4, label="cumulative CLV")
-        self._total = ax.axhline(0, color=BOOK_COLOURS[1], linestyle="--", label="infinite horizon")
+        from matplotlib.collections import PolyCollection
+
+        # one bar per period, centred on its tick (width 0.8)
+        self._bars = PolyCollection(_bar_verts(np.array([1]), np.array([0.0])), facecolors=[BOOK_COLOURS[2]],
+                                    edgecolors="none", label=wtr("clv.bar"))
+        ax.add_collection(self._bars)
+        (self._line,) = ax.plot([1], [0], color=BOOK_COLOURS[0], marker="o", markersize=4, label=wtr("clv.line"))
+        self._total = ax.axhline(0, color=BOOK_COLOURS[1], linestyle="--", label=wtr("clv.total"))
         ax.legend(loc="lower right", fontsize=12)
-        ax.set_xlabel("period")
-        ax.set_ylabel("CNY")
-        ax.set_title("Simple CLV, first margin excluded", y=1.02)
+        ax.set_xlabel(wtr("clv.xlabel"))
+        ax.set_ylabel(wtr("clv.ylabel"))
+        ax.set_title(wtr("clv.plot_title"), y=1.02)
         self._png = BlitPNG(self._figure, [self._bars, self._line, self._total])
 
     def _plot(self) -> None:
@@ -131,7 +141,7 @@ class CLVCalculator(widgets.VBox):
         ax = self._figure.axes[0]
         flows = self.cash_flows
         periods = flows["period"].to_numpy()
-        self._bars.set_data(values=flows["present_value"].to_numpy(), edges=np.r_[periods - 0.4, periods[-1] + 0.4])
+        self._bars.set_verts(_bar_verts(periods, flows["present_value"].to_numpy(dtype=float)))
         self._line.set_data(periods, flows["cumulative_clv"].to_numpy())
         total = float(self.variants.loc["excluded", "clv"])
         self._total.set_ydata([total, total])
@@ -142,6 +152,13 @@ class CLVCalculator(widgets.VBox):
         ax.set_xlim(*xlim)
         ax.set_ylim(*ylim)
         self.image.value = self._png.render(limits=(xlim, ylim))
+
+
+def _bar_verts(periods: np.ndarray, heights: np.ndarray) -> np.ndarray:
+    """Corners of vertical bars of width 0.8 centred on the periods."""
+    x0, x1 = periods - 0.4, periods + 0.4
+    y0 = np.zeros_like(heights)
+    return np.stack([np.column_stack(c) for c in ((x0, y0), (x0, heights), (x1, heights), (x1, y0))], axis=1)
 
 
 def nice_ceiling(value: float) -> float:

@@ -22,38 +22,42 @@ import ipywidgets as widgets
 import pandas as pd
 
 from crm_lessons import overview
+from crm_lessons.widgets._base import BAD, GOOD, LessonWidget, accessible, name_text, wtr
 
 _UNANSWERED = "—"
 
 
-class _Quiz(widgets.VBox):
+class _Quiz(LessonWidget):
     """A list of items, one drop-down each, with feedback per item and a score line."""
 
-    def __init__(self, items: pd.DataFrame, text_column: str, options: list[str], check):
+    table_height = "0px"
+
+    def __init__(self, items: pd.DataFrame, text_column: str, options: list[str], check, group: str):
         self._check = check
         self.items = items
+        self._options = options
+        self._group = group
         self.choices: dict[int, widgets.Dropdown] = {}
         self.feedback: dict[int, widgets.HTML] = {}
         rows = []
         for item, text in zip(items["item"], items[text_column]):
-            dd = widgets.Dropdown(options=[_UNANSWERED, *options], value=_UNANSWERED,
-                                  layout=widgets.Layout(width="190px"))
+            dd = widgets.Dropdown(options=[(wtr("quiz.choose"), _UNANSWERED),
+                                           *[(name_text(group, o), o) for o in options]],
+                                  value=_UNANSWERED, layout=widgets.Layout(width="230px"))
+            accessible(dd, "", wtr("quiz.answer_for", item=int(item)))
+            dd.description = ""
             fb = widgets.HTML()
-            dd.observe(self._on_change, names="value")
             self.choices[int(item)] = dd
             self.feedback[int(item)] = fb
-            label = widgets.HTML(f"<span style='font-size:15px'><b>{item}.</b> {html.escape(text)}</span>",
+            label = widgets.HTML(f"<span style='font-size:15px'><b>{item}.</b> {html.escape(str(text))}</span>",
                                  layout=widgets.Layout(width="560px"))
             rows.append(widgets.VBox([widgets.HBox([label, dd]), fb]))
         self.score = widgets.Label()
         self.result = pd.DataFrame(columns=["item", "answer", "expected", "correct"])
-        super().__init__([*rows, self.score])
-        self.update()
+        self._texts = dict(zip(items["item"].astype(int), items[text_column].astype(str)))
+        self._assemble(list(self.choices.values()), [*rows, self.score], image=False, table=False)
 
-    def _on_change(self, _change) -> None:
-        self.update()
-
-    def update(self) -> None:
+    def refresh(self) -> None:
         """Re-check every answered item and refresh the feedback and the score."""
         rows = []
         for item, dd in self.choices.items():
@@ -61,13 +65,32 @@ class _Quiz(widgets.VBox):
                 self.feedback[item].value = ""
                 continue
             r = self._check(item, dd.value)
-            colour = "#029e73" if r.correct else "#de8f05"
-            self.feedback[item].value = f"<span style='color:{colour};font-size:14px'>{html.escape(str(r))}</span>"
+            colour, mark = (GOOD, "✓") if r.correct else (BAD, "✗")
+            self.feedback[item].value = (f"<span style='color:{colour};font-size:14px'>{mark} "
+                                         f"{html.escape(str(r))}</span>")
             rows.append((item, r.answer, r.expected, r.correct))
         self.result = pd.DataFrame(rows, columns=["item", "answer", "expected", "correct"])
         n = len(self.result)
-        self.score.value = (f"{int(self.result['correct'].sum())} of {n} answered correctly "
-                            f"({len(self.choices)} items).")
+        self.score.value = wtr("quiz.score", k=int(self.result["correct"].sum()), n=n, total=len(self.choices))
+        self.set_status(html.escape(self.score.value))
+
+    def settings_text(self) -> str:
+        return wtr("quiz.options", options=" / ".join(name_text(self._group, o) for o in self._options))
+
+    def table_frame(self) -> pd.DataFrame:
+        """The items with the answer chosen so far (for the static rendering)."""
+        return pd.DataFrame({
+            "#": list(self.choices),
+            wtr("quiz.item"): [self._texts[i] for i in self.choices],
+            wtr("quiz.answer"): [name_text(self._group, dd.value) if dd.value != _UNANSWERED else ""
+                                 for dd in self.choices.values()],
+        })
+
+    def static_png(self) -> bytes:
+        from crm_lessons.widgets._render import static_card
+
+        return static_card(self.title, self.settings_text(), self.status_text(), None, self.table_frame(),
+                           max_rows=len(self.choices))
 
 
 class CRMTypeQuiz(_Quiz):
@@ -85,8 +108,11 @@ class CRMTypeQuiz(_Quiz):
         ``item``, ``answer``, ``expected``, ``correct`` for the answered items.
     """
 
+    key = "quiz_type"
+
     def __init__(self):
-        super().__init__(overview.crm_type_quiz(), "activity", list(overview.CRM_TYPES), overview.check_crm_type)
+        super().__init__(overview.crm_type_quiz(), "activity", list(overview.CRM_TYPES), overview.check_crm_type,
+                         "crm_type")
 
 
 class FailureQuiz(_Quiz):
@@ -101,6 +127,8 @@ class FailureQuiz(_Quiz):
     '1 of 1 answered correctly (8 items).'
     """
 
+    key = "quiz_failure"
+
     def __init__(self):
         super().__init__(overview.failure_quiz(), "story", list(overview.FAILURE_REASONS),
-                         overview.check_failure_reason)
+                         overview.check_failure_reason, "failure")

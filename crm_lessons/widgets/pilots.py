@@ -20,6 +20,8 @@ can be read without a browser:
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
@@ -27,6 +29,7 @@ import pandas as pd
 from crm_lessons._validation import require_columns
 from crm_lessons.pilots import response_uplift, select_segment, spend_uplift
 from crm_lessons.plotting import BOOK_COLOURS
+from crm_lessons.widgets._base import InvalidSetting, LessonWidget, accessible, col_label, name_text, wtr
 from crm_lessons.widgets._blit import BlitPNG
 from crm_lessons.widgets._render import frame_html, new_figure
 
@@ -34,7 +37,7 @@ from crm_lessons.widgets._render import frame_html, new_figure
 DEFAULT_SEGMENTS = ("region", "channel", "tier", "buying_motive")
 
 
-class PilotExplorer(widgets.VBox):
+class PilotExplorer(LessonWidget):
     """Uplift of the loyalty-programme pilot (忠诚计划 against a 对照组), by segment.
 
     Parameters
@@ -91,62 +94,56 @@ class PilotExplorer(widgets.VBox):
             values = self._data[col]
             options = list(values.cat.categories) if isinstance(values.dtype, pd.CategoricalDtype) else sorted(values.dropna().unique())
             options = [str(v) for v in options if (values.astype(str) == str(v)).any()]
-            self.filters[col] = widgets.Dropdown(options=["all", *options], value="all", description=col.replace("_", " "))
+            self.filters[col] = widgets.Dropdown(
+                options=[(wtr("pilots.all"), "all"), *[(name_text(f"value.{col}", v), v) for v in options]],
+                value="all", description=col_label(col), style={"description_width": "110px"})
+            accessible(self.filters[col], col_label(col), wtr("pilots.filter_tip", column=col_label(col)))
         self.result = pd.Series(dtype=float)
         self.spend = pd.Series(dtype=float)
-        self.status = widgets.HTML()
-        self.table = widgets.HTML()
-        self.image = widgets.Image(format="png")
         self._figure = new_figure(9, 3.6, left=0.2, bottom=0.2) if draw else None
-        super().__init__([widgets.HBox(list(self.filters.values())), self.status, self.table, self.image])
-        for control in self.filters.values():
-            control.observe(self._on_change, names="value")
-        self.update()
+        self._assemble(list(self.filters.values()), [widgets.HBox(list(self.filters.values()),
+                                                                  layout=widgets.Layout(flex_flow="row wrap"))])
+
+    key = "pilots"
+    table_height = "120px"
 
     def __repr__(self) -> str:
         chosen = {k: f.value for k, f in self.filters.items() if f.value != "all"}
         return f"PilotExplorer(segment={chosen})"
-
-    def _on_change(self, _change) -> None:
-        self.update()
 
     @property
     def segment(self) -> dict:
         """The current filter values (only those that filter)."""
         return {k: f.value for k, f in self.filters.items() if f.value != "all"}
 
-    def update(self) -> None:
+    def clear(self) -> None:
+        self.result, self.spend = pd.Series(dtype=float), pd.Series(dtype=float)
+
+    def refresh(self) -> None:
         """Filter the pilot by the dropdowns, recompute the uplifts and redraw."""
         try:
             part = select_segment(self._data, None, self.segment)
             self.result = response_uplift(part, confidence=self.confidence)
             self.spend = spend_uplift(part, confidence=self.confidence)
         except ValueError as err:
-            self.result, self.spend = pd.Series(dtype=float), pd.Series(dtype=float)
-            self.status.value = f"<span style='font-size:16px;color:#b00'>{err}</span>"
-            self.table.value = ""
-            if self.draw:
-                self._plot()
-            return
+            raise InvalidSetting(wtr("pilots.invalid", reason=str(err))) from None
         r, s = self.result, self.spend
-        verdict = "significant" if r["p_value"] < 1 - self.confidence else "not significant"
-        name = ", ".join(f"{k} = {v}" for k, v in self.segment.items()) or "all pilot customers"
-        self.status.value = (
-            f"<span style='font-size:16px'>{name}: response {r['rate_treatment']:.1%} with the programme vs "
-            f"{r['rate_control']:.1%} without; uplift <b>{r['uplift']:+.1%}</b> "
-            f"({self.confidence:.0%} interval {r['ci_low']:+.1%} to {r['ci_high']:+.1%}), p = {r['p_value']:.3f}: "
-            f"{verdict}. Spend per customer {s['uplift']:+,.0f} CNY "
-            f"({s['ci_low']:+,.0f} to {s['ci_high']:+,.0f}).</span>"
-        )
+        verdict = wtr("pilots.significant") if r["p_value"] < 1 - self.confidence else wtr("pilots.not_significant")
+        name = ", ".join(f"{col_label(k)} = {name_text(f'value.{k}', v)}" for k, v in self.segment.items()) \
+            or wtr("pilots.everyone")
+        self.set_status(html.escape(wtr(
+            "pilots.status", name=name, treat=r["rate_treatment"], control=r["rate_control"], uplift=r["uplift"],
+            conf=self.confidence, low=r["ci_low"], high=r["ci_high"], p=r["p_value"], verdict=verdict,
+            spend=s["uplift"], spend_low=s["ci_low"], spend_high=s["ci_high"])))
         rows = pd.DataFrame(
             {
                 "customers": [int(r["n_treatment"]), int(r["n_control"])],
-                "response rate": [r["rate_treatment"], r["rate_control"]],
-                "mean spend (CNY)": [s["mean_treatment"], s["mean_control"]],
+                "response_rate": [r["rate_treatment"], r["rate_control"]],
+                "mean_spend": [s["mean_treatment"], s["mean_control"]],
             },
-            index=pd.Index(["treatment", "control"], name="group"),
+            index=pd.Index([name_text("group", "treatment"), name_text("group", "control")], name="group"),
         )
-        self.table.value = frame_html(rows, {"customers": "{:,}", "response rate": "{:.1%}", "mean spend (CNY)": "{:,.0f}"})
+        self.table.value = frame_html(rows, {"customers": "{:,}", "response_rate": "{:.1%}", "mean_spend": "{:,.0f}"})
         if self.draw:
             self._plot()
 
@@ -159,10 +156,10 @@ class PilotExplorer(widgets.VBox):
             (point,) = ax.plot([], [], color=colour, marker="o", markersize=11, linestyle="none")
             self._rows.append((y, interval, point))
         ax.axvline(0, color="black", linewidth=1)
-        ax.set_yticks([0, 1], ["whole pilot", "this segment"])
+        ax.set_yticks([0, 1], [wtr("pilots.whole"), wtr("pilots.this_segment")])
         ax.set_ylim(-0.6, 1.6)
         ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:+.0%}" if abs(v) > 1e-12 else "0")
-        ax.set_xlabel("uplift in response rate (treatment - control)")
+        ax.set_xlabel(wtr("pilots.xlabel"))
         self._png = BlitPNG(self._figure, [artist for _, interval, point in self._rows for artist in (interval, point)])
 
     def _plot(self) -> None:

@@ -15,11 +15,13 @@ number it shows can be read without a browser:
 >>> w.rate
 0.5
 >>> w.year.value = 2020
->>> w.status.value
+>>> w.status_text()
 'No cohort rate for 2020: the cohort definition needs customers active in 2019, and the data start in 2020.'
 """
 
 from __future__ import annotations
+
+import html
 
 import ipywidgets as widgets
 import numpy as np
@@ -28,16 +30,12 @@ import pandas as pd
 from crm_lessons.plotting import BOOK_COLOURS
 from crm_lessons.retention import DEFINITIONS, cohort_retention, thesis_retention
 from crm_lessons.schema import CRM_GO_LIVE
+from crm_lessons.widgets._base import MUTED, LessonWidget, accessible, name_text, options, wtr
 from crm_lessons.widgets._blit import BlitPNG
 from crm_lessons.widgets._render import frame_html, new_figure
 
-_LABELS = {
-    "thesis": "thesis: customers with 3+ purchases / all customers of the year",
-    "cohort": "cohort: share of last year's customers who buy again",
-}
 
-
-class RetentionExplorer(widgets.VBox):
+class RetentionExplorer(LessonWidget):
     """Yearly retention (客户保留率) of ordinary and gold customers, by either definition.
 
     Parameters
@@ -86,51 +84,53 @@ class RetentionExplorer(widgets.VBox):
         self._go_live_year = pd.Timestamp(CRM_GO_LIVE).year
         tiers = list(self.rates["thesis"].columns)
         self.draw = draw
-        self.tier = widgets.ToggleButtons(options=tiers, value="gold" if "gold" in tiers else tiers[0], description="Tier")
+        self.tier = widgets.ToggleButtons(options=options("tier", tiers), value="gold" if "gold" in tiers else tiers[0],
+                                          description=wtr("retention.tier"))
         self.year = widgets.IntSlider(value=int(years.max()), min=int(years.min()), max=int(years.max()), step=1,
-                                      description="Year")
-        self.definition = widgets.ToggleButtons(options=list(DEFINITIONS), value="thesis", description="Definition")
+                                      description=wtr("retention.year"))
+        self.definition = widgets.ToggleButtons(options=options("retention.def", list(DEFINITIONS)), value="thesis",
+                                                description=wtr("retention.definition"))
+        for control, name in ((self.tier, "tier"), (self.year, "year"), (self.definition, "definition")):
+            accessible(control, wtr(f"retention.{name}"), wtr(f"retention.{name}_tip"))
         self.rate = float("nan")
-        self.status = widgets.HTML()
-        self.table = widgets.HTML()
-        self.image = widgets.Image(format="png")
+        self._min_orders = min_orders
         self._figure = new_figure(9, 4.8, left=0.11, bottom=0.14) if draw else None
-        super().__init__([widgets.HBox([self.tier, self.definition]), self.year, self.status, self.image, self.table])
-        for control in (self.tier, self.year, self.definition):
-            control.observe(self._on_change, names="value")
-        self.update()
+        self._assemble([self.tier, self.year, self.definition],
+                       [widgets.HBox([self.tier, self.definition], layout=widgets.Layout(flex_flow="row wrap")),
+                        self.year])
+
+    key = "retention"
+    table_height = "170px"
 
     def __repr__(self) -> str:
         return f"RetentionExplorer(tier={self.tier.value!r}, year={self.year.value}, definition={self.definition.value!r})"
 
-    def _on_change(self, _change) -> None:
-        self.update()
-
-    def update(self) -> None:
+    def refresh(self) -> None:
         """Look up the rate for the controls' values, refresh the text, table and plot."""
         definition, tier, year = self.definition.value, self.tier.value, self.year.value
         table = self.rates[definition]
         self.rate = float(table[tier].get(year, np.nan)) if tier in table.columns else float("nan")
+        tier_name = name_text("tier", tier)
         if np.isnan(self.rate):
             if definition == "cohort" and year <= self._first_year:
-                self.status.value = (
-                    f"No cohort rate for {year}: the cohort definition needs customers active in {year - 1}, "
-                    f"and the data start in {self._first_year}."
-                )
+                text = wtr("retention.no_cohort", year=year, before=year - 1, first=self._first_year)
             else:
-                self.status.value = f"No {tier} customers to measure in {year}."
+                text = wtr("retention.no_customers", tier=tier_name, year=year)
+            self.set_status(f"<span style='color:{MUTED}'>{html.escape(text)}</span>")
         else:
             counts = self._counts[definition].loc[(year, tier)]
-            era = "after" if year >= self._go_live_year else "before"
+            era = wtr("retention.after") if year >= self._go_live_year else wtr("retention.before")
             if definition == "thesis":
-                how = f"{int(counts['repeat_customers']):,} of {int(counts['customers']):,} {tier} customers bought 3+ times"
+                how = wtr("retention.how_thesis", k=int(counts["repeat_customers"]), n=int(counts["customers"]),
+                          tier=tier_name, min_orders=self._min_orders)
             else:
-                how = f"{int(counts['retained']):,} of {int(counts['active_last_year']):,} {tier} customers of {year - 1} bought again"
-            self.status.value = (
-                f"<span style='font-size:16px'>{year} ({era} the CRM go-live), {definition} definition: "
-                f"<b>{self.rate:.1%}</b> ({how}).</span>"
-            )
+                how = wtr("retention.how_cohort", k=int(counts["retained"]), n=int(counts["active_last_year"]),
+                          tier=tier_name, before=year - 1)
+            self.set_status(html.escape(wtr("retention.status", year=year, era=era,
+                                            definition=name_text("retention.def", definition),
+                                            rate=self.rate, how=how)).replace("[b]", "<b>").replace("[/b]", "</b>"))
         shown = table.dropna(how="all")
+        shown = shown.rename(columns={c: name_text("tier", c) for c in shown.columns})
         self.table.value = frame_html(shown, {c: "{:.1%}" for c in shown.columns})
         if self.draw:
             self._plot()
@@ -141,16 +141,16 @@ class RetentionExplorer(widgets.VBox):
         tiers = list(self.rates["thesis"].columns)
         self._lines = {}
         for colour, tier in zip(BOOK_COLOURS, tiers):
-            (self._lines[tier],) = ax.plot([], [], marker="o", color=colour, label=tier)
+            (self._lines[tier],) = ax.plot([], [], marker="o", color=colour, label=name_text("tier", tier))
         (self._chosen,) = ax.plot([], [], marker="o", markersize=18, markerfacecolor="none", markeredgecolor="black",
                                   markeredgewidth=2, linestyle="none")
         ax.axvline(self._go_live_year - 0.5, color=BOOK_COLOURS[2], linestyle="--")
-        ax.text(self._go_live_year - 0.45, 0.04, "CRM go-live", color=BOOK_COLOURS[2], fontsize=12)
+        ax.text(self._go_live_year - 0.45, 0.04, wtr("retention.go_live"), color=BOOK_COLOURS[2], fontsize=12)
         years = self.rates["thesis"].index
         ax.set_xlim(years.min() - 0.4, years.max() + 0.4)
         ax.set_ylim(0, 1)
-        ax.set_xlabel("year")
-        ax.set_ylabel("retention rate")
+        ax.set_xlabel(wtr("retention.xlabel"))
+        ax.set_ylabel(wtr("retention.ylabel"))
         self._title = ax.set_title("", fontsize=13, y=1.02)
         ax.legend(loc="lower right", fontsize=12)
         self._png = BlitPNG(self._figure, [*self._lines.values(), self._chosen])
@@ -163,5 +163,5 @@ class RetentionExplorer(widgets.VBox):
             line.set_data(table.index, table[tier])
             line.set_linewidth(3.5 if tier == self.tier.value else 1.8)
         self._chosen.set_data([], []) if np.isnan(self.rate) else self._chosen.set_data([self.year.value], [self.rate])
-        self._title.set_text(_LABELS[self.definition.value])
+        self._title.set_text(wtr(f"retention.title_{self.definition.value}"))
         self.image.value = self._png.render(limits=self.definition.value)

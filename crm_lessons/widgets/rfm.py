@@ -17,26 +17,31 @@ milliseconds on the case company. Every number it shows can be read without a br
 >>> int(w.result.loc["A", "f_score"])  # two purchases: above the edge 1, not above 2
 2
 >>> w.recency_edges.value = "30, 20"
->>> w.status.value
+>>> w.valid, w.summary.empty
+(False, True)
+>>> w.message
 'Recency edges must be 4 numbers, strictly increasing, e.g. 30, 90, 180, 365.'
 """
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
+from crm_lessons.plotting import BOOK_COLOURS
 from crm_lessons.rfm import (
     MEASURES,
     assign_segments,
-    plot_segments,
     rfm_scores,
     rfm_table,
     segment_rules,
-    segment_summary,
 )
-from crm_lessons.widgets._render import figure_png, frame_html, new_figure
+from crm_lessons.widgets._base import InvalidSetting, LessonWidget, accessible, name_text, options, wtr
+from crm_lessons.widgets._blit import BlitPNG
+from crm_lessons.widgets._render import frame_html, new_figure
 
 _FORMATS = {
     "customers": "{:,}",
@@ -83,7 +88,7 @@ def parse_edges(text: str) -> list[float] | None:
     return edges
 
 
-class RFMExplorer(widgets.VBox):
+class RFMExplorer(LessonWidget):
     """RFM scores and segments with controls for the bins and the segment rules.
 
     Parameters
@@ -110,104 +115,226 @@ class RFMExplorer(widgets.VBox):
         A score of at least ``high`` counts as high, at most ``low`` as low
         (:func:`crm_lessons.rfm.segment_rules`).
     result : pandas.DataFrame
-        The last update's customers with RFM values, scores and segment.
+        The customers with RFM values, scores and segment for the controls' values.
     summary : pandas.DataFrame
-        The last update's :func:`crm_lessons.rfm.segment_summary`.
+        :func:`crm_lessons.rfm.segment_summary` for the controls' values.
     rules : pandas.DataFrame
         The segment rules in force.
     status, table, rule_table : ipywidgets.HTML
     image : ipywidgets.Image
+
+    Notes
+    -----
+    Speed: the scores depend only on the scoring controls, the segments only on the scores'
+    (R, F, M) combination. So the widget scores the customers once per scoring choice, sums
+    their values per (R, F, M) cell (at most 125 cells), and a move of the high/low sliders
+    assigns segments to the cells (with :func:`crm_lessons.rfm.assign_segments`) and adds the
+    cells up. The summary equals :func:`crm_lessons.rfm.segment_summary` of the full frame
+    (``tests/test_widgets_rfm.py`` checks it).
     """
+
+    key = "rfm"
+    table_height = "235px"
 
     def __init__(self, purchases: pd.DataFrame, reference_date=None, value: pd.DataFrame | None = None, draw: bool = True):
         self._purchases = purchases
         self._reference = reference_date
         self._value = value
         self._rfm = {m: rfm_table(purchases, reference_date, monetary=m) for m in ("sum", "mean")}
+        self._scored_cache: dict = {}
+        self._result = None
         self.draw = draw
-        style = {"description_width": "110px"}
-        self.scoring = widgets.ToggleButtons(options=["quintiles", "fixed edges"], value="quintiles", description="Scores")
-        self.recency_edges = widgets.Text(value=DEFAULT_EDGES["recency"], description="Recency (days)", style=style)
-        self.frequency_edges = widgets.Text(value=DEFAULT_EDGES["frequency"], description="Frequency", style=style)
-        self.monetary_edges = widgets.Text(value=_round_edges(self._rfm["sum"]["monetary"].to_numpy()), description="Monetary",
-                                           style=style)
-        self.monetary = widgets.ToggleButtons(options=["sum", "mean"], value="sum", description="Monetary")
-        self.high = widgets.IntSlider(value=4, min=2, max=5, description="High score >=", style=style)
-        self.low = widgets.IntSlider(value=2, min=1, max=4, description="Low score <=", style=style)
-        self.status = widgets.HTML()
-        self.table = widgets.HTML()
+        style = {"description_width": "130px"}
+        self.scoring = widgets.ToggleButtons(options=options("rfm.scoring", ["quintiles", "fixed edges"]),
+                                             value="quintiles", description=wtr("rfm.scores"))
+        self.recency_edges = widgets.Text(value=DEFAULT_EDGES["recency"], description=wtr("rfm.recency_edges"),
+                                          style=style)
+        self.frequency_edges = widgets.Text(value=DEFAULT_EDGES["frequency"], description=wtr("rfm.frequency_edges"),
+                                            style=style)
+        self.monetary_edges = widgets.Text(value=_round_edges(self._rfm["sum"]["monetary"].to_numpy()),
+                                           description=wtr("rfm.monetary_edges"), style=style)
+        self.monetary = widgets.ToggleButtons(options=options("rfm.monetary", ["sum", "mean"]), value="sum",
+                                              description=wtr("rfm.monetary"))
+        self.high = widgets.IntSlider(value=4, min=2, max=5, description=wtr("rfm.high"), style=style)
+        self.low = widgets.IntSlider(value=2, min=1, max=4, description=wtr("rfm.low"), style=style)
+        for control, name in ((self.scoring, "scores"), (self.recency_edges, "recency_edges"),
+                              (self.frequency_edges, "frequency_edges"), (self.monetary_edges, "monetary_edges"),
+                              (self.monetary, "monetary"), (self.high, "high"), (self.low, "low")):
+            accessible(control, wtr(f"rfm.{name}"), wtr(f"rfm.{name}_tip"))
         self.rule_table = widgets.HTML()
-        self.image = widgets.Image(format="png")
-        self.result = pd.DataFrame()
         self.summary = pd.DataFrame()
         self.rules = segment_rules()
-        self._figure = new_figure(10, 5.5, left=0.27, bottom=0.14) if draw else None
-        controls = widgets.VBox([
+        self._figure = None
+        self._plots: dict = {}
+        controls = [self.scoring, self.recency_edges, self.frequency_edges, self.monetary_edges, self.monetary,
+                    self.high, self.low]
+        rows = [
             widgets.HBox([self.scoring, self.monetary]),
             widgets.HBox([self.recency_edges, self.frequency_edges, self.monetary_edges]),
             widgets.HBox([self.high, self.low]),
-        ])
-        super().__init__([controls, self.status, self.table, self.image, self.rule_table])
-        for control in (self.scoring, self.recency_edges, self.frequency_edges, self.monetary_edges, self.monetary,
-                        self.high, self.low):
-            control.observe(self._on_change, names="value")
-        self.update()
+        ]
+        self._assemble(controls, rows)
+        self.children = [*self.children, self.rule_table]
 
     def __repr__(self) -> str:
-        return f"RFMExplorer(scoring={self.scoring.value!r}, monetary={self.monetary.value!r}, high={self.high.value}, low={self.low.value})"
+        return (f"RFMExplorer(scoring={self.scoring.value!r}, monetary={self.monetary.value!r}, "
+                f"high={self.high.value}, low={self.low.value})")
 
-    def _on_change(self, _change) -> None:
-        self.update()
-
+    # ---------------------------------------------------------------- computing
     def _edges(self) -> dict | None:
         if self.scoring.value == "quintiles":
             return None
         edges = {}
-        for measure, box in (("recency", self.recency_edges), ("frequency", self.frequency_edges), ("monetary", self.monetary_edges)):
+        for measure, box in (("recency", self.recency_edges), ("frequency", self.frequency_edges),
+                             ("monetary", self.monetary_edges)):
             parsed = parse_edges(box.value)
             if parsed is None or len(parsed) != 4:
-                example = {"recency": "30, 90, 180, 365", "frequency": "1, 2, 4, 9", "monetary": "5000, 20000, 50000, 150000"}[measure]
-                self.status.value = f"{measure.capitalize()} edges must be 4 numbers, strictly increasing, e.g. {example}."
-                return {}
+                example = {"recency": "30, 90, 180, 365", "frequency": "1, 2, 4, 9",
+                           "monetary": "5000, 20000, 50000, 150000"}[measure]
+                raise InvalidSetting(wtr("rfm.invalid_edges", measure=wtr(f"rfm.measure_{measure}"), example=example))
             edges[measure] = parsed
         return edges
 
-    def compute(self):
-        """Scores, segments and summary for the controls' values (None when a control is invalid)."""
-        if not self.low.value < self.high.value:
-            self.status.value = f"The low score ({self.low.value}) must be below the high score ({self.high.value})."
-            return None
-        edges = self._edges()
-        if edges == {}:
-            return None
-        rules = segment_rules(high=self.high.value, low=self.low.value)
-        scored = rfm_scores(self._rfm[self.monetary.value], edges=edges)
-        scored["segment"] = assign_segments(scored, rules)
-        value = self._value if self._value is not None else self._rfm["sum"][["monetary"]].rename(columns={"monetary": "revenue"})
-        summary = segment_summary(scored, value, rules)
-        return scored, summary, rules
+    def _scored(self, edges):
+        """Scores and per-(R, F, M)-cell sums for one scoring choice (cached)."""
+        key = (self.monetary.value, None if edges is None else tuple(tuple(v) for v in edges.values()))
+        if key not in self._scored_cache:
+            scored = rfm_scores(self._rfm[self.monetary.value], edges=edges)
+            value = self._value if self._value is not None else self._rfm["sum"][["monetary"]].rename(
+                columns={"monetary": "revenue"})
+            joined = value.reindex(scored.index)
+            frame = pd.DataFrame({
+                "r_score": scored["r_score"].to_numpy(), "f_score": scored["f_score"].to_numpy(),
+                "m_score": scored["m_score"].to_numpy(), "customers": 1,
+                "revenue": joined["revenue"].fillna(0.0).to_numpy(),
+                "recency": scored["recency"].to_numpy(dtype=float), "frequency": scored["frequency"].to_numpy(dtype=float),
+                "monetary": scored["monetary"].to_numpy(dtype=float),
+            })
+            if "profit" in value.columns:
+                frame["profit"] = joined["profit"].fillna(0.0).to_numpy()
+            cells = frame.groupby(["r_score", "f_score", "m_score"], sort=True).sum()
+            if len(self._scored_cache) > 8:
+                self._scored_cache.clear()
+            self._scored_cache[key] = (scored, cells.reset_index())
+        return self._scored_cache[key]
 
-    def update(self) -> None:
+    def compute(self):
+        """Scores, segment summary and rules for the controls' values (raises InvalidSetting)."""
+        if not self.low.value < self.high.value:
+            raise InvalidSetting(wtr("rfm.invalid_scores", low=self.low.value, high=self.high.value))
+        edges = self._edges()
+        rules = segment_rules(high=self.high.value, low=self.low.value)
+        scored, cells = self._scored(edges)
+        segment = assign_segments(cells, rules).to_numpy()
+        sums = cells.drop(columns=["r_score", "f_score", "m_score"]).groupby(segment, sort=False).sum()
+        order = list(rules["segment"]) + sorted(set(segment) - set(rules["segment"]))
+        sums = sums.reindex(order, fill_value=0)
+        n = int(cells["customers"].sum())
+        out = pd.DataFrame({"customers": sums["customers"].astype(int)}, index=pd.Index(order, name="segment"))
+        out["customer_share"] = out["customers"] / max(n, 1)
+        out["revenue"] = sums["revenue"].astype(float)
+        total = float(cells["revenue"].sum())
+        out["revenue_share"] = out["revenue"] / total if n else 0.0
+        if "profit" in sums.columns:
+            out["profit"] = sums["profit"].astype(float)
+            out["profit_share"] = out["profit"] / float(cells["profit"].sum()) if n else 0.0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for c in ("recency", "frequency", "monetary"):
+                out[f"mean_{c}"] = np.where(out["customers"] > 0, sums[c] / out["customers"].replace(0, 1), np.nan)
+        return scored, out, rules
+
+    @property
+    def result(self) -> pd.DataFrame:
+        """Every customer with RFM values, scores and segment (computed when asked for)."""
+        if self._result is None:
+            if not self.valid or self._scored_now is None:
+                return pd.DataFrame()
+            scored = self._scored_now.copy()
+            scored["segment"] = assign_segments(scored, self.rules)
+            self._result = scored
+        return self._result
+
+    _scored_now = None
+
+    def clear(self) -> None:
+        self.summary = pd.DataFrame()
+        self._scored_now = None
+        self._result = None
+
+    def refresh(self) -> None:
         """Rescore, regroup and redraw from the controls."""
-        out = self.compute()
-        if out is None:
-            return
-        self.result, self.summary, self.rules = out
         for box in (self.recency_edges, self.frequency_edges, self.monetary_edges):
             box.disabled = self.scoring.value == "quintiles"
+        scored, self.summary, self.rules = self.compute()
+        self._scored_now = scored
+        self._result = None
         top = self.summary["revenue_share"].idxmax()
-        self.status.value = (
-            f"<span style='font-size:16px'>{len(self.result):,} customers. '{top}' holds "
-            f"{self.summary.loc[top, 'customer_share']:.0%} of customers and "
-            f"{self.summary.loc[top, 'revenue_share']:.0%} of revenue.</span>"
-        )
-        shown = [c for c in ("customers", "customer_share", "revenue_share", "profit_share", "mean_recency", "mean_frequency",
-                             "mean_monetary") if c in self.summary.columns]
-        self.table.value = frame_html(self.summary[shown], _FORMATS)
-        self.rule_table.value = frame_html(self.rules.set_index("segment")[["rule"]], {})
+        self.set_status(html.escape(wtr(
+            "rfm.status", n=int(self.summary["customers"].sum()), segment=name_text("segment", top),
+            customers=self.summary.loc[top, "customer_share"], revenue=self.summary.loc[top, "revenue_share"])))
+        shown = [c for c in ("customers", "customer_share", "revenue_share", "profit_share", "mean_recency",
+                             "mean_frequency", "mean_monetary") if c in self.summary.columns]
+        table = self.summary[shown].copy()
+        table.index = pd.Index([name_text("segment", s) for s in table.index], name="segment")
+        self.table.value = frame_html(table, _FORMATS)
+        rules = self.rules.set_index("segment")[["rule"]]
+        rules.index = pd.Index([name_text("segment", s) for s in rules.index], name="segment")
+        self.rule_table.value = frame_html(rules, {})
         if self.draw:
-            plot_segments(self.summary, ax=self._figure.axes[0])
-            self.image.value = figure_png(self._figure)
+            self._plot()
+
+    # ---------------------------------------------------------------- drawing
+    def _init_plot(self, segments: list) -> None:
+        # Bars are polygon collections made once; an update resizes them. The still part
+        # (axes, segment names, legend) is redrawn only when the x range changes step.
+        from matplotlib.collections import PolyCollection
+
+        key = tuple(segments)
+        if key in self._plots:
+            (self._figure, self._bars, self._bar_rows, self._shares, self._png) = self._plots[key]
+            self._segments = list(segments)
+            return
+        self._figure = new_figure(10, 5.2, left=0.25, bottom=0.13, top=0.91)
+        ax = self._figure.axes[0]
+        self._segments = list(segments)
+        n = len(segments)
+        self._shares = [c for c in ("customer_share", "revenue_share", "profit_share") if c in self.summary.columns]
+        height = 0.8 / len(self._shares)
+        y = np.arange(n)
+        self._bar_rows = [y + (i - (len(self._shares) - 1) / 2) * height for i in range(len(self._shares))]
+        self._bar_height = height
+        self._bars = []
+        for i, col in enumerate(self._shares):
+            bars = PolyCollection(self._verts(self._bar_rows[i], np.zeros(n)), facecolors=[BOOK_COLOURS[i]],
+                                  edgecolors="none", label=wtr(f"rfm.bar_{col}"))
+            ax.add_collection(bars)
+            self._bars.append(bars)
+        ax.set_yticks(y, [name_text("segment", s) for s in segments])
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.set_xlabel(wtr("rfm.xlabel"))
+        ax.set_title(wtr("rfm.plot_title"))
+        ax.legend(loc="lower right", fontsize=12)
+        self._png = BlitPNG(self._figure, self._bars)
+        self._plots[key] = (self._figure, self._bars, self._bar_rows, self._shares, self._png)
+
+    def _verts(self, rows: np.ndarray, width: np.ndarray) -> np.ndarray:
+        h = self._bar_height / 2
+        x0, x1 = np.zeros_like(width), width
+        return np.stack([np.column_stack(c) for c in ((x0, rows - h), (x0, rows + h), (x1, rows + h), (x1, rows - h))],
+                        axis=1)
+
+    def _plot(self) -> None:
+        segments = list(self.summary.index)
+        if self._figure is None or segments != self._segments:
+            self._init_plot(segments)
+        top = 0.0
+        for rows, bars, col in zip(self._bar_rows, self._bars, self._shares):
+            width = self.summary[col].to_numpy(dtype=float) * 100
+            top = max(top, float(np.nanmax(width)) if len(width) else 0.0)
+            bars.set_verts(self._verts(rows, np.nan_to_num(width)))
+        xmax = next((s for s in (10, 20, 30, 40, 50, 60, 80, 100) if s >= top * 1.05), 100)
+        self._figure.axes[0].set_xlim(0, xmax)
+        self.image.value = self._png.render(limits=xmax)
 
 
 __all__ = ["RFMExplorer", "parse_edges", "MEASURES"]

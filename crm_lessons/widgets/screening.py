@@ -15,11 +15,15 @@ customer_id
 C2              1  100.0
 C4              2    0.0
 >>> w.sliders["annual_purchases"].value = 0
->>> w.status.value
+>>> w.valid, w.ranking.empty
+(False, True)
+>>> w.message
 'All weights are zero: give at least one criterion a positive weight.'
 """
 
 from __future__ import annotations
+
+import html
 
 import ipywidgets as widgets
 import numpy as np
@@ -27,17 +31,17 @@ import pandas as pd
 
 from crm_lessons.screening import (
     CRITERIA,
-    CRITERION_LABELS,
     EQUAL_WEIGHTS,
     check_weights,
     criterion_scores,
     screening_criteria,
 )
+from crm_lessons.widgets._base import InvalidSetting, LessonWidget, accessible, name_text, wtr
 from crm_lessons.widgets._blit import BlitPNG
 from crm_lessons.widgets._render import frame_html, new_figure
 
 
-class ScreeningExplorer(widgets.VBox):
+class ScreeningExplorer(LessonWidget):
     """Weighted five-criteria customer screening with one slider per criterion.
 
     Parameters
@@ -95,21 +99,16 @@ class ScreeningExplorer(widgets.VBox):
         self._kinds = info["kind"].astype(str).to_numpy()
         self.draw = draw
         self.sliders = {
-            k: widgets.IntSlider(value=int(start[k]), min=0, max=10, step=1, description=CRITERION_LABELS[k],
-                                 style={"description_width": "150px"}, continuous_update=True)
+            k: widgets.IntSlider(value=int(start[k]), min=0, max=10, step=1, description=name_text("criterion", k),
+                                 style={"description_width": "170px"}, continuous_update=True)
             for k in CRITERIA
         }
         for k, s in self.sliders.items():
             setattr(self, k, s)
-        self.status = widgets.HTML()
-        self.table = widgets.HTML()
-        self.image = widgets.Image(format="png")
+            accessible(s, name_text("criterion", k), wtr("screening.weight_tip", criterion=name_text("criterion", k)))
         self.ranking = pd.DataFrame()
         self._figure = None  # drawn lazily, only when `draw` is on
-        super().__init__([widgets.VBox(list(self.sliders.values())), self.status, self.table, self.image])
-        for s in self.sliders.values():
-            s.observe(self._on_change, names="value")
-        self.update()
+        self._assemble(list(self.sliders.values()))
 
     def __repr__(self) -> str:
         return f"ScreeningExplorer(weights={self.weights}, top={self.top})"
@@ -119,15 +118,14 @@ class ScreeningExplorer(widgets.VBox):
         """The sliders' current weights, by criterion."""
         return {k: s.value for k, s in self.sliders.items()}
 
-    def _on_change(self, _change) -> None:
-        self.update()
+    key = "screening"
+    table_height = "260px"
 
-    def compute(self) -> pd.DataFrame | None:
-        """The top of the ranking for the current weights (None when the weights are all zero)."""
+    def compute(self) -> pd.DataFrame:
+        """The top of the ranking for the current weights (raises InvalidSetting when the weights are all zero)."""
         raw = np.array([self.sliders[k].value for k in CRITERIA], dtype=float)
         if raw.sum() == 0:
-            self.status.value = "All weights are zero: give at least one criterion a positive weight."
-            return None
+            raise InvalidSetting(wtr("screening.invalid"))
         w = check_weights(raw)
         score = self._matrix @ w
         # Best score first, ties by customer id; only the top rows are sorted in full.
@@ -143,19 +141,22 @@ class ScreeningExplorer(widgets.VBox):
         out["kind"] = self._kinds[order]
         return out
 
-    def update(self) -> None:
+    def clear(self) -> None:
+        self.ranking = pd.DataFrame()
+
+    def refresh(self) -> None:
         """Recompute the ranking from the sliders and redraw."""
         ranking = self.compute()
-        if ranking is None:
-            return
         self.ranking = ranking
         w = check_weights([self.sliders[k].value for k in CRITERIA])
-        self.status.value = "<span style='font-size:16px'>Weights: " + ", ".join(
-            f"{CRITERION_LABELS[k]} {v:.0%}" for k, v in zip(CRITERIA, w)
-        ) + "</span>"
+        self.set_status(html.escape(wtr("screening.status", weights=", ".join(
+            f"{name_text('criterion', k)} {v:.0%}" for k, v in zip(CRITERIA, w)))))
         formats = {"score": "{:.1f}", **{k: "{:.0f}" for k in CRITERIA}}
-        shown = ranking[["rank", "name", "kind", "score", *CRITERIA]].rename(columns=CRITERION_LABELS)
-        formats = {CRITERION_LABELS.get(k, k): f for k, f in formats.items()}
+        shown = ranking[["rank", "name", "kind", "score", *CRITERIA]].copy()
+        shown["kind"] = [name_text("kind", v) for v in shown["kind"]]
+        labels = {k: name_text("criterion", k) for k in CRITERIA}
+        shown = shown.rename(columns=labels)
+        formats = {labels.get(k, k): f for k, f in formats.items()}
         self.table.value = frame_html(shown, formats)
         if self.draw:
             self._plot(ranking, w)
@@ -165,11 +166,10 @@ class ScreeningExplorer(widgets.VBox):
         # rewrites the labels. The customer labels are texts beside the axis rather than tick labels,
         # so they can change without redrawing the axis.
         import matplotlib as mpl
-        import seaborn as sns
 
-        self._figure = new_figure(12, 0.42 * self.top + 2.2, left=0.27, right=0.78, bottom=0.1, top=0.93)
+        self._figure = new_figure(12, 0.42 * self.top + 2.2, left=0.3, right=0.76, bottom=0.1, top=0.93)
         ax = self._figure.axes[0]
-        colours = sns.color_palette("colorblind", len(CRITERIA))
+        colours = CRITERION_COLOURS
         y = np.arange(n)[::-1]
         self._bar_y = y
         # One collection of n bars per criterion (drawing one collection is much faster than n
@@ -180,7 +180,7 @@ class ScreeningExplorer(widgets.VBox):
         for crit, colour in zip(CRITERIA, colours):
             bars = PolyCollection(self._bar_verts(np.zeros(n), np.zeros(n)), facecolors=[colour],
                                   edgecolors=mpl.rcParams["patch.edgecolor"] if mpl.rcParams["patch.force_edgecolor"] else "none",
-                                  linewidths=mpl.rcParams["patch.linewidth"], label=CRITERION_LABELS[crit])
+                                  linewidths=mpl.rcParams["patch.linewidth"], label=name_text("criterion", crit))
             ax.add_collection(bars)  # the y limits follow the bars' rows, as with barh
             self._bars.append(bars)
         ax.set_yticks(y, [""] * n)
@@ -191,9 +191,10 @@ class ScreeningExplorer(widgets.VBox):
         self._labels = [ax.text(0, yi, "", transform=offset, ha="right", va="center",
                                 fontsize=mpl.rcParams["ytick.labelsize"], color=colour) for yi in y]
         ax.set_xlim(0, 100)
-        ax.set_xlabel("Screening score (0-100)")
-        ax.set_title("Best customers by weighted screening score")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=12, title="criterion", title_fontsize=12)
+        ax.set_xlabel(wtr("screening.xlabel"))
+        ax.set_title(wtr("screening.plot_title"))
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=12, title=wtr("screening.legend"),
+                  title_fontsize=12)
         ax.grid(axis="y", visible=False)
         self._png = BlitPNG(self._figure, [*self._bars, *self._labels])
 
@@ -212,8 +213,17 @@ class ScreeningExplorer(widgets.VBox):
             bars.set_verts(self._bar_verts(left, part))
             left = left + part
         for label, i, name in zip(self._labels, ranking.index, ranking["name"]):
-            label.set_text(f"{name[:22]} ({i})")
+            label.set_text(f"{_short(name, 26)} ({i})")
         self.image.value = self._png.render()
 
 
-__all__ = ["ScreeningExplorer", "EQUAL_WEIGHTS"]
+def _short(name: str, width: int) -> str:
+    """A name cut to ``width`` characters with an ellipsis (never cut silently)."""
+    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+
+
+#: Okabe–Ito colours, chosen so that neighbouring criteria differ in lightness as well as hue
+#: (told apart with any colour-vision deficiency): blue, orange, sky blue, reddish purple, grey.
+CRITERION_COLOURS = ["#0072B2", "#E69F00", "#56B4E9", "#CC79A7", "#4D4D4D"]
+
+__all__ = ["ScreeningExplorer", "EQUAL_WEIGHTS", "CRITERION_COLOURS"]

@@ -1,0 +1,323 @@
+"""The skeleton every widget of the book shares: controls, a status line, a figure and a table.
+
+:class:`LessonWidget` holds what the ten widgets have in common, so each of them only says
+which controls it has and what one update computes:
+
+* **Honest states.** ``refresh()`` raises :class:`InvalidSetting` when the controls make no
+  sense (A cut-off above B, all weights zero, low score above high). The widget then clears
+  its figure (a blank panel of the same size), hides the table and says, in the status line,
+  what to change; it never leaves numbers that disagree with the controls. ``valid`` and
+  ``message`` say the same for tests.
+* **Stable layout.** The table sits in a box of fixed height (it scrolls inside), the status
+  line keeps its height, so dragging a slider never pushes the plot up or down.
+* **Language.** Every label comes from the catalogue (``crm_lessons/locale/widgets.toml``)
+  in the language the notebook set with ``crm.set_language(lang)`` before building the widget.
+* **Accessible names.** Every control gets a description and a tooltip (its accessible name).
+* **Readable without running.** ``_repr_mimebundle_`` adds to the live widget view a picture of
+  the widget's state when displayed (``image/png``: status line, figure and table) and a
+  ``text/plain`` summary (title, state, table as text), so a notebook saved with its outputs
+  reads in full on a static viewer, in untrusted JupyterLab and in an HTML export.
+* **Demo view.** :meth:`LessonWidget.demo_view` lays the same widget out for a projector page:
+  controls beside a plot sized to the page, large type, the lesson in one sentence.
+
+Examples
+--------
+>>> from crm_lessons.widgets.clv import CLVCalculator
+>>> w = CLVCalculator(draw=False)
+>>> w.retention.value = 0.99; w.discount_rate.value = 0.0
+>>> w.valid, w.variants.empty
+(True, False)
+>>> w.margin.value = -1  # clamped by the slider to its minimum 0: still valid
+>>> w.valid
+True
+"""
+
+from __future__ import annotations
+
+import html
+import io
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+
+from crm_lessons.i18n import both, catalogue, get_language, label, tr
+
+#: Colours of feedback text, each at least 4.5:1 against white (WCAG AA) and told apart by
+#: colour-blind readers (blue against vermilion), always with a symbol as well.
+GOOD = "#005a8c"  # 7.4:1
+BAD = "#a33b00"  # 6.6:1
+MUTED = "#555555"  # 7.5:1
+
+STATUS_STYLE = "font-size:16px;line-height:1.35"
+
+
+class InvalidSetting(ValueError):
+    """The controls' values make no sense together; the message says what to change."""
+
+
+def wtr(key: str, **fmt) -> str:
+    """A widget text from the catalogue (``widgets.<key>``) in the current language."""
+    return tr(f"widgets.{key}", **fmt)
+
+
+def col_label(name) -> str:
+    """Display label of a column: the widgets' own wording first, then the shared column labels."""
+    entry = catalogue().get(f"widgets.col.{name}")
+    if entry is not None:
+        return entry[get_language()]
+    return label(name)
+
+
+def has_text(key: str) -> bool:
+    """Whether ``widgets.<key>`` is in the catalogue."""
+    return f"widgets.{key}" in catalogue()
+
+
+def name_text(group: str, name) -> str:
+    """A data value's display name (``widgets.<group>.<name>``), or the value itself when the catalogue has none."""
+    key = f"{group}.{str(name).replace(' ', '_').replace('-', '_')}"
+    return wtr(key) if has_text(key) else str(name)
+
+
+def options(group: str, values) -> list[tuple[str, object]]:
+    """(label, value) pairs for a toggle or drop-down: the value stays the code name."""
+    return [(name_text(group, v), v) for v in values]
+
+
+def blank_png(width: int, height: int) -> bytes:
+    """A light grey PNG of the given size: the cleared figure of an invalid setting."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (max(int(width), 1), max(int(height), 1)), (236, 236, 236)).save(buf, format="png")
+    return buf.getvalue()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) of PNG bytes (0, 0 when empty)."""
+    if len(data) < 24:
+        return 0, 0
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def accessible(control, name: str, tip: str | None = None) -> None:
+    """Give ``control`` a visible description and a tooltip: its accessible name for screen readers."""
+    if hasattr(control, "description") and not getattr(control, "description", ""):
+        control.description = name
+    if hasattr(control, "tooltip"):
+        control.tooltip = tip or name
+    if hasattr(control, "description_allow_html"):
+        control.description_allow_html = False
+
+
+class LessonWidget(widgets.VBox):
+    """Base of the book's widgets: controls, status line, figure and fixed-height table.
+
+    Subclasses build their controls, then call :meth:`_assemble`, and implement
+    :meth:`refresh` (compute from the controls and fill ``status``, ``table``, ``image``) and,
+    where they hold results, :meth:`clear` (empty them when the setting is invalid).
+
+    Attributes
+    ----------
+    status : ipywidgets.HTML
+        One line: the reading of the result, or what to change.
+    table : ipywidgets.HTML
+        The result as a table, in a box of fixed height.
+    image : ipywidgets.Image
+        The figure as PNG (empty when the widget is built with ``draw=False``).
+    valid : bool
+        False while the controls make no sense together.
+    message : str
+        Plain text of the last problem ("" while valid).
+    """
+
+    #: catalogue key (below ``widgets.``) of the widget's title, lesson sentence and plain name
+    key = ""
+    #: height of the table box (fixed, so the layout does not jump)
+    table_height = "230px"
+    #: status line height (fixed)
+    status_height = "3.2em"
+
+    valid = True
+    message = ""
+    draw = False
+
+    # ------------------------------------------------------------------ building
+    def _assemble(self, controls: list, rows: list | None = None, *, image: bool = True, table: bool = True,
+                  image_first: bool = True) -> None:
+        """Create status, table and image, lay them out under ``rows`` (default: the controls) and update."""
+        self.controls = list(controls)
+        self.status = widgets.HTML(layout=widgets.Layout(min_height=self.status_height, width="100%"))
+        self.table = widgets.HTML(layout=widgets.Layout(height=self.table_height, overflow="auto", width="100%",
+                                                        border="1px solid #dddddd"))
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        if not getattr(self, "draw", False):
+            self.image.layout.display = "none"
+        self._rows = rows if rows is not None else [widgets.VBox(self.controls)]
+        parts = [*self._rows, self.status]
+        shown = ([self.image] if image else []) + ([self.table] if table else [])
+        parts += shown if image_first else shown[::-1]
+        self._has_image, self._has_table = image, table
+        super().__init__(parts)
+        self.add_class("crm-widget")
+        for control in self.controls:
+            control.observe(self._on_change, names="value")
+        self.update()
+
+    # ------------------------------------------------------------------ updating
+    def _on_change(self, _change) -> None:
+        self.update()
+
+    def update(self) -> None:
+        """Recompute from the controls; on an invalid setting clear figure and table and say what to change."""
+        try:
+            self.refresh()
+        except InvalidSetting as err:
+            self.valid = False
+            self.message = str(err)
+            self.clear()
+            self.status.value = (f"<div role='alert' style='{STATUS_STYLE};color:{BAD}'><b>⚠ "
+                                 f"{html.escape(wtr('invalid'))}</b> {html.escape(self.message)}</div>")
+            self.table.value = (f"<div style='padding:12px;font-size:15px;color:{MUTED}'>"
+                                f"{html.escape(wtr('table_hidden'))}</div>")
+            if self.image.value:
+                self.image.value = blank_png(*png_size(self.image.value))
+        else:
+            self.valid = True
+            self.message = ""
+
+    def refresh(self) -> None:  # pragma: no cover - every widget implements it
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        """Empty the result attributes (an invalid setting has no result)."""
+
+    def set_status(self, text_html: str) -> None:
+        """Show a reading of the result (HTML, already escaped)."""
+        self.status.value = f"<div style='{STATUS_STYLE}'>{text_html}</div>"
+
+    # ------------------------------------------------------------------ static rendering
+    @property
+    def title(self) -> str:
+        return wtr(f"{self.key}.title")
+
+    @property
+    def lesson(self) -> str:
+        return wtr(f"{self.key}.lesson") if has_text(f"{self.key}.lesson") else ""
+
+    def settings_text(self) -> str:
+        """The controls' current values as one line of text."""
+        parts = []
+        for control in self.controls:
+            desc = getattr(control, "description", "") or getattr(control, "tooltip", "")
+            value = control.value
+            if hasattr(control, "label") and isinstance(getattr(control, "label", None), str):
+                value = control.label
+            elif hasattr(control, "readout_format") and isinstance(value, float):
+                try:
+                    value = format(value, control.readout_format)
+                except ValueError:
+                    pass
+            parts.append(f"{desc} {value}")
+        return "; ".join(parts)
+
+    def status_text(self) -> str:
+        """The status line as plain text."""
+        import re
+
+        return html.unescape(re.sub(r"<[^>]+>", "", self.status.value)).strip()
+
+    def table_frame(self) -> pd.DataFrame | None:
+        """The table on show as a frame of display strings (for the static rendering)."""
+        tables = pd.read_html(io.StringIO(self.table.value)) if "<table" in self.table.value else []
+        return tables[0] if tables else None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}: {self.title}"
+
+    def static_text(self) -> str:
+        """What a reader without a running kernel sees as text: title, settings, status and table."""
+        lines = [f"{self.title} — {wtr('static_note')}", f"{wtr('settings')}: {self.settings_text()}",
+                 self.status_text()]
+        frame = self.table_frame()
+        if frame is not None:
+            with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_colwidth", 60):
+                lines.append(frame.to_string(index=False))
+        return "\n".join(line for line in lines if line)
+
+    def static_png(self) -> bytes:
+        """A picture of the widget as it stands: title, settings, status, figure and table."""
+        from crm_lessons.widgets._render import static_card
+
+        return static_card(self.title, self.settings_text(), self.status_text(),
+                           self.image.value if self._has_image and self.image.value else None,
+                           self.table_frame() if self._has_table else None)
+
+    def _repr_mimebundle_(self, **kwargs):
+        data = super()._repr_mimebundle_(**kwargs) or {}
+        data = dict(data)
+        data["text/plain"] = self.static_text()
+        try:
+            data["image/png"] = self.static_png()
+        except Exception:  # a static picture must never break the live widget
+            pass
+        return data
+
+    # ------------------------------------------------------------------ demo page
+    def demo_view(self, lesson: str | None = None) -> widgets.Widget:
+        """The widget laid out for a projector page: title and lesson on top, controls beside the plot.
+
+        The plot fills the space the page leaves (CSS ``object-fit: contain``); the table is left
+        out when there is a plot (the page must fit without scrolling).
+        """
+        lesson = self.lesson if lesson is None else lesson
+        head = widgets.HTML(
+            f"<div class='crm-demo-head'><h1>{html.escape(self.title)}</h1>"
+            f"<p class='crm-demo-lesson'>{html.escape(lesson)}</p></div>",
+            layout=widgets.Layout(width="100%"),
+        )
+        self.status.layout.min_height = "4.5em"
+        left = widgets.VBox([*self._rows, self.status], layout=widgets.Layout(width="34%", min_width="260px",
+                                                                               overflow="hidden"))
+        left.add_class("crm-demo-controls")
+        if self._has_image and self.draw:
+            self.image.layout = widgets.Layout(width="100%", height="calc(100vh - 130px)", object_fit="contain",
+                                               object_position="top left")
+            right = widgets.Box([self.image], layout=widgets.Layout(width="66%", overflow="hidden"))
+        else:
+            self.table.layout.height = "calc(100vh - 150px)"
+            right = widgets.Box([self.table], layout=widgets.Layout(width="66%", overflow="hidden"))
+        body = widgets.HBox([left, right], layout=widgets.Layout(width="100%", align_items="flex-start"))
+        page = widgets.VBox([widgets.HTML(DEMO_CSS), head, body],
+                            layout=widgets.Layout(width="100%", height="calc(100vh - 8px)", overflow="hidden"))
+        page.add_class("crm-demo")
+        return page
+
+
+#: Large type for the projector (applies inside ``.crm-demo`` only).
+DEMO_CSS = """<style>
+.crm-demo { font-size: 18px; }
+.crm-demo h1 { font-size: 26px; margin: 2px 0 2px 0; line-height: 1.2; }
+.crm-demo .crm-demo-lesson { font-size: 19px; margin: 0 0 6px 0; line-height: 1.3; }
+.crm-demo .widget-label, .crm-demo .widget-label-basic, .crm-demo .widget-readout,
+.crm-demo .widget-toggle-button, .crm-demo .widget-dropdown select, .crm-demo input,
+.crm-demo .widget-html-content { font-size: 17px !important; }
+.crm-demo .crm-demo-controls .widget-inline-hbox, .crm-demo .crm-demo-controls .widget-hbox {
+  flex-wrap: wrap; width: 100% !important; }
+.crm-demo .crm-demo-controls .widget-slider, .crm-demo .crm-demo-controls .widget-text,
+.crm-demo .crm-demo-controls .widget-dropdown { width: 100% !important; max-width: 100%; }
+.crm-demo .crm-demo-controls .widget-toggle-buttons .widget-toggle-button { width: auto; min-width: 5em; }
+.crm-demo .noUi-handle { width: 20px !important; height: 20px !important; }
+body.voila, body { overflow: hidden; }
+</style>"""
+
+
+def text_of(language_key: str) -> dict:
+    """Both languages of a widget text (for the demo index)."""
+    return both(f"widgets.{language_key}")
+
+
+def as_int(values) -> np.ndarray:
+    """Counts as whole numbers (a count shown as 250.0 reads as a measurement)."""
+    return np.asarray(values, dtype=float).round().astype(int)
