@@ -25,7 +25,13 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from crm_lessons._validation import require_columns, require_fraction, require_ids
+from crm_lessons._validation import (
+    require_columns,
+    require_date,
+    require_fraction,
+    require_ids,
+    require_table,
+)
 from crm_lessons.plotting import styled
 
 _RULE_COLUMNS = ["antecedent", "consequent", "orders_both", "support", "confidence", "lift"]
@@ -181,9 +187,10 @@ def filter_rules(pairs: pd.DataFrame, min_support: float = 0.001, min_confidence
     """
     min_support = require_fraction(min_support, "min_support")
     min_confidence = require_fraction(min_confidence, "min_confidence")
-    if not isinstance(min_lift, (int, float, np.number)) or min_lift < 0:
+    if isinstance(min_lift, bool) or not isinstance(min_lift, (int, float, np.number)) or not min_lift >= 0:
         raise ValueError(f"`min_lift` must be a number ≥ 0 (1 means no better than chance), got {min_lift!r}.")
-    require_columns(pairs, _RULE_COLUMNS, "pairs")
+    require_table(pairs, "pairs", _RULE_COLUMNS, ids=["antecedent", "consequent"], numbers=["support", "confidence", "lift"],
+                  source="crm_lessons.basket.pair_statistics()")
     mask = (
         (pairs["support"].to_numpy() >= min_support)
         & (pairs["confidence"].to_numpy() >= min_confidence)
@@ -274,8 +281,11 @@ def cross_sell_recommendations(sales: pd.DataFrame, rules: pd.DataFrame, custome
 
     Checked by hand: C4 bought only P04, whose rules point to P01 and P02.
     """
-    require_columns(sales, ["customer_id", "product_id"], "sales", source="load_sales()")
-    require_columns(rules, _RULE_COLUMNS, "rules")
+    require_table(sales, "sales", ids=["customer_id", "product_id"], source="load_sales()")
+    require_table(rules, "rules", _RULE_COLUMNS, ids=["antecedent", "consequent"], numbers=["confidence", "lift"],
+                  source="crm_lessons.basket.association_rules()")
+    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
+        raise ValueError(f"`top` must be a whole number of products, 1 or more; got {top!r}.")
     bought = set(sales.loc[sales["customer_id"] == customer_id, "product_id"].astype(str))
     if not bought and not (sales["customer_id"] == customer_id).any():
         raise ValueError(f"`customer_id` {customer_id!r} has no sales; pick a customer who has bought something.")
@@ -329,10 +339,8 @@ def upsell_candidates(sales: pd.DataFrame, since=None) -> pd.DataFrame:
 
     Checked by hand: in the toy case every refrigerator and small appliance sold is entry band.
     """
-    require_columns(
-        sales, ["customer_id", "order_id", "order_date", "category", "price_band", "revenue"], "sales",
-        source="load_sales()",
-    )
+    require_table(sales, "sales", ["category", "price_band"], ids=["customer_id", "order_id"], dates=["order_date"],
+                  numbers=["revenue"], source="load_sales()")
     band = sales["price_band"].astype(str)
     key = [sales["customer_id"], sales["category"].astype(str)]
     higher = (band != "entry").groupby(key).any()
@@ -344,7 +352,7 @@ def upsell_candidates(sales: pd.DataFrame, since=None) -> pd.DataFrame:
     )
     out = out.loc[~higher.reindex(out.index, fill_value=False)]
     if since is not None:
-        out = out.loc[out["last_purchase"] >= pd.Timestamp(since)]
+        out = out.loc[out["last_purchase"] >= require_date(since, "since")]
     out.index.names = ["customer_id", "category"]
     out = out.reset_index()
     order = np.lexsort((out["category"].to_numpy(), out["customer_id"].to_numpy(), -out["entry_revenue"].to_numpy()))
@@ -371,6 +379,10 @@ def labelled_pairs(rules: pd.DataFrame, top: int = 3, names: dict | None = None)
 
     Checked against: the rows above by hand (P2 -> P1 is the pair already labelled).
     """
+    require_table(rules, "rules", ids=["antecedent", "consequent"], numbers=["support", "confidence", "lift"],
+                  source="crm_lessons.basket.association_rules()")
+    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 0:
+        raise ValueError(f"`top` must be a whole number of pairs, 0 or more; got {top!r}.")
     names = names or {}
     rows, seen = [], set()
     for _, r in rules.iterrows():

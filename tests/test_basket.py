@@ -111,3 +111,26 @@ def test_case_data_other_pairs_near_independence(case_pairs):
     others = case_pairs.loc[[frozenset(p) not in true for p in zip(case_pairs["antecedent"], case_pairs["consequent"])]]
     frequent = others.loc[others["orders_both"] >= 100]
     assert frequent["lift"].between(0.3, 2.5).all()
+
+
+# --------------------------------------------------------------------------- issue 13 regressions
+
+
+def test_order_ids_mixing_numbers_and_text_are_refused_not_miscounted():
+    # before: lift 1.5 instead of 1.0, the order 1 / "1" counted as two orders
+    sales = pd.DataFrame({"order_id": [1, "1", 2, 2], "product_id": ["A", "B", "A", "B"]})
+    with pytest.raises(TypeError, match=r"`sales` column 'order_id' mixes id types \(number, text; e.g. 1 and '1'\)"):
+        basket.pair_statistics(sales)
+    fixed = basket.pair_statistics(sales.assign(order_id=sales["order_id"].astype(str)))
+    assert fixed["lift"].tolist() == [1.0, 1.0] and fixed["support"].tolist() == [1.0, 1.0]
+
+
+def test_missing_order_id_is_refused_not_crashing_in_scipy():
+    sales = pd.DataFrame({"order_id": ["O1", None, "O2"], "product_id": ["A", "B", "A"]})
+    with pytest.raises(ValueError, match=r"`sales` column 'order_id' has missing ids \(1, row\(s\) \[1\]\)"):
+        basket.pair_statistics(sales)
+
+
+def test_integer_and_text_order_ids_give_the_same_rules():
+    sales = pd.DataFrame({"order_id": [1, 1, 2, 3, 3], "product_id": ["A", "B", "A", "B", "C"]})
+    pd.testing.assert_frame_equal(basket.pair_statistics(sales), basket.pair_statistics(sales.assign(order_id=["1", "1", "2", "3", "3"])))

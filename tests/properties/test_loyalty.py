@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crm_lessons import loyalty
-from tests.properties.conftest import (
+from .conftest import (
     REFUSED_FOR_BOOLEANS,
     REFUSED_FOR_IDS,
     boolean_column,

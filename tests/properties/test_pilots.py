@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from crm_lessons import pilots
-from tests.properties.conftest import (
+from .conftest import (
     REFUSED_FOR_BOOLEANS,
     REFUSED_FOR_IDS,
     REFUSED_FOR_NUMBERS,
