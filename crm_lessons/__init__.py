@@ -5,19 +5,19 @@ One module per topic of the course; small functions that take and return pandas 
 used (``crm.rfm.rfm_scores(...)``, ``crm.data.load_sales(data_dir)``), and
 ``crm.set_language(lang)`` for the edition's language.
 
-==========================================================  =====================================================
-Chapter                                                     Topic modules (``crm.<module>``)
-==========================================================  =====================================================
-every chapter                                               data, schema, i18n, plotting, glossary, widgets
-0. Start here                                               data, schema
-1. CRM overview (客户关系管理概述)                          overview, targeting, pilots, basket
-2. Customer analysis (客户分析)                             abc_analysis, composition, performance, margins,
-                                                            portfolio, trading, turnover, value, screening,
-                                                            leads, basket
-3. Customer database and mining (客户数据库与客户挖掘)      database, cleaning, rfm, mining
-4. Loyalty (客户忠诚度管理)                                 retention, loyalty, satisfaction, survey, pilots, clv,
-                                                            performance, abc_analysis
-==========================================================  =====================================================
+======================================================  ================================================
+Chapter                                                 Topic modules (``crm.<module>``)
+======================================================  ================================================
+every chapter                                           data, schema, i18n, plotting, glossary, widgets
+0. Start here                                           data, schema
+1. CRM overview (客户关系管理概述)                      overview, targeting, pilots, basket
+2. Customer analysis (客户分析)                         abc_analysis, composition, performance, margins,
+                                                        portfolio, trading, turnover, value, screening,
+                                                        leads, basket
+3. Customer database and mining (客户数据库与客户挖掘)  database, cleaning, rfm, mining
+4. Loyalty (客户忠诚度管理)                             retention, loyalty, satisfaction, survey,
+                                                        pilots, clv, performance, abc_analysis
+======================================================  ================================================
 
 The machinery that makes and checks the book is not part of this topic namespace; import it
 by its full path when you need it: ``crm_lessons.generator`` (simulates the case company),
@@ -46,10 +46,30 @@ CHAPTER_MODULES: dict[str, tuple[str, ...]] = {
     "*": ("data", "schema", "i18n", "plotting", "glossary", "widgets"),
     "00_start_here": ("data", "schema"),
     "01_crm_overview": ("overview", "targeting", "pilots", "basket"),
-    "02_customer_analysis": ("abc_analysis", "composition", "performance", "margins", "portfolio", "trading",
-                             "turnover", "value", "screening", "leads", "basket"),
+    "02_customer_analysis": (
+        "abc_analysis",
+        "composition",
+        "performance",
+        "margins",
+        "portfolio",
+        "trading",
+        "turnover",
+        "value",
+        "screening",
+        "leads",
+        "basket",
+    ),
     "03_database_and_mining": ("database", "cleaning", "rfm", "mining"),
-    "04_loyalty": ("retention", "loyalty", "satisfaction", "survey", "pilots", "clv", "performance", "abc_analysis"),
+    "04_loyalty": (
+        "retention",
+        "loyalty",
+        "satisfaction",
+        "survey",
+        "pilots",
+        "clv",
+        "performance",
+        "abc_analysis",
+    ),
 }
 
 #: Every topic module, offered as ``crm.<name>`` (imported on first use).

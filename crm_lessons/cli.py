@@ -1,6 +1,6 @@
 """The ``crm-lessons`` command.
 
-``crm-lessons run``       execute the whole book headlessly into ``build/``
+``crm-lessons run``       execute the whole book headlessly into ``build/`` (in parallel)
 ``crm-lessons generate``  write the case company's data (another seed or size)
 ``crm-lessons grade``     grade a class's exercise notebooks
 ``crm-lessons exercises`` build the student exercise notebooks from the solutions
@@ -10,13 +10,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-#: The repository root: notebooks/, datasets/ and build/ live here.
+#: The folder beside the package: a clone's root when the package is installed editable.
 ROOT = Path(__file__).resolve().parent.parent
+#: Editions of the book and the sub-folder of ``notebooks/`` (and of the output folder) of each.
+EDITIONS = {"en": "", "zh": "zh"}
 
 
 @dataclass
@@ -51,8 +54,24 @@ def find_notebooks(notebook_dir: Path, chapters: list[str] | None = None) -> lis
     return wanted
 
 
-def execute_notebook(notebook: Path, out_dir: Path, timeout: int) -> NotebookRun:
-    """Run one notebook with papermill into ``out_dir``; never raises for a failing notebook."""
+def default_notebook_dir() -> Path:
+    """The book's ``notebooks/`` folder: the clone's (the working folder or a parent), else beside the package.
+
+    A non-editable install has no notebooks of its own; run the command from the clone.
+    """
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if any((folder / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+            return folder / "notebooks"
+    return ROOT / "notebooks"
+
+
+def execute_notebook(notebook: Path, out_dir: Path, timeout: int, name: str | None = None) -> NotebookRun:
+    """Run one notebook with papermill into ``out_dir``; never raises for a failing notebook.
+
+    The kernel runs in the notebook's own folder (so chapter 3's database goes to its ``build/``).
+    ``name`` is the notebook's name in the closing table (default: the file name).
+    """
     import papermill as pm
 
     start = time.perf_counter()
@@ -70,7 +89,7 @@ def execute_notebook(notebook: Path, out_dir: Path, timeout: int) -> NotebookRun
         status = f"failed: cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
     except Exception as exc:  # a kernel that dies or times out must not stop the book
         status = f"failed: {type(exc).__name__}: {exc}".splitlines()[0]
-    return NotebookRun(notebook.name, time.perf_counter() - start, status)
+    return NotebookRun(name or notebook.name, time.perf_counter() - start, status)
 
 
 def format_table(runs: list[NotebookRun]) -> str:
@@ -81,20 +100,71 @@ def format_table(runs: list[NotebookRun]) -> str:
     return "\n".join(lines)
 
 
-def run_book(notebook_dir: Path, out_dir: Path, chapters: list[str] | None = None, timeout: int = 600) -> list[NotebookRun]:
-    """Execute the chapter notebooks into ``out_dir`` with a progress bar; return one row per notebook."""
+def _languages(lang: str) -> list[str]:
+    if lang == "all":
+        return list(EDITIONS)
+    if lang not in EDITIONS:
+        raise ValueError(f"lang: {lang!r} is not an edition of the book; use en, zh or all")
+    return [lang]
+
+
+def run_book(notebook_dir: Path, out_dir: Path, chapters: list[str] | None = None, timeout: int = 600,
+             lang: str = "en", jobs: int | None = None) -> list[NotebookRun]:
+    """Execute the chapter notebooks into ``out_dir``, several at once; return one row per notebook.
+
+    Parameters
+    ----------
+    notebook_dir : pathlib.Path
+        The book's ``notebooks/`` folder (English); the Chinese edition is its ``zh/`` sub-folder.
+    out_dir : pathlib.Path
+        Executed copies go here (English) and to its ``zh/`` sub-folder (Chinese).
+    chapters : list of str, optional
+        Only these chapters (numbers or notebook names).
+    timeout : int
+        Seconds allowed per cell.
+    lang : {"en", "zh", "all"}
+        Edition(s) to run.
+    jobs : int, optional
+        Notebooks executed at once, each by its own process and kernel; default the machine's cores.
+
+    Returns
+    -------
+    list of NotebookRun
+        In book order, English first (``zh/`` prefixes the Chinese notebooks' names).
+
+    Notes
+    -----
+    The notebooks are independent (each reads the data and writes only into its own folder),
+    so they run in a process pool, biggest first; a progress bar counts finished notebooks.
+    """
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     from tqdm.auto import tqdm
 
-    notebooks = find_notebooks(notebook_dir, chapters)
-    if not notebooks:
-        raise ValueError(f"notebook_dir: no chapter notebooks (NN_name.ipynb) in {notebook_dir}")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    runs = []
-    with tqdm(notebooks, unit="notebook", file=sys.stderr) as bar:
-        for notebook in bar:
-            bar.set_postfix_str(notebook.name)
-            runs.append(execute_notebook(notebook, out_dir, timeout))
-    return runs
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise ValueError(f"jobs: must be a whole number >= 1, got {jobs!r}")
+    tasks = []  # (notebook, its out_dir, its name in the table)
+    for language in _languages(lang):
+        sub = EDITIONS[language]
+        folder = notebook_dir / sub if sub else notebook_dir
+        if not folder.is_dir() or not find_notebooks(folder):
+            raise ValueError(f"notebook_dir: no chapter notebooks (NN_name.ipynb) in {folder}")
+        target = out_dir / sub if sub else out_dir
+        tasks += [(nb, target, f"{sub}/{nb.name}" if sub else nb.name) for nb in find_notebooks(folder, chapters)]
+    for target in {t for _, t, _ in tasks}:
+        target.mkdir(parents=True, exist_ok=True)
+    workers = max(1, min(len(tasks), jobs or os.cpu_count() or 1))
+    runs: dict[str, NotebookRun] = {}
+    biggest_first = sorted(tasks, key=lambda t: t[0].stat().st_size, reverse=True)
+    with ProcessPoolExecutor(max_workers=workers) as pool, \
+            tqdm(total=len(tasks), unit="notebook", file=sys.stderr) as bar:
+        futures = {pool.submit(execute_notebook, nb, target, timeout, name): name for nb, target, name in biggest_first}
+        for future in as_completed(futures):
+            run = future.result()
+            runs[run.notebook] = run
+            bar.set_postfix_str(run.notebook)
+            bar.update()
+    return [runs[name] for _, _, name in tasks]
 
 
 def _shown(path: Path) -> str:
@@ -106,10 +176,10 @@ def _shown(path: Path) -> str:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    notebook_dir = Path(args.notebooks)
+    notebook_dir = Path(args.notebooks) if args.notebooks else default_notebook_dir()
     out_dir = Path(args.out)
     try:
-        runs = run_book(notebook_dir, out_dir, args.chapters, args.timeout)
+        runs = run_book(notebook_dir, out_dir, args.chapters, args.timeout, lang=args.lang, jobs=args.jobs)
     except ValueError as exc:
         print(f"crm-lessons run: {exc}", file=sys.stderr)
         return 2
@@ -168,11 +238,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crm-lessons", description="CRM Lessons: the workbook's command line.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="execute the whole book headlessly into build/")
+    run = sub.add_parser("run", help="execute the whole book headlessly into build/, several notebooks at once")
     run.add_argument("chapters", nargs="*", help="only these chapters (numbers like 2, or notebook names)")
-    run.add_argument("--notebooks", default=str(ROOT / "notebooks"), help="folder of chapter notebooks")
-    run.add_argument("--out", default="build", help="folder for the executed copies (default: build)")
+    run.add_argument("--lang", choices=("en", "zh", "all"), default="en",
+                     help="edition: en (notebooks/), zh (notebooks/zh/) or all (default: en)")
+    run.add_argument("--notebooks", default=None,
+                     help="folder of chapter notebooks (default: the clone's notebooks/, found from here)")
+    run.add_argument("--out", default="build", help="folder for the executed copies (default: build; zh/ inside)")
     run.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default: 600)")
+    run.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: the cores)")
     run.set_defaults(func=_cmd_run)
 
     gen = sub.add_parser("generate", help="write the case company's data (CSV) into a folder")

@@ -35,8 +35,6 @@ from crm_lessons.schema import (
     CRM_GO_LIVE,
     PILOT_END,
     PILOT_START,
-    PRICE_BANDS,
-    PRODUCT_CATEGORIES,
     SERVQUAL_ITEMS,
     TABLES,
 )
@@ -353,6 +351,7 @@ def _latent_shift(mean: float, cuts=_LIKERT_CUTS) -> float:
 
     E[answer] = 1 + sum_k Phi(shift - c_k), increasing in the shift: solved by bisection.
     """
+
     def expected(shift: float) -> float:
         return 1 + sum(0.5 * (1 + math.erf((shift - c) / math.sqrt(2))) for c in cuts)
 
@@ -452,7 +451,9 @@ class _Customers:
         sigma = _SIZE_SIGMA[self.kind]
         self.size = np.exp(mu + sigma * rng.standard_normal(n))
         gold_noise = rng.standard_normal(n)
-        self.retail_format = np.where(self.kind == 1, _pick(rng, np.array([0.15, 0.3, 0.15, 0.15, 0.25]), n), -1)
+        self.retail_format = np.where(
+            self.kind == 1, _pick(rng, np.array([0.15, 0.3, 0.15, 0.15, 0.25]), n), -1
+        )
         self.region = _pick(rng, np.array([0.2, 0.3, 0.22, 0.16, 0.12]), n)
         ch_consumer = _pick(rng, np.array([0.55, 0.45, 0.0, 0.0]), n)
         ch_inter = _pick(rng, np.array([0.0, 0.0, 0.45, 0.55]), n)
@@ -561,7 +562,7 @@ def _make_lines(rng, cust: _Customers, products: pd.DataFrame, order_cust, order
     k = cust.kind[c]
     size = cust.size[c]
     # quantity: consumers one (sometimes two), businesses by size
-    q_mean = _EXTRA_UNITS[k] * size ** 0.5
+    q_mean = _EXTRA_UNITS[k] * size**0.5
     qty = 1 + np.where(k == 0, rng.random(n) < 0.07, rng.poisson(q_mean))
     # discount: mostly none for consumers (more around Double 11), larger for intermediaries
     month = order_day[li_order].astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12
@@ -625,8 +626,9 @@ def table_streams(seed: int = DEFAULT_SEED) -> dict[str, np.random.Generator]:
     return {name: np.random.default_rng(child) for name, child in zip(STREAMS, children)}
 
 
-def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, start_year: int = 2018,
-                          end_year: int = 2024) -> dict[str, pd.DataFrame]:
+def generate_case_company(
+    seed: int = DEFAULT_SEED, n_customers: int = 5000, start_year: int = 2018, end_year: int = 2024
+) -> dict[str, pd.DataFrame]:
     """Simulate every table of the case company, Huamei Home Appliances.
 
     Parameters
@@ -656,9 +658,9 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
     satisfaction drivers (:data:`TRUE_SATISFACTION_WEIGHTS`), the levels of the service dimensions
     and drivers (:data:`TRUE_DIMENSION_MEANS`), survey attitudes that follow the
     respondents' real orders moderately (:data:`_ATTITUDE_FROM_BEHAVIOUR`), complaint recovery
-    (:data:`TRUE_RECOVERY_RATE`, :data:`TRUE_LAPSE_IF_UNRECOVERED`), the pilot (:data:`TRUE_PILOT_RESPONSE`) and lead
-    conversion (:data:`TRUE_LEAD_COEFFICIENTS`). The raw batch of new customer records is a
-    fixed teaching exercise and does not depend on the arguments (see
+    (:data:`TRUE_RECOVERY_RATE`, :data:`TRUE_LAPSE_IF_UNRECOVERED`), the pilot
+    (:data:`TRUE_PILOT_RESPONSE`) and lead conversion (:data:`TRUE_LEAD_COEFFICIENTS`). The raw
+    batch of new customer records is a fixed teaching exercise and does not depend on the arguments (see
     :data:`NEW_RECORDS_TRUTH`).
 
     References
@@ -728,13 +730,14 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
     cust_id = _ids("C", n_customers, 5)
     first_order_day = np.full(n_customers, np.iinfo(np.int64).max)
     np.minimum.at(first_order_day, o_c, o_day)
-    li_order, li_prod, qty, disc = _make_lines(rng["order_lines"], cust, products, o_c, o_day, first_order_day)
+    li_order, li_prod, qty, disc = _make_lines(
+        rng["order_lines"], cust, products, o_c, o_day, first_order_day
+    )
     # line numbers within each order (lines are sorted by order)
     starts = np.r_[0, np.flatnonzero(np.diff(li_order)) + 1]
     counts = np.diff(np.r_[starts, len(li_order)])
     line_no = np.arange(len(li_order)) - np.repeat(starts, counts) + 1
     price = products["list_price"].to_numpy()
-    cost = products["unit_cost"].to_numpy()
 
     tables = {}
     tables["customers"] = _frame(
@@ -744,7 +747,11 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
             "name": cust.name,
             "kind": _cat(np.array(schema.CUSTOMER_KINDS, dtype=object)[cust.kind], schema.CUSTOMER_KINDS),
             "retail_format": _cat(
-                np.where(cust.retail_format >= 0, np.array(schema.RETAIL_FORMATS, dtype=object)[cust.retail_format], None),
+                np.where(
+                    cust.retail_format >= 0,
+                    np.array(schema.RETAIL_FORMATS, dtype=object)[cust.retail_format],
+                    None,
+                ),
                 schema.RETAIL_FORMATS,
             ),
             "region": np.array(schema.REGIONS, dtype=object)[cust.region],
@@ -752,7 +759,9 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
             "join_date": _to_datetime(cust.join),
             "tier": np.where(cust.gold, "gold", "ordinary").astype(object),
             "credit_rating": np.array(schema.CREDIT_RATINGS, dtype=object)[cust.credit],
-            "buying_motive": np.where(cust.motive >= 0, np.array(schema.BUYING_MOTIVES, dtype=object)[cust.motive], None),
+            "buying_motive": np.where(
+                cust.motive >= 0, np.array(schema.BUYING_MOTIVES, dtype=object)[cust.motive], None
+            ),
             "internal": cust.internal,
         },
     )
@@ -771,9 +780,13 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
             "discount": np.round(disc, 2),
         },
     )
-    tables["inventory"] = _inventory(rng["inventory"], products, li_prod, qty, o_day[li_order], start_year, end_year)
+    tables["inventory"] = _inventory(
+        rng["inventory"], products, li_prod, qty, o_day[li_order], start_year, end_year
+    )
     tables["survey"] = _survey(rng["survey"], cust, cust_id, o_c, o_day, scale)
-    tables["complaints"] = _complaints_table(rng["complaints"], cust_id, k_c, k_day, k_recovered, k_resolution)
+    tables["complaints"] = _complaints_table(
+        rng["complaints"], cust_id, k_c, k_day, k_recovered, k_resolution
+    )
     revenue = qty * price[li_prod] * (1 - disc)
     in_window = (o_day[li_order] >= p_lo) & (o_day[li_order] <= p_hi)
     spend = np.zeros(n_customers)
@@ -797,7 +810,8 @@ def generate_case_company(seed: int = DEFAULT_SEED, n_customers: int = 5000, sta
 def _inventory(rng, products, li_prod, qty, line_day, start_year, end_year) -> pd.DataFrame:
     n_prod = len(products)
     months = np.arange(
-        np.datetime64(f"{start_year}-01", "M").astype(np.int64), np.datetime64(f"{end_year}-12", "M").astype(np.int64) + 1
+        np.datetime64(f"{start_year}-01", "M").astype(np.int64),
+        np.datetime64(f"{end_year}-12", "M").astype(np.int64) + 1,
     )
     n_m = len(months)
     li_month = line_day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) - months[0]
@@ -914,7 +928,9 @@ def _survey(rng, cust, cust_id, o_c, o_day, scale) -> pd.DataFrame:
         "respondent_id": _ids("S", n, 4),
         "customer_id": cust_id[who],
         "survey_date": _to_datetime(day),
-        "survey_mode": np.array(["on-site", "mail", "phone", "online"], dtype=object)[_pick(rng, np.array([0.25, 0.1, 0.2, 0.45]), n)],
+        "survey_mode": np.array(["on-site", "mail", "phone", "online"], dtype=object)[
+            _pick(rng, np.array([0.25, 0.1, 0.2, 0.45]), n)
+        ],
         "gender": np.array(["female", "male"], dtype=object)[_pick(rng, np.array([0.54, 0.46]), n)],
         "age_group": np.array(["18-29", "30-39", "40-49", "50-59", "60+"], dtype=object)[age],
         "income_band": np.array(["<8k", "8-15k", "15-30k", "30k+"], dtype=object)[income],
@@ -967,7 +983,9 @@ def _complaints(rng, cust, o_c, o_day, scale):
 
 def _complaints_table(rng, cust_id, c, day, recovered, resolution) -> pd.DataFrame:
     n = len(c)
-    topics = np.array(["product quality", "delivery", "installation", "staff attitude", "billing"], dtype=object)
+    topics = np.array(
+        ["product quality", "delivery", "installation", "staff attitude", "billing"], dtype=object
+    )
     channels = np.array(["hotline", "online", "store"], dtype=object)
     return _frame(
         "complaints",
@@ -1006,7 +1024,9 @@ def _leads(rng, scale) -> pd.DataFrame:
         {
             "lead_id": _ids("L", n, 5),
             "kind": kinds[kind],
-            "region": np.array(schema.REGIONS, dtype=object)[_pick(rng, np.array([0.2, 0.3, 0.22, 0.16, 0.12]), n)],
+            "region": np.array(schema.REGIONS, dtype=object)[
+                _pick(rng, np.array([0.2, 0.3, 0.22, 0.16, 0.12]), n)
+            ],
             "source": sources[source],
             "contact_date": _to_datetime(day),
             "employees": employees,
@@ -1046,12 +1066,13 @@ def _build_new_records():
     people = []
     used_phones = set()
     used_names = set()
-    for i in range(n_people):
+    for _ in range(n_people):
         kind = kinds[int(rng.choice(3, p=[0.8, 0.12, 0.08]))]
         name = ""
         while not name or name in used_names:  # distinct people have distinct names
             if kind == "consumer":
-                name = f"{_SURNAMES[rng.integers(len(_SURNAMES))]} {_GIVEN_NAMES[rng.integers(len(_GIVEN_NAMES))]}"
+                surname = _SURNAMES[rng.integers(len(_SURNAMES))]
+                name = f"{surname} {_GIVEN_NAMES[rng.integers(len(_GIVEN_NAMES))]}"
             elif kind == "intermediary":
                 fmt = list(_FORMAT_WORDS.values())[rng.integers(len(_FORMAT_WORDS))]
                 name = f"{_BUSINESS_PREFIXES[rng.integers(len(_BUSINESS_PREFIXES))]} {fmt} Co."
@@ -1064,7 +1085,8 @@ def _build_new_records():
                 used_phones.add(phone)
                 break
         email_user = name.lower().replace(".", "").replace(",", "").replace("'", "").replace(" ", ".")
-        email = f"{email_user}{rng.integers(1, 99)}@{['163.com', 'qq.com', '126.com', 'sina.com'][rng.integers(4)]}"
+        number = rng.integers(1, 99)
+        email = f"{email_user}{number}@{['163.com', 'qq.com', '126.com', 'sina.com'][rng.integers(4)]}"
         join = np.datetime64("2024-01-01") + np.timedelta64(int(rng.integers(0, 300)), "D")
         people.append(
             {
@@ -1075,7 +1097,9 @@ def _build_new_records():
                 "region": schema.REGIONS[rng.integers(len(schema.REGIONS))],
                 "join_date": join,
                 "birth_year": str(int(rng.integers(1950, 2005))) if kind == "consumer" else "",
-                "expected_annual_purchase": str(int(rng.integers(2, 60)) * 500 if kind == "consumer" else int(rng.integers(5, 200)) * 5000),
+                "expected_annual_purchase": str(
+                    int(rng.integers(2, 60)) * 500 if kind == "consumer" else int(rng.integers(5, 200)) * 5000
+                ),
             }
         )
     # special names: unicode and SQL metacharacters
@@ -1222,8 +1246,9 @@ def _csv_ready(frame: pd.DataFrame, table: schema.Table) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def write_case_company(out_dir, seed: int = DEFAULT_SEED, n_customers: int = 5000, start_year: int = 2018,
-                       end_year: int = 2024) -> list[Path]:
+def write_case_company(
+    out_dir, seed: int = DEFAULT_SEED, n_customers: int = 5000, start_year: int = 2018, end_year: int = 2024
+) -> list[Path]:
     """Generate the case company and write one CSV per table into ``out_dir``.
 
     Parameters
@@ -1254,7 +1279,9 @@ def write_case_company(out_dir, seed: int = DEFAULT_SEED, n_customers: int = 500
     """
     if not isinstance(out_dir, (str, Path)):
         raise TypeError(f"out_dir must be a folder path (str or pathlib.Path), got {type(out_dir).__name__}")
-    tables = generate_case_company(seed=seed, n_customers=n_customers, start_year=start_year, end_year=end_year)
+    tables = generate_case_company(
+        seed=seed, n_customers=n_customers, start_year=start_year, end_year=end_year
+    )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []

@@ -17,6 +17,9 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"
+# Lint first (configured in pyproject.toml [tool.ruff]): a finding stops the run before the long tests.
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 # Notebooks (chapters and exercises) re-execute under nbval and must give their committed outputs.
 exec .venv/bin/python -m pytest -n 2 --dist loadfile \
   --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg "$@"

@@ -47,7 +47,11 @@ def test_same_packages_in_both_files():
 
 def test_same_version_bounds_in_both_files():
     pip_side, conda_side = pyproject_requirements(), conda_requirements()
-    differing = {name: (pip_side[name], conda_side[name]) for name in pip_side if pip_side[name] != conda_side.get(name)}
+    differing = {
+        name: (pip_side[name], conda_side[name])
+        for name in pip_side
+        if pip_side[name] != conda_side.get(name)
+    }
     assert differing == {}
 
 
@@ -69,3 +73,13 @@ def test_conda_installs_the_project_itself_with_pip():
 def test_unreadable_requirement_is_reported(bad):
     with pytest.raises(ValueError, match="cannot read requirement"):
         _split(bad)
+
+
+def test_lint_is_configured_and_runs_before_the_tests():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["ruff"]
+    assert config["line-length"] == 110
+    assert {"E", "F", "W", "I", "B", "UP"} <= set(config["lint"]["select"])
+    assert "*.ipynb" in config["format"]["exclude"]  # notebooks are built from their sources
+    script = (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
+    steps = [script.index(step) for step in ("ruff check .", "ruff format --check .", "-m pytest")]
+    assert steps == sorted(steps)

@@ -87,7 +87,7 @@ def test_small_data_set_written_twice_is_identical(tmp_path):
     a = G.write_case_company(tmp_path / "a", seed=7, n_customers=300)
     b = G.write_case_company(tmp_path / "b", seed=7, n_customers=300)
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
-    c = G.write_case_company(tmp_path / "c", seed=8, n_customers=300)
+    G.write_case_company(tmp_path / "c", seed=8, n_customers=300)
     assert (tmp_path / "a" / "orders.csv").read_bytes() != (tmp_path / "c" / "orders.csv").read_bytes()
 
 
@@ -121,8 +121,19 @@ def _file_table(stem: str) -> str:
 
 
 def test_streams_are_spawned_in_the_documented_order():
-    assert G.STREAMS == ("customers", "orders", "complaints", "pilot", "order_lines", "inventory", "survey", "leads")
-    assert set(G.STREAMS) | {"products", "new_records"} == set(TABLES)  # products and the raw batch draw nothing
+    assert G.STREAMS == (
+        "customers",
+        "orders",
+        "complaints",
+        "pilot",
+        "order_lines",
+        "inventory",
+        "survey",
+        "leads",
+    )
+    assert set(G.STREAMS) | {"products", "new_records"} == set(
+        TABLES
+    )  # products and the raw batch draw nothing
     streams = G.table_streams(G.DEFAULT_SEED)
     assert list(streams) == list(G.STREAMS)
     for i, name in enumerate(G.STREAMS):
@@ -135,8 +146,9 @@ def test_streams_are_spawned_in_the_documented_order():
 
 
 @pytest.mark.parametrize("stream", list(_FOLLOWS_STREAM))
-def test_changing_one_stream_leaves_the_tables_not_built_from_it_byte_identical(stream, tmp_path, monkeypatch,
-                                                                                small_files):
+def test_changing_one_stream_leaves_the_tables_not_built_from_it_byte_identical(
+    stream, tmp_path, monkeypatch, small_files
+):
     assert set(_FOLLOWS_STREAM) == set(G.STREAMS)
     spawn = G.table_streams
 
@@ -185,8 +197,16 @@ def test_order_lines_grow_in_proportion_to_customers():
         ({"end_year": 2023}, ValueError, "end_year"),
         ({"end_year": "2024"}, TypeError, "end_year"),
     ],
-    ids=["negative-seed", "float-seed", "text-seed", "too-few-customers", "float-customers",
-         "start-after-go-live", "end-before-pilot", "text-year"],
+    ids=[
+        "negative-seed",
+        "float-seed",
+        "text-seed",
+        "too-few-customers",
+        "float-customers",
+        "start-after-go-live",
+        "end-before-pilot",
+        "text-year",
+    ],
 )
 def test_bad_arguments_are_named(kwargs, error, argument):
     with pytest.raises(error, match=argument):
@@ -447,11 +467,15 @@ def test_survey_outcomes_and_loyalty_items(t):
     assert (first.loc[sv["customer_id"]].to_numpy() < sv["survey_date"].to_numpy()).all()
 
 
-
 def test_survey_dimension_levels_are_built_in_and_responsiveness_needs_work_first(t):
     sv = t["survey"]
-    groups = {**SERVQUAL_ITEMS, "product": PRODUCT_ITEMS, "company_image": ("company_image",),
-              "communication": ("communication",), "customer_care": ("customer_care",)}
+    groups = {
+        **SERVQUAL_ITEMS,
+        "product": PRODUCT_ITEMS,
+        "company_image": ("company_image",),
+        "communication": ("communication",),
+        "customer_care": ("customer_care",),
+    }
     assert set(groups) == set(G.TRUE_DIMENSION_MEANS)
     means = pd.Series({name: sv[list(items)].to_numpy(dtype=float).mean() for name, items in groups.items()})
     for name, mean in means.items():
@@ -479,7 +503,9 @@ def _orders_in_two_years_before_survey(t) -> pd.Series:
     m = sv[["respondent_id", "customer_id", "survey_date"]].merge(t["orders"], on="customer_id")
     days = (m["survey_date"] - m["order_date"]).dt.days
     inside = m[(days >= 0) & (days < 730)]
-    return inside.groupby("respondent_id").size().reindex(sv["respondent_id"], fill_value=0).set_axis(sv.index)
+    return (
+        inside.groupby("respondent_id").size().reindex(sv["respondent_id"], fill_value=0).set_axis(sv.index)
+    )
 
 
 def test_survey_attitudes_follow_the_respondents_real_orders_moderately(t):
@@ -495,7 +521,9 @@ def test_survey_attitudes_follow_the_respondents_real_orders_moderately(t):
         assert -0.45 < sv[item].corr(n_orders) < -0.15, item
     # the orders of 2023-2024 tell the same story
     recent = t["orders"][t["orders"]["order_date"].dt.year >= 2023]["customer_id"].value_counts()
-    assert sv["repurchase_intent"].corr(sv["customer_id"].map(recent).fillna(0)) == pytest.approx(0.38, abs=0.01)
+    assert sv["repurchase_intent"].corr(sv["customer_id"].map(recent).fillna(0)) == pytest.approx(
+        0.38, abs=0.01
+    )
     # repeat buyers (two or more orders) like the brand far more often: satisfied and a promoter
     likes = (sv["overall_satisfaction"] >= 4) & (sv["recommend"] >= 9)
     share = likes.groupby(n_orders >= 2).mean()
@@ -515,7 +543,9 @@ def test_recovered_complaints_are_followed_by_more_repurchase(t):
     assert cp["recovered"].mean() == pytest.approx(G.TRUE_RECOVERY_RATE, abs=0.01)
     assert cp["customer_id"].is_unique
     m = cp.merge(t["orders"][["customer_id", "order_date"]], on="customer_id")
-    within = (m["order_date"] > m["complaint_date"]) & (m["order_date"] <= m["complaint_date"] + pd.Timedelta(days=365))
+    within = (m["order_date"] > m["complaint_date"]) & (
+        m["order_date"] <= m["complaint_date"] + pd.Timedelta(days=365)
+    )
     cp = cp.assign(repurchased=cp["complaint_id"].isin(set(m.loc[within, "complaint_id"])))
     rate = cp.groupby("recovered")["repurchased"].mean()
     assert rate[True] - rate[False] > 0.3
@@ -529,7 +559,9 @@ def test_pilot_outcomes_come_from_the_order_lines(t, sales):
     spend = window.groupby("customer_id")["revenue"].sum().reindex(pl["customer_id"], fill_value=0)
     assert np.allclose(pl["spend"].to_numpy(), spend.to_numpy(), atol=0.01)
     assert (pl["responded"].to_numpy() == (spend.to_numpy() > 0)).all()
-    h1 = t["orders"][(t["orders"]["order_date"] >= "2024-01-01") & (t["orders"]["order_date"] <= "2024-06-30")]
+    h1 = t["orders"][
+        (t["orders"]["order_date"] >= "2024-01-01") & (t["orders"]["order_date"] <= "2024-06-30")
+    ]
     assert pl["customer_id"].isin(set(h1["customer_id"])).all()
     counts = pl["group"].value_counts()
     assert abs(counts["treatment"] - counts["control"]) <= 1 and len(pl) > 1500
@@ -600,7 +632,12 @@ def test_raw_batch_truth(t):
         assert pd.Timestamp(by_id.loc[rid, "join_date"]) > pd.Timestamp("2025-01-01")
     for rid in issues["missing phone"]:
         assert by_id.loc[rid, "phone"] == ""
-    assert by_id.loc[list(issues["impossible birth year"]), "birth_year"].astype(int).isin([1890, 1899, 2030]).all()
+    assert (
+        by_id.loc[list(issues["impossible birth year"]), "birth_year"]
+        .astype(int)
+        .isin([1890, 1899, 2030])
+        .all()
+    )
     names = set(raw["name"])
     assert "Robert'); DROP TABLE customers;--" in names and "Sean O'Brien" in names
     assert any(not n.isascii() for n in names)

@@ -14,8 +14,18 @@ import crm_lessons as crm
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Modules that make and check the book: importable by full path, never offered as crm.<name>.
-INFRASTRUCTURE = {"generator", "grading", "exercises", "exercise_build", "exercise_bank", "book", "cli", "toy",
-                  "_validation", "locale"}
+INFRASTRUCTURE = {
+    "generator",
+    "grading",
+    "exercises",
+    "exercise_build",
+    "exercise_bank",
+    "book",
+    "cli",
+    "toy",
+    "_validation",
+    "locale",
+}
 
 
 def test_import_is_light_and_topic_modules_load_on_first_use():
@@ -50,12 +60,14 @@ def test_every_module_is_either_a_topic_or_infrastructure():
     names = {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
     names |= {p.name for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     unclassified = names - set(crm.TOPIC_MODULES) - INFRASTRUCTURE
-    assert not unclassified, f"add {sorted(unclassified)} to crm_lessons.CHAPTER_MODULES or to INFRASTRUCTURE here"
+    assert not unclassified, (
+        f"add {sorted(unclassified)} to crm_lessons.CHAPTER_MODULES or to INFRASTRUCTURE here"
+    )
 
 
 def _table_rows(text: str, start: str) -> dict[str, set[str]]:
     """Chapter -> modules of a Markdown table (README) whose header starts with ``start``."""
-    lines = text[text.index(start):].splitlines()[2:]
+    lines = text[text.index(start) :].splitlines()[2:]
     rows = {}
     for line in lines:
         if not line.startswith("|"):
@@ -74,12 +86,14 @@ def _chapter_key(chapter: str) -> str:
 
 def test_readme_table_matches_the_package():
     rows = _table_rows((ROOT / "README.md").read_text(encoding="utf-8"), "| chapter | topic modules")
-    assert {_chapter_key(c): m for c, m in rows.items()} == {k: set(v) for k, v in crm.CHAPTER_MODULES.items()}
+    assert {_chapter_key(c): m for c, m in rows.items()} == {
+        k: set(v) for k, v in crm.CHAPTER_MODULES.items()
+    }
 
 
 def test_docstring_table_matches_the_package():
     doc = crm.__doc__
-    body = doc[doc.index("Chapter  "):doc.index("The machinery")]
+    body = doc[doc.index("Chapter  ") : doc.index("The machinery")]
     rows, chapter = {}, None
     for line in body.splitlines():
         if not line.strip() or line.startswith("="):

@@ -92,9 +92,14 @@ def test_a_chinese_figure_renders_without_missing_glyphs(student_style):
 def test_the_books_plot_functions_leave_global_settings_alone(student_style):
     from crm_lessons import rfm
 
-    seg = pd.DataFrame({"segment": ["Champions", "Champions", "Hibernating", "Hibernating"],
-                        "recency": [1, 3, 300, 500], "frequency": [9, 7, 1, 1],
-                        "monetary": [800.0, 100.0, 50.0, 50.0]})
+    seg = pd.DataFrame(
+        {
+            "segment": ["Champions", "Champions", "Hibernating", "Hibernating"],
+            "recency": [1, 3, 300, 500],
+            "frequency": [9, 7, 1, 1],
+            "monetary": [800.0, 100.0, 50.0, 50.0],
+        }
+    )
     ax = rfm.plot_segments(rfm.segment_summary(seg))
     assert dict(mpl.rcParams) == student_style
     assert ax.title.get_fontsize() == 17
