@@ -77,10 +77,10 @@ import pandas as pd
 from crm_lessons._validation import (
     require_boolean,
     require_columns,
-    require_dates,
     require_frame,
     require_ids,
     require_numeric,
+    require_table,
 )
 from crm_lessons.database import ORDER_TOTALS_SELECT
 from crm_lessons.plotting import styled
@@ -119,7 +119,7 @@ def cents(amount) -> pd.Series:
     >>> cents([1.005, 2.5, 0.125, -1.0]).tolist()
     [100, 250, 13, -100]
     """
-    return pd.Series(np.floor(np.asarray(amount, dtype="float64") * 100 + 0.5).astype("int64"))
+    return pd.Series(np.floor(_values(amount, "amount").to_numpy() * 100 + 0.5).astype("int64"))
 
 
 def purchases_from_sales(sales: pd.DataFrame) -> pd.DataFrame:
@@ -155,7 +155,8 @@ def purchases_from_sales(sales: pd.DataFrame) -> pd.DataFrame:
 
     Checked against :func:`rfm_sql` on the database (tests).
     """
-    require_columns(sales, ["order_id", "customer_id", "order_date", "revenue"], "sales", source="load_sales()")
+    require_table(sales, "sales", ids=["order_id", "customer_id"], dates=["order_date"], numbers=["revenue"],
+                  source="load_sales()")
     lines = pd.DataFrame(
         {
             "order_id": sales["order_id"].to_numpy(),
@@ -200,7 +201,7 @@ def purchases_from_log(log: pd.DataFrame, customer: str = "customer_id", date: s
     0           1    1997-01-01          1500
     1           2    1997-01-03          2000
     """
-    require_columns(log, [customer, date, amount], "log")
+    require_table(log, "log", ids=[customer], dates=[date], numbers=[amount], source="load_cdnow()")
     lines = pd.DataFrame(
         {"customer_id": log[customer].to_numpy(), "purchase_date": log[date].to_numpy(), "amount_cents": cents(log[amount]).to_numpy()}
     )
@@ -276,7 +277,8 @@ def rfm_table(purchases: pd.DataFrame, reference_date=None, monetary: str = "sum
     )
     if monetary not in MONETARY_CHOICES:
         raise ValueError(f"monetary must be one of {MONETARY_CHOICES} (total spend or spend per purchase), got {monetary!r}")
-    if not pd.api.types.is_integer_dtype(purchases["amount_cents"]):
+    require_table(purchases, "purchases", ids=["customer_id"], dates=["purchase_date"])
+    if not pd.api.types.is_integer_dtype(purchases["amount_cents"]) or pd.api.types.is_bool_dtype(purchases["amount_cents"]):
         raise TypeError("purchases['amount_cents'] must hold whole cents (integers); build it with crm_lessons.rfm.cents()")
     ref = _reference(reference_date, purchases)
     p = purchases[(purchases["purchase_date"] < ref) & (purchases["amount_cents"] > 0)]
@@ -328,6 +330,24 @@ def _check_edges(edges, bins: int) -> dict:
     return out
 
 
+def _values(values, arg: str = "values") -> pd.Series:
+    """``values`` (array-like) as finite floats, or a message naming ``arg``."""
+    if isinstance(values, (str, bytes)) or np.ndim(values) != 1:
+        raise TypeError(f"`{arg}` must be a list, array or Series of numbers, got {type(values).__name__}.")
+    if isinstance(values, pd.Series):
+        series = values.reset_index(drop=True)
+    else:
+        series = pd.Series(values if isinstance(values, np.ndarray) else list(values))
+    return require_numeric(series, None, arg)
+
+
+def _scores(scored: pd.DataFrame, columns, arg: str = "scored") -> None:
+    for col in columns:
+        values = require_numeric(scored, col, arg)
+        if not (values == values.round()).all() or (values < 1).any():
+            raise ValueError(f"`{arg}` column {col!r} must hold whole scores 1, 2, ...; compute it with rfm_scores().")
+
+
 def rank_score(values, higher_is_better: bool = True, bins: int = 5) -> np.ndarray:
     """Score 1..bins from the share of customers with a strictly worse value (ties share a score).
 
@@ -358,9 +378,7 @@ def rank_score(values, higher_is_better: bool = True, bins: int = 5) -> np.ndarr
     [5, 4, 3, 2, 1]
     """
     bins = _check_bins(bins)
-    x = pd.Series(np.asarray(values, dtype="float64"))
-    if x.isna().any():
-        raise ValueError("values must not be missing; compute the RFM table first (rfm_table)")
+    x = _values(values)
     n = len(x)
     if n == 0:
         return np.zeros(0, dtype="int64")
@@ -390,8 +408,10 @@ def edge_score(values, edges, higher_is_better: bool = True) -> np.ndarray:
     >>> edge_score([10, 30, 31, 400], [30, 90, 180, 365], higher_is_better=False).tolist()
     [5, 5, 4, 1]
     """
-    e = np.asarray(edges, dtype="float64")
-    v = np.asarray(values, dtype="float64")
+    v = _values(values).to_numpy()
+    e = _values(edges, "edges").to_numpy()
+    if len(e) == 0 or np.any(np.diff(e) <= 0):
+        raise ValueError(f"`edges` must be one or more strictly increasing numbers, got {list(e)}.")
     above = (v[:, None] > e[None, :]).sum(axis=1).astype("int64")
     return 1 + above if higher_is_better else len(e) + 1 - above
 
@@ -434,7 +454,7 @@ def rfm_scores(rfm: pd.DataFrame, bins: int = 5, edges: dict | None = None) -> p
 
     Checked against hand-computed scores (tests) and against :func:`rfm_sql`.
     """
-    require_columns(rfm, list(MEASURES), "rfm", source="crm_lessons.rfm.rfm_table()")
+    require_table(rfm, "rfm", numbers=list(MEASURES), source="crm_lessons.rfm.rfm_table()")
     bins = _check_bins(bins)
     fixed = _check_edges(edges, bins)
     out = rfm.copy()
@@ -479,7 +499,8 @@ def score_ranges(scored: pd.DataFrame) -> pd.DataFrame:
     8  frequency      4          1     2.0      2.0
     9  frequency      5          1     5.0      5.0
     """
-    require_columns(scored, list(SCORE_COLUMNS.values()), "scored", source="crm_lessons.rfm.rfm_scores()")
+    require_table(scored, "scored", numbers=list(SCORE_COLUMNS), source="crm_lessons.rfm.rfm_scores()")
+    _scores(scored, SCORE_COLUMNS.values())
     bins = int(max(5, scored[list(SCORE_COLUMNS.values())].to_numpy().max(initial=0)))
     rows = []
     for measure, col in SCORE_COLUMNS.items():
@@ -573,9 +594,9 @@ _RULE_COLUMNS = ["segment", "r_min", "r_max", "f_min", "f_max", "m_min", "m_max"
 def _check_rules(rules) -> pd.DataFrame:
     if rules is None:
         return segment_rules()
-    require_columns(rules, _RULE_COLUMNS, "rules")
+    require_table(rules, "rules", ["segment"], numbers=_RULE_COLUMNS[1:], source="crm_lessons.rfm.segment_rules()")
     if rules["segment"].duplicated().any():
-        raise ValueError("rules: each segment name must appear once")
+        raise ValueError("`rules`: each segment name must appear once")
     return rules
 
 
@@ -605,6 +626,7 @@ def assign_segments(scored: pd.DataFrame, rules: pd.DataFrame | None = None, oth
     ['Champions', 'New or promising', 'At risk', 'Loyal']
     """
     require_columns(scored, list(SCORE_COLUMNS.values()), "scored", source="crm_lessons.rfm.rfm_scores()")
+    _scores(scored, SCORE_COLUMNS.values())
     rules = _check_rules(rules)
     r, f, m = (scored[c].to_numpy() for c in ("r_score", "f_score", "m_score"))
     conditions = [
@@ -676,11 +698,14 @@ def segment_summary(segmented: pd.DataFrame, value: pd.DataFrame | None = None, 
     require_columns(
         segmented, ["segment", "recency", "frequency", "monetary"], "segmented", source="crm_lessons.rfm.rfm_segments()"
     )
+    require_table(segmented, "segmented", numbers=["recency", "frequency", "monetary"])
     rules = _check_rules(rules)
     frame = segmented[["segment", "recency", "frequency", "monetary"]].copy()
     has_profit = value is not None and "profit" in value.columns
     if value is not None:
-        require_columns(value, ["revenue"], "value")
+        require_table(value, "value", numbers=["revenue", *(["profit"] if has_profit else [])], allow_nan=["profit"])
+        if value.index.has_duplicates:
+            raise ValueError("`value` has repeated customers in its index; sum it per customer first (groupby).")
         joined = value.reindex(frame.index)
         frame["revenue"] = joined["revenue"].fillna(0.0).to_numpy()
         if has_profit:
@@ -931,6 +956,7 @@ def rf_grid(scored: pd.DataFrame, value: str = "customers") -> pd.DataFrame:
     (2, 1, 0)
     """
     require_columns(scored, ["r_score", "f_score"], "scored", source="crm_lessons.rfm.rfm_scores()")
+    _scores(scored, ["r_score", "f_score"])
     if value not in ("customers", "mean_monetary"):
         raise ValueError(f"value must be 'customers' or 'mean_monetary', got {value!r}")
     bins = int(max(5, scored[["r_score", "f_score"]].to_numpy().max(initial=0)))

@@ -267,3 +267,34 @@ def test_pandas_and_sql_agree_exactly(shop, options):
     in_pandas = rfm.rfm_segments(rfm.purchases_from_sales(shop["sales"]), ref, **options)
     in_sql = rfm.rfm_from_database(shop["con"], ref, purchases=source, **options)
     pd.testing.assert_frame_equal(in_pandas, in_sql, check_exact=True)
+
+
+# ------------------------------------------------------------------ issue 13 regressions
+
+
+def test_sql_path_accepts_a_timestamp_order_date_and_agrees_with_pandas():
+    # before: DuckDB's "Unimplemented type for cast (INTERVAL -> BIGINT)"
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE p AS SELECT * FROM (VALUES ('A', TIMESTAMP '2024-01-01 12:00:00', 1000), "
+        "('A', TIMESTAMP '2024-01-31 00:00:00', 2001), ('B', TIMESTAMP '2024-01-15 18:00:00', 500)) "
+        "t(customer_id, order_date, amount_cents)"
+    )
+    sql = rfm.rfm_from_database(con, "2024-02-01", purchases="SELECT * FROM p")
+    purchases = pd.DataFrame({"customer_id": ["A", "A", "B"],
+                              "purchase_date": pd.to_datetime(["2024-01-01 12:00", "2024-01-31 00:00", "2024-01-15 18:00"]),
+                              "amount_cents": np.array([1000, 2001, 500], dtype="int64")})
+    pandas_path = rfm.rfm_table(purchases, "2024-02-01")
+    assert sql["recency"].tolist() == pandas_path["recency"].tolist() == [1, 16]
+
+
+def test_response_by_segment_refuses_text_false():
+    seg = pd.Series(["Champions"], index=pd.Index(["A"], name="customer_id"))
+    outcome = pd.DataFrame({"customer_id": ["A", "B"], "responded": ["false", "true"]})
+    with pytest.raises(TypeError, match=r"`outcome` column 'responded' must hold booleans"):
+        rfm.response_by_segment(seg, outcome, group=None)
+
+
+def test_rank_score_names_text_values():
+    with pytest.raises(TypeError, match=r"`values` must hold numbers, but it holds text such as \['5'\]"):
+        rfm.rank_score([1.0, "5"])
