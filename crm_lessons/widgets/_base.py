@@ -101,6 +101,41 @@ def png_size(data: bytes) -> tuple[int, int]:
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
+def table_rows(markup: str) -> list[list[str]]:
+    """The cells of the first HTML table in ``markup``, row by row, as text."""
+    from html.parser import HTMLParser
+
+    class _Rows(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows: list[list[str]] = []
+            self.cell: list[str] | None = None
+            self.done = False
+
+        def handle_starttag(self, tag, attrs):
+            if self.done:
+                return
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in ("td", "th") and self.rows:
+                self.cell = []
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self.cell is not None and self.rows:
+                self.rows[-1].append("".join(self.cell).strip())
+                self.cell = None
+            elif tag == "table":
+                self.done = True
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell.append(data)
+
+    parser = _Rows()
+    parser.feed(markup)
+    return [r for r in parser.rows if r]
+
+
 def accessible(control, name: str, tip: str | None = None) -> None:
     """Give ``control`` a visible description and a tooltip: its accessible name for screen readers."""
     if hasattr(control, "description") and not getattr(control, "description", ""):
@@ -212,7 +247,9 @@ class LessonWidget(widgets.VBox):
         for control in self.controls:
             desc = getattr(control, "description", "") or getattr(control, "tooltip", "")
             value = control.value
-            if hasattr(control, "label") and isinstance(getattr(control, "label", None), str):
+            if isinstance(value, bool):
+                value = wtr("yes") if value else wtr("no")
+            elif hasattr(control, "label") and isinstance(getattr(control, "label", None), str):
                 value = control.label
             elif hasattr(control, "readout_format") and isinstance(value, float):
                 try:
@@ -230,8 +267,14 @@ class LessonWidget(widgets.VBox):
 
     def table_frame(self) -> pd.DataFrame | None:
         """The table on show as a frame of display strings (for the static rendering)."""
-        tables = pd.read_html(io.StringIO(self.table.value)) if "<table" in self.table.value else []
-        return tables[0] if tables else None
+        rows = table_rows(self.table.value)
+        if len(rows) < 1:
+            return None
+        width = max(len(r) for r in rows)
+        rows = [r + [""] * (width - len(r)) for r in rows]
+        head, body = rows[0], rows[1:]
+        names = [h or " " * (i + 1) for i, h in enumerate(head)]  # unique names for empty headers
+        return pd.DataFrame(body, columns=names)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}: {self.title}"

@@ -100,6 +100,13 @@ def frame_html(frame: pd.DataFrame, formats: dict | None = None, index: bool = T
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
+def _text_width(text: str) -> int:
+    """Width of ``text`` in Latin characters (East Asian wide characters count two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
 def static_card(title: str, settings: str, status: str, png: bytes | None, table: pd.DataFrame | None,
                 max_rows: int = 16) -> bytes:
     """One PNG with a widget's title, settings, status line, figure and table (its static rendering).
@@ -113,7 +120,7 @@ def static_card(title: str, settings: str, status: str, png: bytes | None, table
     from matplotlib.figure import Figure
     from PIL import Image
 
-    from crm_lessons.i18n import font_rc
+    from crm_lessons.i18n import font_rc, get_language
 
     width_in = 10.0
     dpi = 80
@@ -126,12 +133,24 @@ def static_card(title: str, settings: str, status: str, png: bytes | None, table
     wrap = 95
     head_lines = textwrap.wrap(settings, wrap) + textwrap.wrap(status, wrap)
     head_h = 0.45 + 0.24 * len(head_lines)
-    table_h = 0.0 if table is None else 0.3 * (rows + 1) + 0.2
+    cells, labels, widths, fontsize, row_h = [], [], [], 10.0, 0.0
+    if table is not None and rows:
+        shown = table.head(rows).astype(str)
+        cells = [[textwrap.shorten(v, 48, placeholder="…") for v in row] for row in shown.to_numpy()]
+        labels = [textwrap.shorten(str(c), 30, placeholder="…") for c in shown.columns]
+        # column widths from the longest text (a CJK character is about two Latin ones wide)
+        chars = [max(_text_width(x) for x in [lab, *(r[i] for r in cells)]) + 3 for i, lab in enumerate(labels)]
+        total = float(sum(chars))
+        widths = [c / total for c in chars]
+        fontsize = max(6.0, min(10.0, 9.8 * 72 / (0.56 * total)))
+        row_h = fontsize * 1.7 / 72
+    table_h = 0.0 if not cells else row_h * (rows + 1) + 0.25
     height = head_h + pic_h + table_h + 0.1
     with mpl.rc_context({**font_rc(), "figure.facecolor": "white"}):
         fig = Figure(figsize=(width_in, height))
         y = 1 - 0.12 / height
-        fig.text(0.01, y, title, fontsize=15, fontweight="bold", va="top")
+        fig.text(0.01, y, title, fontsize=15, va="top",
+                 fontweight="bold" if get_language() == "en" else "normal")
         y -= 0.4 / height
         for line in head_lines:
             fig.text(0.01, y, line, fontsize=11, va="top", color="#333333")
@@ -141,16 +160,15 @@ def static_card(title: str, settings: str, status: str, png: bytes | None, table
             ax.imshow(picture, interpolation="antialiased")
             ax.set_axis_off()
             y -= pic_h / height
-        if table is not None and rows:
-            shown = table.head(rows).astype(str)
+        if cells:
             ax = fig.add_axes((0.01, 0.05 / height, 0.98, y - 0.15 / height))
             ax.set_axis_off()
-            cells = [[textwrap.shorten(v, 48, placeholder="…") for v in row] for row in shown.to_numpy()]
-            tab = ax.table(cellText=cells, colLabels=[textwrap.shorten(str(c), 30, placeholder="…")
-                                                      for c in shown.columns], loc="upper center", cellLoc="right")
+            tab = ax.table(cellText=cells, colLabels=labels, colWidths=widths, loc="upper center", cellLoc="right")
             tab.auto_set_font_size(False)
-            tab.set_fontsize(9.5)
-            tab.auto_set_column_width(list(range(len(shown.columns))))
+            tab.set_fontsize(fontsize)
+            for cell in tab.get_celld().values():
+                cell.set_height(row_h / max(y * height - 0.15, 0.1))
+                cell.set_edgecolor("#bbbbbb")
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     return buf.getvalue()

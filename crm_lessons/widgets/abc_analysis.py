@@ -143,7 +143,8 @@ class ABCExplorer(LessonWidget):
         ax = self._figure.axes[0]
         colours = (BOOK_COLOURS[0], BOOK_COLOURS[1], BOOK_COLOURS[2])
         self._spans = [ax.axvspan(0, 0, color=c, alpha=0.15, lw=0) for c in colours]
-        self._class_labels = [ax.text(0, 3, cls, ha="center", va="bottom", fontsize=16, fontweight="bold", color=c)
+        self._class_labels = [ax.text(0, 3, cls, ha="center", va="bottom", fontsize=16, fontweight="bold",
+                                      fontfamily="DejaVu Sans", color=c)
                               for cls, c in zip(CLASSES, colours)]
         self._shares = ax.text(97, 42, "", ha="right", va="bottom", fontsize=14, multialignment="left",
                                bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]})

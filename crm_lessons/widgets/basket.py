@@ -139,7 +139,8 @@ class CrossSellingExplorer(LessonWidget):
         # Every label needs a point on the (log) axes even while empty: the first pair's.
         self._anchor = (float(pairs["support"].iloc[0] * 100), float(pairs["confidence"].iloc[0] * 100)) if len(pairs) else (1.0, 1.0)
         self._numbers = [ax.annotate("", self._anchor, xytext=(-14, 0), textcoords="offset points", ha="right",
-                                     va="center", fontsize=14, fontweight="bold") for _ in range(LABEL_TOP)]
+                                     va="center", fontsize=14, fontweight="bold",
+                                     fontfamily="DejaVu Sans") for _ in range(LABEL_TOP)]
         self._pair_list = ax.text(0.02, 0.62, "", transform=ax.transAxes, ha="left", va="top", fontsize=12,
                                   bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]})
         style_rules_axes(ax)

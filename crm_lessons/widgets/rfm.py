@@ -153,7 +153,7 @@ class RFMExplorer(LessonWidget):
                                             style=style)
         self.monetary_edges = widgets.Text(value=_round_edges(self._rfm["sum"]["monetary"].to_numpy()),
                                            description=wtr("rfm.monetary_edges"), style=style)
-        self.monetary = widgets.ToggleButtons(options=options("rfm.monetary", ["sum", "mean"]), value="sum",
+        self.monetary = widgets.ToggleButtons(options=options("rfm.monetary_option", ["sum", "mean"]), value="sum",
                                               description=wtr("rfm.monetary"))
         self.high = widgets.IntSlider(value=4, min=2, max=5, description=wtr("rfm.high"), style=style)
         self.low = widgets.IntSlider(value=2, min=1, max=4, description=wtr("rfm.low"), style=style)

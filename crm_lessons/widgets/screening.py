@@ -167,7 +167,7 @@ class ScreeningExplorer(LessonWidget):
         # so they can change without redrawing the axis.
         import matplotlib as mpl
 
-        self._figure = new_figure(12, 0.42 * self.top + 2.2, left=0.3, right=0.76, bottom=0.1, top=0.93)
+        self._figure = new_figure(12, 0.42 * self.top + 2.2, left=0.31, right=0.76, bottom=0.1, top=0.93)
         ax = self._figure.axes[0]
         colours = CRITERION_COLOURS
         y = np.arange(n)[::-1]
@@ -213,7 +213,7 @@ class ScreeningExplorer(LessonWidget):
             bars.set_verts(self._bar_verts(left, part))
             left = left + part
         for label, i, name in zip(self._labels, ranking.index, ranking["name"]):
-            label.set_text(f"{_short(name, 26)} ({i})")
+            label.set_text(f"{_short(name, 20)} ({i})")
         self.image.value = self._png.render()
 
 

@@ -155,7 +155,7 @@ class TargetingExplorer(LessonWidget):
         ax.set_xlabel(wtr("targeting.xlabel"))
         ax.set_ylabel(wtr("targeting.ylabel"))
         ax.set_title(wtr("targeting.plot_title"))
-        self._legend_texts = ax.legend(loc="lower left", fontsize=12).get_texts()
+        self._legend_texts = ax.legend(loc="lower right", fontsize=12).get_texts()
         self._png = BlitPNG(self._figure, [self._line, self._best, self._mass, self._reach, self._legend_texts[0]])
 
     def _plot(self) -> None:
