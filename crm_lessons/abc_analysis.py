@@ -386,6 +386,14 @@ def pareto_plot_points(curve: pd.DataFrame, max_points: int = 600) -> tuple[np.n
     return x, y
 
 
+def _measure_word(measure: str) -> str:
+    """The measure's name in the book's language (``profit`` → 利润 in Chinese); others unchanged."""
+    from crm_lessons.i18n import catalogue, tr
+
+    key = f"abc_analysis.measure.{measure}"
+    return tr(key) if key in catalogue() else str(measure)
+
+
 def class_bands(summary: pd.DataFrame, measure: str = "profit") -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Where each ABC class starts and ends on the customer axis (percent), with its share line.
 
@@ -401,10 +409,14 @@ def class_bands(summary: pd.DataFrame, measure: str = "profit") -> tuple[np.ndar
 
     Checked against: the cumulative customer shares of :func:`abc_summary`.
     """
+    from crm_lessons.i18n import tr
+
     ends = np.cumsum(summary["customer_share"].to_numpy()) * 100
     starts = np.concatenate([[0.0], ends[:-1]])
+    what = _measure_word(measure)
     lines = [
-        f"{cls}: {row['customer_share']:.0%} of customers → {row['value_share']:.0%} of {measure}"
+        tr("abc_analysis.plot.band_line", cls=cls, customers=row["customer_share"], value=row["value_share"],
+           measure=what)
         for cls, row in summary.iterrows()
     ]
     return starts, ends, lines
@@ -453,12 +465,15 @@ def plot_pareto(curve: pd.DataFrame, summary: pd.DataFrame, ax=None, measure: st
         ax.text((lo + hi) / 2, 3, cls, ha="center", va="bottom", fontsize=16, fontweight="bold", color=colour)
     ax.text(97, 42, "\n".join(lines), ha="right", va="bottom", fontsize=14, multialignment="left",
             bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]})
-    ax.plot(x, y, color=BOOK_COLOURS[0], lw=3, label=f"cumulative share of {measure}")
-    ax.plot([0, 100], [0, 100], color=BOOK_COLOURS[2], lw=1.5, ls="--", label="every customer equal")
+    from crm_lessons.i18n import tr
+
+    what = _measure_word(measure)
+    ax.plot(x, y, color=BOOK_COLOURS[0], lw=3, label=tr("abc_analysis.plot.curve", measure=what))
+    ax.plot([0, 100], [0, 100], color=BOOK_COLOURS[2], lw=1.5, ls="--", label=tr("abc_analysis.plot.diagonal"))
     ax.set_xlim(0, 100)
     ax.set_ylim(0, max(105.0, float(y.max()) + 5))
-    ax.set_xlabel("Share of customers, best first (%)")
-    ax.set_ylabel(f"Share of total {measure} (%)")
-    ax.set_title(f"Pareto curve of {measure} per customer, ABC classes shaded")
+    ax.set_xlabel(tr("abc_analysis.plot.xlabel"))
+    ax.set_ylabel(tr("abc_analysis.plot.ylabel", measure=what))
+    ax.set_title(tr("abc_analysis.plot.title", measure=what))
     ax.legend(loc="lower right", fontsize=12)
     return fig

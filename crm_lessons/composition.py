@@ -469,6 +469,13 @@ def customer_file(customer_id: str, customers: pd.DataFrame, sales: pd.DataFrame
     return pd.DataFrame(rows, columns=["section", "item", "value"])
 
 
+def _value_word(value) -> str:
+    """A class name (``consumer``, ``large & loyal``) in the book's language (``values.*``)."""
+    from crm_lessons.i18n import value_label
+
+    return str(value_label(str(value)))
+
+
 @styled
 def plot_composition(table: pd.DataFrame, title: str, ax=None):
     """Horizontal bars of the customer shares of a composition table, labelled with counts.
@@ -499,14 +506,16 @@ def plot_composition(table: pd.DataFrame, title: str, ax=None):
 
     require_columns(table, ["customers", "share"], "table", source="crm_lessons.composition.composition()")
     fig, ax = new_figure(ax, (9, 0.6 * len(table) + 1.6))
-    labels = [str(i) for i in table.index][::-1]
+    labels = [_value_word(i) for i in table.index][::-1]
     shares = table["share"].to_numpy()[::-1] * 100
     counts = table["customers"].to_numpy()[::-1]
     ax.barh(labels, shares, color=BOOK_COLOURS[0])
     for y, (s, c) in enumerate(zip(shares, counts)):
         ax.text(s + 0.5, y, f"{s:.1f}%  ({c:,})", va="center", fontsize=13)
     ax.set_xlim(0, max(shares.max() * 1.35, 10))
-    ax.set_xlabel("Share of customers (%)")
+    from crm_lessons.i18n import tr
+
+    ax.set_xlabel(tr("composition.plot.share_axis"))
     ax.set_title(title)
     ax.grid(axis="y", visible=False)
     return fig
@@ -553,13 +562,15 @@ def plot_quadrants(quadrants: pd.DataFrame, volume_cut: float, loyalty_cut: floa
     for name, colour in colours.items():
         m = (quadrants["quadrant"] == name).to_numpy()
         ax.scatter(volume[m], quadrants["loyalty"][m] + jitter[m], s=12, alpha=0.5, color=colour,
-                   label=f"{name} ({m.sum():,})")
+                   label=f"{_value_word(name)} ({m.sum():,})")
+    from crm_lessons.i18n import tr
+
     ax.set_xscale("log")
     ax.axvline(volume_cut, color="black", lw=1.5, ls="--")
     ax.axhline(loyalty_cut, color="black", lw=1.5, ls="--")
-    ax.set_xlabel("Sales volume: revenue per year as a customer (CNY, log scale)")
-    ax.set_ylabel("Loyalty: share of years with a purchase")
-    ax.set_title("Customers by sales volume and loyalty")
+    ax.set_xlabel(tr("composition.plot.volume_axis"))
+    ax.set_ylabel(tr("composition.plot.loyalty_axis"))
+    ax.set_title(tr("composition.plot.quadrants_title"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=12, markerscale=2.5)
     return fig
 

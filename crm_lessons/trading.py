@@ -201,16 +201,18 @@ def plot_starts_and_stops(table: pd.DataFrame, ax=None, go_live: str | None = No
     fig, ax = new_figure(ax, (11, 6))
     years = np.asarray(table.index, dtype=int)
     stopped = table["stopped"].astype("Float64").fillna(np.nan).to_numpy(dtype=float)
-    ax.bar(years - 0.2, table["new"], width=0.4, color=BOOK_COLOURS[0], label="started trading (new)")
-    ax.bar(years + 0.2, stopped, width=0.4, color=BOOK_COLOURS[1], label="stopped trading (last purchase)")
-    ax.plot(years, table["active"], color=BOOK_COLOURS[2], lw=3, marker="o", label="active in the year")
+    from crm_lessons.i18n import tr
+
+    ax.bar(years - 0.2, table["new"], width=0.4, color=BOOK_COLOURS[0], label=tr("trading.plot.started"))
+    ax.bar(years + 0.2, stopped, width=0.4, color=BOOK_COLOURS[1], label=tr("trading.plot.stopped"))
+    ax.plot(years, table["active"], color=BOOK_COLOURS[2], lw=3, marker="o", label=tr("trading.plot.active"))
     if go_live is not None:
         x = pd.Timestamp(go_live).year - 0.5
         ax.axvline(x, color="black", ls="--", lw=1.5)
-        ax.text(x + 0.05, ax.get_ylim()[1] * 0.95, "CRM go-live", va="top", fontsize=13)
+        ax.text(x + 0.05, ax.get_ylim()[1] * 0.95, tr("trading.plot.go_live"), va="top", fontsize=13)
     ax.set_xticks(years)
-    ax.set_xlabel("Year")
-    ax.set_ylabel("Customers")
-    ax.set_title("Start and stop of trading per year")
+    ax.set_xlabel(tr("trading.plot.xlabel"))
+    ax.set_ylabel(tr("trading.plot.ylabel"))
+    ax.set_title(tr("trading.plot.title"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=12)
     return fig
