@@ -187,6 +187,30 @@ def test_gold_customers_repeat_more(case):
     assert out.loc["gold", "repeat_purchase_rate"] > out.loc["ordinary", "repeat_purchase_rate"]
 
 
+def test_profit_by_tenure_by_hand():
+    from crm_lessons.loyalty import profit_by_tenure
+
+    sales = pd.DataFrame({"customer_id": ["a", "a", "b", "b", "b"],
+                          "order_date": pd.to_datetime(["2020-01-05", "2024-02-01", "2021-07-01", "2022-01-01",
+                                                        "2022-12-31"]),
+                          "revenue": [10.0, 40.0, 20.0, 5.0, 5.0], "profit": [1.0, 4.0, 2.0, 1.0, 1.0]})
+    out = profit_by_tenure(sales, max_years=3)
+    assert out.index.tolist() == [0, 1, 3]  # a's 2024 is tenure 4, pooled into 3
+    assert out["customer_years"].tolist() == [2, 1, 1]
+    assert out.loc[0, "profit_per_customer"] == 1.5
+    assert out.loc[1, "revenue_per_customer"] == 10.0
+    with pytest.raises(ValueError, match="`max_years`"):
+        profit_by_tenure(sales, max_years=0)
+
+
+def test_customers_buy_more_as_they_stay(case):
+    from crm_lessons import data
+    from crm_lessons.loyalty import profit_by_tenure
+
+    out = profit_by_tenure(data.load_sales())
+    assert out.loc[3, "profit_per_customer"] > 1.5 * out.loc[0, "profit_per_customer"]
+
+
 # --------------------------------------------------------------------------- issue 13 regressions
 
 
