@@ -72,7 +72,12 @@ def require_group_keys(by, frame, arg: str = "by", frame_arg: str = "sales") -> 
 
 
 def require_date(value, arg: str, example: str = "2024-07-01") -> pd.Timestamp:
-    """Return ``value`` as a Timestamp, or raise ValueError naming ``arg`` with an ``example`` date."""
+    """Return ``value`` as a Timestamp, or raise ValueError naming ``arg`` with an ``example`` date.
+
+    Numbers are refused: ``pd.Timestamp(2024)`` would be a nanosecond after 1970, not the year 2024.
+    """
+    if isinstance(value, (bool, int, float, np.number)):
+        raise ValueError(f"`{arg}` must be a date such as {example!r} (in quotes), got the number {value!r}.")
     try:
         stamp = pd.Timestamp(value)
     except (TypeError, ValueError):
@@ -208,7 +213,7 @@ def require_numeric(frame, column: str | None, arg: str, *, source: str | None =
     >>> require_numeric(pd.DataFrame({"q1": ["agree", 2]}), "q1", "items")
     Traceback (most recent call last):
     ...
-    TypeError: `items` column 'q1' must hold numbers, but it holds text such as ['agree']. Recode the answers as numbers (e.g. with .map({...})) or convert with pd.to_numeric(items['q1']).
+    TypeError: `items` column 'q1' must hold numbers, but it holds text such as ['agree']. Convert it first, e.g. pd.to_numeric(items['q1']), or recode text answers with .map({...}).
     """
     values = _column(frame, column, arg, source)
     where = _where(arg, column)
@@ -222,8 +227,8 @@ def require_numeric(frame, column: str | None, arg: str, *, source: str | None =
         if text.any():
             examples = list(dict.fromkeys(values[text].tolist()))[:3]
             raise TypeError(
-                f"{where} must hold numbers, but it holds text such as {examples}. Recode the answers as "
-                f"numbers (e.g. with .map({{...}})) or convert with pd.to_numeric({arg}[{name!r}])."
+                f"{where} must hold numbers, but it holds text such as {examples}. Convert it first, e.g. "
+                f"pd.to_numeric({arg}[{name!r}]), or recode text answers with .map({{...}})."
             )
         try:
             values = pd.to_numeric(values, errors="raise")
@@ -435,3 +440,38 @@ def require_same_id_type(left: pd.Series, left_arg: str, right: pd.Series, right
             f"so no row would match; convert one of them, e.g. {right_arg}[{column!r}] = "
             f"{right_arg}[{column!r}].astype({'str' if a == 'text' else 'int'})."
         )
+
+
+#: What the case company's and CDNOW's standard columns hold (crm_lessons.schema), for
+#: :func:`require_typed`: ids, dates, numbers (finite) and booleans.
+COLUMN_KINDS = {
+    **dict.fromkeys(("customer_id", "order_id", "product_id", "complaint_id", "lead_id", "respondent_id"), "id"),
+    **dict.fromkeys(("order_date", "join_date", "survey_date", "complaint_date", "contact_date", "month",
+                     "purchase_date"), "date"),
+    **dict.fromkeys(("quantity", "unit_price", "discount", "unit_cost", "list_price", "revenue", "cost", "profit",
+                     "opening_units", "received_units", "sold_units", "closing_units", "spend", "website_visits",
+                     "resolution_days", "line_no", "amount_cents", "dollars", "cds"), "number"),
+    **dict.fromkeys(("internal", "responded", "converted", "requested_quote", "recovered", "repurchased"), "bool"),
+}
+
+
+def require_typed(frame, arg: str, columns: Iterable[str], *, source: str | None = None,
+                  allow_nan: Iterable[str] = (), nonempty: bool = False) -> None:
+    """:func:`require_table` with each column's kind looked up in :data:`COLUMN_KINDS`.
+
+    Columns not listed there (categories, names) are only required to exist.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crm_lessons._validation import require_typed
+    >>> sales = pd.DataFrame({"customer_id": ["C1"], "revenue": ["12.5"]})
+    >>> require_typed(sales, "sales", ["customer_id", "revenue"])
+    Traceback (most recent call last):
+    ...
+    TypeError: `sales` column 'revenue' must hold numbers, but it holds text such as ['12.5']. Convert it first, e.g. pd.to_numeric(sales['revenue']), or recode text answers with .map({...}).
+    """
+    columns = list(dict.fromkeys(columns))
+    by_kind = {kind: [c for c in columns if COLUMN_KINDS.get(c) == kind] for kind in ("id", "date", "number", "bool")}
+    require_table(frame, arg, columns, ids=by_kind["id"], dates=by_kind["date"], numbers=by_kind["number"],
+                  booleans=by_kind["bool"], allow_nan=allow_nan, nonempty=nonempty, source=source)

@@ -24,7 +24,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_choice, require_columns, require_group_keys
+from crm_lessons._validation import (
+    require_choice,
+    require_date,
+    require_frame,
+    require_group_keys,
+    require_typed,
+)
 
 #: Money columns of a sales frame that can be summed per customer or product.
 MEASURES = ("revenue", "cost", "profit", "quantity")
@@ -36,9 +42,9 @@ def _period(sales: pd.DataFrame, start, end) -> pd.DataFrame:
     """Lines with ``start <= order_date <= end`` (either end may be None)."""
     mask = pd.Series(True, index=sales.index)
     if start is not None:
-        mask &= sales["order_date"] >= pd.Timestamp(start)
+        mask &= sales["order_date"] >= require_date(start, "start")
     if end is not None:
-        mask &= sales["order_date"] <= pd.Timestamp(end)
+        mask &= sales["order_date"] <= require_date(end, "end")
     return sales.loc[mask]
 
 
@@ -77,7 +83,7 @@ def customer_totals(sales: pd.DataFrame, measure: str = "profit") -> pd.Series:
     Checked against the hand-computed table in :mod:`crm_lessons.toy`.
     """
     require_choice(measure, MEASURES, "measure")
-    require_columns(sales, ["customer_id", measure], "sales", source="load_sales()")
+    require_typed(sales, "sales", ["customer_id", measure], source="load_sales()")
     totals = sales.groupby("customer_id", sort=True)[measure].sum().astype(float)
     order = np.lexsort((totals.index.to_numpy(), -totals.to_numpy()))
     out = totals.iloc[order]
@@ -133,7 +139,7 @@ def customer_performance(sales: pd.DataFrame, start=None, end=None) -> pd.DataFr
     Checked against the hand-computed table in :mod:`crm_lessons.toy`
     (C1: 400 + 2000 + 3600 = 6000 revenue, 1300 profit, 2 orders).
     """
-    require_columns(sales, list(_SALES_COLUMNS) + ["unit_price", "discount"], "sales", source="load_sales()")
+    require_typed(sales, "sales", list(_SALES_COLUMNS) + ["unit_price", "discount"], source="load_sales()")
     s = _period(sales, start, end)
     list_value = s["quantity"] * s["unit_price"]
     work = pd.DataFrame(
@@ -214,8 +220,9 @@ def sales_mix(sales: pd.DataFrame, by="category", measure: str = "revenue") -> p
     Checked by hand: entry lines 2000 + 400 + 3600 + 8000 + 2000 + 100 = 16100 of 39100.
     """
     require_choice(measure, MEASURES, "measure")
+    require_frame(sales, "sales")
     keys = require_group_keys(by, sales)
-    require_columns(sales, [measure], "sales", source="load_sales()")
+    require_typed(sales, "sales", [measure], source="load_sales()")
     totals = sales.groupby(keys if len(keys) > 1 else keys[0], observed=False, sort=True)[measure].sum()
     out = totals.astype(float).to_frame(measure)
     grand = out[measure].sum()
@@ -262,9 +269,10 @@ def sales_mix_by_year(sales: pd.DataFrame, by: str = "category", measure: str = 
     2022 entry = (2000 + 400 + 8000) / 22400 = 0.464.
     """
     require_choice(measure, MEASURES, "measure")
+    require_frame(sales, "sales")
     if not isinstance(by, str) or by not in sales.columns:
         raise ValueError(f"`by` must be one column of `sales`, e.g. 'category'; got {by!r}.")
-    require_columns(sales, ["order_date", measure], "sales", source="load_sales()")
+    require_typed(sales, "sales", ["order_date", measure], source="load_sales()")
     year = sales["order_date"].dt.year.rename("year")
     table = sales.groupby([year, sales[by]], observed=False)[measure].sum().unstack(by, fill_value=0.0)
     table = table.astype(float)
@@ -334,7 +342,7 @@ def best_and_worst(sales: pd.DataFrame, customers: pd.DataFrame, complaints: pd.
         raise ValueError(
             f"`share` must be a number with 0 < share <= 0.5 (the share of customers in each group); got {share!r}."
         )
-    require_columns(customers, ["customer_id", "kind"], "customers", source="load_customers()")
+    require_typed(customers, "customers", ["customer_id", "kind"], source="load_customers()")
     perf = customer_performance(sales)
     ranked = customer_totals(sales, "profit").index
     k = max(1, int(round(share * len(ranked))))
@@ -361,7 +369,7 @@ def best_and_worst(sales: pd.DataFrame, customers: pd.DataFrame, complaints: pd.
             loss_makers=int((p["profit"].round(2) < 0).sum()),
         )
         if complaints is not None:
-            require_columns(complaints, ["customer_id"], "complaints", source="load_complaints()")
+            require_typed(complaints, "complaints", ["customer_id"], source="load_complaints()")
             n = int(complaints["customer_id"].isin(ids).sum())
             row["complaints_per_100_orders"] = 100.0 * n / float(p["orders"].sum())
         rows[name] = row
@@ -420,7 +428,7 @@ def year_on_year(sales: pd.DataFrame, year: int, measure: str = "revenue", custo
     nothing in 2023 and 6000 + 2000 in 2024).
     """
     require_choice(measure, MEASURES, "measure")
-    require_columns(sales, ["customer_id", "order_date", measure], "sales", source="load_sales()")
+    require_typed(sales, "sales", ["customer_id", "order_date", measure], source="load_sales()")
     if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
         raise TypeError(f"`year` must be a whole number such as 2024; got {year!r}.")
     y = sales["order_date"].dt.year

@@ -155,3 +155,25 @@ REFUSED_FOR_BOOLEANS = ("nan", "none", "text", "digit_text", "bool_text", "float
 REFUSED_FOR_IDS = ("nan", "none", "mixed_ids")
 #: ... for a column of numbers (money, counts, answers) that must be finite.
 REFUSED_FOR_NUMBERS = ("inf", "neg_inf", "text", "digit_text", "bool_text", "date_text")
+
+
+#: What a function must refuse in a column of each kind of crm_lessons._validation.COLUMN_KINDS
+#: (test frames hold text ids, so a number among them mixes id types).
+REFUSED_BY_KIND = {
+    "id": ("nan", "none", "mixed_ids", "inf", "neg_inf", "float", "negative"),
+    "date": tuple(h for h in SPOILERS if h != "empty"),
+    "number": ("nan", "none", "inf", "neg_inf", "text", "digit_text", "bool_text", "date_text"),
+    "bool": ("nan", "none", "text", "digit_text", "bool_text", "float", "negative", "date_text", "inf", "neg_inf",
+             "mixed_ids"),
+}
+
+
+def must_refuse(column: str, how: str, *, allow_nan=()) -> bool:
+    """Whether a function reading ``column`` (a standard column of the case tables) must refuse it spoiled ``how``."""
+    from crm_lessons._validation import COLUMN_KINDS
+
+    if how == "drop":
+        return True
+    if column in allow_nan and how in ("nan", "none"):
+        return False
+    return how in REFUSED_BY_KIND.get(COLUMN_KINDS.get(column), ())
