@@ -37,8 +37,8 @@ from crm_lessons._validation import (
     require_date,
     require_fraction,
     require_frame,
-    require_ids,
     require_numeric,
+    require_typed,
 )
 from crm_lessons.performance import customer_performance
 from crm_lessons.plotting import styled
@@ -112,9 +112,9 @@ def segment_profile(customers: pd.DataFrame, sales: pd.DataFrame, by=("kind", "t
     Checked against the toy case: gold = C1 (profit 1300); ordinary = C2 + C3 + C4 = 5500 + 2000 + 0.
     """
     by = [by] if isinstance(by, str) else list(by)
-    require_columns(customers, ["customer_id", *by], "customers", source="load_customers()")
-    require_columns(
-        sales, list(_SALES_COLUMNS) + ["unit_price", "discount", "quantity", "cost"], "sales", source="load_sales()"
+    require_typed(customers, "customers", ["customer_id", *by], source="load_customers()")
+    require_typed(
+        sales, "sales", list(_SALES_COLUMNS) + ["unit_price", "discount", "quantity", "cost"], source="load_sales()"
     )
     perf = customer_performance(sales, start, end)[["revenue", "profit"]]
     c = customers[["customer_id", *by]].set_index("customer_id").join(perf)
@@ -194,7 +194,9 @@ def treatment_segments(customers: pd.DataFrame, sales: pd.DataFrame, as_of, *, k
     Checked by hand: C2 has the top profit (5500, 1 of 4 buyers = 25 %); C1 last bought on
     2023-05-10 and C3 on 2023-01-15, more than 365 days before; C4 bought on 2024-06-30.
     """
-    require_columns(customers, ["customer_id", "tier"], "customers", source="load_customers()")
+    require_typed(customers, "customers", ["customer_id", "tier"], source="load_customers()")
+    if customers["customer_id"].duplicated().any():
+        raise ValueError("`customers` lists some customer_id more than once; keep one row per customer.")
     key_share, lapsed_days, day = _check_screen_args(key_share, lapsed_days, as_of)
     perf = customer_performance(sales, None, day - pd.Timedelta(days=1))
     perf = perf.iloc[np.lexsort((perf.index.to_numpy(), -perf["profit"].to_numpy()))]
@@ -250,8 +252,8 @@ def customer_screen(customer_id: str, customers: pd.DataFrame, sales: pd.DataFra
     >>> customer_screen("C1", toy_customers(), toy_sales(), as_of="2024-12-31")["segment"]
     'win back'
     """
-    require_columns(
-        customers, ["customer_id", "name", "kind", "tier", "region", "channel"], "customers", source="load_customers()"
+    require_typed(
+        customers, "customers", ["customer_id", "name", "kind", "tier", "region", "channel"], source="load_customers()"
     )
     _check_screen_args(key_share, lapsed_days, as_of)
     row = customers[customers["customer_id"] == customer_id]
@@ -317,8 +319,8 @@ def campaign_frame(customers: pd.DataFrame, sales: pd.DataFrame, *, cutoff, end,
     look-back; C2's O5 (2024-02-01: washer 6000 - 4000 plus kettles 2000 - 1000, profit 3000)
     is in the window.
     """
-    require_columns(customers, list(_CUSTOMER_COLUMNS), "customers", source="load_customers()")
-    require_columns(sales, list(_SALES_COLUMNS), "sales", source="load_sales()")
+    require_typed(customers, "customers", list(_CUSTOMER_COLUMNS), source="load_customers()")
+    require_typed(sales, "sales", list(_SALES_COLUMNS), source="load_sales()")
     start = require_date(cutoff, "cutoff")
     stop = require_date(end, "end")
     if stop < start:
@@ -624,6 +626,7 @@ def plot_targeting_curve(curve: pd.DataFrame, *, ax=None, title: str | None = No
     """
     import matplotlib.pyplot as plt
 
+    from crm_lessons.i18n import tr
     from crm_lessons.plotting import BOOK_COLOURS
 
     require_columns(curve, ["share", "net_profit"], "curve", source="crm_lessons.targeting.targeting_curve()")
@@ -634,11 +637,11 @@ def plot_targeting_curve(curve: pd.DataFrame, *, ax=None, title: str | None = No
     ax.plot(x, y, marker="o", color=BOOK_COLOURS[0], lw=3)
     best = int(np.argmax(y))
     ax.scatter([x[best]], [y[best]], s=250, color=BOOK_COLOURS[1], zorder=3,
-               label=f"best: top {x[best]:.0f} %")
-    ax.scatter([x[-1]], [y[-1]], s=250, color=BOOK_COLOURS[2], zorder=3, label="mass: everyone")
+               label=tr("targeting.curve.best", share=x[best]))
+    ax.scatter([x[-1]], [y[-1]], s=250, color=BOOK_COLOURS[2], zorder=3, label=tr("targeting.curve.mass"))
     ax.axhline(0, color="black", lw=1)
-    ax.set_xlabel("Share of customers contacted (best scores first, %)")
-    ax.set_ylabel("Net profit (thousand CNY)")
-    ax.set_title(title or "Targeted vs mass marketing: net profit by reach")
+    ax.set_xlabel(tr("targeting.curve.xlabel"))
+    ax.set_ylabel(tr("targeting.curve.ylabel"))
+    ax.set_title(title or tr("targeting.curve.title"))
     ax.legend(loc="best")
     return ax

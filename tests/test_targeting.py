@@ -247,3 +247,26 @@ def test_treatment_segments_on_case_data(case):
     buyers = seg["profit_rank"].notna().sum()
     assert (seg["segment"] == "key customer").sum() == int(np.floor(0.05 * buyers))
     assert set(seg.loc[seg["segment"] == "gold member", "tier"].astype(str)) == {"gold"}
+
+
+# --------------------------------------------------------------------------- issue 13 regressions
+
+
+def test_responses_written_as_text_are_refused_not_counted_true():
+    frame = pd.DataFrame({"score": [3.0, 2.0, 1.0], "responded": ["true", "false", "false"], "profit": [10.0, 0, 0]})
+    with pytest.raises(TypeError, match=r"`frame` column 'responded' must hold booleans.*'false'"):
+        t.response_by_score_band(frame, 1)
+    with pytest.raises(TypeError, match=r"`frame` column 'responded' must hold booleans"):
+        t.mass_vs_targeted(frame, cost_per_contact=1)
+
+
+def test_missing_response_is_refused_not_counted_true():
+    frame = pd.DataFrame({"score": [3.0, 2.0], "responded": [True, np.nan], "profit": [10.0, 0]})
+    with pytest.raises(ValueError, match=r"`frame` column 'responded' has missing values"):
+        t.targeting_curve(frame, cost_per_contact=1)
+
+
+def test_zero_one_responses_equal_booleans():
+    frame = pd.DataFrame({"score": [3.0, 2.0, 1.0], "responded": [1, 0, 1], "profit": [10.0, 0, 5.0]})
+    booleans = frame.assign(responded=[True, False, True])
+    pd.testing.assert_frame_equal(t.response_by_score_band(frame, 3), t.response_by_score_band(booleans, 3))
