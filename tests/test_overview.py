@@ -94,7 +94,8 @@ def test_counts_of_the_course_lists():
 
 def test_principles_match_outline():
     p = o.implementation_principles()
-    assert p["chinese"].tolist()[:4] == ["转变传统管理观念", "合理调整组织结构", "实施业务重组", "获得高层领导支持"]
+    assert p["chinese"].tolist()[:4] == ["转变传统管理观念", "合理调整组织结构", "实施业务重组",
+                                         "获得高层领导支持"]
 
 
 def test_crm_cycle_names_chapters():
@@ -245,11 +246,12 @@ def test_plot_crm_cycle_labels_every_step_with_chapters():
 
 
 # ---------------------------------------------------------------- both languages, from the data file
-LISTS = ["crm_definition", "crm_definitions", "crm_essence", "why_strategic", "crm_benefits", "information_roles",
-         "implementation_principles", "hughes_model", "key_success_factors", "deck_tenets", "industries_by_stage",
-         "china_key_questions", "rollout_phases", "it_pages", "organisation_change", "deck_pilot_results",
-         "crm_stages", "crm_stage_figures", "crm_cycle", "case_results", "shell_canada_tactics", "failure_reasons",
-         "content_map"]
+LISTS = ["crm_definition", "crm_definitions", "crm_essence", "why_strategic", "crm_benefits",
+         "information_roles", "implementation_principles", "hughes_model", "key_success_factors",
+         "deck_tenets", "industries_by_stage", "china_key_questions", "rollout_phases", "it_pages",
+         "organisation_change",
+         "deck_pilot_results", "crm_stages", "crm_stage_figures", "crm_cycle", "case_results",
+         "shell_canada_tactics", "failure_reasons", "content_map"]
 
 
 @pytest.mark.parametrize("name", LISTS)
@@ -308,8 +310,8 @@ def test_readings_of_garbled_source_are_flagged_in_both_languages():
 
 
 def test_deck_material_of_issue_11():
-    assert o.deck_tenets(lang="en")["tenet"].tolist() == ["focus on profit", "analyse in depth", "be practical",
-                                                        "take a holistic view"]
+    tenets = o.deck_tenets(lang="en")["tenet"].tolist()
+    assert tenets == ["focus on profit", "analyse in depth", "be practical", "take a holistic view"]
     assert o.rollout_phases(lang="en")["phase"].tolist() == ["pilot", "rollout", "rocket science"]
     assert len(o.china_key_questions()) == 4
     assert o.it_pages()["page"].tolist() == [25, 30, 31, 32, 33, 34]
