@@ -138,6 +138,11 @@ def fit_lead_model(leads: pd.DataFrame, C: float = 1e4) -> LogisticRegression:
     return LogisticRegression(C=C, max_iter=5000).fit(x, y)
 
 
+def _check_model(model) -> None:
+    if not isinstance(model, LogisticRegression) or not hasattr(model, "coef_"):
+        raise TypeError(f"`model` must be a fitted model from fit_lead_model(leads), got {type(model).__name__}.")
+
+
 def lead_scores(model: LogisticRegression, leads: pd.DataFrame) -> pd.Series:
     """Probability of converting for each lead, from a fitted model.
 
@@ -159,6 +164,7 @@ def lead_scores(model: LogisticRegression, leads: pd.DataFrame) -> pd.Series:
 
     Checked against the toy table in :func:`fit_lead_model`.
     """
+    _check_model(model)
     p = model.predict_proba(lead_features(leads))[:, 1]
     return pd.Series(p, index=leads.index, name="score")
 
@@ -198,6 +204,7 @@ def lead_coefficients(model: LogisticRegression) -> pd.DataFrame:
 
     Checked against the generator's true coefficients on the case data (tests/test_leads.py).
     """
+    _check_model(model)
     names = ["intercept"] + list(model.feature_names_in_)
     coef = np.concatenate([model.intercept_, model.coef_[0]])
     out = pd.DataFrame({"log_odds": coef, "odds_ratio": np.exp(coef), "points": np.round(coef * 20 / np.log(2))},

@@ -81,3 +81,28 @@ def test_out_of_fold_is_seeded(case_leads):
     a = ls.out_of_fold_scores(case_leads.head(600), folds=3, random_state=1)
     b = ls.out_of_fold_scores(case_leads.head(600), folds=3, random_state=1)
     assert a.equals(b)
+
+
+# --------------------------------------------------------------------------- issue 13 regressions
+
+
+def _leads(**changes):
+    frame = pd.DataFrame({"source": ["referral", "cold call"] * 4, "kind": ["consumer"] * 8,
+                          "requested_quote": [True, False] * 4, "website_visits": [2, 1] * 4,
+                          "converted": [True, False, False, True] * 2})
+    return frame.assign(**changes)
+
+
+def test_requested_quote_written_as_text_is_refused_not_counted_true():
+    with pytest.raises(TypeError, match=r"`leads` column 'requested_quote' must hold booleans.*'false'"):
+        ls.lead_features(_leads(requested_quote=["true", "false"] * 4))
+
+
+def test_missing_outcome_is_refused_not_counted_converted():
+    with pytest.raises(ValueError, match=r"`leads` column 'converted' has missing values"):
+        ls.fit_lead_model(_leads(converted=[True, None, False, True] * 2))
+
+
+def test_score_quality_refuses_text_outcomes():
+    with pytest.raises(TypeError, match=r"`converted` must hold booleans"):
+        ls.score_quality(pd.Series([0.9, 0.1]), pd.Series(["true", "false"]))
