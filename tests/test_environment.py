@@ -83,3 +83,21 @@ def test_lint_is_configured_and_runs_before_the_tests():
     script = (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
     steps = [script.index(step) for step in ("ruff check .", "ruff format --check .", "-m pytest")]
     assert steps == sorted(steps)
+
+
+def test_every_data_file_of_the_package_is_installed():
+    # a non-editable install (pip install .) copies only the package data pyproject.toml lists
+    import fnmatch
+    import subprocess
+
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"
+    ]["crm_lessons"]
+    tracked = subprocess.run(
+        ["git", "ls-files", "crm_lessons"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    if not tracked:
+        pytest.skip("not a git checkout")
+    data = [Path(f).relative_to("crm_lessons").as_posix() for f in tracked if not f.endswith(".py")]
+    missing = [f for f in data if not any(fnmatch.fnmatch(f, p) for p in patterns)]
+    assert missing == [], "add these to [tool.setuptools.package-data] in pyproject.toml"
