@@ -408,13 +408,15 @@ def connect(path=None, read_only: bool = False):
     """
     import duckdb
 
+    # no progress bar: in a notebook it would appear only when the machine is slow
+    config = {"enable_progress_bar": False}
     if path == ":memory:":
-        return duckdb.connect(":memory:")
+        return duckdb.connect(":memory:", config=config)
     p = _resolve_path(path)
     if read_only and not p.exists():
         raise ValueError(f"path {p.name!r} does not exist; run crm_lessons.database.build_database() first")
     p.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(p), read_only=read_only)
+    return duckdb.connect(str(p), read_only=read_only, config=config)
 
 
 def _csv_columns(table: Table) -> str:
