@@ -619,7 +619,8 @@ def recovery_by_speed(repurchases: pd.DataFrame, *, bands=(3, 7, 14)) -> pd.Data
                     source="crm_lessons.loyalty.complaint_repurchase()")
     bands = [int(b) for b in bands]
     if not bands or any(b <= 0 for b in bands) or any(b2 <= b1 for b1, b2 in zip(bands, bands[1:])):
-        raise ValueError(f"`bands` must be increasing positive day limits, e.g. (3, 7, 14); got {tuple(bands)!r}.")
+        raise ValueError(
+            f"`bands` must be increasing positive day limits, e.g. (3, 7, 14); got {tuple(bands)!r}.")
     days = pd.to_numeric(repurchases["resolution_days"], errors="coerce")
     if days.isna().any() or (days < 0).any():
         raise ValueError("`repurchases['resolution_days']` must be whole days, 0 or more, with no blanks.")
@@ -628,7 +629,8 @@ def recovery_by_speed(repurchases: pd.DataFrame, *, bands=(3, 7, 14)) -> pd.Data
     frame = pd.DataFrame({"band": band, "recovered": repurchases["recovered"].astype(bool),
                           "repurchased": repurchases["repurchased"].astype(bool)})
     out = frame.groupby("band", observed=False).agg(
-        complaints=("recovered", "size"), recovery_rate=("recovered", "mean"), repurchase_rate=("repurchased", "mean"))
+        complaints=("recovered", "size"), recovery_rate=("recovered", "mean"),
+        repurchase_rate=("repurchased", "mean"))
     out.insert(1, "complaint_share", out["complaints"] / out["complaints"].sum())
     out.index = pd.Index(labels, name="closed_within")
     return out

@@ -191,8 +191,8 @@ def test_profit_by_tenure_by_hand():
     from crm_lessons.loyalty import profit_by_tenure
 
     sales = pd.DataFrame({"customer_id": ["a", "a", "b", "b", "b"],
-                          "order_date": pd.to_datetime(["2020-01-05", "2024-02-01", "2021-07-01", "2022-01-01",
-                                                        "2022-12-31"]),
+                          "order_date": pd.to_datetime(["2020-01-05", "2024-02-01", "2021-07-01",
+                                                        "2022-01-01", "2022-12-31"]),
                           "revenue": [10.0, 40.0, 20.0, 5.0, 5.0], "profit": [1.0, 4.0, 2.0, 1.0, 1.0]})
     out = profit_by_tenure(sales, max_years=3)
     assert out.index.tolist() == [0, 1, 3]  # a's 2024 is tenure 4, pooled into 3
