@@ -575,6 +575,7 @@ def recovery_loyalty(repurchases: pd.DataFrame, *, confidence: float = 0.95) -> 
     )
     return out
 
+
 def recovery_by_speed(repurchases: pd.DataFrame, *, bands=(3, 7, 14)) -> pd.DataFrame:
     """Complaint handling step by step: how fast a case was closed, recovery, and repurchase.
 
@@ -634,6 +635,7 @@ def recovery_by_speed(repurchases: pd.DataFrame, *, bands=(3, 7, 14)) -> pd.Data
     out.insert(1, "complaint_share", out["complaints"] / out["complaints"].sum())
     out.index = pd.Index(labels, name="closed_within")
     return out
+
 
 def profit_by_tenure(sales: pd.DataFrame, *, max_years: int = 5) -> pd.DataFrame:
     """Mean yearly profit and revenue of an active customer, by years since his first purchase.

@@ -24,13 +24,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import (
-    require_column_list,
-    require_columns,
-    require_frame,
-    require_numeric,
-    require_numeric_frame,
-)
+from crm_lessons._validation import require_column_list, require_columns, require_frame
 
 #: The three states of satisfaction, from worst to best.
 SATISFACTION_STATES = ("dissatisfied", "satisfied", "highly satisfied")
@@ -196,7 +190,7 @@ def dimension_scores(survey: pd.DataFrame, dimensions: Mapping[str, Iterable[str
     for name, items in dimensions.items():
         items = require_column_list(items, f"dimensions[{name!r}]")
         require_columns(survey, items, "survey", source="load_survey()")
-        out[name] = require_numeric_frame(survey, items, "survey").mean(axis=1)
+        out[name] = survey[items].astype(float).mean(axis=1)
     return pd.DataFrame(out, index=survey.index)
 
 
@@ -236,7 +230,7 @@ def driver_scores(survey: pd.DataFrame, drivers: Mapping[str, Iterable[str]] | I
     require_frame(survey, "survey")
     drivers = require_column_list(drivers, arg)
     require_columns(survey, drivers, "survey", source="load_survey()")
-    return require_numeric_frame(survey, drivers, "survey")
+    return survey[drivers].astype(float)
 
 
 def weakest_dimension(scores: pd.DataFrame) -> pd.DataFrame:
@@ -278,7 +272,6 @@ def weakest_dimension(scores: pd.DataFrame) -> pd.DataFrame:
     Checked against: hand minima (above; the tie in row 1 goes to the first column).
     """
     require_frame(scores, "scores")
-    require_numeric_frame(scores, scores.columns, "scores")
     if scores.shape[1] == 0 or scores.shape[0] == 0:
         raise ValueError("`scores` must have at least one respondent (row) and one dimension (column).")
     values = scores.to_numpy(dtype=float)
@@ -407,7 +400,7 @@ def driver_analysis(
     require_frame(survey, "survey")
     require_columns(survey, [outcome], "survey", source="load_survey()")
     X = driver_scores(survey, drivers)
-    y = require_numeric(survey, outcome, "survey", allow_nan=True)
+    y = survey[outcome].astype(float)
     ok = X.notna().all(axis=1) & y.notna()
     X, y = X[ok], y[ok]
     n, k = X.shape
