@@ -408,15 +408,19 @@ def connect(path=None, read_only: bool = False):
     """
     import duckdb
 
-    # no progress bar: in a notebook it would appear only when the machine is slow
-    config = {"enable_progress_bar": False}
     if path == ":memory:":
-        return duckdb.connect(":memory:", config=config)
+        return _quiet(duckdb.connect(":memory:"))
     p = _resolve_path(path)
     if read_only and not p.exists():
         raise ValueError(f"path {p.name!r} does not exist; run crm_lessons.database.build_database() first")
     p.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(p), read_only=read_only, config=config)
+    return _quiet(duckdb.connect(str(p), read_only=read_only))
+
+
+def _quiet(con):
+    # no progress bar: in a notebook it would appear only when the machine is slow
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def _csv_columns(table: Table) -> str:
