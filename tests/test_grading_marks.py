@@ -228,3 +228,30 @@ def test_marks_command_help_has_an_example(capsys):
     with pytest.raises(SystemExit):
         cli_main(["marks", "--help"])
     assert "example: crm-lessons marks" in capsys.readouterr().out
+
+
+def test_one_question_is_rescored_from_the_stored_answers(tmp_path):
+    from crm_lessons.data import data_dir
+    from crm_lessons.grading.gradebook import QuestionResult, SubmissionResult
+    from crm_lessons.grading.instructor import rescore_question
+
+    out = tmp_path / "graded"
+    out.mkdir()
+    book = Gradebook(out)
+    try:
+        book.set_meta("seed", "1")
+        for student, answer in (("s1", "analytical"), ("s2", "operational")):
+            # as if graded under a key that was wrong for q1: both scored 0
+            book.record(SubmissionResult(student, "ch01", str(out / f"{student}.ipynb"), "x", "graded", "", [
+                QuestionResult("q1", 0, 1, "widget", "wrong", "not the right option", answer=answer, expected="?"),
+                QuestionResult("q4", 1, 1, "widget", "correct", "correct", answer="a", expected="a"),
+            ]))
+    finally:
+        book.close()
+    assert rescore_question(out, "ch01", "q1", data_dir=data_dir()) == 2
+    assert _answer(out, "s1", "q1") == (1, "correct", "correct") and _points(out, "s1") == 2
+    assert _answer(out, "s2", "q1")[:2] == (0, "wrong") and _points(out, "s2") == 1
+    with sqlite3.connect(out / "gradebook.sqlite") as db:
+        assert db.execute("SELECT why FROM history WHERE student = 's1'").fetchall() == [("question q1 re-scored",)]
+    with pytest.raises(ValueError, match="question: exercise ch01 has no question 'q99'"):
+        rescore_question(out, "ch01", "q99", data_dir=data_dir())

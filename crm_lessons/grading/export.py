@@ -40,6 +40,7 @@ import sys
 from pathlib import Path
 
 from crm_lessons.grading import ledger
+from crm_lessons.grading.roster import normalise
 
 CANVAS_ID_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 CANVAS_POINTS_ROW = "    Points Possible"
@@ -61,7 +62,7 @@ def read_roster(path) -> list[dict]:
         raise ValueError(f"roster: {path} has no student_id column; columns: student_id, name, email, lms_id")
     out, seen = [], set()
     for n, r in enumerate(rows, start=2):
-        sid = str(r.get("student_id") or "").strip()
+        sid = normalise(r.get("student_id") or "")  # the form the grader keys students by
         if not sid:
             raise ValueError(f"roster: line {n} of {path} has no student_id")
         if sid in seen:

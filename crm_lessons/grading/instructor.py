@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from crm_lessons.grading import ledger
+from crm_lessons.grading.roster import normalise
 
 EXAMPLES = """examples:
   crm-lessons grade submitted/ --out graded/ch01 --roster roster.csv --deadline 2026-12-08T23:59+08:00 --late-penalty 0.1
@@ -67,7 +68,7 @@ def due_from_files(roster=None, times=None) -> dict[str, dict]:
         if not path:
             continue
         for n, row in enumerate(_csv_rows(path, what), start=2):
-            student = str(row.get("student_id") or row.get("student") or "").strip()
+            student = normalise(row.get("student_id") or row.get("student") or "")
             if not student:
                 if what == "times":
                     raise ValueError(f"times: line {n} of {path} has no student; columns: student, submitted_at")
@@ -120,7 +121,8 @@ def after_grade(args) -> int:
         if not ex_id:
             print("crm-lessons grade: --question needs the exercise: --question ch01:q7", file=sys.stderr)
             return 2
-        n = rescore_question(args.out, ex_id, qid, student_data=args.student_data, students=args.student)
+        n = rescore_question(args.out, ex_id, qid, student_data=args.student_data, students=args.student,
+                             key=getattr(args, "key", None))
         print(f"re-scored {ex_id} {qid} for {n} submission(s) in {args.out}/ (old grades in the history)")
     if args.import_marks:
         from crm_lessons.grading.marks import import_marks
@@ -143,8 +145,14 @@ def after_grade(args) -> int:
     return code
 
 
-def rescore_question(out_dir, exercise_id: str, qid: str, student_data=None, students=None) -> int:
-    """Score question ``qid`` of ``exercise_id`` again for every stored submission (from stored answers)."""
+def rescore_question(out_dir, exercise_id: str, qid: str, student_data=None, students=None, key=None,
+                     data_dir=None) -> int:
+    """Score question ``qid`` of ``exercise_id`` again for every stored submission (from stored answers).
+
+    The reference is computed again on the batch's hidden data (generated anew from the seed
+    kept in the gradebook, or ``data_dir``) with the answer key ``key`` (a folder; default the
+    grader's). What changed is kept in the gradebook's history.
+    """
     from crm_lessons.exercises import get_exercise
     from crm_lessons.grading import References, make_hidden_data
     from crm_lessons.grading.gradebook import Gradebook
@@ -163,7 +171,8 @@ def rescore_question(out_dir, exercise_id: str, qid: str, student_data=None, stu
         seed = book.meta("seed")
         if seed is None:
             raise ValueError(f"out_dir: {out} has no seed; grade the submissions first")
-        refs = References(str(make_hidden_data(tmp / "data", int(seed))), student_data)
+        hidden = Path(data_dir) if data_dir is not None else make_hidden_data(tmp / "data", int(seed))
+        refs = References(str(hidden), student_data, **({"key_dir": key} if key else {}))
         ref, ref_error = refs.get(exercise, q)
         if ref_error:
             raise RuntimeError(f"the reference of {exercise_id} {qid} could not be computed: {ref_error}")
