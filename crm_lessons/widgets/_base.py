@@ -206,8 +206,11 @@ class LessonWidget(widgets.VBox):
 
     def update(self) -> None:
         """Recompute from the controls; on an invalid setting clear figure and table and say what to change."""
+        from crm_lessons.plotting import book_style
+
         try:
-            self.refresh()
+            with book_style():  # the book's look for the widget's figure, the global style untouched
+                self.refresh()
         except InvalidSetting as err:
             self.valid = False
             self.message = str(err)
@@ -311,48 +314,73 @@ class LessonWidget(widgets.VBox):
     def demo_view(self, lesson: str | None = None) -> widgets.Widget:
         """The widget laid out for a projector page: title and lesson on top, controls beside the plot.
 
-        The plot fills the space the page leaves (CSS ``object-fit: contain``); the table is left
-        out when there is a plot (the page must fit without scrolling).
+        The page fills the browser window without scrolling: the plot takes the room the title
+        and the controls leave (CSS ``object-fit: contain``), so it fits 1280×720 at 150 % zoom
+        as well as 1920×1080. The table is left out when there is a plot.
         """
         lesson = self.lesson if lesson is None else lesson
         head = widgets.HTML(
             f"<div class='crm-demo-head'><h1>{html.escape(self.title)}</h1>"
             f"<p class='crm-demo-lesson'>{html.escape(lesson)}</p></div>",
-            layout=widgets.Layout(width="100%"),
         )
-        self.status.layout.min_height = "4.5em"
-        left = widgets.VBox([*self._rows, self.status], layout=widgets.Layout(width="34%", min_width="260px",
-                                                                               overflow="hidden"))
+        head.add_class("crm-demo-headbox")
+        left = widgets.VBox([*self._rows, self.status])
         left.add_class("crm-demo-controls")
         if self._has_image and self.draw:
-            self.image.layout = widgets.Layout(width="100%", height="calc(100vh - 130px)", object_fit="contain",
-                                               object_position="top left")
-            right = widgets.Box([self.image], layout=widgets.Layout(width="66%", overflow="hidden"))
+            self.image.layout = widgets.Layout()
+            self.image.add_class("crm-demo-image")
+            right = widgets.Box([self.image])
         else:
-            self.table.layout.height = "calc(100vh - 150px)"
-            right = widgets.Box([self.table], layout=widgets.Layout(width="66%", overflow="hidden"))
-        body = widgets.HBox([left, right], layout=widgets.Layout(width="100%", align_items="flex-start"))
-        page = widgets.VBox([widgets.HTML(DEMO_CSS), head, body],
-                            layout=widgets.Layout(width="100%", height="calc(100vh - 8px)", overflow="hidden"))
+            self.table.layout = widgets.Layout()
+            self.table.add_class("crm-demo-table")
+            right = widgets.Box([self.table])
+        right.add_class("crm-demo-plot")
+        body = widgets.HBox([left, right])
+        body.add_class("crm-demo-body")
+        style = widgets.HTML(DEMO_CSS)
+        style.add_class("crm-demo-style")
+        page = widgets.VBox([style, head, body])
         page.add_class("crm-demo")
         return page
 
 
-#: Large type for the projector (applies inside ``.crm-demo`` only).
+#: The demo page's layout and large type (applies inside ``.crm-demo`` only). The bundled CJK
+#: font is served beside the demo notebooks (``crm-lessons demo``) for browsers without one.
 DEMO_CSS = """<style>
-.crm-demo { font-size: 18px; }
-.crm-demo h1 { font-size: 26px; margin: 2px 0 2px 0; line-height: 1.2; }
-.crm-demo .crm-demo-lesson { font-size: 19px; margin: 0 0 6px 0; line-height: 1.3; }
-.crm-demo .widget-label, .crm-demo .widget-label-basic, .crm-demo .widget-readout,
-.crm-demo .widget-toggle-button, .crm-demo .widget-dropdown select, .crm-demo input,
-.crm-demo .widget-html-content { font-size: 17px !important; }
-.crm-demo .crm-demo-controls .widget-inline-hbox, .crm-demo .crm-demo-controls .widget-hbox {
+@font-face { font-family: "CRM CJK"; src: local("Noto Sans CJK SC"), local("Noto Sans SC"),
+  url("/voila/files/_fonts/NotoSansCJKsc-Regular.otf") format("opentype");
+  unicode-range: U+2E80-9FFF, U+F900-FAFF, U+FF00-FFEF; }
+body { overflow: hidden; }
+.crm-demo .crm-demo-style { display: none !important; }
+.crm-demo { position: fixed; inset: 0; padding: 6px 14px; box-sizing: border-box; display: flex !important;
+  flex-direction: column; font-family: "DejaVu Sans", "CRM CJK", sans-serif; font-size: max(16px, 1.05vw);
+  background: white; }
+.crm-demo * { font-family: inherit; }
+.crm-demo .crm-demo-headbox { flex: 0 0 auto; margin: 0; }
+.crm-demo h1 { font-size: max(24px, 1.6vw); margin: 0 0 2px 0; line-height: 1.2; }
+.crm-demo .crm-demo-lesson { font-size: max(18px, 1.2vw); margin: 0 0 6px 0; line-height: 1.3; }
+.crm-demo .crm-demo-body { flex: 1 1 0; min-height: 0; width: 100%; align-items: stretch; }
+.crm-demo .crm-demo-controls { flex: 0 0 33%; min-width: 250px; max-width: 33%; overflow: hidden; }
+.crm-demo .crm-demo-plot { flex: 1 1 0; min-width: 0; height: 100%; }
+.crm-demo .crm-demo-image { width: 100% !important; height: 100% !important; max-width: 100% !important;
+  object-fit: contain; object-position: center top; }
+.crm-demo .crm-demo-table { width: 100% !important; height: 100% !important; overflow: auto; }
+.crm-demo .crm-demo-controls .widget-hbox, .crm-demo .crm-demo-controls .widget-box {
   flex-wrap: wrap; width: 100% !important; }
-.crm-demo .crm-demo-controls .widget-slider, .crm-demo .crm-demo-controls .widget-text,
-.crm-demo .crm-demo-controls .widget-dropdown { width: 100% !important; max-width: 100%; }
-.crm-demo .crm-demo-controls .widget-toggle-buttons .widget-toggle-button { width: auto; min-width: 5em; }
-.crm-demo .noUi-handle { width: 20px !important; height: 20px !important; }
-body.voila, body { overflow: hidden; }
+.crm-demo .crm-demo-controls > .widget-box > *, .crm-demo .crm-demo-controls .widget-inline-hbox {
+  width: 100% !important; max-width: 100% !important; }
+.crm-demo .crm-demo-controls .widget-label { width: 38% !important; min-width: 38%; white-space: normal;
+  line-height: 1.15 !important; overflow: visible; text-overflow: clip; }
+.crm-demo .crm-demo-controls .widget-slider .slider-container { flex: 1 1 auto; min-width: 0; }
+.crm-demo .widget-label, .crm-demo .widget-readout, .crm-demo .widget-toggle-button,
+.crm-demo select, .crm-demo input, .crm-demo .widget-html-content { font-size: max(16px, 1.05vw) !important; }
+.crm-demo .widget-inline-hbox, .crm-demo .widget-toggle-button, .crm-demo select, .crm-demo input {
+  min-height: max(28px, 1.9vw); height: auto !important; line-height: max(28px, 1.9vw); }
+.crm-demo .crm-demo-controls input, .crm-demo .crm-demo-controls select { flex: 1 1 0; min-width: 0;
+  width: 0 !important; max-width: 100%; }
+.crm-demo .crm-demo-controls .widget-toggle-buttons .widget-toggle-button { width: auto; padding: 0 8px; }
+.crm-demo .crm-demo-controls .widget-html-content { line-height: 1.35; }
+.crm-demo .noUi-handle { width: 18px !important; height: 18px !important; top: -6px !important; }
 </style>"""
 
 

@@ -41,17 +41,18 @@ class BlitPNG:
     figure : matplotlib.figure.Figure
     moving : list of matplotlib artists
         Artists whose data change between updates (drawn on every render).
-    dpi : int
-        Resolution of the PNG.
+    dpi : int, optional
+        Resolution of the PNG (default: the figure's own, see :data:`crm_lessons.widgets._render.FIGURE`).
     """
 
     #: still parts kept (one per set of limits)
     keep = 12
 
-    def __init__(self, figure, moving, dpi: int = 80):
+    def __init__(self, figure, moving, dpi: int | None = None):
         self.figure = figure
         self.moving = list(moving)
-        self.figure.set_dpi(dpi)
+        if dpi is not None:
+            self.figure.set_dpi(dpi)
         self.canvas = FigureCanvasAgg(figure)
         self._backgrounds: OrderedDict = OrderedDict()
         #: how many times the still part was drawn (for tests and benchmarks)

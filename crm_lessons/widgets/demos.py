@@ -139,6 +139,9 @@ def show_demo(name: str, data_dir=None):
     """Build the demo's widget and display its projector page (the widget is returned)."""
     from IPython.display import display
 
+    from crm_lessons.widgets._render import set_demo_mode
+
+    set_demo_mode(True)  # projector figures: larger type in relation to the plot, higher resolution
     widget = build_widget(name, data_dir)
     display(widget.demo_view())
     return widget
@@ -233,3 +236,102 @@ def stale_demo_notebooks(folder: Path = DEMO_DIR) -> list[str]:
     folder = Path(folder)
     return [rel for rel, nb in demo_notebooks().items()
             if not (folder / rel).exists() or (folder / rel).read_text(encoding="utf-8") != _dumps(nb)]
+
+
+# ---------------------------------------------------------------------- server
+class DemoServer:
+    """A Voila server over the demo folder on 127.0.0.1 (used by ``crm-lessons demo`` and the tests).
+
+    Voila renders each notebook as a web page with a live kernel and hides the code. Kernels of
+    closed pages are shut down after five idle minutes (connected pages are never culled).
+    """
+
+    def __init__(self, folder=DEMO_DIR, port: int | None = None, extra_args=()):
+        self.folder = Path(folder)
+        self.port = port or _free_port()
+        self.extra_args = list(extra_args)
+        self.process = None
+
+    def command(self) -> list[str]:
+        import sys
+
+        return [
+            sys.executable, "-m", "voila", str(self.folder), "--no-browser", f"--port={self.port}",
+            "--Voila.ip=127.0.0.1",
+            "--MappingKernelManager.cull_idle_timeout=300", "--MappingKernelManager.cull_interval=60",
+            "--VoilaConfiguration.show_tracebacks=True", "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext", "--VoilaConfiguration.file_allowlist=_fonts/.*\\.otf",
+            *self.extra_args,
+        ]
+
+    def url(self, page: str = "") -> str:
+        return f"http://127.0.0.1:{self.port}/voila/render/{page}" if page else f"http://127.0.0.1:{self.port}/"
+
+    def start(self, timeout: float = 60.0) -> float:
+        """Start the server and wait until it answers; return the seconds it took."""
+        import os
+        import subprocess
+        import time
+        import urllib.request
+
+        start = time.perf_counter()
+        self._link_font()
+        env = dict(os.environ)
+        env.pop("MPLBACKEND", None)
+        import tempfile
+
+        # the server's log goes to a file (a pipe nobody reads would fill up and stall the server)
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(self.command(), stdout=subprocess.DEVNULL, stderr=self.log, env=env,
+                                        cwd=str(self.folder))
+        while time.perf_counter() - start < timeout:
+            if self.process.poll() is not None:
+                self.log.seek(0)
+                err = self.log.read().decode(errors="replace")[-2000:]
+                raise RuntimeError(f"the Voila server stopped at once:\n{err}")
+            try:
+                with urllib.request.urlopen(self.url(), timeout=2) as resp:
+                    if resp.status == 200:
+                        return time.perf_counter() - start
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"the Voila server did not answer within {timeout:.0f} s")
+
+    def _link_font(self) -> None:
+        """Serve the bundled CJK font beside the demos (for browsers without a Chinese font)."""
+        from crm_lessons.i18n import cjk_font_path
+
+        target = self.folder / "_fonts" / "NotoSansCJKsc-Regular.otf"
+        try:
+            if not target.is_file() or target.is_symlink():
+                import shutil
+
+                target.parent.mkdir(exist_ok=True)
+                target.unlink(missing_ok=True)
+                shutil.copyfile(cjk_font_path(), target)  # a copy: the server refuses links out of its folder
+        except (OSError, RuntimeError):
+            pass  # the pages still work; Chinese text then needs a system font
+
+    def wait(self) -> None:
+        if self.process is not None:
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except Exception:
+                self.process.kill()
+        if getattr(self, "log", None) is not None:
+            self.log.close()
+            self.log = None
+        self.process = None
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
