@@ -5,6 +5,7 @@
 ``crm-lessons grade``     grade a class's exercise notebooks
 ``crm-lessons exercises`` build the student exercise notebooks from the solutions
 ``crm-lessons book``      build both editions of the chapters from ``notebooks/src`` (or check them)
+``crm-lessons demo``      serve the class demos (one page per widget, Voila) and print the address
 """
 
 from __future__ import annotations
@@ -234,6 +235,47 @@ def _cmd_book(args) -> int:
     return 0 if all(status == "ok" for _, status in results) else 1
 
 
+def _cmd_demo(args: argparse.Namespace) -> int:
+    """Serve demos/ with Voila on 127.0.0.1 and print the address of the index (or the chosen page)."""
+    from crm_lessons.widgets import demos
+
+    try:
+        chosen = demos.find_demos(args.which)
+    except ValueError as exc:
+        print(f"crm-lessons demo: {exc}", file=sys.stderr)
+        return 2
+    folder = demos.DEMO_DIR if demos.DEMO_DIR.is_dir() else Path("build") / "demos"
+    if demos.stale_demo_notebooks(folder):
+        demos.write_demo_notebooks(folder)
+    import signal
+
+    def _stop(_signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)  # stopped from outside: take the server down too
+    server = demos.DemoServer(folder, port=args.port)
+    start = time.perf_counter()
+    try:
+        server.start()
+    except RuntimeError as exc:
+        print(f"crm-lessons demo: {exc}", file=sys.stderr)
+        return 1
+    page = demos.demo_file(chosen[0]) if args.which and len(chosen) == 1 else None
+    url = server.url(f"{args.lang}/{page}" if page else f"index_{args.lang}.ipynb")
+    print(f"Demo server ready in {time.perf_counter() - start:.1f} s. Open in the browser:\n    {url}")
+    if args.which and len(chosen) > 1:
+        for d in chosen:
+            print(f"    {server.url(f'{args.lang}/{demos.demo_file(d)}')}")
+    print("(a page takes a few seconds to open the first time; Ctrl-C stops the server)", flush=True)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crm-lessons", description="CRM Lessons: the workbook's command line.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -271,6 +313,20 @@ def build_parser() -> argparse.ArgumentParser:
     book.add_argument("--lang", choices=("en", "zh", "all"), default="all", help="edition (default: all)")
     book.add_argument("--workers", type=int, default=None, help="notebooks run at once (default: the cores)")
     book.set_defaults(func=_cmd_book)
+
+    demo = sub.add_parser(
+        "demo",
+        help="serve the class demos (one projector page per widget, English or 中文) and print the address",
+        description="Start a local Voila server over demos/ (each widget on one page sized for a projector) "
+        "and print the address of the index page, or of the one demo chosen.",
+        epilog="examples:\n  crm-lessons demo              # index of every demo\n"
+        "  crm-lessons demo 2            # chapter 2's demos\n  crm-lessons demo rfm --lang zh",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    demo.add_argument("which", nargs="*", help="a chapter (1-4) or a demo (abc, rfm, clv, ...); default: all")
+    demo.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the pages (default: en)")
+    demo.add_argument("--port", type=int, default=None, help="port (default: a free one)")
+    demo.set_defaults(func=_cmd_demo)
 
     # listed for --help only: main() hands these two over before parsing
     sub.add_parser("grade", help="grade exercise notebooks (crm-lessons grade --help)", add_help=False)
