@@ -331,7 +331,30 @@ def build_parser() -> argparse.ArgumentParser:
     # listed for --help only: main() hands these two over before parsing
     sub.add_parser("grade", help="grade exercise notebooks (crm-lessons grade --help)", add_help=False)
     sub.add_parser("exercises", help="build student exercise notebooks (crm-lessons exercises --help)", add_help=False)
+    for name, text in INSTRUCTOR_COMMANDS.items():
+        sub.add_parser(name, help=f"{text} (crm-lessons {name} --help)", add_help=False)
     return parser
+
+
+#: The instructor's commands after grading (issue 14), each with its own parser and --help.
+INSTRUCTOR_COMMANDS = {
+    "marks": "write the marking sheet of the written answers",
+    "report": "class report: score distribution, success per question, common wrong answers",
+    "export": "export the gradebook for Canvas or Moodle, or points per question",
+    "feedback": "release feedback: one page per student, plus a zip",
+}
+
+
+def _instructor_command(name: str):
+    if name == "marks":
+        from crm_lessons.grading.marks import marks_main as fn
+    elif name == "report":
+        from crm_lessons.grading.report import report_main as fn
+    elif name == "export":
+        from crm_lessons.grading.export import export_main as fn
+    else:
+        from crm_lessons.grading.feedback import feedback_main as fn
+    return fn
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -341,6 +364,8 @@ def main(argv: list[str] | None = None) -> int:
         from crm_lessons import grading
 
         return (grading.grade_main if argv[0] == "grade" else grading.exercises_main)(argv[1:])
+    if argv and argv[0] in INSTRUCTOR_COMMANDS:
+        return _instructor_command(argv[0])(argv[1:])
     args = build_parser().parse_args(argv)
     if args.command == "generate" and args.seed is None:
         from crm_lessons.generator import DEFAULT_SEED
