@@ -104,6 +104,7 @@ def test_pilot_and_complaint_claims(case):
     assert naive.attrs["naive_uplift"] < 0 < naive.attrs["controlled_uplift"]
     complaints = case["complaints"]
     assert complaints["complaint_channel"].value_counts().idxmax() == "hotline"
+    assert 0.4 < (complaints["complaint_channel"] == "hotline").mean() < 0.6  # "about half"
     assert complaints["topic"].nunique() == 5
     after = loyalty.complaint_repurchase(complaints, case["orders"])
     speed = loyalty.recovery_by_speed(after, bands=(3, 7, 14))
