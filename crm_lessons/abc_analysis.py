@@ -469,7 +469,8 @@ def plot_pareto(curve: pd.DataFrame, summary: pd.DataFrame, ax=None, measure: st
 
     what = _measure_word(measure)
     ax.plot(x, y, color=BOOK_COLOURS[0], lw=3, label=tr("abc_analysis.plot.curve", measure=what))
-    ax.plot([0, 100], [0, 100], color=BOOK_COLOURS[2], lw=1.5, ls="--", label=tr("abc_analysis.plot.diagonal"))
+    ax.plot([0, 100], [0, 100], color=BOOK_COLOURS[2], lw=1.5, ls="--",
+            label=tr("abc_analysis.plot.diagonal"))
     ax.set_xlim(0, 100)
     ax.set_ylim(0, max(105.0, float(y.max()) + 5))
     ax.set_xlabel(tr("abc_analysis.plot.xlabel"))

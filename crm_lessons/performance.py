@@ -333,14 +333,15 @@ def best_and_worst(sales: pd.DataFrame, customers: pd.DataFrame, complaints: pd.
     >>> best_and_worst(toy_sales(), toy_customers(), share=0.9)
     Traceback (most recent call last):
     ...
-    ValueError: `share` must be a number with 0 < share <= 0.5 (the share of customers in each group); got 0.9.
+    ValueError: `share` must be a number with 0 < share <= 0.5 (the share of customers per group); got 0.9.
 
     Checked against the toy tables: the best customer is C2, the intermediary (5500 profit on
     28000 revenue), the worst C4 (no profit); medians of all four: profit (1300 + 2000) / 2 = 1650.
     """
     if isinstance(share, bool) or not isinstance(share, (int, float, np.floating)) or not 0 < share <= 0.5:
         raise ValueError(
-            f"`share` must be a number with 0 < share <= 0.5 (the share of customers in each group); got {share!r}."
+            "`share` must be a number with 0 < share <= 0.5 (the share of customers per group); "
+            f"got {share!r}."
         )
     require_typed(customers, "customers", ["customer_id", "kind"], source="load_customers()")
     perf = customer_performance(sales)
@@ -348,7 +349,8 @@ def best_and_worst(sales: pd.DataFrame, customers: pd.DataFrame, complaints: pd.
     k = max(1, int(round(share * len(ranked))))
     groups = {"best": ranked[:k], "all": ranked, "worst": ranked[len(ranked) - k:]}
     kind = customers.set_index("customer_id")["kind"]
-    kinds = list(kind.cat.categories) if isinstance(kind.dtype, pd.CategoricalDtype) else sorted(kind.unique())
+    categorical = isinstance(kind.dtype, pd.CategoricalDtype)
+    kinds = list(kind.cat.categories) if categorical else sorted(kind.unique())
     s = sales.assign(list_value=sales["quantity"] * sales["unit_price"])
     s = s.assign(discount_value=s["list_value"] * s["discount"])
     rows = {}
@@ -401,7 +403,8 @@ def year_on_year(sales: pd.DataFrame, year: int, measure: str = "revenue", custo
     -------
     pandas.DataFrame
         Index ``customer_id``; ``previous``, ``current``, ``change`` = current − previous and
-        ``trend``: ``started`` (nothing the year before: a new or returning buyer), ``up``, ``flat``, ``down``, ``stopped``
+        ``trend``: ``started`` (nothing the year before: a new or returning buyer), ``up``, ``flat``,
+        ``down``, ``stopped``
         (nothing this year) or ``none`` (nothing in either year).
 
     Notes
@@ -433,7 +436,8 @@ def year_on_year(sales: pd.DataFrame, year: int, measure: str = "revenue", custo
         raise TypeError(f"`year` must be a whole number such as 2024; got {year!r}.")
     y = sales["order_date"].dt.year
     both = sales.loc[y.isin([year - 1, year])]
-    table = both.groupby([both["customer_id"], y.loc[both.index].rename("year")])[measure].sum().unstack("year")
+    keys = [both["customer_id"], y.loc[both.index].rename("year")]
+    table = both.groupby(keys)[measure].sum().unstack("year")
     table = table.reindex(columns=[year - 1, year]).fillna(0.0).astype(float)
     if customer_ids is not None:
         table = table.reindex(pd.Index(list(customer_ids), name="customer_id")).fillna(0.0)
