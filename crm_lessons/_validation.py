@@ -475,3 +475,13 @@ def require_typed(frame, arg: str, columns: Iterable[str], *, source: str | None
     by_kind = {kind: [c for c in columns if COLUMN_KINDS.get(c) == kind] for kind in ("id", "date", "number", "bool")}
     require_table(frame, arg, columns, ids=by_kind["id"], dates=by_kind["date"], numbers=by_kind["number"],
                   booleans=by_kind["bool"], allow_nan=allow_nan, nonempty=nonempty, source=source)
+
+
+def require_numeric_frame(frame, columns: Iterable[str], arg: str, *, allow_nan: bool = True,
+                          source: str | None = None) -> pd.DataFrame:
+    """``frame[columns]`` as float64 after :func:`require_numeric` on each column (missing values allowed
+    unless ``allow_nan`` is False; infinite values and text refused, naming ``arg`` and the column)."""
+    columns = list(columns)
+    require_columns(frame, columns, arg, source=source)
+    return pd.DataFrame({c: require_numeric(frame, c, arg, allow_nan=allow_nan) for c in dict.fromkeys(columns)},
+                        index=frame.index)[columns]

@@ -24,7 +24,13 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_column_list, require_columns, require_frame
+from crm_lessons._validation import (
+    require_column_list,
+    require_columns,
+    require_frame,
+    require_numeric,
+    require_numeric_frame,
+)
 
 #: The three states of satisfaction, from worst to best.
 SATISFACTION_STATES = ("dissatisfied", "satisfied", "highly satisfied")
@@ -190,7 +196,7 @@ def dimension_scores(survey: pd.DataFrame, dimensions: Mapping[str, Iterable[str
     for name, items in dimensions.items():
         items = require_column_list(items, f"dimensions[{name!r}]")
         require_columns(survey, items, "survey", source="load_survey()")
-        out[name] = survey[items].astype(float).mean(axis=1)
+        out[name] = require_numeric_frame(survey, items, "survey").mean(axis=1)
     return pd.DataFrame(out, index=survey.index)
 
 
@@ -230,7 +236,7 @@ def driver_scores(survey: pd.DataFrame, drivers: Mapping[str, Iterable[str]] | I
     require_frame(survey, "survey")
     drivers = require_column_list(drivers, arg)
     require_columns(survey, drivers, "survey", source="load_survey()")
-    return survey[drivers].astype(float)
+    return require_numeric_frame(survey, drivers, "survey")
 
 
 def weakest_dimension(scores: pd.DataFrame) -> pd.DataFrame:
@@ -272,6 +278,7 @@ def weakest_dimension(scores: pd.DataFrame) -> pd.DataFrame:
     Checked against: hand minima (above; the tie in row 1 goes to the first column).
     """
     require_frame(scores, "scores")
+    require_numeric_frame(scores, scores.columns, "scores")
     if scores.shape[1] == 0 or scores.shape[0] == 0:
         raise ValueError("`scores` must have at least one respondent (row) and one dimension (column).")
     values = scores.to_numpy(dtype=float)
@@ -400,7 +407,7 @@ def driver_analysis(
     require_frame(survey, "survey")
     require_columns(survey, [outcome], "survey", source="load_survey()")
     X = driver_scores(survey, drivers)
-    y = survey[outcome].astype(float)
+    y = require_numeric(survey, outcome, "survey", allow_nan=True)
     ok = X.notna().all(axis=1) & y.notna()
     X, y = X[ok], y[ok]
     n, k = X.shape
@@ -513,10 +520,16 @@ def prune_factors(
     if len(target) != len(scores):
         raise ValueError(
             f"`satisfaction` has {len(target)} values but `scores` has {len(scores)} rows; align them.")
-    frame = scores.reset_index(drop=True).astype(float)
-    target = pd.Series(target.to_numpy(dtype=float))
+    frame = require_numeric_frame(scores, scores.columns, "scores").reset_index(drop=True)
+    target = require_numeric(pd.Series(target.to_numpy()), None, "satisfaction", allow_nan=True)
     ok = frame.notna().all(axis=1) & target.notna()
     frame, target = frame[ok], target[ok]
+    flat = [str(c) for c in frame.columns if frame[c].nunique() < 2] + (["satisfaction"] if target.nunique() < 2 else [])
+    if len(frame) < 3 or flat:
+        raise ValueError(
+            f"`scores` and `satisfaction` need at least 3 complete respondents whose answers vary "
+            f"({len(frame)} complete; not varying: {flat}); correlations are undefined otherwise."
+        )
     corr = frame.corr()
     with_target = frame.corrwith(target)
     others = corr.where(~np.eye(len(corr), dtype=bool))

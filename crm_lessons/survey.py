@@ -96,8 +96,12 @@ def validate_likert(
     if low >= high:
         raise ValueError(f"`low` ({low}) must be below `high` ({high}).")
     for col in columns:
-        values = pd.to_numeric(survey[col], errors="coerce").astype(float)
-        bad = values.isna() & survey[col].notna()
+        if isinstance(survey[col], pd.DataFrame):
+            raise ValueError(f"`survey` has several columns named {col!r}; rename or drop the duplicates.")
+        raw = survey[col].astype(object) if isinstance(survey[col].dtype, pd.CategoricalDtype) else survey[col]
+        values = pd.to_numeric(raw, errors="coerce").astype(float)
+        text = raw.map(lambda v: isinstance(v, (str, bytes))).to_numpy(dtype=bool)
+        bad = (values.isna() & raw.notna()) | text | np.isinf(values)
         if bad.any():
             rows = list(survey.index[bad][:5])
             raise ValueError(
@@ -271,6 +275,14 @@ def corrected_item_total(items: pd.DataFrame) -> pd.Series:
     )
 
 
+def _check_dimensions(dimensions) -> None:
+    if not isinstance(dimensions, Mapping) or not dimensions:
+        raise TypeError(
+            "`dimensions` must map each dimension to its item columns, e.g. {'tangibles': ['tangibles_1', "
+            f"'tangibles_2']}}; got {type(dimensions).__name__}."
+        )
+
+
 def reliability_table(survey: pd.DataFrame, dimensions: Mapping[str, Iterable[str]] = SERVQUAL_ITEMS) -> pd.DataFrame:
     """Reliability of every dimension, item by item.
 
@@ -308,14 +320,20 @@ def reliability_table(survey: pd.DataFrame, dimensions: Mapping[str, Iterable[st
     Checked against: the functions it combines (each checked by hand).
     """
     require_frame(survey, "survey")
+    _check_dimensions(dimensions)
     rows = []
     for dim, items in dimensions.items():
         items = require_column_list(items, f"dimensions[{dim!r}]")
         require_columns(survey, items, "survey", source="load_survey()")
+        for item in items:  # named after `survey`, the argument the caller passed
+            require_numeric(survey, item, "survey", allow_nan=True)
         block = survey[items]
-        alpha = cronbach_alpha(block)
-        deleted = alpha_if_item_deleted(block) if len(items) >= 3 else pd.Series(np.nan, index=items)
-        item_total = corrected_item_total(block)
+        try:
+            alpha = cronbach_alpha(block)
+            deleted = alpha_if_item_deleted(block) if len(items) >= 3 else pd.Series(np.nan, index=items)
+            item_total = corrected_item_total(block)
+        except ValueError as err:  # say which argument and dimension the message is about
+            raise ValueError(f"`survey`, dimension {dim!r} of `dimensions`: {err}") from None
         for item in items:
             rows.append(
                 {
@@ -383,7 +401,7 @@ def satisfaction_index(survey: pd.DataFrame, weights: Mapping[str, float], *, lo
     require_frame(survey, "survey")
     if not isinstance(weights, Mapping) or not weights:
         raise ValueError("`weights` must map item columns to weights, e.g. {'reliability_1': 0.4, 'empathy_1': 0.6}.")
-    w = pd.Series(weights, dtype=float)
+    w = require_numeric(pd.Series(weights, dtype=object), None, "weights", allow_inf=True)
     if (w < 0).any() or not np.isfinite(w).all():
         raise ValueError(f"`weights` must be finite and non-negative; got {w[(w < 0) | ~np.isfinite(w)].to_dict()}.")
     if w.sum() <= 0:
@@ -431,6 +449,7 @@ def servqual_scores(survey: pd.DataFrame, dimensions: Mapping[str, Iterable[str]
     Checked against: hand means (above).
     """
     require_frame(survey, "survey")
+    _check_dimensions(dimensions)
     items = [i for its in dimensions.values() for i in require_column_list(its, "dimensions")]
     validate_likert(survey, items)
     return dimension_scores(survey, dimensions)
@@ -489,8 +508,8 @@ def importance_performance(
     """
     require_frame(survey, "survey")
     require_columns(survey, [outcome], "survey", source="load_survey()")
+    y = require_numeric(survey, outcome, "survey", allow_nan=True)
     scores = driver_scores(survey, attributes, "attributes")
-    y = survey[outcome].astype(float)
     importance = scores.corrwith(y)
     performance = scores.mean()
     hi_imp = importance >= importance.mean()
@@ -589,6 +608,9 @@ def compare_groups(survey: pd.DataFrame, value: str, group: str) -> pd.Series:
     ``scipy.stats.f_oneway`` do the arithmetic.
     """
     require_columns(survey, [value, group], "survey", source="load_survey()")
+    if value == group:
+        raise ValueError(f"`value` and `group` are both {value!r}; compare one column across the groups of another.")
+    require_numeric(survey, value, "survey", allow_nan=True)
     data = survey[[value, group]].dropna()
     samples = {str(k): g[value].astype(float).to_numpy() for k, g in data.groupby(group, observed=True, sort=True)}
     samples = {k: v for k, v in samples.items() if len(v) > 0}
@@ -637,7 +659,8 @@ def correlation_matrix(survey: pd.DataFrame, columns: Iterable[str], method: str
     columns = require_column_list(columns, "columns")
     require_columns(survey, columns, "survey", source="load_survey()")
     require_choice(method, ["pearson", "spearman"], "method")
-    return survey[columns].astype(float).corr(method=method)
+    values = pd.DataFrame({c: require_numeric(survey, c, "survey", allow_nan=True) for c in columns}, index=survey.index)
+    return values.corr(method=method)
 
 
 def cluster_respondents(scores: pd.DataFrame, n_clusters: int = 3, *, seed: int = 0) -> pd.Series:
@@ -681,7 +704,10 @@ def cluster_respondents(scores: pd.DataFrame, n_clusters: int = 3, *, seed: int 
     require_frame(scores, "scores")
     if not isinstance(n_clusters, (int, np.integer)) or n_clusters < 2:
         raise ValueError(f"`n_clusters` must be a whole number of at least 2, got {n_clusters!r}.")
-    values = scores.astype(float)
+    values = pd.DataFrame({c: require_numeric(scores, c, "scores", allow_nan=True) for c in scores.columns},
+                          index=scores.index)
+    if values.columns.empty:
+        raise ValueError("`scores` has no columns; pass one column of scores per dimension.")
     if values.isna().any().any():
         raise ValueError("`scores` contains missing values; drop or fill those respondents first.")
     if len(values) <= n_clusters:

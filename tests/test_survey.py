@@ -6,6 +6,7 @@ import pytest
 from scipy import stats
 
 from crm_lessons import data
+from crm_lessons import survey as survey_module
 from crm_lessons.generator import WEAK_SURVEY_ITEM
 from crm_lessons.schema import SERVQUAL_ITEMS
 from crm_lessons.survey import (
@@ -178,3 +179,30 @@ def test_clusters_are_repeatable_and_ordered(survey):
     assert means.is_monotonic_increasing
     with pytest.raises(ValueError, match="`n_clusters`"):
         cluster_respondents(scores, 1)
+
+
+# --------------------------------------------------------------------------- issue 13 regressions
+
+
+def test_cronbach_alpha_refuses_inf_instead_of_returning_nan():
+    items = pd.DataFrame({"q1": [1, 2, np.inf, 4], "q2": [2, 3, 3, 5]})
+    with pytest.raises(ValueError, match=r"`items` column 'q1' has infinite values \(1, row\(s\) \[2\]\)"):
+        survey_module.cronbach_alpha(items)
+
+
+def test_cronbach_alpha_names_the_text_column():
+    # before: pandas' "could not convert string to float: 'agree'" without the column
+    items = pd.DataFrame({"q1": [1, 2, 3, 4], "q2": ["agree", 3, 3, 5]})
+    with pytest.raises(TypeError, match=r"`items` column 'q2' must hold numbers, but it holds text such as \['agree'\]"):
+        survey_module.cronbach_alpha(items)
+
+
+def test_reliability_table_names_survey_and_dimension():
+    frame = pd.DataFrame({"q1": [3, 3, 3], "q2": [3, 3, 3]})
+    with pytest.raises(ValueError, match=r"`survey`, dimension 'demo' of `dimensions`: .*do not vary"):
+        survey_module.reliability_table(frame, {"demo": ["q1", "q2"]})
+
+
+def test_likert_answers_written_as_text_are_refused():
+    with pytest.raises(ValueError, match="'q' has answers that are not numbers"):
+        survey_module.validate_likert(pd.DataFrame({"q": [1, "5"]}), ["q"])
