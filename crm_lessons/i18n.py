@@ -277,9 +277,13 @@ def cjk_font_path() -> Path:
 @functools.cache
 def register_cjk_font() -> str:
     """Add the bundled CJK font to matplotlib's font manager (once); return its family name."""
+    import logging
+
     from matplotlib import font_manager
 
     font_manager.fontManager.addfont(str(cjk_font_path()))
+    # only the regular face is bundled: a bold title uses it, and matplotlib need not say so in every notebook
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     return CJK_FONT
 
 
