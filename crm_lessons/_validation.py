@@ -450,7 +450,8 @@ COLUMN_KINDS = {
                      "purchase_date"), "date"),
     **dict.fromkeys(("quantity", "unit_price", "discount", "unit_cost", "list_price", "revenue", "cost", "profit",
                      "opening_units", "received_units", "sold_units", "closing_units", "spend", "website_visits",
-                     "resolution_days", "line_no", "amount_cents", "dollars", "cds"), "number"),
+                     "resolution_days", "line_no", "amount_cents", "dollars", "cds", "recency", "frequency",
+                     "monetary"), "number"),
     **dict.fromkeys(("internal", "responded", "converted", "requested_quote", "recovered", "repurchased"), "bool"),
 }
 

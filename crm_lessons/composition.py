@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_boolean, require_columns, require_frame, require_table
+from crm_lessons._validation import require_boolean, require_date, require_frame, require_table, require_typed
 from crm_lessons.plotting import styled
 
 #: Names of the four volume × loyalty quadrants and what the course says to do with them.
@@ -169,7 +169,7 @@ def internal_external(customers: pd.DataFrame) -> pd.DataFrame:
 
     Checked against the toy customers (C4 is staff).
     """
-    require_columns(customers, ["internal"], "customers", source="load_customers()")
+    require_typed(customers, "customers", ["internal"], source="load_customers()")
     labelled = pd.DataFrame(
         {"internal or external": pd.Categorical(np.where(require_boolean(customers, "internal", "customers"),
                                                          "internal", "external"),
@@ -226,7 +226,7 @@ def customer_status(customers: pd.DataFrame, sales: pd.DataFrame, leads: pd.Data
     require_table(sales, "sales", ids=["customer_id"], dates=["order_date"], source="load_sales()")
     if not isinstance(window_days, (int, np.integer)) or window_days <= 0:
         raise ValueError(f"`window_days` must be a positive whole number of days, got {window_days!r}.")
-    as_of = sales["order_date"].max() if as_of is None else pd.Timestamp(as_of)
+    as_of = sales["order_date"].max() if as_of is None else require_date(as_of, "as_of")
     last = sales.loc[sales["order_date"] <= as_of].groupby("customer_id")["order_date"].max()
     last = last.reindex(customers["customer_id"])
     recent = last > as_of - pd.Timedelta(days=window_days)
@@ -236,7 +236,7 @@ def customer_status(customers: pd.DataFrame, sales: pd.DataFrame, leads: pd.Data
         "registered, never bought": int(last.isna().sum()),
     }
     if leads is not None:
-        require_columns(leads, ["converted"], "leads", source="load_leads()")
+        require_typed(leads, "leads", ["converted"], source="load_leads()")
         counts["potential: open lead"] = int((~require_boolean(leads, "converted", "leads")).sum())
     out = pd.Series(counts, name="count").rename_axis("status").to_frame()
     out["share"] = out["count"] / out["count"].sum()
@@ -297,7 +297,7 @@ def volume_loyalty(sales: pd.DataFrame, volume_cut: float | None = None, loyalty
     from crm_lessons._validation import require_fraction
     from crm_lessons.trading import trading_years
 
-    require_columns(sales, ["customer_id", "order_date", "revenue"], "sales", source="load_sales()")
+    require_typed(sales, "sales", ["customer_id", "order_date", "revenue"], source="load_sales()")
     loyalty_cut = require_fraction(loyalty_cut, "loyalty_cut", low_open=True)
     if not isinstance(min_years, (int, np.integer)) or min_years < 1:
         raise ValueError(f"`min_years` must be a whole number of years ≥ 1, got {min_years!r}.")
@@ -353,7 +353,8 @@ def quadrant_summary(quadrants: pd.DataFrame) -> pd.DataFrame:
 
     Checked by hand: C2's 9333.3 of 13833.3 CNY per year is 0.675.
     """
-    require_columns(quadrants, ["volume", "quadrant"], "quadrants", source="crm_lessons.composition.volume_loyalty()")
+    require_typed(quadrants, "quadrants", ["volume", "quadrant"],
+        source="crm_lessons.composition.volume_loyalty()")
     g = quadrants.groupby("quadrant", observed=False)
     out = pd.DataFrame({"customers": g.size(), "volume": g["volume"].sum()})
     out["customer_share"] = out["customers"] / out["customers"].sum()
@@ -412,10 +413,9 @@ def customer_file(customer_id: str, customers: pd.DataFrame, sales: pd.DataFrame
 
     Checked against the toy tables (C1: 2 orders, 6000 revenue, 1300 profit).
     """
-    require_columns(customers, ["customer_id", "name", "kind", "region", "channel", "join_date", "tier",
-                                "credit_rating", "internal"], "customers", source="load_customers()")
-    require_columns(
-        sales, ["customer_id", "order_id", "order_date", "category", "revenue", "profit"], "sales",
+    require_typed(customers, "customers", ["customer_id", "name", "kind", "region", "channel", "join_date",
+                                           "tier", "credit_rating", "internal"], source="load_customers()")
+    require_typed(sales, "sales", ["customer_id", "order_id", "order_date", "category", "revenue", "profit"],
         source="load_sales()",
     )
     match = customers.loc[customers["customer_id"] == customer_id]
@@ -423,7 +423,7 @@ def customer_file(customer_id: str, customers: pd.DataFrame, sales: pd.DataFrame
         raise ValueError(f"`customer_id` {customer_id!r} is not in `customers`; e.g. use {customers['customer_id'].iloc[0]!r}.")
     c = match.iloc[0]
     s = sales.loc[sales["customer_id"] == customer_id]
-    as_of = sales["order_date"].max() if as_of is None else pd.Timestamp(as_of)
+    as_of = sales["order_date"].max() if as_of is None else require_date(as_of, "as_of")
 
     def text(v):
         if v is None or (not isinstance(v, str) and pd.isna(v)):
@@ -462,7 +462,7 @@ def customer_file(customer_id: str, customers: pd.DataFrame, sales: pd.DataFrame
         ("trading status", "revenue in last 12 months (CNY)", money(float(recent["revenue"].sum()))),
     ]
     if complaints is not None:
-        require_columns(complaints, ["customer_id", "recovered"], "complaints", source="load_complaints()")
+        require_typed(complaints, "complaints", ["customer_id", "recovered"], source="load_complaints()")
         k = complaints.loc[complaints["customer_id"] == customer_id]
         rows.append(("trading status", "complaints", str(len(k))))
         rows.append(("trading status", "complaints recovered", str(int(k["recovered"].sum()))))
@@ -504,7 +504,7 @@ def plot_composition(table: pd.DataFrame, title: str, ax=None):
     """
     from crm_lessons.plotting import BOOK_COLOURS, new_figure
 
-    require_columns(table, ["customers", "share"], "table", source="crm_lessons.composition.composition()")
+    require_typed(table, "table", ["customers", "share"], source="crm_lessons.composition.composition()")
     fig, ax = new_figure(ax, (9, 0.6 * len(table) + 1.6))
     labels = [_value_word(i) for i in table.index][::-1]
     shares = table["share"].to_numpy()[::-1] * 100
@@ -551,8 +551,8 @@ def plot_quadrants(quadrants: pd.DataFrame, volume_cut: float, loyalty_cut: floa
     """
     from crm_lessons.plotting import BOOK_COLOURS, new_figure
 
-    require_columns(
-        quadrants, ["volume", "loyalty", "quadrant"], "quadrants", source="crm_lessons.composition.volume_loyalty()"
+    require_typed(quadrants, "quadrants", ["volume", "loyalty", "quadrant"],
+        source="crm_lessons.composition.volume_loyalty()"
     )
     fig, ax = new_figure(ax, (11, 7))
     rng = np.random.default_rng(seed)
@@ -685,7 +685,7 @@ def composition_with_value(customers: pd.DataFrame, sales: pd.DataFrame, by: str
     Checked by hand: intermediary C2 has 28000 of 39100 revenue (0.716).
     """
     _check_by(customers, by, "customers")
-    require_columns(sales, ["customer_id", "revenue", "profit"], "sales", source="load_sales()")
+    require_typed(sales, "sales", ["customer_id", "revenue", "profit"], source="load_sales()")
     counts = composition(customers, by)
     seg = customers.set_index("customer_id")[by]
     totals = sales.groupby("customer_id")[["revenue", "profit"]].sum()

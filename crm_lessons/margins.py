@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crm_lessons._validation import require_columns, require_group_keys
+from crm_lessons._validation import require_group_keys, require_typed
 
 
 def gross_margin(sales: pd.DataFrame, by="category", products: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -68,7 +68,7 @@ def gross_margin(sales: pd.DataFrame, by="category", products: pd.DataFrame | No
     Checked by hand: P01 sold 1 + 2 + 5 units at cost 1500 (12000) for 2000 + 3600 + 8000.
     """
     keys = require_group_keys(by, sales)
-    require_columns(sales, ["revenue", "cost"], "sales", source="load_sales()")
+    require_typed(sales, "sales", ["revenue", "cost"], source="load_sales()")
     group = keys if len(keys) > 1 else keys[0]
     g = sales.groupby(group, observed=False, sort=True)
     out = pd.DataFrame({"revenue": g["revenue"].sum().astype(float), "cost": g["cost"].sum().astype(float)})
@@ -77,8 +77,8 @@ def gross_margin(sales: pd.DataFrame, by="category", products: pd.DataFrame | No
     out["revenue_share"] = out["revenue"] / out["revenue"].sum()
     out["profit_share"] = out["gross_profit"] / out["gross_profit"].sum()
     if products is not None and keys == ["product_id"]:
-        require_columns(
-            products, ["product_id", "product_name", "category", "price_band"], "products", source="load_products()"
+        require_typed(products, "products", ["product_id", "product_name", "category", "price_band"],
+            source="load_products()"
         )
         info = products.set_index("product_id")[["product_name", "category", "price_band"]]
         out = info.join(out, how="right")

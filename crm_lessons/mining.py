@@ -51,7 +51,7 @@ import pandas as pd
 from scipy.stats import chi2_contingency
 from threadpoolctl import threadpool_limits
 
-from crm_lessons._validation import require_columns, require_frame
+from crm_lessons._validation import require_boolean, require_date, require_frame, require_numeric, require_typed
 from crm_lessons.rfm import MEASURES, rank_score
 
 RANDOM_STATE = 0
@@ -90,7 +90,7 @@ def rfm_features(rfm: pd.DataFrame, log: bool = True) -> pd.DataFrame:
     >>> f.to_numpy().tolist()
     [[0.0, -1.0, -1.0], [0.0, 1.0, 1.0]]
     """
-    require_columns(rfm, list(MEASURES), "rfm", source="crm_lessons.rfm.rfm_table()")
+    require_typed(rfm, "rfm", list(MEASURES), source="crm_lessons.rfm.rfm_table()")
     x = rfm[list(MEASURES)].astype("float64")
     if (x < 0).any().any():
         raise ValueError("rfm: values must be >= 0 (recency in days, frequency, spend)")
@@ -218,7 +218,7 @@ def cluster_profile(rfm: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
     cluster
     1                2             3.0            1.0
     """
-    require_columns(rfm, list(MEASURES), "rfm", source="crm_lessons.rfm.rfm_table()")
+    require_typed(rfm, "rfm", list(MEASURES), source="crm_lessons.rfm.rfm_table()")
     frame = rfm[list(MEASURES)].copy()
     frame["cluster"] = labels.reindex(frame.index).to_numpy()
     g = frame.groupby("cluster", sort=True)
@@ -321,10 +321,10 @@ def _numeric_matrix(frame: pd.DataFrame, features) -> tuple[pd.DataFrame, list[s
             parts.append(s.astype("float64").rename(f))
             names.append(f)
         elif pd.api.types.is_numeric_dtype(s):
-            parts.append(s.astype("float64").rename(f))
+            parts.append(require_numeric(frame, f, "frame", allow_nan=True).rename(f))
             names.append(f)
         else:
-            cats = s.cat.categories if isinstance(s.dtype, pd.CategoricalDtype) else sorted(s.dropna().unique())
+            cats = s.cat.categories if isinstance(s.dtype, pd.CategoricalDtype) else sorted(s.dropna().unique(), key=str)
             for c in cats:
                 parts.append((s == c).astype("float64").rename(f"{f} = {c}"))
                 names.append(f"{f} = {c}")
@@ -412,10 +412,8 @@ def decision_tree(frame: pd.DataFrame, outcome: str, features, max_depth: int = 
     from sklearn.tree import DecisionTreeClassifier
 
     require_frame(frame, "frame")
-    require_columns(frame, [outcome, *features], "frame")
-    y = frame[outcome]
-    if not pd.api.types.is_bool_dtype(y):
-        raise TypeError(f"frame[{outcome!r}] must be True/False; e.g. frame['is_gold'] = frame['tier'] == 'gold'")
+    require_typed(frame, "frame", [outcome, *features])
+    y = require_boolean(frame, outcome, "frame")  # True/False or 1/0
     X, names = _numeric_matrix(frame, features)
     if X.isna().any().any():
         raise ValueError("frame: the feature columns must not be missing; fill or drop those rows first")
@@ -610,10 +608,8 @@ def chaid_split(frame: pd.DataFrame, outcome: str, predictors, alpha: float = 0.
     Checked against a planted example (tests): the planted predictor and groups are found.
     """
     require_frame(frame, "frame")
-    require_columns(frame, [outcome, *predictors], "frame")
-    y = frame[outcome]
-    if not pd.api.types.is_bool_dtype(y):
-        raise TypeError(f"frame[{outcome!r}] must be True/False")
+    require_typed(frame, "frame", [outcome, *predictors])
+    y = require_boolean(frame, outcome, "frame")  # True/False, or 1/0
     rows, merged = [], {}
     for pred in predictors:
         x = frame[pred]
@@ -720,11 +716,12 @@ def behaviour_table(sales: pd.DataFrame, customers: pd.DataFrame, reference_date
     """
     from crm_lessons.rfm import purchases_from_sales, rfm_table
 
-    require_columns(sales, ["customer_id", "order_date", "category", "discount"], "sales", source="load_sales()")
-    require_columns(
-        customers, ["customer_id", "kind", "channel", "region", "tier"], "customers", source="load_customers()"
+    require_typed(sales, "sales", ["customer_id", "order_date", "category", "discount"],
+        source="load_sales()")
+    require_typed(customers, "customers", ["customer_id", "kind", "channel", "region", "tier"],
+        source="load_customers()"
     )
-    ref = pd.Timestamp(reference_date)
+    ref = require_date(reference_date, "reference_date")
     before = sales[sales["order_date"] < ref]
     table = rfm_table(purchases_from_sales(before), ref)
     g = before.groupby("customer_id")

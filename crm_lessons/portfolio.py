@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crm_lessons._validation import require_columns
+from crm_lessons._validation import require_typed
 
 #: The three portfolio strategies in the course, with what each means in practice.
 STRATEGIES = pd.DataFrame(
@@ -89,7 +89,7 @@ def segment_table(sales: pd.DataFrame, customers: pd.DataFrame, by: str = "kind"
     from crm_lessons.abc_analysis import abc_classes
     from crm_lessons.performance import customer_performance, customer_totals
 
-    require_columns(customers, ["customer_id", by], "customers", source="load_customers()")
+    require_typed(customers, "customers", ["customer_id", by], source="load_customers()")
     perf = customer_performance(sales)
     classes = abc_classes(customer_totals(sales, measure), cutoffs)
     seg = customers.set_index("customer_id")[by].reindex(perf.index)

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_choice, require_columns, require_fraction
+from crm_lessons._validation import require_choice, require_date, require_fraction, require_typed
 from crm_lessons.schema import CRM_GO_LIVE
 
 #: Names of the two retention definitions, as the widgets and tables use them.
@@ -66,7 +66,7 @@ def purchases_per_year(orders: pd.DataFrame) -> pd.DataFrame:
 
     Checked against: hand counts.
     """
-    require_columns(orders, _ORDER_COLUMNS, "orders", source="load_orders()")
+    require_typed(orders, "orders", _ORDER_COLUMNS, source="load_orders()")
     if not pd.api.types.is_datetime64_any_dtype(orders["order_date"]):
         raise TypeError("`orders['order_date']` must be datetime64; load orders with crm_lessons.data.load_orders().")
     years = orders["order_date"].dt.year.rename("year")
@@ -79,7 +79,7 @@ def _groups(customers: pd.DataFrame | None, by: str | None) -> pd.Series | None:
         return None
     if customers is None:
         raise ValueError(f"`customers` is needed to group by {by!r}; pass the customers table.")
-    require_columns(customers, ["customer_id", by], "customers", source="load_customers()")
+    require_typed(customers, "customers", ["customer_id", by], source="load_customers()")
     return customers.set_index("customer_id")[by]
 
 
@@ -195,8 +195,7 @@ def thesis_retention(
         raise ValueError("`orders` is empty: there are no purchases to measure retention on.")
     years = range(int(per_year["year"].min()), int(per_year["year"].max()) + 1)
     group = _groups(customers, by)
-    require_columns(
-        customers, ["customer_id"] + (["join_date"] if base == "registered" else []), "customers",
+    require_typed(customers, "customers", ["customer_id"] + (["join_date"] if base == "registered" else []),
         source="load_customers()",
     )
     rows = []
@@ -378,8 +377,8 @@ def before_after(table: pd.DataFrame, *, go_live: str = CRM_GO_LIVE, year: str =
 
     Checked against: hand means.
     """
-    require_columns(table, [year, rate] + ([by] if by else []), "table")
-    cut = pd.Timestamp(go_live).year
+    require_typed(table, "table", [year, rate] + ([by] if by else []))
+    cut = require_date(go_live, "go_live").year
     data = table.dropna(subset=[rate])
     after = data[year] >= cut
     if not after.any() or after.all():
@@ -445,7 +444,7 @@ def cohort_table(orders: pd.DataFrame, *, period: str = "year", customers: pd.Da
 
     Checked against: hand counts (cohort 2020 = a, b; only a returns in 2021).
     """
-    require_columns(orders, _ORDER_COLUMNS, "orders", source="load_orders()")
+    require_typed(orders, "orders", _ORDER_COLUMNS, source="load_orders()")
     require_choice(period, ["year", "quarter"], "period")
     data = orders
     if by is not None or group is not None:

@@ -36,7 +36,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_columns
+from crm_lessons._validation import require_typed
 from crm_lessons.plotting import styled
 
 #: The five screening criteria, in the course's order.
@@ -100,8 +100,9 @@ def screening_criteria(sales: pd.DataFrame, customers: pd.DataFrame, year: int |
     Checked by hand: C1 spent 2000 + 400 = 2400 in 2022 and 3600 in 2023, so growth is
     (3600 − 2400) / 6000 = 0.2; its 2023 margin is 600 / 3600 = 0.167; C3 is new in 2023 (+1).
     """
-    require_columns(sales, ["customer_id", "order_date", "revenue", "cost", "discount"], "sales", source="load_sales()")
-    require_columns(customers, ["customer_id", "credit_rating"], "customers", source="load_customers()")
+    require_typed(sales, "sales", ["customer_id", "order_date", "revenue", "cost", "discount"],
+        source="load_sales()")
+    require_typed(customers, "customers", ["customer_id", "credit_rating"], source="load_customers()")
     years = sales["order_date"].dt.year
     if year is None:
         year = int(years.max())
@@ -283,7 +284,7 @@ def screening_score(scores: pd.DataFrame, weights) -> pd.Series:
     Checked by hand: (3 × 100 + 1 × 0) / 4 = 75.
     """
     w = check_weights(weights)
-    require_columns(scores, CRITERIA, "scores")
+    require_typed(scores, "scores", CRITERIA)
     values = scores[list(CRITERIA)].to_numpy(dtype=float) @ w
     return pd.Series(values, index=scores.index, name="score")
 

@@ -36,7 +36,6 @@ from crm_lessons._validation import (
     require_columns,
     require_date,
     require_fraction,
-    require_frame,
     require_numeric,
     require_typed,
 )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_columns
+from crm_lessons._validation import require_typed
 from crm_lessons.plotting import styled
 
 
@@ -55,7 +55,7 @@ def trading_years(sales: pd.DataFrame) -> pd.DataFrame:
 
     Checked against the toy orders: C2 bought in 2022 and 2024, not 2023.
     """
-    require_columns(sales, ["customer_id", "order_date"], "sales", source="load_sales()")
+    require_typed(sales, "sales", ["customer_id", "order_date"], source="load_sales()")
     years = pd.DataFrame({"customer_id": sales["customer_id"], "year": sales["order_date"].dt.year.astype("int64")})
     g = years.groupby("customer_id", sort=True)["year"]
     return pd.DataFrame({"first_year": g.min(), "last_year": g.max(), "active_years": g.nunique()})
@@ -88,7 +88,7 @@ def active_matrix(sales: pd.DataFrame) -> pd.DataFrame:
 
     Checked against the toy orders in :mod:`crm_lessons.toy`.
     """
-    require_columns(sales, ["customer_id", "order_date"], "sales", source="load_sales()")
+    require_typed(sales, "sales", ["customer_id", "order_date"], source="load_sales()")
     year = sales["order_date"].dt.year.astype("int64")
     pairs = pd.DataFrame({"customer_id": sales["customer_id"], "year": year}).drop_duplicates()
     table = pd.crosstab(pairs["customer_id"], pairs["year"]).astype(bool)
@@ -197,7 +197,8 @@ def plot_starts_and_stops(table: pd.DataFrame, ax=None, go_live: str | None = No
     """
     from crm_lessons.plotting import BOOK_COLOURS, new_figure
 
-    require_columns(table, ["active", "new", "stopped"], "table", source="crm_lessons.trading.starts_and_stops()")
+    require_typed(table, "table", ["active", "new", "stopped"],
+        source="crm_lessons.trading.starts_and_stops()")
     fig, ax = new_figure(ax, (11, 6))
     years = np.asarray(table.index, dtype=int)
     stopped = table["stopped"].astype("Float64").fillna(np.nan).to_numpy(dtype=float)

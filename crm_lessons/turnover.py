@@ -19,16 +19,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_columns
+from crm_lessons._validation import require_typed
 
 _INVENTORY_COLUMNS = ("product_id", "month", "opening_units", "sold_units", "closing_units")
 _GROUPINGS = ("product_id", "category", "price_band", "all")
 
 
 def _stock_at_cost(inventory: pd.DataFrame, products: pd.DataFrame, year) -> pd.DataFrame:
-    require_columns(inventory, _INVENTORY_COLUMNS, "inventory", source="load_inventory()")
-    require_columns(
-        products, ["product_id", "category", "price_band", "unit_cost"], "products", source="load_products()"
+    require_typed(inventory, "inventory", _INVENTORY_COLUMNS, source="load_inventory()")
+    require_typed(products, "products", ["product_id", "category", "price_band", "unit_cost"],
+        source="load_products()"
     )
     inv = inventory
     if year is not None:
@@ -146,7 +146,7 @@ def turnover_by_year(inventory: pd.DataFrame, products: pd.DataFrame, by: str = 
     """
     if by not in _GROUPINGS:
         raise ValueError(f"`by` must be one of {list(_GROUPINGS)}, got {by!r}.")
-    require_columns(inventory, _INVENTORY_COLUMNS, "inventory", source="load_inventory()")
+    require_typed(inventory, "inventory", _INVENTORY_COLUMNS, source="load_inventory()")
     years = sorted(int(y) for y in inventory["month"].dt.year.unique())
     rows = {y: inventory_turnover(inventory, products, by=by, year=y)["turnover"] for y in years}
     table = pd.DataFrame(rows).T

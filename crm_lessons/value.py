@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_columns
+from crm_lessons._validation import require_typed
 
 
 def value_of_customer(sales: pd.DataFrame) -> pd.DataFrame:
@@ -64,7 +64,7 @@ def value_of_customer(sales: pd.DataFrame) -> pd.DataFrame:
     from crm_lessons.performance import customer_totals
     from crm_lessons.trading import trading_years
 
-    require_columns(sales, ["customer_id", "order_date", "revenue", "profit"], "sales", source="load_sales()")
+    require_typed(sales, "sales", ["customer_id", "order_date", "revenue", "profit"], source="load_sales()")
     profit = customer_totals(sales, "profit")
     revenue = customer_totals(sales, "revenue").reindex(profit.index)
     ty = trading_years(sales).reindex(profit.index)
@@ -118,17 +118,16 @@ def value_to_customer(sales: pd.DataFrame, survey: pd.DataFrame | None = None) -
 
     Checked by hand: C2's 2022 order lists 10000 + 15000 at 20 % off (5000 saved).
     """
-    require_columns(sales, ["customer_id", "quantity", "unit_price", "discount"], "sales", source="load_sales()")
+    require_typed(sales, "sales", ["customer_id", "quantity", "unit_price", "discount"],
+        source="load_sales()")
     list_value = sales["quantity"] * sales["unit_price"]
     work = pd.DataFrame({"customer_id": sales["customer_id"], "list_value": list_value,
                          "savings": list_value * sales["discount"]})
     out = work.groupby("customer_id", sort=True)[["list_value", "savings"]].sum().astype(float)
     out["savings_rate"] = out["savings"] / out["list_value"].where(out["list_value"] > 0)
     if survey is not None:
-        require_columns(
-            survey, ["customer_id", "expectation", "perceived_quality", "overall_satisfaction"], "survey",
-            source="load_survey()",
-        )
+        require_typed(survey, "survey", ["customer_id", "expectation", "perceived_quality", "overall_satisfaction"],
+                      source="load_survey()")
         s = survey.groupby("customer_id")[["expectation", "perceived_quality", "overall_satisfaction"]].mean()
         out["perceived_gap"] = (s["perceived_quality"] - s["expectation"]).reindex(out.index)
         out["overall_satisfaction"] = s["overall_satisfaction"].reindex(out.index)
@@ -167,7 +166,7 @@ def value_by_segment(sales: pd.DataFrame, customers: pd.DataFrame, by: str = "ki
 
     Checked by hand: the consumers C1 and C4 earn 1300 + 0; they saved 500 of 6600 list value.
     """
-    require_columns(customers, ["customer_id", by], "customers", source="load_customers()")
+    require_typed(customers, "customers", ["customer_id", by], source="load_customers()")
     of = value_of_customer(sales)
     to = value_to_customer(sales, survey)
     seg = customers.set_index("customer_id")[by]

@@ -84,8 +84,9 @@ def test_tree_finds_planted_rule():
 
 
 def test_tree_needs_a_boolean_outcome():
-    with pytest.raises(TypeError, match="True/False"):
-        mining.decision_tree(pd.DataFrame({"x": [1, 2], "y": [0, 1]}), "y", ["x"])
+    # 0/1 counts as True/False (issue 13); text such as 'yes' does not
+    with pytest.raises(TypeError, match=r"`frame` column 'y' must hold booleans \(True/False or 1/0\)"):
+        mining.decision_tree(pd.DataFrame({"x": [1, 2], "y": ["no", "yes"]}), "y", ["x"])
 
 
 def test_bands_never_split_a_value():
