@@ -128,3 +128,20 @@ def test_rate_differences_are_printed_in_points():
                             for o in c.get("outputs", []))
         word = "percentage points" if lang == "en" else "个百分点"
         assert printed.count(word) >= 6
+
+
+def test_the_course_lists_are_the_course_s(texts):
+    # the ten key-account strategies of source 000, not a paraphrase; the seven loyalty measures
+    for strategy in ["优先向大客户供货", "向大客户开展关系营销", "及时向大客户供应新产品", "关注大客户的动态",
+                     "安排企业领导访问大客户", "与大客户联合设计促销方案", "经常征求大客户的意见",
+                     "及时、准确地与大客户相互传递信息", "为大客户制定特别的奖励政策",
+                     "组织大客户与企业之间的业务洽谈会"]:
+        assert strategy in texts["zh"], strategy
+    assert "Ask key accounts for their opinion regularly" in texts["en"]
+    assert "Organise business meetings between key accounts and the company" in texts["en"]
+    for measure in ["客户重复购买率", "客户对本企业产品品牌的关心程度", "客户需求满足率",
+                    "客户对产品价格的敏感程度", "客户对竞争产品的态度", "客户对商品的认同度",
+                    "客户购买时的挑选时间"]:
+        assert measure in texts["zh"], measure
+    assert "The case data cannot show need satisfaction" in texts["en"]
+    assert "案例数据无法反映客户需求满足率" in texts["zh"]
