@@ -1,5 +1,11 @@
 """Customer value (客户价值) in its two directions.
 
+The course defines customer value as the customer's perceived preference for, and evaluation of,
+product attributes, attribute performance and the consequences of use, as they help or hinder the
+customer's goals (客户价值是客户对产品属性、属性效能以及使用结果对实现客户目的和初衷的促进或妨碍的
+感知偏好和评价; course chapter 2, source 002, after Woodruff 1997). That is a perception, which sales
+data cannot see; the functions below measure proxies of its two directions.
+
 The course reads "customer value" two ways:
 
 - the value of the customer *to the company* (客户为企业创造的价值): here, the gross profit
