@@ -51,7 +51,14 @@ import pandas as pd
 from scipy.stats import chi2_contingency
 from threadpoolctl import threadpool_limits
 
-from crm_lessons._validation import require_boolean, require_date, require_frame, require_numeric, require_typed
+from crm_lessons._validation import (
+    require_boolean,
+    require_columns,
+    require_date,
+    require_frame,
+    require_numeric,
+    require_typed,
+)
 from crm_lessons.rfm import MEASURES, rank_score
 
 RANDOM_STATE = 0
@@ -608,7 +615,8 @@ def chaid_split(frame: pd.DataFrame, outcome: str, predictors, alpha: float = 0.
     Checked against a planted example (tests): the planted predictor and groups are found.
     """
     require_frame(frame, "frame")
-    require_typed(frame, "frame", [outcome, *predictors])
+    # predictors are categories or bands whatever their names (a band of 'spend' is text)
+    require_columns(frame, [outcome, *predictors], "frame")
     y = require_boolean(frame, outcome, "frame")  # True/False, or 1/0
     rows, merged = [], {}
     for pred in predictors:
