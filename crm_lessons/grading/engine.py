@@ -70,7 +70,9 @@ class Zygote:
         env = {"PATH": f"{Path(self.python).parent}:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/nonexistent"}
         env.update(THREAD_ENV)
         self.proc = subprocess.Popen(
-            [self.python, "-m", "crm_lessons.grading.zygote", str(self.data_dir or "")],
+            # -P: the working folder stays off sys.path, so a grader started in a clone runs the
+            # installed package (the folder exposed to the sandbox), not the clone's crm_lessons/
+            [self.python, "-P", "-m", "crm_lessons.grading.zygote", str(self.data_dir or "")],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
