@@ -17,6 +17,7 @@ Usage: ``python benchmarks/bench_grading_distributed.py [N]`` (default 200).
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -69,7 +70,9 @@ def main(n: int = 200) -> None:
     cluster_start = time.perf_counter() - t
     try:
         t = time.perf_counter()
-        on_dask = grade([subs], tmp / "dask", seed=SEED, progress=True, runner=dask_runner("local", client=client))
+        on_dask = grade(
+            [subs], tmp / "dask", seed=SEED, progress=True, runner=dask_runner("local", client=client)
+        )
         dask_wall = time.perf_counter() - t
         payload = SOLUTION.read_bytes()
         per_task = task_overhead(client, payload, n)
@@ -81,7 +84,8 @@ def main(n: int = 200) -> None:
     same = {r.student: r.points for r in local} == {r.student: r.points for r in on_dask}
     med_local = statistics.median(r.seconds for r in local)
     med_dask = statistics.median(r.seconds for r in on_dask)
-    print(f"\n{n} chapter-1 submissions, same seed; machine: {len(local)} graded locally, {len(on_dask)} on Dask")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\n{n} chapter-1 submissions, same seed, {os.cpu_count()} cores (load average at the end: {load})")
     print(f"{'':44}{'local executor':>16}{'2-worker LocalCluster':>24}")
     print(f"{'wall time (s)':44}{local_wall:16.1f}{dask_wall + cluster_start:24.1f}")
     print(f"{'  of which starting the cluster (s)':44}{'-':>16}{cluster_start:24.1f}")
@@ -89,9 +93,13 @@ def main(n: int = 200) -> None:
     print(f"{'median time one submission took (s)':44}{med_local:16.2f}{med_dask:24.2f}")
     print(f"{'submissions at once':44}{'cores + 1':>16}{f'{threads} worker threads':>24}")
     print(f"same points for every student: {same}")
-    print(f"overhead the cluster adds per submission: {(dask_wall + cluster_start - local_wall) / n:+.3f} s "
-          f"(wall difference / n, cluster start included); {(dask_wall - local_wall) / n:+.3f} s without it")
-    print(f"Dask's own cost of one task carrying a {len(payload) // 1024} KB notebook: {1000 * per_task:.1f} ms")
+    print(
+        f"overhead the cluster adds per submission: {(dask_wall + cluster_start - local_wall) / n:+.3f} s "
+        f"(wall difference / n, cluster start included); {(dask_wall - local_wall) / n:+.3f} s without it"
+    )
+    print(
+        f"Dask's own cost of one task carrying a {len(payload) // 1024} KB notebook: {1000 * per_task:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

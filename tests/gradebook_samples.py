@@ -28,35 +28,82 @@ ANSWER_AL = "Keep the gold customers: they bring 80 % of the profit."
 
 
 def _q(qid, points, max_points, source, status, reason, answer, expected, hint=""):
-    return QuestionResult(qid, points, max_points, source, status, reason, hint, "", answer=answer, expected=expected)
+    return QuestionResult(
+        qid, points, max_points, source, status, reason, hint, "", answer=answer, expected=expected
+    )
 
 
 def results(folder: Path) -> list[SubmissionResult]:
     def sub(student, questions, status="graded", reason=""):
-        return SubmissionResult(student, "t1", str(folder / f"{student}.ipynb"), f"sha-{student}", status, reason,
-                                questions)
+        return SubmissionResult(
+            student, "t1", str(folder / f"{student}.ipynb"), f"sha-{student}", status, reason, questions
+        )
 
     written = "written answer: to be marked by the instructor"
     return [
-        sub("2024001", [
-            _q("q1", 1, 1, "widget", "correct", "correct", "analytical", "analytical"),
-            _q("q2", 1, 2, "run", "partial", "1 of 2 entries match; 1 unexpected index labels", WRONG_Q2, EXPECTED_Q2,
-               "Group by tier."),
-            _q("q3", 0, 2, "written", "wrong", written, ANSWER_ZW, RUBRIC),
-        ]),
-        sub("2024002", [
-            _q("q1", 0, 1, "widget", "wrong", "not the right option", "operational", "analytical", "Think of data."),
-            _q("q2", 1, 2, "run", "partial", "1 of 2 entries match; 1 unexpected index labels", WRONG_Q2, EXPECTED_Q2,
-               "Group by tier."),
-            _q("q3", 0, 2, "written", "wrong", written, ANSWER_AL, RUBRIC),
-        ]),
-        sub("2024003", [
-            _q("q1", 1, 1, "widget", "correct", "correct", "analytical", "analytical"),
-            _q("q2", 2, 2, "run", "correct", "correct", EXPECTED_Q2, EXPECTED_Q2),
-            _q("q3", 0, 2, "written", "unanswered", "not answered", None, RUBRIC),
-        ], reason="output over the limit was dropped"),
-        SubmissionResult("2024004", "t1", str(folder / "2024004.ipynb"), "sha-2024004", "not gradable",
-                         "could not read the notebook: Expecting value: line 1 column 1 (char 0)"),
+        sub(
+            "2024001",
+            [
+                _q("q1", 1, 1, "widget", "correct", "correct", "analytical", "analytical"),
+                _q(
+                    "q2",
+                    1,
+                    2,
+                    "run",
+                    "partial",
+                    "1 of 2 entries match; 1 unexpected index labels",
+                    WRONG_Q2,
+                    EXPECTED_Q2,
+                    "Group by tier.",
+                ),
+                _q("q3", 0, 2, "written", "wrong", written, ANSWER_ZW, RUBRIC),
+            ],
+        ),
+        sub(
+            "2024002",
+            [
+                _q(
+                    "q1",
+                    0,
+                    1,
+                    "widget",
+                    "wrong",
+                    "not the right option",
+                    "operational",
+                    "analytical",
+                    "Think of data.",
+                ),
+                _q(
+                    "q2",
+                    1,
+                    2,
+                    "run",
+                    "partial",
+                    "1 of 2 entries match; 1 unexpected index labels",
+                    WRONG_Q2,
+                    EXPECTED_Q2,
+                    "Group by tier.",
+                ),
+                _q("q3", 0, 2, "written", "wrong", written, ANSWER_AL, RUBRIC),
+            ],
+        ),
+        sub(
+            "2024003",
+            [
+                _q("q1", 1, 1, "widget", "correct", "correct", "analytical", "analytical"),
+                _q("q2", 2, 2, "run", "correct", "correct", EXPECTED_Q2, EXPECTED_Q2),
+                _q("q3", 0, 2, "written", "unanswered", "not answered", None, RUBRIC),
+            ],
+            reason="output over the limit was dropped",
+        ),
+        SubmissionResult(
+            "2024004",
+            "t1",
+            str(folder / "2024004.ipynb"),
+            "sha-2024004",
+            "not gradable",
+            "could not read the notebook: Expecting value: line 1 column 1 (char 0)",
+        ),
     ]
 
 

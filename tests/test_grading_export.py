@@ -74,7 +74,12 @@ def test_moodle_layout_identifies_students_by_email_and_id_number(graded):
     assert rows[0] == MOODLE_ID_COLUMNS + ["t1 (Real)", "Feedback: t1"]
     assert MOODLE_ID_COLUMNS == ["First name", "Last name", "ID number", "Email address"]
     body = {r[2]: r for r in rows[1:]}
-    assert body["2024001"][:4] == ["张伟", "", "2024001", "zhangwei@example.edu.cn"]  # a Chinese name kept whole
+    assert body["2024001"][:4] == [
+        "张伟",
+        "",
+        "2024001",
+        "zhangwei@example.edu.cn",
+    ]  # a Chinese name kept whole
     assert body["2024002"][:2] == ["Ann", "Lee"]
     assert body["2024002"][4] == "0.9"  # 1 point, one day late at 10 % a day
     assert body["2024002"][5] == "0.9 of 5 points; 1 day(s) late, 0.1 points deducted"
@@ -84,8 +89,22 @@ def test_moodle_layout_identifies_students_by_email_and_id_number(graded):
 def test_per_question_export_has_every_question_and_total(graded):
     out, roster = graded
     rows = question_rows(out, roster)
-    assert rows[0] == ["student_id", "name", "email", "lms_id", "exercise", "q1", "q2", "q3", "points",
-                       "max_points", "percent", "late_days", "late_penalty", "status"]
+    assert rows[0] == [
+        "student_id",
+        "name",
+        "email",
+        "lms_id",
+        "exercise",
+        "q1",
+        "q2",
+        "q3",
+        "points",
+        "max_points",
+        "percent",
+        "late_days",
+        "late_penalty",
+        "status",
+    ]
     body = {r[0]: r for r in rows[1:]}
     assert body["2024001"][5:11] == ["1", "1", "0", "2", "5", "40.0"]
     assert body["2024004"][5:8] == ["", "", ""] and body["2024004"][-1] == "not gradable"
@@ -101,8 +120,10 @@ def test_without_a_roster_the_gradebook_keys_identify_students(graded):
 
 
 def test_moodle_names_of_unicode_long_and_spaced_students(tmp_path):
-    rows = moodle_rows(make_gradebook(tmp_path / "g"), write_roster(tmp_path / "r.csv", {
-        "2024003": {"name": "Ana María de la Cruz"}}))
+    rows = moodle_rows(
+        make_gradebook(tmp_path / "g"),
+        write_roster(tmp_path / "r.csv", {"2024003": {"name": "Ana María de la Cruz"}}),
+    )
     assert {r[2]: r[:2] for r in rows[1:]}["2024003"] == ["Ana", "María de la Cruz"]
 
 

@@ -28,8 +28,10 @@ def _points(out, student):
 
 def _answer(out, student, question):
     with sqlite3.connect(out / "gradebook.sqlite") as db:
-        return db.execute("SELECT points, status, reason FROM answers WHERE student = ? AND question = ?",
-                          (student, question)).fetchone()
+        return db.execute(
+            "SELECT points, status, reason FROM answers WHERE student = ? AND question = ?",
+            (student, question),
+        ).fetchone()
 
 
 def _fill(sheet, marks: dict):
@@ -44,7 +46,11 @@ def _fill(sheet, marks: dict):
 
 
 def test_written_answers_wait_for_marks(book_dir):
-    assert _answer(book_dir, "2024001", "q3") == (0, "to mark", "written answer: to be marked by the instructor")
+    assert _answer(book_dir, "2024001", "q3") == (
+        0,
+        "to mark",
+        "written answer: to be marked by the instructor",
+    )
     assert _answer(book_dir, "2024003", "q3")[1] == "unanswered"
     assert _points(book_dir, "2024001") == 2  # q1 1 + q2 1, q3 not yet
 
@@ -98,8 +104,13 @@ def test_a_corrected_sheet_replaces_marks_and_keeps_the_old_grade_in_history(boo
     assert import_marks(book_dir, sheet)["applied"] == 1
     assert _points(book_dir, "2024001") == 3.5
     with sqlite3.connect(book_dir / "gradebook.sqlite") as db:
-        old = [json.loads(s)["points"] for (s,) in db.execute(
-            "SELECT submission FROM history WHERE student = '2024001' AND why = 'marks imported' ORDER BY id")]
+        old = [
+            json.loads(s)["points"]
+            for (s,) in db.execute(
+                "SELECT submission FROM history "
+                "WHERE student = '2024001' AND why = 'marks imported' ORDER BY id"
+            )
+        ]
     assert old == [2, 4]
 
 
@@ -157,8 +168,9 @@ def test_regrading_keeps_the_history(book_dir):
     book = Gradebook(book_dir)
     try:
         r = results(book_dir)[1]
-        r.questions[0] = r.questions[0].__class__("q1", 1, 1, "widget", "correct", "correct", answer="analytical",
-                                                    expected="analytical")
+        r.questions[0] = r.questions[0].__class__(
+            "q1", 1, 1, "widget", "correct", "correct", answer="analytical", expected="analytical"
+        )
         book.record(r)
         rows = ledger.history_rows(book.db, "2024002")
     finally:
@@ -173,7 +185,9 @@ def test_late_penalty_per_started_day_shown_in_gradebook_and_feedback(book_dir):
         ledger.set_policy(book.db, "2026-12-08T23:59+08:00", 0.1, max_days=5)
         ledger.set_due(book.db, "2024001", submitted_at="2026-12-10T08:00+08:00")  # 1 day 8 h late: 2 days
         ledger.set_due(book.db, "2024002", submitted_at="2026-12-08T23:00+08:00")  # on time
-        ledger.set_due(book.db, "2024003", deadline="2026-12-15T23:59+08:00", submitted_at="2026-12-14T10:00Z")
+        ledger.set_due(
+            book.db, "2024003", deadline="2026-12-15T23:59+08:00", submitted_at="2026-12-14T10:00Z"
+        )
         ledger.settle_all(book.db)
         book.write_csv()
     finally:
@@ -200,12 +214,29 @@ def test_late_factor_and_days():
 
 
 def test_written_answers_are_read_from_records_and_tagged_markdown_cells():
-    nb = {"cells": [
-        {"cell_type": "code", "source": "", "outputs": [{"output_type": "display_data", "data": {
-            ex.ANSWER_MIME: {"exercise": "ch09", "question": "q9", "source": "written", "answer": "Keep them."}}}]},
-        {"cell_type": "markdown", "metadata": {"tags": ["answer-q10"]}, "source": "因为留存率最高。"},
-        {"cell_type": "markdown", "metadata": {"tags": ["answer-q11"]}, "source": "   "},
-    ]}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": "",
+                "outputs": [
+                    {
+                        "output_type": "display_data",
+                        "data": {
+                            ex.ANSWER_MIME: {
+                                "exercise": "ch09",
+                                "question": "q9",
+                                "source": "written",
+                                "answer": "Keep them.",
+                            }
+                        },
+                    }
+                ],
+            },
+            {"cell_type": "markdown", "metadata": {"tags": ["answer-q10"]}, "source": "因为留存率最高。"},
+            {"cell_type": "markdown", "metadata": {"tags": ["answer-q11"]}, "source": "   "},
+        ]
+    }
     assert ex.saved_answers(nb, "ch09") == {"q9": "Keep them.", "q10": "因为留存率最高。"}
 
 
@@ -242,16 +273,30 @@ def test_one_question_is_rescored_from_the_stored_answers(tmp_path):
         book.set_meta("seed", "1")
         for student, answer in (("s1", "analytical"), ("s2", "operational")):
             # as if graded under a key that was wrong for q1: both scored 0
-            book.record(SubmissionResult(student, "ch01", str(out / f"{student}.ipynb"), "x", "graded", "", [
-                QuestionResult("q1", 0, 1, "widget", "wrong", "not the right option", answer=answer, expected="?"),
-                QuestionResult("q4", 1, 1, "widget", "correct", "correct", answer="a", expected="a"),
-            ]))
+            book.record(
+                SubmissionResult(
+                    student,
+                    "ch01",
+                    str(out / f"{student}.ipynb"),
+                    "x",
+                    "graded",
+                    "",
+                    [
+                        QuestionResult(
+                            "q1", 0, 1, "widget", "wrong", "not the right option", answer=answer, expected="?"
+                        ),
+                        QuestionResult("q4", 1, 1, "widget", "correct", "correct", answer="a", expected="a"),
+                    ],
+                )
+            )
     finally:
         book.close()
     assert rescore_question(out, "ch01", "q1", data_dir=data_dir()) == 2
     assert _answer(out, "s1", "q1") == (1, "correct", "correct") and _points(out, "s1") == 2
     assert _answer(out, "s2", "q1")[:2] == (0, "wrong") and _points(out, "s2") == 1
     with sqlite3.connect(out / "gradebook.sqlite") as db:
-        assert db.execute("SELECT why FROM history WHERE student = 's1'").fetchall() == [("question q1 re-scored",)]
+        assert db.execute("SELECT why FROM history WHERE student = 's1'").fetchall() == [
+            ("question q1 re-scored",)
+        ]
     with pytest.raises(ValueError, match="question: exercise ch01 has no question 'q99'"):
         rescore_question(out, "ch01", "q99", data_dir=data_dir())

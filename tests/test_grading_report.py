@@ -18,7 +18,12 @@ def test_summary_per_exercise(book):
     s = class_tables(book)["summary"].set_index("exercise").loc["t1"]
     # graded: 2/5, 1/5, 3/5 -> 40, 20, 60 %; the not-gradable one has no maximum and is counted apart
     assert (s["submissions"], s["mean_percent"], s["median_percent"], s["min_percent"], s["max_percent"]) == (
-        4, 40.0, 40.0, 20.0, 60.0)
+        4,
+        40.0,
+        40.0,
+        20.0,
+        60.0,
+    )
     assert (s["full_marks"], s["not_gradable"], s["partly_run"], s["to_mark"]) == (0, 1, 0, 2)
 
 
@@ -56,8 +61,10 @@ def test_page_has_figures_and_escapes_student_text(book):
 
 def test_short_answer_forms():
     assert short_answer(None) == "(none)"
-    assert short_answer('{"__frame__": {"columns": ["r", "f"], "index": [1, 2], "data": [[1, 2], [3, 4]]}}') == \
-        "DataFrame 2 rows × 2 columns: r, f"
+    assert (
+        short_answer('{"__frame__": {"columns": ["r", "f"], "index": [1, 2], "data": [[1, 2], [3, 4]]}}')
+        == "DataFrame 2 rows × 2 columns: r, f"
+    )
     assert short_answer('[{"value": 1}, {"error": "KeyError: x"}]') == "function: raised KeyError: x"
     assert len(short_answer('"' + "x" * 500 + '"')) == 80
 
@@ -65,7 +72,11 @@ def test_short_answer_forms():
 def test_report_command_writes_page_and_tables(book, tmp_path, capsys):
     assert cli_main(["report", str(book), str(tmp_path / "rep")]) == 0
     assert (tmp_path / "rep" / "report.html").exists()
-    assert (tmp_path / "rep" / "report_questions.csv").read_text(encoding="utf-8").startswith("exercise,question,")
+    assert (
+        (tmp_path / "rep" / "report_questions.csv")
+        .read_text(encoding="utf-8")
+        .startswith("exercise,question,")
+    )
     assert cli_main(["report", str(tmp_path / "nothing"), str(tmp_path / "rep2")]) == 2
     assert "does not exist" in capsys.readouterr().err
     with pytest.raises(SystemExit):

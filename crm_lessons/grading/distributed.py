@@ -81,6 +81,7 @@ class _WorkerBatch:
         refs.__dict__.update(spec["refs"])
         refs._lock = threading.Lock()
         refs._cache = {}
+        refs._keys = {}  # the answer key is read again here, in the worker (never shipped as objects)
         from crm_lessons.exercises import CaseData
 
         if Path(refs.hidden.folder) != data_root:
@@ -98,6 +99,10 @@ class _WorkerBatch:
             finally:
                 UidPool.release(lease)
             state["isolate"] = bool(state["sandbox"])
+        from crm_lessons.grading.sandbox import Cgroups
+
+        state["cgroups"] = Cgroups.create() if state.get("isolate") else None  # this machine's cgroups
+        state["jail_seconds"] = []
         state["uids"] = uids
         self.zygote = Zygote(str(data_root))
         state["zygote"] = self.zygote
@@ -146,7 +151,7 @@ def close_batch(batch_id: str) -> bool:
 # --------------------------------------------------------------------------- client side
 
 #: BatchContext attributes rebuilt on each worker rather than shipped.
-_REBUILT = ("zygote", "uids", "refs")
+_REBUILT = ("zygote", "uids", "refs", "cgroups", "jail_seconds")
 
 
 def batch_spec(ctx, seed) -> dict:
@@ -165,41 +170,47 @@ def batch_spec(ctx, seed) -> dict:
         state[name] = value
     state["data_root"] = str(ctx.data_root)
     state["work_root"] = str(ctx.work_root)
-    refs = {k: v for k, v in vars(ctx.refs).items() if k not in ("_lock", "_cache")}
+    refs = {k: v for k, v in vars(ctx.refs).items() if k not in ("_lock", "_cache", "_keys")}
     return {"ctx": state, "refs": refs, "seed": seed, "isolate": ctx.uids is not None}
 
 
-def _open_client(scheduler: str, n_workers: int | None):
+def _open_client(scheduler: str, n_workers: int | None, timeout: str = "30s"):
     from dask.distributed import Client, LocalCluster
 
     if scheduler == "local":
         n = n_workers or 2
-        threads = max(1, -(-((os.cpu_count() or 1) + 1) // n))  # as many kernels at once as the local executor
+        # as many kernels at once as the local executor (cores + 1)
+        threads = max(1, -(-((os.cpu_count() or 1) + 1) // n))
         cluster = LocalCluster(n_workers=n, threads_per_worker=threads, processes=True,
                                dashboard_address=None, silence_logs=40)
         return Client(cluster), cluster
     try:
-        return Client(scheduler, timeout="30s"), None
+        return Client(scheduler, timeout=timeout), None
     except OSError as exc:
         raise RuntimeError(f"scheduler: cannot reach the Dask scheduler at {scheduler} ({exc}); "
                            "check the address (tcp://host:8786) or use --scheduler local") from None
 
 
-def dask_runner(scheduler: str, n_workers: int | None = None, client=None):
+def dask_runner(scheduler: str, n_workers: int | None = None, client=None, timeout: str = "30s"):
     """A runner for :func:`crm_lessons.grading.grade` that grades on Dask (see the module notes).
 
     ``scheduler`` is ``"local"`` (a LocalCluster of ``n_workers`` processes) or an address;
     ``client`` an already connected :class:`distributed.Client` (then ``scheduler`` is ignored
-    and the client is left open).
+    and the client is left open); ``timeout`` how long to try reaching the scheduler.
     """
 
     def run(todo, names, ctx, book, workers, progress):
-        return run_on_dask(todo, names, ctx, book, progress, scheduler=scheduler, n_workers=n_workers, client=client)
+        return run_on_dask(
+            todo, names, ctx, book, progress,
+            scheduler=scheduler, n_workers=n_workers, client=client, timeout=timeout,
+        )
 
     return run
 
 
-def run_on_dask(todo, names, ctx, book, progress, *, scheduler="local", n_workers=None, client=None):
+def run_on_dask(
+    todo, names, ctx, book, progress, *, scheduler="local", n_workers=None, client=None, timeout="30s"
+):
     """Grade ``todo`` [(index, path)] on Dask, recording each result in ``book`` as it arrives."""
     from dask.distributed import as_completed
     from tqdm.auto import tqdm
@@ -207,7 +218,7 @@ def run_on_dask(todo, names, ctx, book, progress, *, scheduler="local", n_worker
     own = client is None
     cluster = None
     if own:
-        client, cluster = _open_client(scheduler, n_workers)
+        client, cluster = _open_client(scheduler, n_workers, timeout)
     batch_id = uuid.uuid4().hex
     spec = batch_spec(ctx, book.meta("seed"))
     results = []
@@ -234,7 +245,8 @@ def run_on_dask(todo, names, ctx, book, progress, *, scheduler="local", n_worker
             try:
                 res = fut.result()
             except Exception as exc:  # the grader's own failure or a worker lost too often: retried next run
-                bar.write(f"grader error on {paths[fut.key]}: {type(exc).__name__}: {exc}; run again to retry")
+                why = f"{type(exc).__name__}: {exc}"
+                bar.write(f"grader error on {paths[fut.key]}: {why}; run again to retry")
                 bar.update(1)
                 continue
             finally:

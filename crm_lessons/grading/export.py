@@ -123,7 +123,9 @@ def _points(subs, student, exercise, missing_zero: bool):
     return "0" if missing_zero else ""
 
 
-def canvas_rows(out_dir, roster=None, canvas_ids: dict | None = None, missing_zero: bool = False) -> list[list[str]]:
+def canvas_rows(
+    out_dir, roster=None, canvas_ids: dict | None = None, missing_zero: bool = False
+) -> list[list[str]]:
     """The Canvas gradebook-import table (header, Points Possible row, one row per student)."""
     people, exercises, maxima, subs = collect(out_dir, roster)
     canvas_ids = canvas_ids or {}
@@ -132,8 +134,16 @@ def canvas_rows(out_dir, roster=None, canvas_ids: dict | None = None, missing_ze
     ]
     rows = [header, [CANVAS_POINTS_ROW, "", "", "", ""] + [f"{maxima[ex]:g}" for ex in exercises]]
     for p in people:
-        rows.append([p.get("name", ""), p.get("lms_id", ""), p["student_id"], p.get("sis_login_id", ""),
-                     p.get("section", "")] + [_points(subs, p["student_id"], ex, missing_zero) for ex in exercises])
+        rows.append(
+            [
+                p.get("name", ""),
+                p.get("lms_id", ""),
+                p["student_id"],
+                p.get("sis_login_id", ""),
+                p.get("section", ""),
+            ]
+            + [_points(subs, p["student_id"], ex, missing_zero) for ex in exercises]
+        )
     return rows
 
 
@@ -165,7 +175,10 @@ def moodle_rows(out_dir, roster=None, missing_zero: bool = False) -> list[list[s
         first, last = _split_name(p.get("name", ""))
         row = [first, last, p["student_id"], p.get("email", "")]
         for ex in exercises:
-            row += [_points(subs, p["student_id"], ex, missing_zero), _feedback_text(subs, p["student_id"], ex)]
+            row += [
+                _points(subs, p["student_id"], ex, missing_zero),
+                _feedback_text(subs, p["student_id"], ex),
+            ]
         rows.append(row)
     return rows
 
@@ -186,18 +199,28 @@ def question_rows(out_dir, roster=None) -> list[list[str]]:
     by_key: dict[tuple[str, str], dict[str, float]] = {}
     for a in answers:
         by_key.setdefault((a["student"], a["exercise"]), {})[a["question"]] = a["points"]
-    header = ["student_id", "name", "email", "lms_id", "exercise"] + qids + [
-        "points", "max_points", "percent", "late_days", "late_penalty", "status"]
+    header = (
+        ["student_id", "name", "email", "lms_id", "exercise"]
+        + qids
+        + ["points", "max_points", "percent", "late_days", "late_penalty", "status"]
+    )
     rows = [header]
     info = {p["student_id"]: p for p in people}
     for r in sorted(subs, key=lambda r: (r["exercise"], r["student"])):
         p = info.get(r["student"], {})
         got = by_key.get((r["student"], r["exercise"]), {})
-        rows.append([r["student"], p.get("name", ""), p.get("email", ""), p.get("lms_id", ""), r["exercise"]]
-                    + [f"{got[q]:g}" if q in got else "" for q in qids]
-                    + [f"{r['points']:g}", f"{r['max_points']:g}",
-                       f"{100 * r['points'] / r['max_points']:.1f}" if r["max_points"] else "0.0",
-                       str(r["late_days"]), f"{r['late_penalty']:g}", r["status"]])
+        rows.append(
+            [r["student"], p.get("name", ""), p.get("email", ""), p.get("lms_id", ""), r["exercise"]]
+            + [f"{got[q]:g}" if q in got else "" for q in qids]
+            + [
+                f"{r['points']:g}",
+                f"{r['max_points']:g}",
+                f"{100 * r['points'] / r['max_points']:.1f}" if r["max_points"] else "0.0",
+                str(r["late_days"]),
+                f"{r['late_penalty']:g}",
+                r["status"],
+            ]
+        )
     return rows
 
 
@@ -229,7 +252,9 @@ def _canvas_ids(pairs) -> dict:
     for pair in pairs or []:
         ex, sep, num = pair.partition("=")
         if not sep or not num.strip().isdigit():
-            raise ValueError(f"canvas_id: {pair!r} should look like ch01=12345 (the exercise, the Canvas assignment id)")
+            raise ValueError(
+                f"canvas_id: {pair!r} should look like ch01=12345 (the exercise, the Canvas assignment id)"
+            )
         out[ex.strip()] = num.strip()
     return out
 
@@ -238,21 +263,31 @@ def export_main(argv: list[str] | None = None) -> int:
     """``crm-lessons export OUT_DIR [--roster CSV] [--format canvas|moodle|questions|all]``."""
     parser = argparse.ArgumentParser(
         prog="crm-lessons export",
-        description="Export the gradebook for an LMS: Canvas or Moodle gradebook import, or points per question.",
+        description="Export the gradebook for an LMS: Canvas or Moodle gradebook import, "
+        "or points per question.",
         epilog="examples:\n"
-               "  crm-lessons export graded/ch01 --roster roster.csv --format canvas --canvas-id ch01=123456\n"
-               "  crm-lessons export graded/ch01 --roster roster.csv --format moodle\n"
-               "  crm-lessons export graded/ch01 --roster roster.csv            (all three files)",
+        "  crm-lessons export graded/ch01 --roster roster.csv --format canvas --canvas-id ch01=123456\n"
+        "  crm-lessons export graded/ch01 --roster roster.csv --format moodle\n"
+        "  crm-lessons export graded/ch01 --roster roster.csv            (all three files)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("out_dir", help="the grader's output folder (holds gradebook.sqlite)")
     parser.add_argument("--roster", help="CSV: student_id, name, email, lms_id [, sis_login_id, section]")
-    parser.add_argument("--format", default="all", choices=[*FORMATS, "all"], help="which file (default: all)")
+    parser.add_argument(
+        "--format", default="all", choices=[*FORMATS, "all"], help="which file (default: all)"
+    )
     parser.add_argument("--out", help="file to write (one format only; default OUT_DIR/<format>_import.csv)")
-    parser.add_argument("--canvas-id", action="append", metavar="EXERCISE=ID",
-                        help="Canvas assignment id of an exercise (repeat); without one Canvas creates an assignment")
-    parser.add_argument("--missing-zero", action="store_true",
-                        help="students in the roster without a submission get 0 (default: blank, left unchanged)")
+    parser.add_argument(
+        "--canvas-id",
+        action="append",
+        metavar="EXERCISE=ID",
+        help="Canvas assignment id of an exercise (repeat); without one Canvas creates an assignment",
+    )
+    parser.add_argument(
+        "--missing-zero",
+        action="store_true",
+        help="students in the roster without a submission get 0 (default: blank, left unchanged)",
+    )
     args = parser.parse_args(argv)
     fmts = list(FORMATS) if args.format == "all" else [args.format]
     if args.out and len(fmts) > 1:

@@ -68,13 +68,20 @@ def explain(answer, expected) -> list[str]:
     """What differs between a plain answer and the expected plain answer, in short sentences."""
     if answer is None:
         return ["no answer was recorded"]
-    if isinstance(expected, dict) and "__too_large__" in expected or isinstance(answer, dict) and "__too_large__" in answer:
+    if (
+        isinstance(expected, dict)
+        and "__too_large__" in expected
+        or isinstance(answer, dict)
+        and "__too_large__" in answer
+    ):
         return ["too large to compare here"]
     if isinstance(expected, dict) and "__series__" in expected:
         if not (isinstance(answer, dict) and "__series__" in answer):
             return [f"a pandas Series was expected, the answer was {_kind(answer)}"]
         ref = dict(zip(map(str, expected["__series__"]["index"]), expected["__series__"]["values"]))
-        got = dict(zip(map(str, answer["__series__"].get("index", [])), answer["__series__"].get("values", [])))
+        got = dict(
+            zip(map(str, answer["__series__"].get("index", [])), answer["__series__"].get("values", []))
+        )
         out = []
         missing = [k for k in ref if k not in got]
         extra = [k for k in got if k not in ref]
@@ -95,10 +102,12 @@ def explain(answer, expected) -> list[str]:
         rrows = {str(i): r for i, r in zip(rf["index"], rf["data"])}
         arows = {str(i): r for i, r in zip(af.get("index", []), af.get("data", []))}
         out = []
-        for what, items in (("missing columns", [c for c in rcols if c not in acols]),
-                            ("unexpected columns", [c for c in acols if c not in rcols]),
-                            ("missing rows (index labels)", [k for k in rrows if k not in arows]),
-                            ("unexpected rows (index labels)", [k for k in arows if k not in rrows])):
+        for what, items in (
+            ("missing columns", [c for c in rcols if c not in acols]),
+            ("unexpected columns", [c for c in acols if c not in rcols]),
+            ("missing rows (index labels)", [k for k in rrows if k not in arows]),
+            ("unexpected rows (index labels)", [k for k in arows if k not in rrows]),
+        ):
             if items:
                 out.append(f"{what}: {_labels(items)}")
         wrong = []
@@ -117,8 +126,13 @@ def explain(answer, expected) -> list[str]:
         return out or ["the values match"]
     if isinstance(expected, dict) and "rubric" in expected:
         return []
-    if isinstance(expected, list) and isinstance(answer, list) and answer and isinstance(answer[0], dict) \
-            and ({"value"} <= set(answer[0]) or {"error"} <= set(answer[0])):  # a function's test cases
+    if (
+        isinstance(expected, list)
+        and isinstance(answer, list)
+        and answer
+        and isinstance(answer[0], dict)
+        and ({"value"} <= set(answer[0]) or {"error"} <= set(answer[0]))
+    ):  # a function's test cases
         out = []
         for i, (got, ref) in enumerate(zip(answer, expected), start=1):
             if "error" in got:
@@ -137,13 +151,21 @@ def explain(answer, expected) -> list[str]:
             out.append("ticked but wrong: " + _labels(extra))
         return out or ["the right options"]
     if isinstance(expected, dict) and isinstance(answer, dict):  # items sorted into groups
-        out = [f"{item!r}: you chose {_fmt(answer.get(item)) if answer.get(item) else 'no group'}, "
-               f"it belongs in {group}" for item, group in expected.items() if answer.get(item) != group]
+        out = [
+            f"{item!r}: you chose {_fmt(answer.get(item)) if answer.get(item) else 'no group'}, "
+            f"it belongs in {group}"
+            for item, group in expected.items()
+            if answer.get(item) != group
+        ]
         return out or ["every item in the right group"]
     if _num(expected) and _num(answer):
         if _same(answer, expected):
             return ["the value matches"]
-        rel = f" ({abs(answer / expected - 1):.0%} too {'high' if answer > expected else 'low'})" if expected else ""
+        rel = (
+            f" ({abs(answer / expected - 1):.0%} too {'high' if answer > expected else 'low'})"
+            if expected
+            else ""
+        )
         return [f"{_fmt(answer)} where {_fmt(expected)} was expected{rel}"]
     if _same(answer, expected):
         return ["the answer matches"]
@@ -176,8 +198,14 @@ def show_value(v) -> str:
         return f"<i>too large to show ({v['__too_large__']} characters)</i>"
     if isinstance(v, dict) and "__series__" in v:
         idx, vals = v["__series__"].get("index", []), v["__series__"].get("values", [])
-        rows = "".join(f"<tr><th>{e(str(i))}</th><td>{e(_fmt(x))}</td></tr>" for i, x in list(zip(idx, vals))[:SHOW_ROWS])
-        more = f"<tr><td colspan=2>... {len(idx) - SHOW_ROWS} more rows</td></tr>" if len(idx) > SHOW_ROWS else ""
+        rows = "".join(
+            f"<tr><th>{e(str(i))}</th><td>{e(_fmt(x))}</td></tr>" for i, x in list(zip(idx, vals))[:SHOW_ROWS]
+        )
+        more = (
+            f"<tr><td colspan=2>... {len(idx) - SHOW_ROWS} more rows</td></tr>"
+            if len(idx) > SHOW_ROWS
+            else ""
+        )
         return f"<table class='v'>{rows}{more}</table>"
     if isinstance(v, dict) and "__frame__" in v:
         f = v["__frame__"]
@@ -192,9 +220,14 @@ def show_value(v) -> str:
     if isinstance(v, dict) and "rubric" in v:
         return "<ul>" + "".join(f"<li>{e(str(c))} ({p:g} pt)</li>" for c, p in v["rubric"]) + "</ul>"
     if isinstance(v, list) and v and isinstance(v[0], dict) and ("value" in v[0] or "error" in v[0]):
-        return "<ol>" + "".join(
-            f"<li>{e('raised ' + str(c['error'])) if 'error' in c else show_value(c.get('value'))}</li>" for c in v
-        ) + "</ol>"
+        return (
+            "<ol>"
+            + "".join(
+                f"<li>{e('raised ' + str(c['error'])) if 'error' in c else show_value(c.get('value'))}</li>"
+                for c in v
+            )
+            + "</ol>"
+        )
     if isinstance(v, str):
         return "<div class='text'>" + e(v).replace("\n", "<br>") + "</div>"
     if isinstance(v, dict):
@@ -216,8 +249,10 @@ def _question_texts(exercise: str) -> dict[str, tuple[str, tuple]]:
 
 STYLE = (
     "body{font-family:'Noto Sans CJK SC','Noto Sans',sans-serif;font-size:16px;margin:2em;max-width:1200px}"
-    "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:6px 10px;vertical-align:top;text-align:left}"
-    "table.v td,table.v th{padding:2px 6px;font-size:14px}.q{margin:1.2em 0;padding:0.8em 1em;border:1px solid #ddd;"
+    "table{border-collapse:collapse}"
+    "td,th{border:1px solid #ccc;padding:6px 10px;vertical-align:top;text-align:left}"
+    "table.v td,table.v th{padding:2px 6px;font-size:14px}"
+    ".q{margin:1.2em 0;padding:0.8em 1em;border:1px solid #ddd;"
     "border-radius:6px}.pts{float:right;font-weight:bold}.ok{color:#1a7f37}.part{color:#9a6700}.no{color:#b35900}"
     ".cols{display:flex;gap:2em;flex-wrap:wrap}.cols>div{flex:1;min-width:280px}.text{white-space:normal;"
     "background:#f6f8fa;padding:6px}"
@@ -248,12 +283,15 @@ def page_html(db, student: str, exercise: str) -> str:
         "<!DOCTYPE html><html><head><meta charset='utf-8'>",
         f"<title>Feedback: {e(student)} {e(exercise)}</title><style>{STYLE}</style></head><body>",
         f"<h1>Exercise {e(exercise)}: {sub['points']:g} of {sub['max_points']:g} points</h1>",
-        (f"<p>Student: {e(student)}<br>File: {e(Path(sub['file']).name)}<br>"
-         f"Grading: {e(sub['status'])}{(' — ' + e(sub['reason'])) if sub['reason'] else ''}</p>"),
+        (
+            f"<p>Student: {e(student)}<br>File: {e(Path(sub['file']).name)}<br>"
+            f"Grading: {e(sub['status'])}{(' — ' + e(sub['reason'])) if sub['reason'] else ''}</p>"
+        ),
     ]
     if late and late["days"] > 0:
         parts.append(
-            f"<p class='no'>Handed in {late['days']} day{'s' if late['days'] != 1 else ''} after the deadline "
+            f"<p class='no'>Handed in {late['days']} day{'s' if late['days'] != 1 else ''} "
+            "after the deadline "
             f"({e(late['deadline'])}; handed in {e(late['submitted_at'])}): {late['raw_points']:g} points "
             f"× {late['factor']:g} = {sub['points']:g} (late penalty {late['penalty']:g}).</p>"
         )
@@ -265,25 +303,41 @@ def page_html(db, student: str, exercise: str) -> str:
     for a in answers:
         prompt, hints = texts.get(a["question"], (a.get("prompt", ""), ()))
         hints = hints or ((a["hint"],) if a["hint"] else ())
-        cls = "ok" if a["status"] in ("correct",) or (a["status"] == "marked" and a["points"] == a["max_points"]) else (
-            "part" if a["points"] > 0 or a["status"] == "to mark" else "no")
+        cls = (
+            "ok"
+            if a["status"] in ("correct",) or (a["status"] == "marked" and a["points"] == a["max_points"])
+            else ("part" if a["points"] > 0 or a["status"] == "to mark" else "no")
+        )
         answer, expected = ledger.load(a["answer_json"]), ledger.load(a["expected_json"])
-        parts.append(f"<div class='q'><span class='pts {cls}'>{a['points']:g} / {a['max_points']:g}</span>"
-                     f"<h3>{e(a['question'])}</h3><p>{e(prompt)}</p>")
+        parts.append(
+            f"<div class='q'><span class='pts {cls}'>{a['points']:g} / {a['max_points']:g}</span>"
+            f"<h3>{e(a['question'])}</h3><p>{e(prompt)}</p>"
+        )
         parts.append(f"<p class='{cls}'>{e(a['status'])}: {e(a['reason'])}</p>")
         if a["source"] == "written":
-            parts.append("<div class='cols'><div><b>Your answer</b>" + show_value(answer) + "</div>"
-                         "<div><b>What the marker looked for</b>" + show_value(expected) + "</div></div>")
+            parts.append(
+                "<div class='cols'><div><b>Your answer</b>" + show_value(answer) + "</div>"
+                "<div><b>What the marker looked for</b>" + show_value(expected) + "</div></div>"
+            )
             if a["mark_points"] is not None and a["status"] == "marked":
-                parts.append(f"<p><b>Marks:</b> {a['points']:g} of {a['max_points']:g}"
-                             + (f". <b>Comment:</b> {e(a['mark_comment'])}" if a["mark_comment"] else "") + "</p>")
+                parts.append(
+                    f"<p><b>Marks:</b> {a['points']:g} of {a['max_points']:g}"
+                    + (f". <b>Comment:</b> {e(a['mark_comment'])}" if a["mark_comment"] else "")
+                    + "</p>"
+                )
         else:
-            parts.append("<div class='cols'><div><b>Your answer</b>" + show_value(answer) + "</div>"
-                         "<div><b>Expected</b>" + show_value(expected) + "</div></div>")
+            parts.append(
+                "<div class='cols'><div><b>Your answer</b>" + show_value(answer) + "</div>"
+                "<div><b>Expected</b>" + show_value(expected) + "</div></div>"
+            )
             if a["status"] not in ("correct",) and answer is not None and expected is not None:
                 diffs = explain(answer, expected)
                 if diffs:
-                    parts.append("<p><b>What was wrong:</b></p><ul>" + "".join(f"<li>{e(d)}</li>" for d in diffs) + "</ul>")
+                    parts.append(
+                        "<p><b>What was wrong:</b></p><ul>"
+                        + "".join(f"<li>{e(d)}</li>" for d in diffs)
+                        + "</ul>"
+                    )
         if hints:
             parts.append("<p><b>Hints:</b></p><ol>" + "".join(f"<li>{e(h)}</li>" for h in hints) + "</ol>")
         parts.append("</div>")
@@ -322,8 +376,14 @@ def release(out_dir, zip_path=None, students=None) -> tuple[list[Path], Path]:
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
         for p in pages:
             z.write(p, arcname=p.name)
-        z.writestr("index.json", json.dumps(
-            {"pages": {f"{s}_{x}.html": {"student": s, "exercise": x} for s, x in keys}}, ensure_ascii=False, indent=1))
+        z.writestr(
+            "index.json",
+            json.dumps(
+                {"pages": {f"{s}_{x}.html": {"student": s, "exercise": x} for s, x in keys}},
+                ensure_ascii=False,
+                indent=1,
+            ),
+        )
     tmp.replace(zip_path)
     return pages, zip_path
 

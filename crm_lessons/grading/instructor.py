@@ -20,7 +20,8 @@ from crm_lessons.grading import ledger
 from crm_lessons.grading.roster import normalise
 
 EXAMPLES = """examples:
-  crm-lessons grade submitted/ --out graded/ch01 --roster roster.csv --deadline 2026-12-08T23:59+08:00 --late-penalty 0.1
+  crm-lessons grade submitted/ --out graded/ch01 --roster roster.csv \
+      --deadline 2026-12-08T23:59+08:00 --late-penalty 0.1
   crm-lessons grade submitted/ --out graded/ch01 --student 2024001 --force       regrade one student
   crm-lessons grade --out graded/ch01 --question ch01:q7                          re-score one question
   crm-lessons grade --out graded/ch01 --import-marks graded/ch01/marking_sheet.csv
@@ -32,24 +33,50 @@ EXAMPLES = """examples:
 def add_grade_options(parser) -> None:
     """The instructor's options (see the module notes)."""
     g = parser.add_argument_group("regrading, late work, written answers, clusters (issue 14)")
-    g.add_argument("--student", action="append", metavar="ID",
-                   help="grade only this student, again even if graded (repeat for more); the old grade is kept "
-                        "in the gradebook's history")
-    g.add_argument("--force", action="store_true", help="grade again submissions already graded from the same file")
-    g.add_argument("--question", metavar="EXERCISE:QID",
-                   help="re-score one question of every graded submission from the stored answers (no re-run)")
-    g.add_argument("--deadline", metavar="TIME", help="deadline, ISO 8601, e.g. 2026-12-08T23:59+08:00 "
-                   "(no offset = UTC); a roster column 'deadline' overrides it per student")
-    g.add_argument("--late-penalty", type=float, metavar="SHARE",
-                   help="share of the points lost per started late day, e.g. 0.1 (default 0)")
+    g.add_argument(
+        "--student",
+        action="append",
+        metavar="ID",
+        help="grade only this student, again even if graded (repeat for more); the old grade is kept "
+        "in the gradebook's history",
+    )
+    g.add_argument(
+        "--force", action="store_true", help="grade again submissions already graded from the same file"
+    )
+    g.add_argument(
+        "--question",
+        metavar="EXERCISE:QID",
+        help="re-score one question of every graded submission from the stored answers (no re-run)",
+    )
+    g.add_argument(
+        "--deadline",
+        metavar="TIME",
+        help="deadline, ISO 8601, e.g. 2026-12-08T23:59+08:00 "
+        "(no offset = UTC); a roster column 'deadline' overrides it per student",
+    )
+    g.add_argument(
+        "--late-penalty",
+        type=float,
+        metavar="SHARE",
+        help="share of the points lost per started late day, e.g. 0.1 (default 0)",
+    )
     g.add_argument("--late-max-days", type=int, metavar="N", help="after N late days the work scores 0")
-    g.add_argument("--times", metavar="CSV", help="submission times: CSV with columns student, submitted_at "
-                   "(default: a roster column 'submitted_at', else the file's modification time)")
-    g.add_argument("--import-marks", metavar="SHEET", help="merge the marks of a marking sheet (crm-lessons marks)")
+    g.add_argument(
+        "--times",
+        metavar="CSV",
+        help="submission times: CSV with columns student, submitted_at "
+        "(default: a roster column 'submitted_at', else the file's modification time)",
+    )
+    g.add_argument(
+        "--import-marks", metavar="SHEET", help="merge the marks of a marking sheet (crm-lessons marks)"
+    )
     g.add_argument("--marker", default="", help="name recorded with imported marks when the sheet has none")
-    g.add_argument("--scheduler", metavar="ADDRESS",
-                   help="grade on Dask: 'local' starts a LocalCluster of --workers processes; an address "
-                        "(tcp://host:8786) uses a running cluster")
+    g.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="grade on Dask: 'local' starts a LocalCluster of --workers processes; an address "
+        "(tcp://host:8786) uses a running cluster",
+    )
     g.add_argument("--history", action="store_true", help="print the gradebook's history of replaced grades")
 
 
@@ -71,7 +98,9 @@ def due_from_files(roster=None, times=None) -> dict[str, dict]:
             student = normalise(row.get("student_id") or row.get("student") or "")
             if not student:
                 if what == "times":
-                    raise ValueError(f"times: line {n} of {path} has no student; columns: student, submitted_at")
+                    raise ValueError(
+                        f"times: line {n} of {path} has no student; columns: student, submitted_at"
+                    )
                 continue
             entry = due.setdefault(student, {})
             for col in ("deadline", "submitted_at"):
@@ -121,8 +150,14 @@ def after_grade(args) -> int:
         if not ex_id:
             print("crm-lessons grade: --question needs the exercise: --question ch01:q7", file=sys.stderr)
             return 2
-        n = rescore_question(args.out, ex_id, qid, student_data=args.student_data, students=args.student,
-                             key=getattr(args, "key", None))
+        n = rescore_question(
+            args.out,
+            ex_id,
+            qid,
+            student_data=args.student_data,
+            students=args.student,
+            key=getattr(args, "key", None),
+        )
         print(f"re-scored {ex_id} {qid} for {n} submission(s) in {args.out}/ (old grades in the history)")
     if args.import_marks:
         from crm_lessons.grading.marks import import_marks
@@ -130,23 +165,29 @@ def after_grade(args) -> int:
         counts = import_marks(args.out, args.import_marks, marker=args.marker)
         for w in counts["warnings"]:
             print(f"crm-lessons grade: {w}", file=sys.stderr)
-        print(f"marks: {counts['applied']} stored, {counts['unchanged']} unchanged, {counts['blank']} blank "
-              f"(not marked yet), {counts['stale']} for answers changed since the sheet was written")
+        print(
+            f"marks: {counts['applied']} stored, {counts['unchanged']} unchanged, {counts['blank']} blank "
+            f"(not marked yet), {counts['stale']} for answers changed since the sheet was written"
+        )
     if args.history:
         from crm_lessons.grading.gradebook import Gradebook
 
         book = Gradebook(Path(args.out))
         try:
             for h in ledger.history_rows(book.db, None):
-                print(f"{h['archived_at']}  {h['student']}  {h['exercise']}  {h['points']:g}/{h['max_points']:g}  "
-                      f"{h['status']}  ({h['why']})")
+                print(
+                    f"{h['archived_at']}  {h['student']}  {h['exercise']}  "
+                    f"{h['points']:g}/{h['max_points']:g}  "
+                    f"{h['status']}  ({h['why']})"
+                )
         finally:
             book.close()
     return code
 
 
-def rescore_question(out_dir, exercise_id: str, qid: str, student_data=None, students=None, key=None,
-                     data_dir=None) -> int:
+def rescore_question(
+    out_dir, exercise_id: str, qid: str, student_data=None, students=None, key=None, data_dir=None
+) -> int:
     """Score question ``qid`` of ``exercise_id`` again for every stored submission (from stored answers).
 
     The reference is computed again on the batch's hidden data (generated anew from the seed
@@ -178,8 +219,11 @@ def rescore_question(out_dir, exercise_id: str, qid: str, student_data=None, stu
             raise RuntimeError(f"the reference of {exercise_id} {qid} could not be computed: {ref_error}")
         db = book.db
         rows = db.execute(
-            "SELECT a.student, d.answer FROM answers a LEFT JOIN details d USING (student, exercise, question) "
-            "WHERE a.exercise = ? AND a.question = ?", (exercise.id, qid)).fetchall()
+            "SELECT a.student, d.answer FROM answers a "
+            "LEFT JOIN details d USING (student, exercise, question) "
+            "WHERE a.exercise = ? AND a.question = ?",
+            (exercise.id, qid),
+        ).fetchall()
         if students:
             rows = [r for r in rows if r[0] in set(students)]
         db.execute("BEGIN IMMEDIATE")
@@ -191,14 +235,30 @@ def rescore_question(out_dir, exercise_id: str, qid: str, student_data=None, stu
                 except Exception as exc:
                     frac, reason = 0.0, f"answer could not be read ({type(exc).__name__})"
                 frac = min(1.0, max(0.0, float(frac)))
-                status = "correct" if frac == 1.0 else ("partial" if frac > 0 else ("unanswered" if answer is None else "wrong"))
+                status = (
+                    "correct"
+                    if frac == 1.0
+                    else ("partial" if frac > 0 else ("unanswered" if answer is None else "wrong"))
+                )
                 ledger.archive(db, student, exercise.id, f"question {qid} re-scored")
                 db.execute(
-                    "UPDATE answers SET points = ?, status = ?, reason = ?, hint = ? WHERE student = ? AND exercise = ? "
+                    "UPDATE answers SET points = ?, status = ?, reason = ?, hint = ? "
+                    "WHERE student = ? AND exercise = ? "
                     "AND question = ?",
-                    (round(frac * q.points, 4), status, reason, q.hint(1) if frac < 1 else "", student, exercise.id, qid))
-                db.execute("UPDATE details SET expected = ? WHERE student = ? AND exercise = ? AND question = ?",
-                           (ledger.dump(ref), student, exercise.id, qid))
+                    (
+                        round(frac * q.points, 4),
+                        status,
+                        reason,
+                        q.hint(1) if frac < 1 else "",
+                        student,
+                        exercise.id,
+                        qid,
+                    ),
+                )
+                db.execute(
+                    "UPDATE details SET expected = ? WHERE student = ? AND exercise = ? AND question = ?",
+                    (ledger.dump(ref), student, exercise.id, qid),
+                )
                 ledger.settle(db, student, exercise.id)
             db.execute("COMMIT")
         except BaseException:

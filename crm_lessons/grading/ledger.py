@@ -146,9 +146,14 @@ def late_factor(days: int, per_day: float, max_days: int | None = None) -> float
 def set_policy(db, deadline=None, per_day: float | None = None, max_days: int | None = None) -> None:
     """Store the batch's deadline and penalty (fraction of the points per late day)."""
     if per_day is not None and not 0 <= per_day <= 1:
-        raise ValueError(f"late_penalty: {per_day:g} is not a share of the points per day; give 0..1 (10 % = 0.1)")
-    values = {"deadline": parse_time(deadline, "deadline").isoformat() if deadline else None,
-              "per_day": per_day, "max_days": max_days}
+        raise ValueError(
+            f"late_penalty: {per_day:g} is not a share of the points per day; give 0..1 (10 % = 0.1)"
+        )
+    values = {
+        "deadline": parse_time(deadline, "deadline").isoformat() if deadline else None,
+        "per_day": per_day,
+        "max_days": max_days,
+    }
     for key, value in values.items():
         if value is not None:
             db.execute("INSERT OR REPLACE INTO policy VALUES (?, ?)", (key, str(value)))
@@ -169,8 +174,11 @@ def set_due(db, student: str, deadline=None, submitted_at=None) -> None:
         "INSERT INTO due VALUES (?, ?, ?) ON CONFLICT(student) DO UPDATE SET "
         "deadline = COALESCE(excluded.deadline, due.deadline), "
         "submitted_at = COALESCE(excluded.submitted_at, due.submitted_at)",
-        (student, parse_time(deadline, "deadline").isoformat() if deadline else None,
-         parse_time(submitted_at, "submitted_at").isoformat() if submitted_at else None),
+        (
+            student,
+            parse_time(deadline, "deadline").isoformat() if deadline else None,
+            parse_time(submitted_at, "submitted_at").isoformat() if submitted_at else None,
+        ),
     )
 
 
@@ -197,15 +205,24 @@ def archive(db, student: str, exercise: str, why: str) -> bool:
         return False
     sub = dict(zip([d[0] for d in cur.description], row))
     cur = db.execute(
-        "SELECT a.*, d.answer AS answer_json FROM answers a LEFT JOIN details d USING (student, exercise, question) "
+        "SELECT a.*, d.answer AS answer_json FROM answers a "
+        "LEFT JOIN details d USING (student, exercise, question) "
         "WHERE a.student = ? AND a.exercise = ? ORDER BY a.position",
         (student, exercise),
     )
     names = [d[0] for d in cur.description]
     answers = [dict(zip(names, r)) for r in cur.fetchall()]
     db.execute(
-        "INSERT INTO history (student, exercise, archived_at, why, submission, answers) VALUES (?, ?, ?, ?, ?, ?)",
-        (student, exercise, now(), why, json.dumps(sub, ensure_ascii=False), json.dumps(answers, ensure_ascii=False)),
+        "INSERT INTO history (student, exercise, archived_at, why, submission, answers) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            student,
+            exercise,
+            now(),
+            why,
+            json.dumps(sub, ensure_ascii=False),
+            json.dumps(answers, ensure_ascii=False),
+        ),
     )
     return True
 
@@ -216,8 +233,13 @@ def after_record(db, result) -> None:
     db.executemany(
         "INSERT INTO details VALUES (?, ?, ?, ?, ?)",
         [
-            (result.student, result.exercise, q.question, dump(getattr(q, "answer", None)),
-             dump(getattr(q, "expected", None)))
+            (
+                result.student,
+                result.exercise,
+                q.question,
+                dump(getattr(q, "answer", None)),
+                dump(getattr(q, "expected", None)),
+            )
             for q in result.questions
         ],
     )
@@ -226,17 +248,27 @@ def after_record(db, result) -> None:
 
 def settle(db, student: str, exercise: str, file: str | None = None) -> float | None:
     """Apply marks and the late penalty to the stored rows of one submission; return its points."""
-    sub = db.execute("SELECT file, status FROM submissions WHERE student = ? AND exercise = ?",
-                     (student, exercise)).fetchone()
+    sub = db.execute(
+        "SELECT file, status FROM submissions WHERE student = ? AND exercise = ?", (student, exercise)
+    ).fetchone()
     if sub is None:
         return None
     file = file or sub[0]
-    details = {q: load(a) for q, a in db.execute(
-        "SELECT question, answer FROM details WHERE student = ? AND exercise = ?", (student, exercise))}
-    marks = {r[0]: r[1:] for r in db.execute(
-        "SELECT question, points, comment, answer_sha FROM marks WHERE student = ? AND exercise = ?", (student, exercise))}
-    for question, max_points, status in db.execute(
-        "SELECT question, max_points, status FROM answers WHERE student = ? AND exercise = ? AND source = 'written'",
+    details = {
+        q: load(a)
+        for q, a in db.execute(
+            "SELECT question, answer FROM details WHERE student = ? AND exercise = ?", (student, exercise)
+        )
+    }
+    marks = {
+        r[0]: r[1:]
+        for r in db.execute(
+            "SELECT question, points, comment, answer_sha FROM marks WHERE student = ? AND exercise = ?",
+            (student, exercise),
+        )
+    }
+    for question, max_points in db.execute(
+        "SELECT question, max_points FROM answers WHERE student = ? AND exercise = ? AND source = 'written'",
         (student, exercise),
     ).fetchall():
         answer = details.get(question)
@@ -244,20 +276,26 @@ def settle(db, student: str, exercise: str, file: str | None = None) -> float | 
         if mark is not None and mark[2] == answer_sha(answer):
             pts = min(float(max_points), max(0.0, float(mark[0])))
             db.execute(
-                "UPDATE answers SET points = ?, status = 'marked', reason = ? WHERE student = ? AND exercise = ? "
+                "UPDATE answers SET points = ?, status = 'marked', reason = ? "
+                "WHERE student = ? AND exercise = ? "
                 "AND question = ?",
                 (pts, mark[1] or "marked", student, exercise, question),
             )
         elif answer is not None and str(answer).strip():
-            why = ("the answer changed since it was marked: to mark again" if mark is not None
-                   else "written answer: to be marked by the instructor")
+            why = (
+                "the answer changed since it was marked: to mark again"
+                if mark is not None
+                else "written answer: to be marked by the instructor"
+            )
             db.execute(
-                "UPDATE answers SET points = 0, status = 'to mark', reason = ? WHERE student = ? AND exercise = ? "
+                "UPDATE answers SET points = 0, status = 'to mark', reason = ? "
+                "WHERE student = ? AND exercise = ? "
                 "AND question = ?",
                 (why, student, exercise, question),
             )
-    raw = db.execute("SELECT COALESCE(SUM(points), 0) FROM answers WHERE student = ? AND exercise = ?",
-                     (student, exercise)).fetchone()[0]
+    raw = db.execute(
+        "SELECT COALESCE(SUM(points), 0) FROM answers WHERE student = ? AND exercise = ?", (student, exercise)
+    ).fetchone()[0]
     raw = round(float(raw), 4)
     points = raw
     db.execute("DELETE FROM late WHERE student = ? AND exercise = ?", (student, exercise))
@@ -269,9 +307,13 @@ def settle(db, student: str, exercise: str, file: str | None = None) -> float | 
         days = days_late(submitted, deadline)
         factor = late_factor(days, pol["per_day"], pol["max_days"])
         points = round(raw * factor, 4)
-        db.execute("INSERT INTO late VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   (student, exercise, submitted, deadline, days, factor, raw, round(raw - points, 4)))
-    db.execute("UPDATE submissions SET points = ? WHERE student = ? AND exercise = ?", (points, student, exercise))
+        db.execute(
+            "INSERT INTO late VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (student, exercise, submitted, deadline, days, factor, raw, round(raw - points, 4)),
+        )
+    db.execute(
+        "UPDATE submissions SET points = ? WHERE student = ? AND exercise = ?", (points, student, exercise)
+    )
     return points
 
 
@@ -306,6 +348,16 @@ def history_rows(db, student: str | None = None) -> list[dict]:
     out = []
     for r in cur.fetchall():
         sub = json.loads(r[5])
-        out.append({"id": r[0], "student": r[1], "exercise": r[2], "archived_at": r[3], "why": r[4],
-                    "points": sub.get("points"), "max_points": sub.get("max_points"), "status": sub.get("status")})
+        out.append(
+            {
+                "id": r[0],
+                "student": r[1],
+                "exercise": r[2],
+                "archived_at": r[3],
+                "why": r[4],
+                "points": sub.get("points"),
+                "max_points": sub.get("max_points"),
+                "status": sub.get("status"),
+            }
+        )
     return out

@@ -27,8 +27,19 @@ from pathlib import Path
 
 from crm_lessons.grading import ledger
 
-SHEET_COLUMNS = ["student", "exercise", "question", "max_points", "rubric", "prompt", "answer", "answer_sha",
-                 "points", "comment", "marker"]
+SHEET_COLUMNS = [
+    "student",
+    "exercise",
+    "question",
+    "max_points",
+    "rubric",
+    "prompt",
+    "answer",
+    "answer_sha",
+    "points",
+    "comment",
+    "marker",
+]
 
 
 def _rubric_text(expected) -> str:
@@ -48,7 +59,18 @@ def sheet_rows(db) -> list[dict]:
     )
     prompts: dict[str, dict[str, str]] = {}
     rows = []
-    for student, exercise, question, max_points, answer, expected, mark, comment, marker, marked_sha in cur.fetchall():
+    for (
+        student,
+        exercise,
+        question,
+        max_points,
+        answer,
+        expected,
+        mark,
+        comment,
+        marker,
+        marked_sha,
+    ) in cur.fetchall():
         if exercise not in prompts:
             try:
                 from crm_lessons.exercises import get_exercise
@@ -59,13 +81,21 @@ def sheet_rows(db) -> list[dict]:
         text = ledger.load(answer)
         sha = ledger.answer_sha(text)
         current = mark is not None and marked_sha == sha
-        rows.append({
-            "student": student, "exercise": exercise, "question": question, "max_points": f"{max_points:g}",
-            "rubric": _rubric_text(ledger.load(expected)), "prompt": prompts[exercise].get(question, ""),
-            "answer": text if isinstance(text, str) else "", "answer_sha": sha,
-            "points": f"{mark:g}" if current else "", "comment": (comment or "") if current else "",
-            "marker": (marker or "") if current else "",
-        })
+        rows.append(
+            {
+                "student": student,
+                "exercise": exercise,
+                "question": question,
+                "max_points": f"{max_points:g}",
+                "rubric": _rubric_text(ledger.load(expected)),
+                "prompt": prompts[exercise].get(question, ""),
+                "answer": text if isinstance(text, str) else "",
+                "answer_sha": sha,
+                "points": f"{mark:g}" if current else "",
+                "comment": (comment or "") if current else "",
+                "marker": (marker or "") if current else "",
+            }
+        )
     return rows
 
 
@@ -96,20 +126,27 @@ def sheet_html(rows: list[dict]) -> str:
     body = []
     for r in rows:
         body.append(
-            "<tr>" + "".join(f"<td>{e(str(r[c]))}</td>" for c in ("student", "exercise", "question", "max_points"))
+            "<tr>"
+            + "".join(f"<td>{e(str(r[c]))}</td>" for c in ("student", "exercise", "question", "max_points"))
             + f"<td>{e(r['prompt'])}<hr><small>{e(r['rubric'])}</small></td>"
             + f"<td class='a'>{e(r['answer']).replace(chr(10), '<br>') or '<i>no answer</i>'}</td>"
-            + "".join(f"<td>{e(str(r[c]))}</td>" for c in ("points", "comment", "marker")) + "</tr>"
+            + "".join(f"<td>{e(str(r[c]))}</td>" for c in ("points", "comment", "marker"))
+            + "</tr>"
         )
     return (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Marking sheet</title><style>"
-        "body{font-family:'Noto Sans CJK SC','Noto Sans',sans-serif;margin:2em}table{border-collapse:collapse}"
+        "body{font-family:'Noto Sans CJK SC','Noto Sans',sans-serif;margin:2em}"
+        "table{border-collapse:collapse}"
         "td,th{border:1px solid #ccc;padding:6px;vertical-align:top;text-align:left}td.a{max-width:40em}"
         "</style></head><body><h1>Marking sheet: written answers</h1>"
         f"<p>{len(rows)} answers. Fill in <b>points</b> (and a <b>comment</b> the student will see) in "
-        "marking_sheet.csv, then run <code>crm-lessons grade --out DIR --import-marks marking_sheet.csv</code>.</p>"
-        "<table><tr><th>student</th><th>exercise</th><th>question</th><th>max</th><th>question and rubric</th>"
-        "<th>answer</th><th>points</th><th>comment</th><th>marker</th></tr>" + "".join(body) + "</table></body></html>\n"
+        "marking_sheet.csv, then run "
+        "<code>crm-lessons grade --out DIR --import-marks marking_sheet.csv</code>.</p>"
+        "<table><tr><th>student</th><th>exercise</th><th>question</th><th>max</th>"
+        "<th>question and rubric</th>"
+        "<th>answer</th><th>points</th><th>comment</th><th>marker</th></tr>"
+        + "".join(body)
+        + "</table></body></html>\n"
     )
 
 
@@ -119,14 +156,20 @@ def read_sheet(path) -> list[dict]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise FileNotFoundError(f"sheet: {path} does not exist; write one with crm-lessons marks OUT_DIR") from None
+        raise FileNotFoundError(
+            f"sheet: {path} does not exist; write one with crm-lessons marks OUT_DIR"
+        ) from None
     except UnicodeDecodeError:
-        raise ValueError(f"sheet: {path} is not UTF-8 text; save the sheet as 'CSV UTF-8' and import it again") from None
+        raise ValueError(
+            f"sheet: {path} is not UTF-8 text; save the sheet as 'CSV UTF-8' and import it again"
+        ) from None
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("student", "exercise", "question", "points") if c not in (reader.fieldnames or [])]
     if missing:
-        raise ValueError(f"sheet: {path} lacks the column(s) {', '.join(missing)}; start from the sheet "
-                         "crm-lessons marks writes")
+        raise ValueError(
+            f"sheet: {path} lacks the column(s) {', '.join(missing)}; start from the sheet "
+            "crm-lessons marks writes"
+        )
     return list(reader)
 
 
@@ -150,20 +193,27 @@ def import_marks(out_dir, sheet, marker: str = "") -> dict:
             (s, x, q): (mp, ledger.load(a))
             for s, x, q, mp, a in db.execute(
                 "SELECT a.student, a.exercise, a.question, a.max_points, d.answer FROM answers a "
-                "LEFT JOIN details d USING (student, exercise, question) WHERE a.source = 'written'")
+                "LEFT JOIN details d USING (student, exercise, question) WHERE a.source = 'written'"
+            )
         }
         errors, todo = [], []
         counts = {"applied": 0, "unchanged": 0, "blank": 0, "stale": 0, "warnings": []}
         seen = {}
         for n, r in enumerate(rows, start=2):  # line 1 is the header
-            key = (str(r.get("student", "")).strip(), str(r.get("exercise", "")).strip(), str(r.get("question", "")).strip())
+            key = (
+                str(r.get("student", "")).strip(),
+                str(r.get("exercise", "")).strip(),
+                str(r.get("question", "")).strip(),
+            )
             pts_text = str(r.get("points") or "").strip()
             if not pts_text:
                 counts["blank"] += 1
                 continue
             if key not in written:
-                errors.append(f"line {n}: no written question {key[2]!r} of exercise {key[1]!r} for student "
-                              f"{key[0]!r} in the gradebook; check the student, exercise and question columns")
+                errors.append(
+                    f"line {n}: no written question {key[2]!r} of exercise {key[1]!r} for student "
+                    f"{key[0]!r} in the gradebook; check the student, exercise and question columns"
+                )
                 continue
             try:
                 pts = float(pts_text.replace(",", "."))
@@ -175,34 +225,48 @@ def import_marks(out_dir, sheet, marker: str = "") -> dict:
                 errors.append(f"line {n}: points {pts:g} outside 0..{max_points:g} for {key[0]} {key[2]}")
                 continue
             if key in seen and seen[key][0] != pts:
-                errors.append(f"line {n}: {key[0]} {key[2]} is marked twice with different points "
-                              f"(also line {seen[key][1]}); keep one row")
+                errors.append(
+                    f"line {n}: {key[0]} {key[2]} is marked twice with different points "
+                    f"(also line {seen[key][1]}); keep one row"
+                )
                 continue
             seen[key] = (pts, n)
             sha = str(r.get("answer_sha") or "").strip() or ledger.answer_sha(answer)
             if sha != ledger.answer_sha(answer):
                 counts["stale"] += 1
-                counts["warnings"].append(f"line {n}: {key[0]} changed the answer to {key[2]} since this sheet was "
-                                          "written; the mark is kept but not applied (write a new sheet)")
-            todo.append((key, pts, str(r.get("comment") or "").strip(), str(r.get("marker") or marker).strip(), sha))
+                counts["warnings"].append(
+                    f"line {n}: {key[0]} changed the answer to {key[2]} since this sheet was "
+                    "written; the mark is kept but not applied (write a new sheet)"
+                )
+            todo.append(
+                (key, pts, str(r.get("comment") or "").strip(), str(r.get("marker") or marker).strip(), sha)
+            )
         if errors:
-            raise ValueError("sheet: nothing was imported:\n  " + "\n  ".join(errors[:20])
-                             + (f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""))
+            raise ValueError(
+                "sheet: nothing was imported:\n  "
+                + "\n  ".join(errors[:20])
+                + (f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else "")
+            )
         touched = set()
         db.execute("BEGIN IMMEDIATE")
         try:
             for (student, exercise, question), pts, comment, who, sha in todo:
                 old = db.execute(
-                    "SELECT points, comment, marker, answer_sha FROM marks WHERE student = ? AND exercise = ? "
-                    "AND question = ?", (student, exercise, question)).fetchone()
+                    "SELECT points, comment, marker, answer_sha FROM marks "
+                    "WHERE student = ? AND exercise = ? "
+                    "AND question = ?",
+                    (student, exercise, question),
+                ).fetchone()
                 if old is not None and (old[0], old[1], old[2], old[3]) == (pts, comment, who, sha):
                     counts["unchanged"] += 1
                     continue
                 if (student, exercise) not in touched:
                     ledger.archive(db, student, exercise, "marks imported")
                     touched.add((student, exercise))
-                db.execute("INSERT OR REPLACE INTO marks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           (student, exercise, question, pts, comment, who, sha, ledger.now()))
+                db.execute(
+                    "INSERT OR REPLACE INTO marks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (student, exercise, question, pts, comment, who, sha, ledger.now()),
+                )
                 counts["applied"] += 1
             for student, exercise in touched:
                 ledger.settle(db, student, exercise)
@@ -230,7 +294,7 @@ def marks_main(argv: list[str] | None = None) -> int:
         prog="crm-lessons marks",
         description="Write the marking sheet of the written answers (CSV to fill in, HTML to read).",
         epilog="example: crm-lessons marks graded/ch01   (then fill in points/comment and run\n"
-               "         crm-lessons grade --out graded/ch01 --import-marks graded/ch01/marking_sheet.csv)",
+        "         crm-lessons grade --out graded/ch01 --import-marks graded/ch01/marking_sheet.csv)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("out_dir", help="the grader's output folder (holds gradebook.sqlite)")

@@ -39,7 +39,9 @@ def _db_path(gradebook) -> Path:
     if p.is_dir():
         p = p / "gradebook.sqlite"
     if not p.exists():
-        raise FileNotFoundError(f"gradebook: {p} does not exist; give the grader's output folder or its gradebook.sqlite")
+        raise FileNotFoundError(
+            f"gradebook: {p} does not exist; give the grader's output folder or its gradebook.sqlite"
+        )
     return p
 
 
@@ -50,7 +52,9 @@ def load_frames(gradebook) -> tuple[pd.DataFrame, pd.DataFrame]:
         try:
             answers = pd.read_sql_query(
                 "SELECT a.*, d.answer AS answer_json FROM answers a "
-                "LEFT JOIN details d USING (student, exercise, question)", db)
+                "LEFT JOIN details d USING (student, exercise, question)",
+                db,
+            )
         except Exception:  # a gradebook written before answers were kept
             answers = pd.read_sql_query("SELECT *, NULL AS answer_json FROM answers", db)
     return subs, answers
@@ -74,20 +78,27 @@ def short_answer(text: str | None, limit: int = 80) -> str:
         return text[:limit]
     if isinstance(v, dict) and "__series__" in v:
         s = v["__series__"]
-        parts = [f"{i}={x:.6g}" if isinstance(x, float) else f"{i}={x}" for i, x in zip(s.get("index", []), s.get("values", []))]
+        parts = [
+            f"{i}={x:.6g}" if isinstance(x, float) else f"{i}={x}"
+            for i, x in zip(s.get("index", []), s.get("values", []))
+        ]
         out = "Series " + ", ".join(parts)
     elif isinstance(v, dict) and "__frame__" in v:
         f = v["__frame__"]
         out = f"DataFrame {len(f.get('index', []))} rows × {len(f.get('columns', []))} columns: " + ", ".join(
-            map(str, f.get("columns", [])))
+            map(str, f.get("columns", []))
+        )
     elif isinstance(v, float):
         out = f"{v:.6g}"
     elif isinstance(v, str):
         out = " ".join(v.split())
     elif isinstance(v, list) and v and isinstance(v[0], dict) and ("value" in v[0] or "error" in v[0]):
         bad = [c.get("error") for c in v if "error" in c]
-        out = f"function: raised {bad[0]}" if bad else "function: " + "; ".join(
-            short_answer(json.dumps(c.get("value")), 30) for c in v)
+        out = (
+            f"function: raised {bad[0]}"
+            if bad
+            else "function: " + "; ".join(short_answer(json.dumps(c.get("value")), 30) for c in v)
+        )
     else:
         out = json.dumps(v, ensure_ascii=False)
     return out if len(out) <= limit else out[: limit - 1] + "…"
@@ -101,52 +112,106 @@ def class_tables(gradebook) -> dict[str, pd.DataFrame]:
     to_mark = answers[answers["status"] == "to mark"].groupby("exercise").size()
     rows = []
     for ex, g in graded.groupby("exercise"):
-        rows.append({
-            "exercise": ex, "submissions": int((subs["exercise"] == ex).sum()),
-            "mean_percent": round(g["percent"].mean(), 1), "median_percent": round(g["percent"].median(), 1),
-            "min_percent": round(g["percent"].min(), 1), "max_percent": round(g["percent"].max(), 1),
-            "full_marks": int((g["points"] >= g["max_points"]).sum()),
-            "not_gradable": int(((subs["exercise"] == ex) & (subs["status"] == "not gradable")).sum()),
-            "partly_run": int(((subs["exercise"] == ex) & (subs["status"] == "partly run")).sum()),
-            "to_mark": int(to_mark.get(ex, 0)),
-        })
+        rows.append(
+            {
+                "exercise": ex,
+                "submissions": int((subs["exercise"] == ex).sum()),
+                "mean_percent": round(g["percent"].mean(), 1),
+                "median_percent": round(g["percent"].median(), 1),
+                "min_percent": round(g["percent"].min(), 1),
+                "max_percent": round(g["percent"].max(), 1),
+                "full_marks": int((g["points"] >= g["max_points"]).sum()),
+                "not_gradable": int(((subs["exercise"] == ex) & (subs["status"] == "not gradable")).sum()),
+                "partly_run": int(((subs["exercise"] == ex) & (subs["status"] == "partly run")).sum()),
+                "to_mark": int(to_mark.get(ex, 0)),
+            }
+        )
     ungraded_unknown = int(((subs["status"] == "not gradable") & (subs["max_points"] == 0)).sum())
-    summary = pd.DataFrame(rows, columns=["exercise", "submissions", "mean_percent", "median_percent", "min_percent",
-                                          "max_percent", "full_marks", "not_gradable", "partly_run", "to_mark"])
+    summary = pd.DataFrame(
+        rows,
+        columns=[
+            "exercise",
+            "submissions",
+            "mean_percent",
+            "median_percent",
+            "min_percent",
+            "max_percent",
+            "full_marks",
+            "not_gradable",
+            "partly_run",
+            "to_mark",
+        ],
+    )
     if ungraded_unknown and "?" not in set(summary["exercise"]):
         summary.loc[len(summary)] = ["?", ungraded_unknown, None, None, None, None, 0, ungraded_unknown, 0, 0]
 
     a = answers.copy()
     a["share"] = a["points"] / a["max_points"].where(a["max_points"] > 0)
-    q = a.groupby(["exercise", "question"], sort=False).agg(
-        answers=("student", "size"), success_rate=("share", "mean"),
-        correct=("status", lambda s: int(((s == "correct") | (s == "marked")).sum())),
-        unanswered=("status", lambda s: int((s == "unanswered").sum())),
-        to_mark=("status", lambda s: int((s == "to mark").sum())),
-        max_points=("max_points", "max"),
-    ).reset_index()
+    q = (
+        a.groupby(["exercise", "question"], sort=False)
+        .agg(
+            answers=("student", "size"),
+            success_rate=("share", "mean"),
+            correct=("status", lambda s: int(((s == "correct") | (s == "marked")).sum())),
+            unanswered=("status", lambda s: int((s == "unanswered").sum())),
+            to_mark=("status", lambda s: int((s == "to mark").sum())),
+            max_points=("max_points", "max"),
+        )
+        .reset_index()
+    )
     order = a.groupby(["exercise", "question"], sort=False)["position"].min().reset_index()
-    q = q.merge(order, on=["exercise", "question"]).sort_values(["exercise", "position"]).drop(columns="position")
+    q = (
+        q.merge(order, on=["exercise", "question"])
+        .sort_values(["exercise", "position"])
+        .drop(columns="position")
+    )
     q["success_rate"] = q["success_rate"].round(3)
 
     wrong_rows = []
     bad = a[a["status"].isin(["wrong", "partial"]) & a["answer_json"].notna()]
     for (ex, qid), g in bad.groupby(["exercise", "question"], sort=False):
-        counts = g.groupby("answer_json").agg(count=("student", "size"), reason=("reason", lambda r: r.mode().iat[0]))
+        counts = g.groupby("answer_json").agg(
+            count=("student", "size"), reason=("reason", lambda r: r.mode().iat[0])
+        )
         counts = counts.sort_values("count", ascending=False, kind="stable").head(TOP_WRONG)
         for text, r in counts.iterrows():
-            wrong_rows.append({"exercise": ex, "question": qid, "answer": short_answer(text), "count": int(r["count"]),
-                               "share_of_wrong": round(r["count"] / len(g), 3), "reason": r["reason"]})
-    wrong = pd.DataFrame(wrong_rows, columns=["exercise", "question", "answer", "count", "share_of_wrong", "reason"])
+            wrong_rows.append(
+                {
+                    "exercise": ex,
+                    "question": qid,
+                    "answer": short_answer(text),
+                    "count": int(r["count"]),
+                    "share_of_wrong": round(r["count"] / len(g), 3),
+                    "reason": r["reason"],
+                }
+            )
+    wrong = pd.DataFrame(
+        wrong_rows, columns=["exercise", "question", "answer", "count", "share_of_wrong", "reason"]
+    )
 
     none = a[a["status"] == "unanswered"]
-    no_answer = (none.groupby(["exercise", "question", "reason"]).size().rename("count").reset_index()
-                 .sort_values(["exercise", "question", "count"], ascending=[True, True, False]))
-    problems = subs[subs["status"].isin(["not gradable", "partly run"]) | (subs["reason"] != "")][
-        ["student", "exercise", "status", "reason", "file"]].sort_values(["status", "student"]).reset_index(drop=True)
+    no_answer = (
+        none.groupby(["exercise", "question", "reason"])
+        .size()
+        .rename("count")
+        .reset_index()
+        .sort_values(["exercise", "question", "count"], ascending=[True, True, False])
+    )
+    problems = (
+        subs[subs["status"].isin(["not gradable", "partly run"]) | (subs["reason"] != "")][
+            ["student", "exercise", "status", "reason", "file"]
+        ]
+        .sort_values(["status", "student"])
+        .reset_index(drop=True)
+    )
     problems["file"] = problems["file"].map(lambda f: Path(f).name)
-    return {"summary": summary, "questions": q.reset_index(drop=True), "wrong": wrong.reset_index(drop=True),
-            "no_answer": no_answer.reset_index(drop=True), "problems": problems}
+    return {
+        "summary": summary,
+        "questions": q.reset_index(drop=True),
+        "wrong": wrong.reset_index(drop=True),
+        "no_answer": no_answer.reset_index(drop=True),
+        "problems": problems,
+    }
 
 
 def _png(fig) -> str:
@@ -172,10 +237,16 @@ def figures(gradebook, tables: dict | None = None) -> dict[str, str]:
     out = {}
     exercises = sorted(graded["exercise"].unique())
     if exercises:
-        fig, axes = plt.subplots(1, len(exercises), figsize=(3.6 * len(exercises), 3), squeeze=False, sharey=True)
+        fig, axes = plt.subplots(
+            1, len(exercises), figsize=(3.6 * len(exercises), 3), squeeze=False, sharey=True
+        )
         for ax, ex in zip(axes[0], exercises):
-            ax.hist(graded.loc[graded["exercise"] == ex, "percent"], bins=range(0, 101, 10), color="#4c72b0",
-                    edgecolor="white")
+            ax.hist(
+                graded.loc[graded["exercise"] == ex, "percent"],
+                bins=range(0, 101, 10),
+                color="#4c72b0",
+                edgecolor="white",
+            )
             ax.set_title(f"{ex}: score distribution")
             ax.set_xlabel("percent of the points")
         axes[0][0].set_ylabel("submissions")
@@ -214,15 +285,23 @@ def report_html(gradebook) -> str:
         "padding:4px 8px;text-align:left;vertical-align:top}</style></head><body>",
         f"<h1>Class report</h1><p>Gradebook: {e(str(_db_path(gradebook).name))}. Points are the settled ones "
         "(written answers at their marks, late penalties applied).</p>",
-        "<h2>Summary per exercise</h2>", _table(tables["summary"]),
-        "<h2>Score distribution</h2>", figs.get("distribution", "<p><i>no graded submissions</i></p>"),
-        "<h2>Success rate per question</h2>", figs.get("success", ""),
-        "<h3>Re-teach first (below 50 % of the points)</h3>", _table(reteach),
-        "<h3>All questions</h3>", _table(q),
-        "<h2>Most common wrong answers</h2><p>Identical answers counted together; the reason is the grader's.</p>",
+        "<h2>Summary per exercise</h2>",
+        _table(tables["summary"]),
+        "<h2>Score distribution</h2>",
+        figs.get("distribution", "<p><i>no graded submissions</i></p>"),
+        "<h2>Success rate per question</h2>",
+        figs.get("success", ""),
+        "<h3>Re-teach first (below 50 % of the points)</h3>",
+        _table(reteach),
+        "<h3>All questions</h3>",
+        _table(q),
+        "<h2>Most common wrong answers</h2>"
+        "<p>Identical answers counted together; the reason is the grader's.</p>",
         _table(tables["wrong"]),
-        "<h2>Why questions were left without an answer</h2>", _table(tables["no_answer"]),
-        "<h2>Submissions not gradable or run only partly</h2>", _table(tables["problems"]),
+        "<h2>Why questions were left without an answer</h2>",
+        _table(tables["no_answer"]),
+        "<h2>Submissions not gradable or run only partly</h2>",
+        _table(tables["problems"]),
         "</body></html>\n",
     ]
     return "".join(parts)
@@ -243,7 +322,7 @@ def report_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="crm-lessons report",
         description="Class report: score distribution, success rate per question, common wrong answers, "
-                    "submissions not gradable and why (HTML with figures, plus the tables as CSV).",
+        "submissions not gradable and why (HTML with figures, plus the tables as CSV).",
         epilog="example: crm-lessons report graded/ch01 reports/ch01   (then open reports/ch01/report.html)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
