@@ -200,7 +200,7 @@ def test_late_penalty_per_started_day_shown_in_gradebook_and_feedback(book_dir):
 
     release(book_dir)
     page = (book_dir / "feedback" / "2024001_t1.html").read_text(encoding="utf-8")
-    assert "2 days after the deadline" in page and "late penalty 0.4" in page
+    assert "2 day(s) after the deadline" in page and "late penalty 0.4" in page
 
 
 def test_late_factor_and_days():

@@ -33,6 +33,7 @@ SHEET_COLUMNS = [
     "question",
     "max_points",
     "rubric",
+    "rubric_zh",
     "prompt",
     "answer",
     "answer_sha",
@@ -46,6 +47,11 @@ def _rubric_text(expected) -> str:
     if isinstance(expected, dict) and "rubric" in expected:
         return "; ".join(f"{c} ({p:g})" for c, p in expected["rubric"])
     return ""
+
+
+def _zh_rubric(q) -> str:
+    pairs = (getattr(q, "texts", {}).get("zh") or {}).get("rubric") or []
+    return "; ".join(f"{c} ({p:g})" for c, p in pairs if isinstance(c, str))
 
 
 def sheet_rows(db) -> list[dict]:
@@ -75,8 +81,10 @@ def sheet_rows(db) -> list[dict]:
             try:
                 from crm_lessons.exercises import get_exercise
 
-                prompts[exercise] = {q.id: q.prompt for q in get_exercise(exercise).questions}
-            except Exception:
+                prompts[exercise] = {
+                    q.id: (q.prompt, _zh_rubric(q)) for q in get_exercise(exercise).questions
+                }
+            except Exception:  # an exercise no longer in the bank: the stored rubric will do
                 prompts[exercise] = {}
         text = ledger.load(answer)
         sha = ledger.answer_sha(text)
@@ -88,7 +96,8 @@ def sheet_rows(db) -> list[dict]:
                 "question": question,
                 "max_points": f"{max_points:g}",
                 "rubric": _rubric_text(ledger.load(expected)),
-                "prompt": prompts[exercise].get(question, ""),
+                "rubric_zh": prompts[exercise].get(question, ("", ""))[1],
+                "prompt": prompts[exercise].get(question, ("", ""))[0],
                 "answer": text if isinstance(text, str) else "",
                 "answer_sha": sha,
                 "points": f"{mark:g}" if current else "",
@@ -128,7 +137,7 @@ def sheet_html(rows: list[dict]) -> str:
         body.append(
             "<tr>"
             + "".join(f"<td>{e(str(r[c]))}</td>" for c in ("student", "exercise", "question", "max_points"))
-            + f"<td>{e(r['prompt'])}<hr><small>{e(r['rubric'])}</small></td>"
+            + f"<td>{e(r['prompt'])}<hr><small>{e(r['rubric'])}<br>{e(r['rubric_zh'])}</small></td>"
             + f"<td class='a'>{e(r['answer']).replace(chr(10), '<br>') or '<i>no answer</i>'}</td>"
             + "".join(f"<td>{e(str(r[c]))}</td>" for c in ("points", "comment", "marker"))
             + "</tr>"
