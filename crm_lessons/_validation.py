@@ -60,6 +60,7 @@ def require_column_list(columns, arg: str) -> list[str]:
 
 def require_group_keys(by, frame, arg: str = "by", frame_arg: str = "sales") -> list[str]:
     """Return ``by`` as a list of column names after checking each is a column of ``frame``."""
+    require_frame(frame, frame_arg)
     keys = [by] if isinstance(by, str) else list(by)
     if not keys:
         raise ValueError(f"`{arg}` must name at least one column of `{frame_arg}`, e.g. 'category'.")
@@ -68,6 +69,7 @@ def require_group_keys(by, frame, arg: str = "by", frame_arg: str = "sales") -> 
             raise ValueError(
                 f"`{arg}` names column {k!r}, which `{frame_arg}` does not have; choose from {list(frame.columns)}."
             )
+        require_ids(frame, k, frame_arg, allow_missing=True, noun="value")
     return keys
 
 
@@ -274,7 +276,7 @@ def _id_kind(value) -> str:
 
 
 def require_ids(frame, column: str | None, arg: str, *, source: str | None = None,
-                allow_missing: bool = False) -> pd.Series:
+                allow_missing: bool = False, noun: str = "id") -> pd.Series:
     """Return ``frame[column]`` after checking its ids are present and of one type.
 
     A column mixing numbers and text (``1`` and ``"1"``) would count one order or customer
@@ -310,8 +312,8 @@ def require_ids(frame, column: str | None, arg: str, *, source: str | None = Non
     if kinds.nunique() > 1:
         firsts = present.groupby(kinds.to_numpy(), sort=True).first()
         raise TypeError(
-            f"{where} mixes id types ({', '.join(firsts.index)}; e.g. "
-            f"{' and '.join(repr(v) for v in firsts.tolist())}), so one id could count as two. "
+            f"{where} mixes {noun} types ({', '.join(firsts.index)}; e.g. "
+            f"{' and '.join(repr(v) for v in firsts.tolist())}), so one {noun} could count as two. "
             f"Make them one type first, e.g. {arg}[{name!r}] = {arg}[{name!r}].astype(str)."
         )
     return values
@@ -389,14 +391,16 @@ def require_real(value, arg: str) -> float:
 
 def require_table(frame, arg: str, columns: Iterable[str] = (), *, ids: Iterable[str] = (),
                   dates: Iterable[str] = (), numbers: Iterable[str] = (), booleans: Iterable[str] = (),
-                  allow_nan: Iterable[str] = (), nonempty: bool = False, source: str | None = None) -> None:
+                  allow_nan: Iterable[str] = (), nonempty: bool = False, source: str | None = None,
+                  uniform: Iterable[str] = ()) -> None:
     """All the checks of one input frame in one call.
 
     ``frame`` must be a DataFrame with ``columns`` and the typed columns: ``ids``
     (:func:`require_ids`), ``dates`` (:func:`require_dates`), ``numbers``
     (:func:`require_numeric`, finite; missing values allowed for the columns in
-    ``allow_nan``) and ``booleans`` (:func:`require_boolean`); ``nonempty`` refuses a frame
-    without rows. Every message names ``arg`` and the column.
+    ``allow_nan``), ``booleans`` (:func:`require_boolean`) and ``uniform`` (group labels:
+    values of one type, missing allowed); ``nonempty`` refuses a frame without rows. Every
+    message names ``arg`` and the column.
 
     Examples
     --------
@@ -421,6 +425,8 @@ def require_table(frame, arg: str, columns: Iterable[str] = (), *, ids: Iterable
         require_numeric(frame, col, arg, allow_nan=col in allow_nan)
     for col in booleans:
         require_boolean(frame, col, arg)
+    for col in uniform:
+        require_ids(frame, col, arg, allow_missing=True, noun="value")
 
 
 def require_same_id_type(left: pd.Series, left_arg: str, right: pd.Series, right_arg: str, column: str) -> None:
@@ -456,11 +462,17 @@ COLUMN_KINDS = {
 }
 
 
+#: Arguments that name a whole case table, with its key: one row per key value.
+TABLE_KEYS = {"customers": "customer_id", "products": "product_id"}
+
+
 def require_typed(frame, arg: str, columns: Iterable[str], *, source: str | None = None,
                   allow_nan: Iterable[str] = (), nonempty: bool = False) -> None:
     """:func:`require_table` with each column's kind looked up in :data:`COLUMN_KINDS`.
 
-    Columns not listed there (categories, names) are only required to exist.
+    Other columns (categories, names, group labels) must exist and hold values of one type
+    (no ``1`` beside ``"1"``); missing values are allowed there. A frame passed as
+    ``customers`` or ``products`` (:data:`TABLE_KEYS`) must list each key once.
 
     Examples
     --------
@@ -474,8 +486,12 @@ def require_typed(frame, arg: str, columns: Iterable[str], *, source: str | None
     """
     columns = list(dict.fromkeys(columns))
     by_kind = {kind: [c for c in columns if COLUMN_KINDS.get(c) == kind] for kind in ("id", "date", "number", "bool")}
+    other = [c for c in columns if c not in COLUMN_KINDS]
+    key = TABLE_KEYS.get(arg)
+    if key in columns and isinstance(frame, pd.DataFrame) and key in frame.columns:
+        require_unique(frame, key, arg)
     require_table(frame, arg, columns, ids=by_kind["id"], dates=by_kind["date"], numbers=by_kind["number"],
-                  booleans=by_kind["bool"], allow_nan=allow_nan, nonempty=nonempty, source=source)
+                  booleans=by_kind["bool"], allow_nan=allow_nan, nonempty=nonempty, source=source, uniform=other)
 
 
 def require_numeric_frame(frame, columns: Iterable[str], arg: str, *, allow_nan: bool = True,
@@ -486,3 +502,14 @@ def require_numeric_frame(frame, columns: Iterable[str], arg: str, *, allow_nan:
     require_columns(frame, columns, arg, source=source)
     return pd.DataFrame({c: require_numeric(frame, c, arg, allow_nan=allow_nan) for c in dict.fromkeys(columns)},
                         index=frame.index)[columns]
+
+
+def require_unique(frame, column: str, arg: str) -> None:
+    """Raise ValueError naming ``arg`` and ``column`` when a value of ``column`` repeats (a key such as
+    ``customer_id`` in the customers table must be unique)."""
+    repeated = frame[column].duplicated(keep=False).to_numpy()
+    if repeated.any():
+        raise ValueError(
+            f"`{arg}` column {column!r} repeats values such as {frame[column][repeated].iloc[0]!r} "
+            f"(row(s) {_rows(frame.index, repeated)}); keep one row per {column} (e.g. .drop_duplicates({column!r}))."
+        )

@@ -90,6 +90,7 @@ def segment_table(sales: pd.DataFrame, customers: pd.DataFrame, by: str = "kind"
     from crm_lessons.performance import customer_performance, customer_totals
 
     require_typed(customers, "customers", ["customer_id", by], source="load_customers()")
+    require_typed(sales, "sales", ["customer_id", measure], source="load_sales()", nonempty=True)
     perf = customer_performance(sales)
     classes = abc_classes(customer_totals(sales, measure), cutoffs)
     seg = customers.set_index("customer_id")[by].reindex(perf.index)

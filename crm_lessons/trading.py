@@ -55,7 +55,7 @@ def trading_years(sales: pd.DataFrame) -> pd.DataFrame:
 
     Checked against the toy orders: C2 bought in 2022 and 2024, not 2023.
     """
-    require_typed(sales, "sales", ["customer_id", "order_date"], source="load_sales()")
+    require_typed(sales, "sales", ["customer_id", "order_date"], source="load_sales()", nonempty=True)
     years = pd.DataFrame({"customer_id": sales["customer_id"], "year": sales["order_date"].dt.year.astype("int64")})
     g = years.groupby("customer_id", sort=True)["year"]
     return pd.DataFrame({"first_year": g.min(), "last_year": g.max(), "active_years": g.nunique()})
@@ -88,7 +88,7 @@ def active_matrix(sales: pd.DataFrame) -> pd.DataFrame:
 
     Checked against the toy orders in :mod:`crm_lessons.toy`.
     """
-    require_typed(sales, "sales", ["customer_id", "order_date"], source="load_sales()")
+    require_typed(sales, "sales", ["customer_id", "order_date"], source="load_sales()", nonempty=True)
     year = sales["order_date"].dt.year.astype("int64")
     pairs = pd.DataFrame({"customer_id": sales["customer_id"], "year": year}).drop_duplicates()
     table = pd.crosstab(pairs["customer_id"], pairs["year"]).astype(bool)

@@ -35,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_typed
+from crm_lessons._validation import require_numeric_frame, require_typed
 
 
 def value_of_customer(sales: pd.DataFrame) -> pd.DataFrame:
@@ -134,7 +134,8 @@ def value_to_customer(sales: pd.DataFrame, survey: pd.DataFrame | None = None) -
     if survey is not None:
         require_typed(survey, "survey", ["customer_id", "expectation", "perceived_quality", "overall_satisfaction"],
                       source="load_survey()")
-        s = survey.groupby("customer_id")[["expectation", "perceived_quality", "overall_satisfaction"]].mean()
+        answers = require_numeric_frame(survey, ["expectation", "perceived_quality", "overall_satisfaction"], "survey")
+        s = answers.groupby(survey["customer_id"].to_numpy()).mean()
         out["perceived_gap"] = (s["perceived_quality"] - s["expectation"]).reindex(out.index)
         out["overall_satisfaction"] = s["overall_satisfaction"].reindex(out.index)
     return out

@@ -177,3 +177,14 @@ def must_refuse(column: str, how: str, *, allow_nan=()) -> bool:
     if column in allow_nan and how in ("nan", "none"):
         return False
     return how in REFUSED_BY_KIND.get(COLUMN_KINDS.get(column), ())
+
+
+def sweep(data, fn, frames: dict, spoil: str, columns, *, names=(), uses=None, extra=(), **kwargs):
+    """Spoil one column of the frame passed as ``spoil`` (one of ``columns``), call ``fn(**frames, **kwargs)``
+    and check: a named ValueError/TypeError or an answer, and a refusal whenever a column the function reads
+    (``uses``, default ``columns``) is spoiled in a way :func:`must_refuse` says it must refuse."""
+    frame, column, how = data.draw(spoiled(frames[spoil], columns))
+    uses = columns if uses is None else uses
+    args = dict(frames, **{spoil: frame})
+    must = column in uses and must_refuse(column, how)
+    return call(fn, *extra, names=[spoil, column, *names], must_refuse=must, **args, **kwargs), column, how
