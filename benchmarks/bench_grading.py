@@ -7,6 +7,9 @@ Prints
 * ``crm_lessons.grading.grade`` on 100 submissions (40 full solutions, 20 blank, 40 partly
   wrong): wall time, per submission, and the setup (hidden data + warm zygote) inside it.
 
+Also prints the sandbox (bubblewrap + cgroup, issue 9) and its start-up cost per submission, and
+how long the grader's comparison takes on a wide answer built to be slow.
+
 Usage: ``python benchmarks/bench_grading.py [N]`` (default 100). Target: 100 in <= 120 s on
 2 cores.
 """
@@ -14,8 +17,8 @@ Usage: ``python benchmarks/bench_grading.py [N]`` (default 100). Target: 100 in 
 from __future__ import annotations
 
 import copy
-import os
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -122,6 +125,30 @@ def main(n: int = 100) -> None:
     print(f"  -> {wall / n:.2f} s per submission (wall / n); median time one submission took: {per_sub:.2f} s")
     print("  of which set-up: " + ", ".join(f"{k} {v:.1f} s" for k, v in setup.items()))
     print(f"  results: {full} full marks, {zero} zero, {n - full - zero} partial")
+    import sqlite3
+
+    with sqlite3.connect(tmp / "out" / "gradebook.sqlite") as db:
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+    print(f"  sandbox: {meta.get('sandbox')}")
+    if "sandbox_start_seconds_median" in meta:
+        print(f"  sandbox start-up (bubblewrap + cgroup), median per submission: "
+              f"{1000 * float(meta['sandbox_start_seconds_median']):.0f} ms")
+    compare_seconds()
+
+
+def compare_seconds() -> None:
+    """The grader's comparison on answers built to be slow: it must stay linear in their size."""
+    import numpy as np
+    import pandas as pd
+
+    from crm_lessons.exercises import compare_plain, to_plain
+
+    wide = pd.DataFrame(np.arange(400 * 500, dtype=float).reshape(400, 500))
+    wide.columns = [f"c{i}" for i in range(500)]
+    ref, ans = to_plain(wide), to_plain(wide.iloc[:, ::-1])
+    t = time.perf_counter()
+    compare_plain(ans, ref)
+    print(f"comparing a 400 x 500 frame (columns reversed): {time.perf_counter() - t:.2f} s")
 
 
 if __name__ == "__main__":

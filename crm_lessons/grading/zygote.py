@@ -4,18 +4,26 @@ Starting a Jupyter kernel the usual way costs about 4 s here, almost all of it i
 pandas, matplotlib, seaborn, ipywidgets and IPython. The zygote is a process that pays that
 price once: it imports everything an exercise notebook needs, reads the grading copy of the
 case data into memory, and then waits on its stdin for spawn requests (one JSON object per
-line). For each request it ``fork()``\\ s a child, which becomes an ordinary ipykernel bound to
-the ports of the given connection file -- but already warm. The child is jailed before any
+line). For each request it ``fork()``\\ s a child, which enters the submission's sandbox
+(its cgroup, then bubblewrap's namespaces with ``setns``: see :mod:`.sandbox`) and forks the
+kernel, an ordinary ipykernel bound to the unix sockets of the given connection file -- but
+already warm, and a member of the sandbox's PID namespace. The kernel is jailed before any
 student code runs:
 
+* inside the sandbox: its own PID, network, IPC, UTS and mount namespaces (a read-only view
+  of Python, the package and the hidden data; private ``/tmp``, ``/dev/shm`` and home), the
+  submission's cgroup (one memory limit with its children, a process limit, a CPU share);
 * a new session (so the grader can signal its whole process group);
 * stdin/stdout/stderr on ``/dev/null``; every inherited file descriptor closed;
-* a fresh environment (only what the request names), the scratch folder as working directory;
+* a fresh environment (only what the request names), its home as working directory;
 * resource limits: address space (memory cap), CPU seconds, file size, no core files and,
   when a separate user id is used, a cap on processes;
-* when the grader runs as root: a user and group id of its own (one per worker slot), so
-  the student's code can neither read the grader's files nor signal the grader, the zygote
-  or another student's kernel.
+* its sockets bound while still root (only the grader can connect to them), then a user and
+  group id of its own, no capabilities and no new privileges, so the student's code can
+  neither read the grader's files nor signal the grader, the zygote or another kernel.
+
+The zygote itself starts with a minimal environment (a kernel could read the zygote's
+environment block in ``/proc/self/environ``) and never imports the answer key.
 
 The zygote ignores SIGCHLD, so its children are reaped by the kernel and never linger as
 zombies; the grader watches each child through a pidfd (see :mod:`crm_lessons.grading.engine`).
@@ -235,6 +243,14 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     data_dir = argv[0] if argv else None
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
+    # kernels whose forking parent has exited come back to the zygote (not the machine's init,
+    # which in a container may never reap them) and are reaped automatically as well
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
     warm(data_dir)
     sys.stdout.write("ready\n")
     sys.stdout.flush()
