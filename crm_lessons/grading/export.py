@@ -93,18 +93,24 @@ def _title(exercise: str) -> str:
 def collect(out_dir, roster=None) -> tuple[list[dict], list[str], dict[str, float], list[dict]]:
     """(students, exercises, max points per exercise, submission rows) of a gradebook.
 
-    Students are the roster's, in its order, then any graded student the roster lacks.
+    Students are the roster's, in its order, then any graded student the roster lacks (with
+    the name and LMS id the grader kept for them, when it kept any).
     """
     book = _gradebook(out_dir)
     try:
         subs = book.rows()
         late = ledger.late_rows(book.db)
+        try:
+            kept = {r[0]: (r[1], r[2]) for r in book.db.execute("SELECT student, name, lms_id FROM students")}
+        except Exception:  # a gradebook without a students table
+            kept = {}
     finally:
         book.close()
     people = read_roster(roster) if roster else []
     known = {p["student_id"] for p in people}
     for s in sorted({r["student"] for r in subs} - known):
-        people.append({"student_id": s, "name": "", "email": "", "lms_id": ""})
+        name, lms_id = kept.get(s, ("", ""))
+        people.append({"student_id": s, "name": name or "", "email": "", "lms_id": lms_id or ""})
     exercises = sorted({r["exercise"] for r in subs if r["exercise"] != "?"})
     maxima = {}
     for ex in exercises:

@@ -248,7 +248,7 @@ def show_value(v, lang: str = "en", labels: dict | None = None) -> str:
     if isinstance(v, dict):
         return "<ul>" + "".join(f"<li>{e(lab(k))}: {e(lab(x))}</li>" for k, x in v.items()) + "</ul>"
     if isinstance(v, list):
-        return e(", ".join(lab(x) for x in v)) if v else "<i>-</i>"
+        return "<div class='text'>" + (e(", ".join(lab(x) for x in v)) if v else "<i>-</i>") + "</div>"
     return e(_fmt(v))
 
 
@@ -320,6 +320,13 @@ def page_html(db, student: str, exercise: str, lang: str | None = None) -> str:
     answers = [dict(zip(names, r)) for r in cur.fetchall()]
     texts = _question_texts(exercise, lang)
     late = ledger.late_rows(db).get((student, exercise))
+    name = _student_name(db, student)
+    who = f"{name} ({student})" if name and name != student else student
+    sub_status = sub["status"].replace(" ", "_")
+    if sub_status in ("graded", "partly_run", "not_gradable"):
+        sub_status = t(f"grading.submission.{sub_status}")
+    else:
+        sub_status = sub["status"]
     heading = t(
         "grading.feedback.heading",
         exercise=exercise,
@@ -331,9 +338,9 @@ def page_html(db, student: str, exercise: str, lang: str | None = None) -> str:
         f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>",
         f"<title>{e(t('grading.feedback.title', student=student, exercise=exercise))}</title>",
         f"<style>{STYLE}</style></head><body><h1>{e(heading)}</h1>",
-        f"<p>{e(t('grading.feedback.student'))}: {e(student)}<br>"
+        f"<p>{e(t('grading.feedback.student'))}: {e(who)}<br>"
         f"{e(t('grading.feedback.file'))}: {e(Path(sub['file']).name)}<br>"
-        f"{e(t('grading.feedback.grading'))}: {e(sub['status'])}{reason}</p>",
+        f"{e(t('grading.feedback.grading'))}: {e(sub_status)}{reason}</p>",
     ]
     if late and late["days"] > 0:
         text = t(
@@ -356,10 +363,11 @@ def page_html(db, student: str, exercise: str, lang: str | None = None) -> str:
         status = a["status"].replace(" ", "_")
         shown = t(f"grading.status.{status}") if status in _STATUSES else a["status"]
         answer, expected = ledger.load(a["answer_json"]), ledger.load(a["expected_json"])
+        why = (": " + e(a["reason"])) if a["reason"] not in ("", "correct") else ""
         parts.append(
             f"<div class='q'><span class='pts {cls}'>{a['points']:g} / {a['max_points']:g}</span>"
             f"<h3>{e(a['question'])}</h3><p>{e(prompt)}</p>"
-            f"<p class='{cls}'>{e(shown)}: {e(a['reason'])}</p>"
+            f"<p class='{cls}'>{e(shown)}{why}</p>"
         )
         right = "rubric" if a["source"] == "written" else "expected"
         parts.append(
@@ -391,6 +399,15 @@ def page_html(db, student: str, exercise: str, lang: str | None = None) -> str:
         parts.append("</div>")
     parts.append("</body></html>\n")
     return "".join(parts)
+
+
+def _student_name(db, student: str) -> str:
+    """The student's name as the roster gave it (the grader's ``students`` table), or ""."""
+    try:
+        row = db.execute("SELECT name FROM students WHERE student = ?", (student,)).fetchone()
+    except Exception:  # a gradebook without a students table
+        return ""
+    return row[0] if row and row[0] else ""
 
 
 _STATUSES = ("correct", "partial", "wrong", "unanswered", "to_mark", "marked", "error")

@@ -226,6 +226,7 @@ def _png(fig) -> str:
 def figures(gradebook, tables: dict | None = None) -> dict[str, str]:
     """The report's figures as <img> tags: ``distribution`` and ``success``."""
     import matplotlib
+    import matplotlib.ticker
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
@@ -250,6 +251,7 @@ def figures(gradebook, tables: dict | None = None) -> dict[str, str]:
             ax.set_title(f"{ex}: score distribution")
             ax.set_xlabel("percent of the points")
         axes[0][0].set_ylabel("submissions")
+        axes[0][0].yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         out["distribution"] = _png(fig)
     q = tables["questions"]
     if len(q):
