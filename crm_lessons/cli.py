@@ -56,7 +56,7 @@ def find_notebooks(notebook_dir: Path, chapters: list[str] | None = None) -> lis
 
 
 def default_notebook_dir() -> Path:
-    """The book's ``notebooks/`` folder: the clone's (the working folder or a parent), else beside the package.
+    """The book's ``notebooks/`` folder: the clone's (working folder or a parent), else beside the package.
 
     A non-editable install has no notebooks of its own; run the command from the clone.
     """

@@ -117,7 +117,8 @@ ORDER_TOTALS = Table(
 #: when the database has no summary table.
 ORDER_TOTALS_SELECT = """SELECT o."order_id", o."customer_id", o."order_date", t.amount_cents
 FROM (SELECT "order_id",
-             sum(CAST(floor("quantity" * "unit_price" * (1 - "discount") * 100 + 0.5) AS BIGINT)) AS amount_cents
+             sum(CAST(floor("quantity" * "unit_price" * (1 - "discount") * 100 + 0.5) AS BIGINT))
+               AS amount_cents
       FROM "order_lines" GROUP BY "order_id") t
 JOIN "orders" o USING ("order_id")"""
 
@@ -538,7 +539,8 @@ def build_database(path=None, data_dir=None, tables=None) -> Path:
         if {"orders", "order_lines"} <= set(chosen):
             con.execute(table_ddl(ORDER_TOTALS))
             # stored in customer order: per-customer sweeps (RFM) then aggregate about twice as fast
-            con.execute(f'INSERT INTO {_q(ORDER_TOTALS.name)} {ORDER_TOTALS_SELECT} ORDER BY "customer_id", "order_date"')
+            order = 'ORDER BY "customer_id", "order_date"'
+            con.execute(f"INSERT INTO {_q(ORDER_TOTALS.name)} {ORDER_TOTALS_SELECT} {order}")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -684,7 +686,10 @@ def customer_file_query(con, name: str, **params) -> pd.DataFrame:
     needed = set(re.findall(r"\$(\w+)", sql))
     missing = needed - set(params)
     if missing:
-        raise ValueError(f"question {name!r} needs the parameter(s) {sorted(missing)}, e.g. customer_file_query(con, {name!r}, {sorted(missing)[0]}=...)")
+        raise ValueError(
+            f"question {name!r} needs the parameter(s) {sorted(missing)}, "
+            f"e.g. customer_file_query(con, {name!r}, {sorted(missing)[0]}=...)"
+        )
     extra = set(params) - needed
     if extra:
         raise ValueError(f"question {name!r} takes no parameter(s) {sorted(extra)}; it takes {sorted(needed) or 'none'}")
