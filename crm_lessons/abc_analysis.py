@@ -91,6 +91,8 @@ def check_cutoffs(cutoffs) -> tuple[float, float]:
         raise TypeError(f"`cutoffs` must be a pair of numbers such as (0.05, 0.20), got {cutoffs!r}.") from None
     if len(values) != 2:
         raise ValueError(f"`cutoffs` must hold two numbers (end of A, end of B), got {len(values)}: {values!r}.")
+    if any(isinstance(v, (str, bytes, bool, np.bool_)) for v in values):
+        raise TypeError(f"`cutoffs` must be numbers (without quotes) such as (0.05, 0.20), got {values!r}.")
     try:
         a, b = (float(v) for v in values)
     except (TypeError, ValueError):
@@ -112,7 +114,9 @@ def _sorted_values(values: pd.Series) -> pd.Series:
         )
     if len(values) == 0:
         raise ValueError("`values` is empty; pass at least one customer's total.")
-    v = values.astype(float)
+    from crm_lessons._validation import require_numeric
+
+    v = require_numeric(values, None, "values", allow_nan=True)
     if v.isna().any():
         raise ValueError("`values` has missing totals; fill or drop them first.")
     order = np.lexsort((v.index.astype(str).to_numpy(), -v.to_numpy()))
@@ -265,6 +269,8 @@ def summary_from_sorted(sorted_values: np.ndarray, cutoffs=TEXTBOOK_CUTOFFS, cum
     Checked against :func:`abc_summary` and a group-by of :func:`abc_classes` on the case data (tests).
     """
     n = len(sorted_values)
+    if n == 0:
+        raise ValueError("`sorted_values` is empty; pass at least one customer's total.")
     n_a, n_b, n_c = class_sizes(n, cutoffs)
     cum = np.cumsum(sorted_values) if cumulative is None else cumulative
     total = cum[-1]

@@ -36,7 +36,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_typed
+from crm_lessons._validation import require_numeric, require_numeric_frame, require_typed
 from crm_lessons.plotting import styled
 
 #: The five screening criteria, in the course's order.
@@ -101,7 +101,7 @@ def screening_criteria(sales: pd.DataFrame, customers: pd.DataFrame, year: int |
     (3600 − 2400) / 6000 = 0.2; its 2023 margin is 600 / 3600 = 0.167; C3 is new in 2023 (+1).
     """
     require_typed(sales, "sales", ["customer_id", "order_date", "revenue", "cost", "discount"],
-        source="load_sales()")
+                  source="load_sales()", nonempty=True)
     require_typed(customers, "customers", ["customer_id", "credit_rating"], source="load_customers()")
     years = sales["order_date"].dt.year
     if year is None:
@@ -126,6 +126,9 @@ def screening_criteria(sales: pd.DataFrame, customers: pd.DataFrame, year: int |
         bad = rating.index[rating.isna()][:5].tolist()
         raise ValueError(f"`customers` has no credit rating for {bad}; pass the full customers table.")
     safety = rating.astype(str).map(CREDIT_POINTS).astype(float)
+    if safety.isna().any():
+        bad = sorted(set(rating[safety.isna()].astype(str)))[:5]
+        raise ValueError(f"`customers` column 'credit_rating' has unknown ratings {bad}; use {list(CREDIT_POINTS)}.")
     out = pd.DataFrame(
         {
             "annual_purchases": revenue.astype(float),
@@ -181,7 +184,7 @@ def criterion_scores(criteria: pd.DataFrame, method: str = "percentile") -> pd.D
         raise ValueError(f"`criteria` has unknown column(s) {unknown}; expected some of {list(CRITERIA)}.")
     out = {}
     for col in criteria.columns:
-        x = criteria[col].astype(float)
+        x = require_numeric(criteria, col, "criteria")
         if method == "percentile":
             r = x.rank(method="average")
             span = r.max() - r.min()
@@ -235,6 +238,8 @@ def check_weights(weights) -> np.ndarray:
             raise TypeError(f"`weights` must be a dict of criterion -> weight or five numbers, got {weights!r}.") from None
         if len(values) != len(CRITERIA):
             raise ValueError(f"`weights` must hold {len(CRITERIA)} numbers, one per criterion {list(CRITERIA)}; got {len(values)}.")
+    if any(isinstance(v, (str, bytes, bool, np.bool_)) for v in values):
+        raise TypeError(f"`weights` must be numbers (without quotes), got {values!r}.")
     try:
         w = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
@@ -285,7 +290,7 @@ def screening_score(scores: pd.DataFrame, weights) -> pd.Series:
     """
     w = check_weights(weights)
     require_typed(scores, "scores", CRITERIA)
-    values = scores[list(CRITERIA)].to_numpy(dtype=float) @ w
+    values = require_numeric_frame(scores, list(CRITERIA), "scores", allow_nan=False).to_numpy() @ w
     return pd.Series(values, index=scores.index, name="score")
 
 
