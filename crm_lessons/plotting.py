@@ -50,17 +50,57 @@ _BOOK_RC = {
 }
 
 
-@functools.cache
-def _seaborn_rc() -> dict:
-    import seaborn as sns
-    from cycler import cycler
-
-    rc = {}
-    rc.update(sns.axes_style("whitegrid"))
-    rc.update(sns.plotting_context("talk"))
-    rc["axes.prop_cycle"] = cycler(color=list(BOOK_COLOURS))
-    rc["patch.facecolor"] = "C0"
-    return rc
+#: seaborn's "whitegrid" style in its "talk" context, as ``seaborn.set_theme(context="talk",
+#: style="whitegrid")`` sets them (seaborn 0.13), written out so that drawing in the book's style
+#: does not import seaborn (about a second per notebook); tests/test_plotting.py compares them with
+#: seaborn's own. Left out: the font (from :func:`crm_lessons.i18n.font_rc`) and seaborn's default
+#: colormap "rocket", which exists only once seaborn is imported.
+_SEABORN_TALK_WHITEGRID = {
+    "axes.axisbelow": True,
+    "axes.edgecolor": ".8",
+    "axes.facecolor": "white",
+    "axes.grid": True,
+    "axes.labelcolor": ".15",
+    "axes.labelsize": 18.0,
+    "axes.linewidth": 1.875,
+    "axes.spines.bottom": True,
+    "axes.spines.left": True,
+    "axes.spines.right": True,
+    "axes.spines.top": True,
+    "axes.titlesize": 18.0,
+    "figure.facecolor": "white",
+    "font.size": 18.0,
+    "grid.color": ".8",
+    "grid.linestyle": "-",
+    "grid.linewidth": 1.5,
+    "legend.fontsize": 16.5,
+    "legend.title_fontsize": 18.0,
+    "lines.linewidth": 2.25,
+    "lines.markersize": 9.0,
+    "lines.solid_capstyle": "round",
+    "patch.edgecolor": "w",
+    "patch.force_edgecolor": True,
+    "patch.linewidth": 1.5,
+    "text.color": ".15",
+    "xtick.bottom": False,
+    "xtick.color": ".15",
+    "xtick.direction": "out",
+    "xtick.labelsize": 16.5,
+    "xtick.major.size": 9.0,
+    "xtick.major.width": 1.875,
+    "xtick.minor.size": 6.0,
+    "xtick.minor.width": 1.5,
+    "xtick.top": False,
+    "ytick.color": ".15",
+    "ytick.direction": "out",
+    "ytick.labelsize": 16.5,
+    "ytick.left": False,
+    "ytick.major.size": 9.0,
+    "ytick.major.width": 1.875,
+    "ytick.minor.size": 6.0,
+    "ytick.minor.width": 1.5,
+    "ytick.right": False,
+}
 
 
 def book_rc(lang: str | None = None) -> dict:
@@ -86,9 +126,13 @@ def book_rc(lang: str | None = None) -> dict:
     >>> rc["font.family"][0], rc["axes.spines.top"]
     ('Noto Sans CJK SC', False)
     """
+    from cycler import cycler
+
     from crm_lessons.i18n import font_rc
 
-    rc = dict(_seaborn_rc())
+    rc = dict(_SEABORN_TALK_WHITEGRID)
+    rc["axes.prop_cycle"] = cycler(color=list(BOOK_COLOURS))
+    rc["patch.facecolor"] = "C0"
     rc.update(_BOOK_RC)
     rc.update(font_rc(lang))
     return rc

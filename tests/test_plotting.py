@@ -39,11 +39,29 @@ def test_book_rc_is_the_seaborn_talk_theme_with_the_book_settings():
         sns.set_theme(context="talk", style="whitegrid", palette=list(BOOK_COLOURS))
         themed = dict(mpl.rcParams)
     rc = book_rc("en")
-    for key in ("axes.facecolor", "grid.color", "axes.linewidth", "lines.linewidth", "xtick.major.size"):
-        assert rc[key] == themed[key], key
+    written_out = plotting._SEABORN_TALK_WHITEGRID
+    assert {k: themed[k] for k in written_out if k not in plotting._BOOK_RC} == {
+        k: rc[k] for k in written_out if k not in plotting._BOOK_RC
+    }
+    seaborn_keys = {**sns.axes_style("whitegrid"), **sns.plotting_context("talk")}
+    assert set(seaborn_keys) - set(written_out) == {"font.family", "font.sans-serif", "image.cmap"}
+    cycle = [mpl.colors.to_hex(c["color"]) for c in rc["axes.prop_cycle"]]
+    assert cycle == [mpl.colors.to_hex(c["color"]) for c in themed["axes.prop_cycle"]][:4]
     assert rc["font.size"] == 15 and rc["axes.titlesize"] == 17 and rc["figure.dpi"] == 100
     assert rc["font.family"] == i18n.font_rc("en")["font.family"]
     assert book_rc("zh")["font.family"][0] == i18n.CJK_FONT
+
+
+def test_drawing_in_the_book_style_does_not_import_seaborn():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, matplotlib\nmatplotlib.use('Agg')\n"
+        "from crm_lessons import plotting\nplotting.new_figure()\n"
+        "assert 'seaborn' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_book_style_context_restores_the_students_settings(student_style):
