@@ -155,6 +155,8 @@ def run_book(notebook_dir: Path, out_dir: Path, chapters: list[str] | None = Non
     for target in {t for _, t, _ in tasks}:
         target.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(len(tasks), jobs or os.cpu_count() or 1))
+    import papermill  # noqa: F401 - imported once here, inherited by the forked workers
+
     runs: dict[str, NotebookRun] = {}
     biggest_first = sorted(tasks, key=lambda t: t[0].stat().st_size, reverse=True)
     with ProcessPoolExecutor(max_workers=workers) as pool, \
