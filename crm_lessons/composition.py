@@ -23,7 +23,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_boolean, require_date, require_frame, require_table, require_typed
+from crm_lessons._validation import (
+    require_boolean,
+    require_date,
+    require_frame,
+    require_ids,
+    require_table,
+    require_typed,
+)
 from crm_lessons.plotting import styled
 
 #: Names of the four volume × loyalty quadrants and what the course says to do with them.
@@ -39,6 +46,7 @@ def _check_by(frame: pd.DataFrame, by: str, arg_frame: str) -> None:
     require_frame(frame, arg_frame)
     if not isinstance(by, str) or by not in frame.columns:
         raise ValueError(f"`by` must name a column of `{arg_frame}`, one of {list(frame.columns)}; got {by!r}.")
+    require_ids(frame, by, arg_frame, allow_missing=True, noun="value")  # 1 and "1" would be two groups
 
 
 def composition(customers: pd.DataFrame, by: str, dropna: bool = True) -> pd.DataFrame:
@@ -130,6 +138,7 @@ def cross_composition(customers: pd.DataFrame, rows: str, columns: str, normaliz
     _check_by(customers, rows, "customers")
     if not isinstance(columns, str) or columns not in customers.columns:
         raise ValueError(f"`columns` must name a column of `customers`, one of {list(customers.columns)}; got {columns!r}.")
+    require_ids(customers, columns, "customers", allow_missing=True, noun="value")
     table = pd.crosstab(customers[rows], customers[columns], dropna=False)
     for axis, name in ((0, rows), (1, columns)):
         col = customers[name]
@@ -685,6 +694,7 @@ def composition_with_value(customers: pd.DataFrame, sales: pd.DataFrame, by: str
     Checked by hand: intermediary C2 has 28000 of 39100 revenue (0.716).
     """
     _check_by(customers, by, "customers")
+    require_typed(customers, "customers", ["customer_id", by], source="load_customers()")
     require_typed(sales, "sales", ["customer_id", "revenue", "profit"], source="load_sales()")
     counts = composition(customers, by)
     seg = customers.set_index("customer_id")[by]

@@ -157,3 +157,24 @@ def test_composition_with_value_case_data(case):
     t = composition.composition_with_value(case["customers"], case["sales"], "kind")
     assert t["profit_share"].sum() == pytest.approx(1.0)
     assert t["customers"].sum() == len(case["customers"])
+
+
+# --------------------------------------------------------------------------- issue 13 regressions
+
+
+def test_internal_flag_written_as_text_is_refused_not_counted_internal():
+    customers = toy_customers().assign(internal=["false", "false", "false", "true"])
+    with pytest.raises(TypeError, match=r"`customers` column 'internal' must hold booleans.*'false'"):
+        composition.internal_external(customers)
+
+
+def test_open_leads_refuse_a_missing_outcome():
+    leads = pd.DataFrame({"converted": [True, None, False]})
+    with pytest.raises(ValueError, match=r"`leads` column 'converted' has missing values"):
+        composition.customer_status(toy_customers(), toy_sales(), leads, as_of="2024-12-31")
+
+
+def test_group_labels_mixing_numbers_and_text_are_refused():
+    customers = pd.DataFrame({"customer_id": ["a", "b"], "segment": [1, "1"]})
+    with pytest.raises(TypeError, match=r"`customers` column 'segment' mixes value types"):
+        composition.composition(customers, "segment")
