@@ -676,3 +676,9 @@ def test_grading_without_root_refuses_unless_insecure(tmp_path, monkeypatch):
         grade([tmp_path / "subs"], tmp_path / "out", seed=SEED, progress=False)
     with sqlite3.connect(tmp_path / "out" / "gradebook.sqlite") as db:
         assert db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 0
+    # --insecure is an explicit choice, and the gradebook says so
+    (result,) = grade([tmp_path / "subs"], tmp_path / "out", seed=SEED, progress=False, insecure=True)
+    assert result.points == 0 and result.status == "graded"
+    with sqlite3.connect(tmp_path / "out" / "gradebook.sqlite") as db:
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+    assert meta["insecure"] == "1" and meta["sandbox"].startswith("none: INSECURE grading (the grader is not running")

@@ -606,7 +606,7 @@ def make_hidden_data(root: Path, seed: int) -> Path:
     cdnow = data_dir() / "cdnow"
     if cdnow.exists() and not (root / "cdnow").exists():
         os.symlink(cdnow.resolve(), root / "cdnow")
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, _dirnames, filenames in os.walk(root):
         os.chmod(dirpath, 0o755)
         for name in filenames:
             os.chmod(os.path.join(dirpath, name), 0o644)
@@ -642,7 +642,8 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
         The data folder the students explored (for explore-then-answer questions); default
         the repository's ``datasets/``.
     isolate : bool, optional
-        Give each kernel its own user id and file-system view (needs root; default: when root).
+        ``False`` turns the sandbox off (then ``insecure=True`` is required); by default each
+        kernel gets the sandbox of :mod:`.sandbox` (root, bubblewrap and cgroups needed).
     data_dir : path, optional
         Use this data folder for grading instead of generating one (tests).
     roster : path or Roster, optional
@@ -735,7 +736,7 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
                 runnable.append((i, p))
         todo = runnable
         if not todo:
-            _write_similarity(paths, names, out, solutions)
+            _write_similarity(book, out, solutions)
             return results
         work_root = Path(tempfile.mkdtemp(prefix="crm-grading-"))
         os.chmod(work_root, 0o711)
@@ -787,7 +788,7 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
             if ctx.jail_seconds:
                 median = sorted(ctx.jail_seconds)[len(ctx.jail_seconds) // 2]
                 book.set_meta("sandbox_start_seconds_median", f"{median:.4f}")
-            _write_similarity(paths, names, out, solutions)
+            _write_similarity(book, out, solutions)
             return results
         finally:
             shutil.rmtree(work_root, ignore_errors=True)
@@ -796,8 +797,8 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
         lock.close()
 
 
-def _write_similarity(paths, names, out: Path, solutions=None) -> None:
-    """``similarity.csv``/``.html`` for every submission of the batch (see :mod:`.similarity`)."""
+def _write_similarity(book, out: Path, solutions=None) -> None:
+    """``similarity.csv``/``.html`` over every submission in the gradebook (see :mod:`.similarity`)."""
     from crm_lessons.exercise_build import EXERCISES_DIR, exercise_id
     from crm_lessons.grading.similarity import similarity_rows, write_report
 
@@ -808,11 +809,12 @@ def _write_similarity(paths, names, out: Path, solutions=None) -> None:
             sols[exercise_id(sol)] = json.loads(sol.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-    subs = {}
-    for p in paths:
-        nb, _ = read_submission(p)
+    subs = []
+    for row in book.rows():  # this batch and every earlier one graded into the same folder
+        path = Path(row["file"])
+        nb, _ = read_submission(path) if path.is_file() else (None, "")
         if nb is not None:
-            subs[names[p]] = nb
+            subs.append((row["student"], nb))
     write_report(similarity_rows(subs, sols), out)
 
 

@@ -5,6 +5,27 @@ together), so an interrupted run leaves either the whole grade or none of it; a 
 submissions already graded from the same file (same SHA-256) and regrades a changed file in
 place (the key is student + exercise), so nothing is lost or duplicated. The CSV files are
 rewritten from SQLite after each submission (to a temporary file, then renamed).
+
+Row format (stable; other tools read it)
+----------------------------------------
+``gradebook.sqlite``:
+
+* ``submissions``: one row per (``student``, ``exercise``): ``student`` is the stable student
+  id (from the roster, else the folder/file name; :mod:`.roster`), ``file`` the path graded,
+  ``sha256`` of its bytes, ``points``/``max_points``, ``status`` ("graded", "partly run" when
+  the run was cut short by a dead kernel or the notebook deadline, "not gradable" with 0
+  points when the file could not be read), ``reason`` (semicolon-separated; "not on the
+  roster" is appended for a file the roster does not name), ``seconds``, ``graded_at`` (UTC).
+* ``answers``: one row per question of a submission (``position`` is the question's order).
+* ``students``: who each id is: ``student``, ``name`` (as written), ``lms_id``, ``file``
+  (path below the submissions folder), ``on_roster`` (0/1) (:data:`STUDENTS_SCHEMA`).
+* ``meta``: ``seed`` of the hidden data, ``key`` (answer-key folder used), ``sandbox`` (what
+  isolated the kernels, or "none: INSECURE grading (reason)"), ``insecure`` ("0"/"1"),
+  ``sandbox_start_seconds_median``; the instructor tools add their own keys (:mod:`.ledger`).
+
+``gradebook.csv`` has one row per submission (``student,exercise,points,max_points,percent,
+status,reason,...``; the instructor tools append columns at the end), ``answers.csv`` one row
+per question.
 """
 
 from __future__ import annotations

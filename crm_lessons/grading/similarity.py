@@ -91,10 +91,12 @@ def _tokens(normalised: str) -> int:
     return len([t for t in normalised.split() if t != ";"])
 
 
-def similarity_rows(submissions: dict[str, dict], solutions: dict[str, dict]) -> list[dict]:
-    """Rows of the report. ``submissions``: student id -> notebook; ``solutions``: exercise id -> notebook.
+def similarity_rows(submissions, solutions: dict[str, dict]) -> list[dict]:
+    """Rows of the report.
 
-    A submission's exercise is read from its metadata (``crm_lessons.exercise``).
+    ``submissions``: (student id, notebook) pairs, or a dict student id -> notebook;
+    ``solutions``: exercise id -> notebook. A submission's exercise is read from its metadata
+    (``crm_lessons.exercise``).
     """
     published: dict[tuple[str, str], str] = {}
     for ex_id, nb in solutions.items():
@@ -102,7 +104,8 @@ def similarity_rows(submissions: dict[str, dict], solutions: dict[str, dict]) ->
             published[(ex_id, qid)] = normalise_code(code)
     groups: dict[tuple[str, str, str], list[str]] = {}
     library: dict[tuple[str, str], bool] = {}
-    for student, nb in submissions.items():
+    pairs = submissions.items() if isinstance(submissions, dict) else submissions
+    for student, nb in pairs:
         meta = (nb.get("metadata") or {}) if isinstance(nb, dict) else {}
         ex_id = str(((meta.get("crm_lessons") or {}) if isinstance(meta, dict) else {}).get("exercise", "?"))
         for qid, code in answer_cells(nb).items():
