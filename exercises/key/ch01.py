@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-
 CRM_TYPES = ("operational", "collaborative", "analytical")
 
 
@@ -42,10 +41,28 @@ REFERENCES = {
         "handling a complaint at the service desk": "operational",
         "forecasting which customers will churn": "analytical",
     },
-    "q3": ["business and IT working apart", "buying the hardware and software first", "no economic case for the project", "no test-and-learn against control groups"],
+    "q3": [
+        "business and IT working apart",
+        "buying the hardware and software first",
+        "no economic case for the project",
+        "no test-and-learn against control groups",
+    ],
     "q4": "develop the marketing concept",
     "q5": "performance management",
     "q6": customers_by_kind,
     "q7": top_fifth_revenue_share,
     "q8": revenue_by_year,
+    "q9": "the consulting deck: a business strategy for a larger share of spending",
+    "q10": [
+        "adjust the organisation structure",
+        "change traditional management thinking",
+        "use suitable technology, not the most advanced",
+        "win top management's support",
+    ],
+    "q11": "it lets software replace the sales force",
+    "q12": "more experiments a year, each on a smaller, better-chosen group, with higher hit rates",
+    "q13": "pilot, then rollout, then rocket science",
+    "q14": "market share +2 percentage points; sales +16 % (a relative change)",
+    # q15 is a written answer: the instructor marks it against the rubric of the question bank;
+    # a model answer is in exercises/solutions/ch01_crm_overview.ipynb.
 }

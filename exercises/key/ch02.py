@@ -1,4 +1,4 @@
-"""Answer key of the ch02 exercises: Chapter 2 exercises: customer analysis (客户分析) — kinds, ABC, margins, screening, cross-selling.
+"""Answer key of the ch02 exercises: Chapter 2 exercises: customer analysis (客户分析).
 
 This file belongs to the grader and to practice releases only: it is not part of the installed
 package, and ``crm-lessons exercises release --graded`` leaves it out of what students get.
@@ -64,4 +64,32 @@ REFERENCES = {
     "q7": tv_soundbar_lift,
     "q8": "DryAir heat-pump clothes dryer (P035)",
     "q9": weighted_score,
+    "q10": (
+        "it found the school's decision-makers and worked through them: it managed customers, not shoppers"
+    ),
+    "q11": {
+        "name, region and sales channel": "basic data",
+        "membership tier and buying motive": "characteristics",
+        "credit rating and profit earned so far": "business status",
+        "last orders and an open complaint": "trading status",
+    },
+    "q12": {
+        "large volume, loyal": "reward and keep: the most precious asset",
+        "large volume, not loyal": "watch closely: the most dangerous",
+        "small volume, loyal": "support them to grow",
+        "small volume, not loyal": "serve at low cost or let go",
+    },
+    "q13": "concentration",
+    "q14": [
+        "arrange for the company's leaders to visit key accounts",
+        "ask key accounts' opinion regularly",
+        "give key accounts priority in supply",
+        "organise business meetings between key accounts and the company",
+    ],
+    "q15": (
+        "the customer's perceived preference for and evaluation of product attributes, "
+        "their performance and the consequences of use"
+    ),
+    # q16 is a written answer: the instructor marks it against the rubric of the question bank;
+    # a model answer is in exercises/solutions/ch02_customer_analysis.ipynb.
 }

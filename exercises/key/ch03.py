@@ -1,4 +1,4 @@
-"""Answer key of the ch03 exercises: Chapter 3 exercises: the customer database, cleaning new data, RFM (RFM法) and mining.
+"""Answer key of the ch03 exercises: Chapter 3 exercises: RFM (RFM法) and mining.
 
 This file belongs to the grader and to practice releases only: it is not part of the installed
 package, and ``crm-lessons exercises release --graded`` leaves it out of what students get.
@@ -10,7 +10,6 @@ the reference implementation (function questions).
 from __future__ import annotations
 
 import pandas as pd
-
 
 SEGMENTS = ("Champions", "Loyal", "New or promising", "Need attention", "At risk", "Hibernating")
 #: Reference date of the RFM questions (the day after the history ends).
@@ -52,10 +51,28 @@ def segment_of(r_score: int, f_score: int) -> str:
 REFERENCES = {
     "q1": "recency, frequency, monetary value",
     "q2": "New or promising",
-    "q3": ["a date that does not exist, such as 2023-02-30", "a required field left empty", "dates written in several formats", "the same person entered twice with the phone number in another format"],
+    "q3": [
+        "a date that does not exist, such as 2023-02-30",
+        "a required field left empty",
+        "dates written in several formats",
+        "the same person entered twice with the phone number in another format",
+    ],
     "q4": "many customers share the same frequency, so quintile edges coincide",
     "q5": smallest_segment,
     "q6": rfm_values,
     "q7": one_time_buyers,
     "q8": segment_of,
+    "q9": {
+        "set up a project team with people and equipment": "preparation",
+        "agree that marketing will be driven by the data": "preparation",
+        "decide which tables there are and how they link": "structure design",
+        "every order must belong to a customer who exists (a foreign key)": "feature design",
+        "one row per customer: a primary key": "feature design",
+    },
+    "q10": (
+        "frequent, high-spending customers go with the gold tier; "
+        "whether raising their buying makes them gold needs a controlled pilot"
+    ),
+    # q11 is a written answer: the instructor marks it against the rubric of the question bank;
+    # a model answer is in exercises/solutions/ch03_database_and_mining.ipynb.
 }

@@ -1,4 +1,4 @@
-"""Answer key of the ch04 exercises: Chapter 4 exercises: loyalty (客户忠诚度管理) — satisfaction, service quality, retention, CLV, pilots.
+"""Answer key of the ch04 exercises: Chapter 4 exercises: loyalty (客户忠诚度管理).
 
 This file belongs to the grader and to practice releases only: it is not part of the installed
 package, and ``crm-lessons exercises release --graded`` leaves it out of what students get.
@@ -10,7 +10,6 @@ the reference implementation (function questions).
 from __future__ import annotations
 
 import pandas as pd
-
 
 SERVQUAL = ("tangibles", "reliability", "responsiveness", "assurance", "empathy")
 RETENTION_CHANGE = ("it rose", "it stayed about the same", "it fell")
@@ -26,7 +25,13 @@ def gold_change_after_go_live(data) -> str:
     gold = table[table["tier"] == "gold"].set_index("year")["retention_rate"]
     go_live = pd.Timestamp(CRM_GO_LIVE).year
     change = gold[gold.index >= go_live].mean() - gold[gold.index < go_live].mean()
-    return RETENTION_CHANGE[0] if change > 0.03 else RETENTION_CHANGE[2] if change < -0.03 else RETENTION_CHANGE[1]
+    return (
+        RETENTION_CHANGE[0]
+        if change > 0.03
+        else RETENTION_CHANGE[2]
+        if change < -0.03
+        else RETENTION_CHANGE[1]
+    )
 
 
 def gold_cohort_retention(data) -> pd.Series:
@@ -51,6 +56,14 @@ def simple_clv(margin: float, retention: float, discount_rate: float) -> float:
     return float(clv(margin, retention, discount_rate))
 
 
+def recovery_speed_gap(data) -> float:
+    """Reference of q10: recovery rate of complaints closed within 7 days minus that of those over 14 days."""
+    complaints = data.complaints
+    recovered = complaints["recovered"].astype(float)
+    days = complaints["resolution_days"]
+    return float(recovered[days <= 7].mean() - recovered[days > 14].mean())
+
+
 REFERENCES = {
     "q1": "dissatisfied",
     "q2": {
@@ -66,4 +79,13 @@ REFERENCES = {
     "q6": gold_cohort_retention,
     "q7": pilot_uplift,
     "q8": simple_clv,
+    "q9": {
+        "exploration": "welcome and good first service",
+        "formation": "cross-selling and up-selling",
+        "stability": "personalised products, services and rewards",
+        "decline": "a call to find out what went wrong",
+    },
+    "q10": recovery_speed_gap,
+    # q11 is a written answer: the instructor marks it against the rubric of the question bank;
+    # a model answer is in exercises/solutions/ch04_loyalty.ipynb.
 }
