@@ -241,7 +241,8 @@ def _stale(solution, sol_path: Path, folder: Path, lang: str) -> list[str]:
     return []
 
 
-def release(out: Path, graded: bool, key_out: Path | None = None, exercises_dir: Path = EXERCISES_DIR) -> list[Path]:
+def release(out: Path, graded: bool, key_out: Path | None = None, exercises_dir: Path = EXERCISES_DIR,
+            lang: str = "en") -> list[Path]:
     """Write a release of the exercise set for students into ``out``.
 
     *Practice*: the student notebooks and, beside them, the answer key (``out/key/``), so
@@ -260,7 +261,7 @@ def release(out: Path, graded: bool, key_out: Path | None = None, exercises_dir:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for sol in solution_notebooks(exercises_dir):
-        student = exercises_dir / sol.name
+        student = edition_dir(exercises_dir, lang) / sol.name  # the English or the Chinese edition
         if not student.exists():
             raise FileNotFoundError(f"{student}: run `crm-lessons exercises build` first")
         shutil.copy(student, out / sol.name)
@@ -293,10 +294,12 @@ def exercises_main(argv: list[str] | None = None) -> int:
     r.add_argument("--out", required=True, help="folder of the student release")
     r.add_argument("--key-out", help="graded: folder for the grader's key (outside --out)")
     r.add_argument("--dir", default=str(EXERCISES_DIR))
+    r.add_argument("--lang", choices=LANGUAGES, default="en", help="edition: en, or zh (exercises/zh/)")
     args = parser.parse_args(argv)
     if args.action == "release":
         try:
-            paths = release(Path(args.out), args.graded, Path(args.key_out) if args.key_out else None, Path(args.dir))
+            key_out = Path(args.key_out) if args.key_out else None
+            paths = release(Path(args.out), args.graded, key_out, Path(args.dir), lang=args.lang)
         except (ValueError, FileNotFoundError) as exc:
             print(f"crm-lessons exercises release: {exc}", file=sys.stderr)
             return 2

@@ -736,6 +736,9 @@ def load_exercise(path) -> Exercise:
                 zh[name] = q[table].get("zh")
         if "expects" in q:
             zh["expects"] = q["expects"].get("zh")
+        if "rubric" in q and "rubric_labels" in q:  # the rubric's criteria in Chinese, same points
+            labels = q["rubric_labels"].get("zh") or []
+            zh["rubric"] = [(c, p) for c, (_, p) in zip(labels, q["rubric"])]
         question.texts = {"zh": {k: v for k, v in zh.items() if v}}
         questions.append(question)
     ex = Exercise(spec["id"], spec["title"]["en"], questions)
@@ -1153,7 +1156,8 @@ def ask(qid: str):
     answer = s.state["answers"].get(qid)
     w = _make_widget(q, answer, s.lang)
     s.widgets[qid] = w
-    prompt = widgets.HTML(f"<b>{html.escape(qid)}</b> ({_worth(q.points)}). {html.escape(q.text('prompt', s.lang))}")
+    worth = html.escape(_tr("exercises.ask_worth", s.lang, worth=_worth(q.points)))
+    prompt = widgets.HTML(f"<b>{html.escape(qid)}</b>{worth}{html.escape(q.text('prompt', s.lang))}")
     display(widgets.VBox([prompt, w]))
     ref = s.reference(q)
     text, html_text = _feedback(q, answer, ref, s.state["misses"].get(qid, 0), _tr(_HOW[type(q)], s.lang))
@@ -1234,14 +1238,19 @@ def write(qid: str, text: str) -> None:
     text = (text or "").strip()
     s.state["answers"][qid] = text or None
     s.save()
-    words = len(text.split())
+    # Chinese is counted in characters (about 5 for 3 English words), other text in words
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    if cjk:
+        length, least, unit = cjk, round(q.min_words * 5 / 3), "chars"
+    else:
+        length, least, unit = len(text.split()), q.min_words, "words"
     if not text:
-        msg = f"{qid} ({_worth(q.points)}): not answered yet — write your answer in the text above, then run this cell."
+        msg = _tr("exercises.written_empty", s.lang, qid=qid, worth=_worth(q.points))
         colour = "#555"
     else:
-        short = f" (the question asks for at least {q.min_words} words)" if words < q.min_words else ""
-        msg = (f"{qid}: answer recorded, {words} words{short}. Your instructor marks it "
-               f"(up to {_worth(q.points)}); save the notebook before handing it in.")
+        short = _tr(f"exercises.written_short_{unit}", s.lang, least=least) if length < least else ""
+        msg = _tr(f"exercises.written_recorded_{unit}", s.lang, qid=qid, n=length, short=short,
+                  worth=_worth(q.points))
         colour = "#1a5fb4"
     _emit(q, text or None, msg, f"<span style='color:{colour}'>{html.escape(msg)}</span>")
 

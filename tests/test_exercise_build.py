@@ -48,7 +48,8 @@ def test_notebook_matches_its_question_bank(sol_path):
     exercise = ex.get_exercise(exercise_id(sol_path))
     sources = "\n".join("".join(c["source"]) for c in nb["cells"])
     for q in exercise.questions:
-        call = f'ex.ask("{q.id}")' if q.source == "widget" else f'ex.check("{q.id}"'
+        calls = {"widget": f'ex.ask("{q.id}")', "written": f'ex.write("{q.id}"'}
+        call = calls.get(q.source, f'ex.check("{q.id}"')
         assert call in sources, (sol_path.name, q.id)
 
 

@@ -56,7 +56,9 @@ def test_every_section_of_the_chapter_has_a_question(source):
     assert len(sections) >= 5, sections
     asked = {q["section"] for q in bank(f"ch{source.name[:2]}")["questions"]}
     assert set(sections) - asked == set(), f"sections without a question: {sorted(set(sections) - asked)}"
-    assert asked <= set(sections), f"questions point at sections the chapter lacks: {sorted(asked - set(sections))}"
+    assert asked <= set(sections), (
+        f"questions point at sections the chapter lacks: {sorted(asked - set(sections))}"
+    )
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -93,8 +95,10 @@ def test_no_question_calls_the_chapters_formula_the_courses():
 
 
 #: Code a compute question's text must not hand over: the functions that compute the answer.
-HANDED_OVER = re.compile(r"value_counts|groupby|\.dt\.|nunique|qcut|\.mean\(|\.sum\(|agg\(|crm_lessons\.|"
-                         r"top_share|customer_totals|\.isin|set\(|\bif\b.*\breturn\b")
+HANDED_OVER = re.compile(
+    r"value_counts|groupby|\.dt\.|nunique|qcut|\.mean\(|\.sum\(|agg\(|crm_lessons\.|"
+    r"top_share|customer_totals|\.isin|set\(|\bif\b.*\breturn\b"
+)
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -119,13 +123,28 @@ def _outputs(path: Path) -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.parametrize(("chapter", "notebook", "numbers"), [
-    ("ch02", "02_customer_analysis", ["Of the 250 key accounts (class A), 87 bought less in 2024 than in 2023 and "
-                                      "19 bought nothing in 2024"]),
-    ("ch04", "04_loyalty", ["Response 27.0 % with the programme, 22.0 % in the control group: uplift +4.9 "
-                            "percentage points (95 % interval +1.0 to +8.9 points), p = 0.014",
-                            "Spend per customer +616 CNY"]),
-])
+@pytest.mark.parametrize(
+    ("chapter", "notebook", "numbers"),
+    [
+        (
+            "ch02",
+            "02_customer_analysis",
+            [
+                "Of the 250 key accounts (class A), 87 bought less in 2024 than in 2023 and "
+                "19 bought nothing in 2024"
+            ],
+        ),
+        (
+            "ch04",
+            "04_loyalty",
+            [
+                "Response 27.0 % with the programme, 22.0 % in the control group: uplift +4.9 "
+                "percentage points (95 % interval +1.0 to +8.9 points), p = 0.014",
+                "Spend per customer +616 CNY",
+            ],
+        ),
+    ],
+)
 def test_numbers_quoted_by_written_questions_are_the_chapters_outputs(chapter, notebook, numbers):
     shown = _outputs(ROOT / "notebooks" / f"{notebook}.ipynb")
     for sentence in numbers:
@@ -163,7 +182,9 @@ def test_a_stale_chinese_notebook_fails_the_check(tmp_path):
     nb = nbformat.read(str(zh_sol), as_version=4)
     nb.cells[0].source += " 改"
     nbformat.write(nb, str(zh_sol))
-    assert stale_notebooks(copy) == [f"zh/solutions/{sol_path.name}: out of date with solutions/{sol_path.name}"]
+    assert stale_notebooks(copy) == [
+        f"zh/solutions/{sol_path.name}: out of date with solutions/{sol_path.name}"
+    ]
 
 
 def _normalised_code(nb) -> list[str]:
@@ -184,7 +205,9 @@ def test_both_editions_run_the_same_code_and_show_their_own_language(sol_path):
     assert [c.cell_type for c in en.cells] == [c.cell_type for c in zh.cells]
     en_md = [c.source for c in en.cells if c.cell_type == "markdown"]
     zh_md = [c.source for c in zh.cells if c.cell_type == "markdown"]
-    assert [s.split("\n")[0].startswith("## ") for s in en_md] == [s.split("\n")[0].startswith("## ") for s in zh_md]
+    assert [s.split("\n")[0].startswith("## ") for s in en_md] == [
+        s.split("\n")[0].startswith("## ") for s in zh_md
+    ]
     for text in zh_md:
         han = len(re.findall(r"[\u4e00-\u9fff]", text))
         latin = len(re.findall(r"[A-Za-z]{3,}", re.sub(r"`[^`]*`|\([A-Z][a-z ]+\)", "", text)))
@@ -202,7 +225,9 @@ def test_questions_answered_in_code_or_words_are_stated_in_both_editions(sol_pat
     exercise = ex.get_exercise(exercise_id(sol_path))
     solution = nbformat.read(str(sol_path), as_version=4)
     for lang in ("en", "zh"):
-        text = "\n".join(c.source for c in student_notebook(solution, lang).cells if c.cell_type == "markdown")
+        text = "\n".join(
+            c.source for c in student_notebook(solution, lang).cells if c.cell_type == "markdown"
+        )
         for q in exercise.questions:
             if q.source == "widget":
                 continue  # ex.ask shows the prompt
@@ -223,11 +248,14 @@ def test_chinese_solution_records_the_same_answers_under_the_same_ids(sol_path):
         if q.source == "widget":
             assert en_answers[q.id] == zh_answers[q.id], q.id
         elif q.source == "written":
-            assert len(re.findall(r"[\u4e00-\u9fff]", zh_answers[q.id])) >= 100, q.id  # a Chinese model answer
+            assert len(re.findall(r"[\u4e00-\u9fff]", zh_answers[q.id])) >= 100, (
+                q.id
+            )  # a Chinese model answer
             assert not re.search(r"[\u4e00-\u9fff]", en_answers[q.id]), q.id
     # the student's edition holds no model answer
-    student = "\n".join(c.source for c in edition(nbformat.read(str(ZH_DIR / sol_path.name), as_version=4),
-                                                     "zh").cells)
+    student = "\n".join(
+        c.source for c in edition(nbformat.read(str(ZH_DIR / sol_path.name), as_version=4), "zh").cells
+    )
     assert "BEGIN SOLUTION" not in student and "ex.answer(" not in student
 
 
@@ -320,5 +348,6 @@ def test_chinese_readme_keeps_in_step_with_the_english_one():
     missing = sorted(c for c in commands if c not in zh)
     assert missing == [], missing
     assert [h.count("#") for h in re.findall(r"^#+ ", en, flags=re.M)] == [
-        h.count("#") for h in re.findall(r"^#+ ", zh, flags=re.M)]
+        h.count("#") for h in re.findall(r"^#+ ", zh, flags=re.M)
+    ]
     assert "README.zh.md" in en and "README.md" in zh

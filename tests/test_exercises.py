@@ -166,7 +166,7 @@ def test_every_bank_question_has_points_hints_and_a_reference():
     ex.import_banks()
     data = ex.CaseData()
     for exercise in ex.EXERCISES.values():
-        assert 6 <= len(exercise.questions) <= 10, exercise.id
+        assert 6 <= len(exercise.questions) <= 16, exercise.id
         keyed = ex.with_key(exercise, ex.load_key(KEY_DIR, exercise.id))
         for q in keyed.questions:
             assert q.points > 0 and len(q.hints) == 2 and all(q.hints), (exercise.id, q.id)
