@@ -57,6 +57,7 @@ from crm_lessons._validation import (
     require_date,
     require_frame,
     require_numeric,
+    require_rows,
     require_typed,
 )
 from crm_lessons.rfm import MEASURES, rank_score
@@ -103,8 +104,11 @@ def rfm_features(rfm: pd.DataFrame, log: bool = True) -> pd.DataFrame:
         raise ValueError("rfm: values must be >= 0 (recency in days, frequency, spend)")
     if log:
         x = np.log1p(x)
-    sd = x.std(ddof=0).replace(0.0, 1.0)
-    return (x - x.mean()) / sd
+    mean = x.mean()
+    sd = x.std(ddof=0)
+    # a column that does not vary is 0 for everybody (its std can come out 1e-17, not 0, from rounding)
+    flat = sd <= 1e-12 * np.maximum(1.0, mean.abs())
+    return ((x - mean) / sd.mask(flat, 1.0)).mask(flat, 0.0, axis=1)
 
 
 def _cluster_name(z: pd.Series) -> str:
@@ -183,6 +187,10 @@ def kmeans_segments(rfm: pd.DataFrame, k: int = 4, log: bool = True, random_stat
     features = rfm_features(rfm, log=log).sort_index()
     if len(features) < k:
         raise ValueError(f"k={k} clusters need at least {k} customers; rfm has {len(features)}")
+    distinct = len(features.drop_duplicates())
+    if distinct < k:
+        raise ValueError(f"k={k} clusters need at least {k} customers with different values; `rfm` has {distinct} "
+                         "(the others repeat the same recency, frequency and monetary value). Choose a smaller k.")
     with threadpool_limits(limits=1):  # one thread: as fast on small data, and no oversubscription
         model = KMeans(n_clusters=int(k), n_init=n_init, random_state=random_state).fit(features.to_numpy())
     raw = pd.Series(model.labels_, index=features.index)
@@ -419,7 +427,8 @@ def decision_tree(frame: pd.DataFrame, outcome: str, features, max_depth: int = 
     from sklearn.tree import DecisionTreeClassifier
 
     require_frame(frame, "frame")
-    require_typed(frame, "frame", [outcome, *features])
+    require_columns(frame, [outcome, *features], "frame")  # features may be bands (text) whatever their names
+    require_rows(frame, "frame")
     y = require_boolean(frame, outcome, "frame")  # True/False or 1/0
     X, names = _numeric_matrix(frame, features)
     if X.isna().any().any():
@@ -617,6 +626,7 @@ def chaid_split(frame: pd.DataFrame, outcome: str, predictors, alpha: float = 0.
     require_frame(frame, "frame")
     # predictors are categories or bands whatever their names (a band of 'spend' is text)
     require_columns(frame, [outcome, *predictors], "frame")
+    require_rows(frame, "frame")
     y = require_boolean(frame, outcome, "frame")  # True/False, or 1/0
     rows, merged = [], {}
     for pred in predictors:

@@ -30,7 +30,15 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_choice, require_date, require_fraction, require_typed
+from crm_lessons._validation import (
+    require_choice,
+    require_date,
+    require_fraction,
+    require_ids,
+    require_real,
+    require_same_id_type,
+    require_typed,
+)
 from crm_lessons.schema import CRM_GO_LIVE
 
 #: Names of the two retention definitions, as the widgets and tables use them.
@@ -115,13 +123,23 @@ def retention_rate(previous: Iterable, current: Iterable) -> float:
 
     Checked against: hand counts (2 of 4 kept).
     """
-    prev = set(previous)
+    prev_ids, cur_ids = _id_list(previous, "previous"), _id_list(current, "current")
+    require_same_id_type(prev_ids, "previous", cur_ids, "current", "customer_id")
+    prev = set(prev_ids)
     if not prev:
         raise ValueError(
             "`previous` is an empty cohort: no customers were active in the earlier period, "
             "so a retention rate is undefined. Choose a period (or group) with customers."
         )
-    return len(prev & set(current)) / len(prev)
+    return len(prev & set(cur_ids)) / len(prev)
+
+
+def _id_list(ids, arg: str) -> pd.Series:
+    if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
+        raise TypeError(f"`{arg}` must be a list, set or Series of customer ids, got {type(ids).__name__}.")
+    values = pd.Series(list(ids), dtype=object)
+    require_ids(values, "customer_id", arg)
+    return values
 
 
 def thesis_retention(
@@ -537,9 +555,9 @@ def retention_economics(
     rates = np.asarray([require_fraction(r, "retention_rates", high_open=True) for r in retention_rates], dtype=float)
     if rates.size == 0:
         raise ValueError("`retention_rates` is empty; give at least one rate, e.g. [0.7, 0.8, 0.9].")
-    if n_customers <= 0:
+    if require_real(n_customers, "n_customers") <= 0:
         raise ValueError(f"`n_customers` must be positive, got {n_customers!r}.")
-    if acquisition_cost < 0 or retention_cost < 0:
+    if require_real(acquisition_cost, "acquisition_cost") < 0 or require_real(retention_cost, "retention_cost") < 0:
         raise ValueError("`acquisition_cost` and `retention_cost` must not be negative.")
     lost = n_customers * (1 - rates)
     acq = lost * acquisition_cost
