@@ -189,13 +189,14 @@ class LessonWidget(widgets.VBox):
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
         if not getattr(self, "draw", False):
             self.image.layout.display = "none"
-        self._rows = rows if rows is not None else [widgets.VBox(self.controls)]
-        parts = [*self._rows, self.status]
+        self._control_rows = rows if rows is not None else [widgets.VBox(self.controls)]
+        parts = [*self._control_rows, self.status]
         shown = ([self.image] if image else []) + ([self.table] if table else [])
         parts += shown if image_first else shown[::-1]
         self._has_image, self._has_table = image, table
         super().__init__(parts)
         self.add_class("crm-widget")
+        self.add_class(f"crm-w-{self.key}")  # found by the browser tests
         for control in self.controls:
             control.observe(self._on_change, names="value")
         self.update()
@@ -324,7 +325,7 @@ class LessonWidget(widgets.VBox):
             f"<p class='crm-demo-lesson'>{html.escape(lesson)}</p></div>",
         )
         head.add_class("crm-demo-headbox")
-        left = widgets.VBox([*self._rows, self.status])
+        left = widgets.VBox([*self._control_rows, self.status])
         left.add_class("crm-demo-controls")
         if self._has_image and self.draw:
             self.image.layout = widgets.Layout()
@@ -341,6 +342,7 @@ class LessonWidget(widgets.VBox):
         style.add_class("crm-demo-style")
         page = widgets.VBox([style, head, body])
         page.add_class("crm-demo")
+        page.add_class(f"crm-w-{self.key}")
         return page
 
 

@@ -1,0 +1,232 @@
+"""Input event -> changed picture in the page, per widget, in JupyterLab and on the demo server.
+
+Run: ``python benchmarks/bench_demo_latency.py [--reps 15] [--only abc,rfm]``
+
+For each widget one control is changed back and forth as a person would (arrow keys on a slider
+handle; a choice in a drop-down; a click on a toggle; typing). The time is taken inside the
+page: from the input event (its ``keydown``/``change``/``click``/``input`` listener) to the
+moment the widget's picture (``img`` src) changes — or, for the widgets without a picture
+(quizzes, glossary), its text. Printed: median and 95th percentile per widget and place, the demo
+server's start time and the time to its first page. Needs /usr/bin/chromium and playwright.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crm_lessons.widgets.demos import DEMO_DIR, DEMOS, DemoServer, demo_file  # noqa: E402
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+#: demo -> (kind of control, its label or option pair)
+CONTROLS = {
+    "abc": ("slider", "A ends at"),
+    "screening": ("slider", "profitability"),
+    "basket": ("slider", "min confidence"),
+    "rfm": ("slider", "High score"),
+    "targeting": ("slider", "Targeted reach"),
+    "clv": ("slider", "Retention"),
+    "retention": ("slider", "Year"),
+    "pilots": ("select", ("region", "North", "all")),
+    "quiz_type": ("select", (None, "operational", "analytical")),
+    "quiz_failure": ("select", (None, "hardware first", "no economics")),
+    "glossary": ("type", ("Search", "loyal", "value")),
+}
+
+#: In-page timer: the input event's time, then the first change of the picture (or the text).
+TIMER_JS = """
+([root, eventName]) => new Promise(resolve => {
+  const img = root.querySelector('img');
+  const start = {t: null};
+  const listener = () => { if (start.t === null) start.t = performance.now(); };
+  root.addEventListener(eventName, listener, {capture: true});
+  const target = img || root;
+  const before = img ? img.getAttribute('src') : root.innerText;
+  const obs = new MutationObserver(() => {
+    const now = img ? img.getAttribute('src') : root.innerText;
+    if (start.t !== null && now !== before) {
+      obs.disconnect(); root.removeEventListener(eventName, listener, {capture: true});
+      resolve(performance.now() - start.t);
+    }
+  });
+  obs.observe(target, {attributes: true, childList: true, subtree: true, characterData: true});
+  window.__crmTimer = obs;
+  setTimeout(() => { obs.disconnect(); resolve(null); }, 20000);
+})
+"""
+
+
+def _slider(root, label):
+    return root.locator(".widget-slider").filter(has=root.page.locator(".widget-label", has_text=label)).first
+
+
+def measure(root, name: str, reps: int) -> list[float]:
+    """Milliseconds from input event to changed picture, ``reps`` times (back and forth)."""
+    kind, what = CONTROLS[name]
+    times = []
+    for i in range(reps):
+        if kind == "slider":
+            handle = _slider(root, what).locator(".noUi-handle")
+            handle.focus()
+            key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
+            waiter = root.page.evaluate_handle(TIMER_JS, [root.element_handle(), "keydown"])
+            handle.press(key)
+        elif kind == "select":
+            label, a, b = what
+            box = root.locator(".widget-dropdown").filter(has=root.page.locator(".widget-label", has_text=label)) \
+                if label else root.locator(".widget-dropdown")
+            waiter = root.page.evaluate_handle(TIMER_JS, [root.element_handle(), "change"])
+            box.first.locator("select").select_option(label=a if i % 2 == 0 else b)
+        else:
+            label, a, b = what
+            field = root.locator(".widget-text").filter(has=root.page.locator(".widget-label", has_text=label)).first
+            field.locator("input").fill(b if i % 2 == 0 else a)
+            time.sleep(0.3)
+            waiter = root.page.evaluate_handle(TIMER_JS, [root.element_handle(), "input"])
+            field.locator("input").press("End")
+            field.locator("input").press_sequentially("s" if i % 2 == 0 else "l")
+        value = waiter.json_value()
+        if value is not None:
+            times.append(float(value))
+        root.page.wait_for_timeout(150)
+    return times
+
+
+def summary(times: list[float]) -> tuple[float, float]:
+    if not times:
+        return float("nan"), float("nan")
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered), p95
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_demo_server(context, names, reps) -> tuple[dict, float, float]:
+    server = DemoServer(DEMO_DIR)
+    start = server.start(timeout=120)
+    results, first_page = {}, None
+    try:
+        for name in names:
+            demo = next(d for d in DEMOS if d.name == name)
+            page = context.new_page()
+            t = time.perf_counter()
+            page.goto(server.url(f"en/{demo_file(demo)}"), timeout=180_000)
+            root = page.locator(".crm-demo")
+            root.wait_for(timeout=180_000)
+            if CONTROLS[name][0] != "select" and name not in ("glossary",):
+                page.locator(".crm-demo img").first.wait_for(timeout=180_000)
+            if first_page is None:
+                first_page = time.perf_counter() - t
+            page.wait_for_timeout(500)
+            results[name] = measure(root, name, reps)
+            page.close()
+    finally:
+        server.stop()
+    return results, start, first_page
+
+
+def run_lab(context, names, reps) -> dict:
+    root_dir = Path(tempfile.mkdtemp())
+    settings, workspaces = Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp())
+    (settings / "overrides.json").write_text(json.dumps(
+        {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}))
+    cells = [{"cell_type": "code", "execution_count": None, "id": "setup", "metadata": {}, "outputs": [],
+              "source": "import crm_lessons as crm\nfrom crm_lessons.widgets.demos import build_widget\n"
+                        "crm.set_language('en')"}]
+    cells += [{"cell_type": "code", "execution_count": None, "id": n, "metadata": {}, "outputs": [],
+               "source": f"build_widget({n!r})"} for n in names]
+    nb = {"cells": cells, "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                                      "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}
+    (root_dir / "widgets.ipynb").write_text(json.dumps(nb))
+    port, token = _free_port(), "bench"
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(workspaces))
+    env.pop("MPLBACKEND", None)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
+         f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", f"--LabApp.app_settings_dir={settings}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    results = {}
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        page = context.new_page()
+        page.set_viewport_size({"width": 1600, "height": 1000})
+        page.goto(f"{base}/lab/tree/widgets.ipynb?token={token}&reset", timeout=180_000)
+        page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=180_000)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator("li[data-command='runmenu:run-all']").click()
+        for name in names:
+            root = page.locator(f".crm-w-{name}").first
+            root.wait_for(timeout=180_000)
+            root.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            results[name] = measure(root, name, reps)
+        page.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        for d in (root_dir, settings, workspaces):
+            shutil.rmtree(d, ignore_errors=True)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=15)
+    parser.add_argument("--only", default="", help="comma-separated demo names (default: all)")
+    args = parser.parse_args()
+    names = [n for n in (args.only.split(",") if args.only else [d.name for d in DEMOS]) if n]
+    from playwright.sync_api import sync_playwright
+
+    profile = tempfile.mkdtemp()
+    try:
+        with sync_playwright() as p:
+            context = p.chromium.launch_persistent_context(
+                profile, executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS,
+                viewport={"width": 853, "height": 480}, device_scale_factor=1.5)
+            demo, start, first_page = run_demo_server(context, names, args.reps)
+            lab = run_lab(context, names, args.reps)
+            context.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    print(f"\ninput event -> changed picture in the page (ms), {args.reps} changes per widget; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{'widget':<14}{'lab median':>11}{'lab p95':>9}{'demo median':>13}{'demo p95':>10}")
+    for name in names:
+        lm, lp = summary(lab.get(name, []))
+        dm, dp = summary(demo.get(name, []))
+        print(f"{name:<14}{lm:>11.0f}{lp:>9.0f}{dm:>13.0f}{dp:>10.0f}")
+    print(f"\ndemo server start: {start:.1f} s; first page ({names[0]}) until its widget shows: {first_page:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,441 @@
+"""Every widget in a real browser: the demo pages (``crm-lessons demo``, Voila) and JupyterLab.
+
+Debian's Chromium is driven by Playwright (``executable_path="/usr/bin/chromium"``; no browser
+download). One Voila server (the demo server of ``crm-lessons demo``), one JupyterLab server
+and one browser are shared by all cases.
+
+* Every English demo page opens, fits the window without scrolling at 1280×720 with 150 %
+  zoom (853×480 CSS pixels) and at 1920×1080, and each widget's control is changed as a person
+  would (arrow keys on a slider handle, a mouse drag, a click on a toggle, a choice in a
+  drop-down, typing): the status line then shows what the topic function gives for the new
+  setting, and the figure changes.
+* Every Chinese demo page opens with its Chinese title.
+* In JupyterLab, a notebook displaying every widget as the chapters do is run, and the same
+  changes give the same answers.
+* Nowhere a JavaScript error or "Error displaying widget".
+
+Needs: ``apt-get install chromium`` (``/usr/bin/chromium``) and ``pip install playwright``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LOAD = 120_000  # ms: a page starts a kernel and loads the case data (slow on a busy machine)
+STEP = 30_000  # ms: one control change to its answer
+
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ------------------------------------------------------------------------------ expected answers
+@pytest.fixture(scope="module")
+def case():
+    """The case data and the topic functions' answers the widgets must show."""
+    from crm_lessons import data, i18n, rfm, targeting
+
+    i18n.set_language("en")
+    sales, customers = data.load_sales(), data.load_customers()
+    return {
+        "sales": sales, "customers": customers, "orders": data.load_orders(), "pilot": data.load_pilot(),
+        "products": data.load_products(), "purchases": rfm.purchases_from_sales(sales),
+        "value": sales.groupby("customer_id")[["revenue", "profit"]].sum(),
+        "campaign": targeting.campaign_frame(customers, sales, cutoff="2024-07-01", end="2024-12-31",
+                                             kinds=["consumer"]),
+    }
+
+
+def expect_abc(case, a):
+    from crm_lessons.abc_analysis import abc_summary
+    from crm_lessons.performance import customer_totals
+
+    s = abc_summary(customer_totals(case["sales"], "profit"), (a, 0.20))
+    return f"best {s.loc['A', 'customer_share']:.0%} of customers bring {s.loc['A', 'value_share']:.0%} of profit"
+
+
+def expect_screening(case, weights):
+    from crm_lessons.screening import CRITERIA, check_weights
+
+    w = check_weights([weights[k] for k in CRITERIA])
+    return f"annual purchases {w[0]:.0%}, profitability {w[1]:.0%}"
+
+
+def expect_basket(case, confidence):
+    from crm_lessons.basket import filter_rules, pair_statistics
+
+    pairs = pair_statistics(case["sales"], "product_id")
+    n = len(filter_rules(pairs, 0.005, confidence, 1.0))
+    return f"{n:,} of {len(pairs):,} rules pass"
+
+
+def expect_rfm(case, frequency_edges):
+    from crm_lessons.rfm import rfm_segments, segment_summary
+    from crm_lessons.widgets.rfm import DEFAULT_EDGES, _round_edges, parse_edges, rfm_table
+
+    monetary = _round_edges(rfm_table(case["purchases"], "2025-01-01")["monetary"].to_numpy())
+    edges = {"recency": parse_edges(DEFAULT_EDGES["recency"]), "frequency": parse_edges(frequency_edges),
+             "monetary": parse_edges(monetary)}
+    seg = rfm_segments(case["purchases"], "2025-01-01", edges=edges)
+    s = segment_summary(seg, case["value"])
+    top = s["revenue_share"].idxmax()
+    return f"'{top}' holds {s.loc[top, 'customer_share']:.0%} of customers and {s.loc[top, 'revenue_share']:.0%}"
+
+
+def expect_targeting(case, share):
+    from crm_lessons import pilots
+    from crm_lessons.targeting import mass_vs_targeted
+
+    uplift = round(float(pilots.response_uplift(case["pilot"])["relative_uplift"]), 4)
+    c = mass_vs_targeted(case["campaign"], cost_per_contact=300, top_share=share, uplift=uplift)
+    return f"best {share:.0%}: net profit {c.iloc[1]['net_profit']:,.0f} CNY"
+
+
+def expect_clv(case, retention):
+    # the starting margin is the chapter's consumer margin (built as the chapter builds it)
+    from crm_lessons.clv import simple_clv_variants
+    from crm_lessons.widgets.demos import build_widget
+
+    margin = build_widget("clv").margin.value
+    v = simple_clv_variants(margin, retention, 0.08, horizon=10)
+    return f"{v.loc['excluded', 'clv']:,.2f}"
+
+
+def expect_pilots(case, region):
+    from crm_lessons.pilots import response_uplift
+
+    part = case["pilot"].merge(case["customers"][["customer_id", "region"]], on="customer_id")
+    r = response_uplift(part[part["region"].astype(str) == region])
+    return f"region = {region}: response {r['rate_treatment']:.1%} with the programme vs {r['rate_control']:.1%}"
+
+
+def expect_retention(case, definition):
+    from crm_lessons.retention import cohort_retention
+
+    t = cohort_retention(case["orders"], case["customers"], by="tier")
+    rate = t[(t["year"] == 2024) & (t["tier"].astype(str) == "gold")]["retention_rate"].iloc[0]
+    return f"cohort definition: {rate:.1%}"
+
+
+def expect_quiz_type(case, answer):
+    from crm_lessons.overview import check_crm_type
+
+    return str(check_crm_type(1, answer))[:60]
+
+
+def expect_quiz_failure(case, answer):
+    from crm_lessons.overview import check_failure_reason
+
+    return str(check_failure_reason(4, answer))[:60]
+
+
+def expect_glossary(case, text):
+    from crm_lessons.glossary import lookup
+
+    n = len(lookup(text))
+    return f'{n} term{"" if n == 1 else "s"} match{"es" if n == 1 else ""} "{text}"'
+
+
+# ------------------------------------------------------------------------------ acting as a person
+def _slider(root, label):
+    return root.locator(".widget-slider").filter(has=root.page.locator(".widget-label", has_text=label)).first
+
+
+def _press(root, label, key="ArrowRight", times=1):
+    handle = _slider(root, label).locator(".noUi-handle")
+    handle.focus()
+    for _ in range(times):
+        handle.press(key)
+
+
+def _drag(root, label, dx):
+    """Drag the slider's handle ``dx`` pixels with the mouse; return the readout afterwards."""
+    slider = _slider(root, label)
+    handle = slider.locator(".noUi-handle")
+    handle.scroll_into_view_if_needed()
+    before = slider.locator(".widget-readout").inner_text()
+    box = handle.bounding_box()
+    page = root.page
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(x + dx * i / 10, y)
+        page.wait_for_timeout(20)
+    page.mouse.up()
+    deadline = time.time() + 5
+    while slider.locator(".widget-readout").inner_text() == before and time.time() < deadline:
+        page.wait_for_timeout(50)
+    after = slider.locator(".widget-readout").inner_text()
+    assert after != before, f"dragging {label!r} did not move it"
+    return after
+
+
+def _toggle(root, text):
+    root.locator(".widget-toggle-button", has_text=text).first.click()
+
+
+def _choose(root, label, option, index=0):
+    box = root.locator(".widget-dropdown").filter(has=root.page.locator(".widget-label", has_text=label)) \
+        if label else root.locator(".widget-dropdown")
+    box.nth(index).locator("select").select_option(label=option)
+
+
+def _type(root, label, text):
+    field = root.locator(".widget-text").filter(has=root.page.locator(".widget-label", has_text=label)).first
+    field.locator("input").fill("")
+    field.locator("input").press_sequentially(text, delay=30)
+
+
+# demo name -> (what a person does, returns the control's new value; what the status must then say)
+ACTIONS = {
+    "abc": (lambda r: (_press(r, "A ends at"), 0.06)[1], expect_abc),
+    "screening": (lambda r: (_press(r, "annual purchases"), {"annual_purchases": 6, "profitability": 5, "safety": 5,
+                                                           "future_potential": 5, "cooperation": 5})[1],
+                  expect_screening),
+    "basket": (lambda r: (_press(r, "min confidence", times=15), 0.35)[1], expect_basket),
+    "rfm": (lambda r: (_toggle(r, "fixed edges"), _type(r, "Frequency", "1, 3, 5, 9"), "1, 3, 5, 9")[2], expect_rfm),
+    "targeting": (lambda r: int(_drag(r, "Targeted reach", 60).rstrip("%")) / 100, expect_targeting),
+    "clv": (lambda r: (_press(r, "Retention"), round(float(_slider(r, "Retention").locator(
+        ".widget-readout").inner_text().rstrip("%")) / 100, 2))[1], expect_clv),
+    "pilots": (lambda r: (_choose(r, "region", "North"), "North")[1], expect_pilots),
+    "retention": (lambda r: (_toggle(r, "cohort"), "cohort")[1], expect_retention),
+    "quiz_type": (lambda r: (_choose(r, None, "operational", 0), "operational")[1], expect_quiz_type),
+    "quiz_failure": (lambda r: (_choose(r, None, "no test and learn", 3), "no test and learn")[1],
+                     expect_quiz_failure),
+    "glossary": (lambda r: (_type(r, "Search", "loyal"), "loyal")[1], expect_glossary),
+}
+
+
+def _image_src(root) -> str:
+    img = root.locator("img")
+    return img.first.get_attribute("src") if img.count() else ""
+
+
+def _wait_for_text(root, text: str, timeout: int = STEP) -> None:
+    deadline = time.time() + timeout / 1000
+    while time.time() < deadline:
+        if text in root.inner_text():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the widget never showed {text!r}; it shows:\n{root.inner_text()[:1500]}")
+
+
+def exercise(case, root, name: str) -> None:
+    """Change the widget's control as a person would; check its text and figure follow the topic function."""
+    act, expect = ACTIONS[name]
+    before = _image_src(root)
+    value = act(root)
+    _wait_for_text(root, expect(case, value))
+    if before:
+        deadline = time.time() + STEP / 1000
+        while _image_src(root) == before and time.time() < deadline:
+            time.sleep(0.1)
+        assert _image_src(root) != before, f"{name}: the figure did not change"
+        assert root.locator("img").first.evaluate("img => img.naturalWidth") > 100
+
+
+# ------------------------------------------------------------------------------ browser and servers
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs `pip install playwright`")
+    profile = tempfile.mkdtemp()
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(profile, executable_path=str(CHROMIUM), headless=True,
+                                                       args=CHROMIUM_ARGS, viewport={"width": 853, "height": 480},
+                                                       device_scale_factor=1.5)
+        try:
+            yield context
+        finally:
+            context.close()
+            shutil.rmtree(profile, ignore_errors=True)
+
+
+def _watch(page) -> list[str]:
+    """JavaScript errors of the page (network errors of a machine without internet aside)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(f"pageerror: {err}"))
+    page.on("console", lambda msg: errors.append(f"console: {msg.text}")
+            if msg.type == "error" and "Failed to load resource" not in msg.text else None)
+    return errors
+
+
+@pytest.fixture(scope="module")
+def demo_server():
+    from crm_lessons.widgets.demos import DEMO_DIR, DemoServer, stale_demo_notebooks
+
+    assert stale_demo_notebooks() == [], "demos/ is stale: run crm_lessons.widgets.demos.write_demo_notebooks()"
+    server = DemoServer(DEMO_DIR)
+    server.start(timeout=120)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _open_demo(browser, server, rel: str):
+    page = browser.new_page()
+    errors = _watch(page)
+    for attempt in range(2):  # standalone Voila now and then stops sending a page: one retry
+        try:
+            page.goto(server.url(rel), timeout=LOAD)
+            page.locator(".crm-demo").wait_for(timeout=LOAD)
+            break
+        except Exception:
+            if attempt:
+                raise
+    page.evaluate("document.fonts.ready.then(() => true)")
+    return page, errors
+
+
+def _assert_clean(page, errors):
+    assert "Error displaying widget" not in page.content()
+    assert errors == []
+
+
+# ------------------------------------------------------------------------------ the cases
+from crm_lessons.widgets.demos import DEMOS, demo_file  # noqa: E402
+
+
+@pytest.mark.parametrize("name", [d.name for d in DEMOS])
+def test_demo_page_fits_the_screen_and_answers_like_the_topic_function(browser, demo_server, case, name):
+    demo = next(d for d in DEMOS if d.name == name)
+    page, errors = _open_demo(browser, demo_server, f"en/{demo_file(demo)}")
+    try:
+        root = page.locator(".crm-demo")
+        for width, height in ((853, 480), (1920, 1080)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(150)
+            size = page.evaluate("[document.scrollingElement.scrollWidth, document.scrollingElement.scrollHeight,"
+                                 " innerWidth, innerHeight]")
+            assert size[0] <= size[2] and size[1] <= size[3], f"{name} scrolls at {width}x{height}: {size}"
+            inside = root.evaluate("el => { const r = el.getBoundingClientRect(); "
+                                   "return [...el.querySelectorAll('.crm-demo-controls, .crm-demo-plot')]"
+                                   ".every(c => c.getBoundingClientRect().bottom <= r.bottom + 1); }")
+            assert inside, f"{name}: controls or plot run off the page at {width}x{height}"
+        page.set_viewport_size({"width": 853, "height": 480})
+        exercise(case, root, name)
+        _assert_clean(page, errors)
+    finally:
+        page.close()
+
+
+def test_chinese_demo_pages_open_in_chinese(browser, demo_server):
+    from crm_lessons.i18n import tr
+
+    batch = 4  # pages opened at once (their kernels start side by side)
+    for first in range(0, len(DEMOS), batch):
+        opened = []
+        for demo in DEMOS[first:first + batch]:
+            page = browser.new_page()
+            opened.append((demo, page, _watch(page)))
+            page.goto(demo_server.url(f"zh/{demo_file(demo)}"), wait_until="commit", timeout=LOAD)
+        for demo, page, errors in opened:
+            try:
+                page.locator(".crm-demo h1").wait_for(timeout=LOAD)
+                assert page.locator(".crm-demo h1").inner_text() == tr(f"widgets.{demo.name}.title", lang="zh")
+                assert re.search(r"[\u4e00-\u9fff]", page.locator(".crm-demo-controls").inner_text())
+                _assert_clean(page, errors)
+            finally:
+                page.close()
+
+
+def test_index_page_lists_every_demo(browser, demo_server):
+    page, errors = browser.new_page(), []
+    try:
+        errors = _watch(page)
+        page.goto(demo_server.url("index_en.ipynb"), timeout=LOAD)
+        page.get_by_text("CRM Lessons — class demos").wait_for(timeout=LOAD)
+        hrefs = page.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        for demo in DEMOS:
+            assert f"en/{demo_file(demo)}" in hrefs and f"zh/{demo_file(demo)}" in hrefs
+        _assert_clean(page, errors)
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab with a notebook that displays every widget as the chapters do."""
+    root = tmp_path_factory.mktemp("lab")
+    settings = tmp_path_factory.mktemp("settings")
+    workspaces = tmp_path_factory.mktemp("workspaces")
+    (settings / "overrides.json").write_text(
+        json.dumps({"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}})
+    )
+    cells = [{"cell_type": "code", "execution_count": None, "id": "setup", "metadata": {}, "outputs": [],
+              "source": "import crm_lessons as crm\nfrom crm_lessons.widgets.demos import build_widget\n"
+                        "crm.set_language('en')"}]
+    for demo in DEMOS:
+        cells.append({"cell_type": "code", "execution_count": None, "id": demo.name, "metadata": {}, "outputs": [],
+                      "source": f"build_widget({demo.name!r})"})
+    nb = {"cells": cells, "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                                      "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}
+    (root / "widgets.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    port, token = _free_port(), "crm-demo-test"
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(workspaces))
+    env.pop("MPLBACKEND", None)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
+         f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", f"--LabApp.app_settings_dir={settings}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not start")
+        yield {"base": base, "token": token}
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def test_every_widget_in_jupyterlab_answers_like_the_topic_function(browser, lab, case):
+    page = browser.new_page()
+    errors = _watch(page)
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    try:
+        page.goto(f"{lab['base']}/lab/tree/widgets.ipynb?token={lab['token']}&reset", timeout=LOAD)
+        page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=LOAD)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator("li[data-command='runmenu:run-all']").click()
+        for demo in DEMOS:
+            root = page.locator(f".crm-w-{demo.name}").first
+            root.wait_for(timeout=LOAD)
+            root.scroll_into_view_if_needed()
+            exercise(case, root, demo.name)
+        _assert_clean(page, errors)
+    finally:
+        page.close()
