@@ -1015,6 +1015,70 @@ def _lang() -> str:
     return _SESSION.lang if _SESSION is not None else "en"
 
 
+#: Why an answer is not right (the scoring code's English) -> its message in the catalogue.
+_REASONS = (
+    (r"not answered", "not_answered"),
+    (r"not one of the options", "not_an_option"),
+    (r"not a list of the options", "not_options"),
+    (r"not the right option", "wrong_option"),
+    (r"(?P<hits>\d+) of (?P<total>\d+) right options picked, (?P<wrong>\d+) wrong", "options_picked"),
+    (r"(?P<hits>\d+) of (?P<total>\d+) items in the right group", "items_grouped"),
+    (r"(?P<hits>\d+) of (?P<total>\d+) entries match", "entries_match"),
+    (r"(?P<hits>\d+) of (?P<total>\d+) cells match", "cells_match"),
+    (r"(?P<n>\d+) unexpected index labels", "unexpected_labels"),
+    (r"(?P<n>\d+) unexpected rows", "unexpected_rows"),
+    (r"missing columns: (?P<names>.*)", "missing_columns"),
+    (r"columns missing: (?P<names>.*)", "columns_missing"),
+    (r"index labels missing: (?P<names>.*)", "labels_missing"),
+    (r"unexpected index labels: (?P<names>.*)", "labels_unexpected"),
+    (r"index labels repeat", "labels_repeat"),
+    (r"some values are not numbers", "not_numbers"),
+    (r"value (?P<value>\S+) is below (?P<limit>\S+)", "below"),
+    (r"value (?P<value>\S+) is above (?P<limit>\S+)", "above"),
+    (r"expected a pandas Series", "expected_series"),
+    (r"expected a pandas DataFrame", "expected_frame"),
+    (r"expected a number, got (?P<kind>\w+)", "expected_number"),
+    (r"expected text, got (?P<kind>\w+)", "expected_text"),
+    (r"no value", "no_value"),
+    (r"not the expected value", "wrong_value"),
+    (r"not a function", "not_a_function"),
+    (r"not answered \(not a function\)", "function_missing"),
+    (r"malformed answer", "malformed"),
+    (r"right on (?P<hits>\d+) of (?P<total>\d+) test cases", "test_cases"),
+    (r"test case (?P<i>\d+) raised (?P<error>.*)", "case_raised"),
+    (r"test case (?P<i>\d+): (?P<problem>.*)", "case_problem"),
+    (r"raised (?P<error>.*)", "raised"),
+)
+
+
+def _reason(text: str, lang: str) -> str:
+    """A score's reason or format problems (parts joined by "; ") in ``lang``; unknown parts stay.
+
+    Examples
+    --------
+    >>> _reason("1 of 2 entries match; 1 unexpected index labels", "zh")
+    '2 个值中有 1 个正确；有 1 个多余的索引标签'
+    >>> _reason("not the right option", "en")
+    'not the right option'
+    """
+    import re
+
+    if lang == "en" or not text:
+        return text
+    parts = []
+    for part in text.split("; "):
+        for pattern, key in _REASONS:
+            m = re.fullmatch(pattern, part)
+            if m:
+                fields = m.groupdict()
+                if "problem" in fields:
+                    fields["problem"] = _reason(fields["problem"], lang)
+                part = _tr(f"exercises.reason.{key}", lang, **fields)
+                break
+        parts.append(part)
+    return "；".join(parts)
+
+
 def _points(q: Question, frac: float) -> str:
     return _tr("exercises.points", _lang(), earned=f"{frac * q.points:g}", points=f"{q.points:g}")
 
@@ -1034,7 +1098,8 @@ def _feedback(q: Question, answer, reference, misses: int, how: str) -> tuple[st
         if q.source == "run":
             problems = q.format_problems(answer)
             if problems:
-                text = _tr("exercises.format_problem", lang, qid=q.id, problems="; ".join(problems),
+                problems_text = _reason("; ".join(problems), lang)
+                text = _tr("exercises.format_problem", lang, qid=q.id, problems=problems_text,
                            expects=q.text("expects", lang))
                 return text, f"<span style='color:#b35900'>✘ {html.escape(text)}</span>"
             text = _tr("exercises.format_ok", lang, qid=q.id, expects=q.text("expects", lang))
@@ -1046,7 +1111,7 @@ def _feedback(q: Question, answer, reference, misses: int, how: str) -> tuple[st
         text = _tr("exercises.correct", lang, qid=q.id, points=_points(q, 1.0))
         return text, f"<span style='color:#1a7f37'>✔ {html.escape(text)}</span>"
     hint = q.hint(max(misses, 1), lang)
-    text = _tr("exercises.not_yet", lang, qid=q.id, reason=reason, points=_points(q, frac))
+    text = _tr("exercises.not_yet", lang, qid=q.id, reason=_reason(reason, lang), points=_points(q, frac))
     if hint:
         text += _tr("exercises.hint", lang, hint=hint)
     return text, f"<span style='color:#b35900'>✘ {html.escape(text)}</span>"

@@ -351,3 +351,23 @@ def test_chinese_readme_keeps_in_step_with_the_english_one():
         h.count("#") for h in re.findall(r"^#+ ", zh, flags=re.M)
     ]
     assert "README.zh.md" in en and "README.md" in zh
+
+
+def test_chinese_feedback_says_why_in_chinese(tmp_path, monkeypatch):
+    import pandas as pd
+
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    shown = []
+    monkeypatch.setattr(ex, "_emit", lambda q, answer, text, html_text, update=False: shown.append(text))
+    ex.start("ch02", answers_dir=tmp_path, lang="zh", key_dir=EXERCISES_DIR / "key")
+    ex.check("q5", pd.Series({"A": 0.5, "B": 0.3, "D": 0.2}))
+    why = "3 个值中有 0 个正确；有 1 个多余的索引标签"
+    assert shown[-1].startswith(f"q5：还不对（{why}）——0/2 分。提示：第4节")
+    ex.answer("q13", "differentiation")
+    ex.ask("q13")
+    assert "这个选项不对" in shown[-1] and "not the right option" not in shown[-1]
+    graded = tmp_path / "graded"
+    graded.mkdir()
+    ex.start("ch02", answers_dir=graded, lang="zh")  # no key beside it: format feedback only
+    ex.check("q5", pd.Series({"A": 1.5}))
+    assert "缺少这些索引标签：B, C" in shown[-1] and "值 1.5 大于 1" in shown[-1]
