@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+import zmq
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 from papermill.clientwrap import PapermillNotebookClient
@@ -40,6 +41,11 @@ ENGINE_NAME = "crm-zygote"
 MAX_RECORD_CHARS = 8_000_000
 #: Most answer records kept per submission.
 MAX_RECORDS = 1_000
+#: Largest message the grader accepts from a kernel (bytes); ZeroMQ drops a bigger one unread
+#: (and the kernel's output channel reconnects, losing what it sent meanwhile), so one message
+#: never costs the grader more than this to receive and decode. Far above what an honest
+#: notebook sends at once (a 100 MB print still arrives, and is cut to the output cap).
+MAX_MESSAGE_BYTES = 128 << 20
 #: Environment of the zygote (and so of every kernel): one BLAS thread, no GUI.
 THREAD_ENV = {
     "OPENBLAS_NUM_THREADS": "1",
@@ -394,6 +400,14 @@ class ZygoteEngine(Engine):
             km.transport = "ipc"
             km.ip = os.path.join(job.socket_dir, "k")
         km.connection_file = job.connection_file
+        make_client = km.client
+
+        def bounded_client(**kw):
+            kc = make_client(**kw)
+            kc.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)  # default of every socket it makes
+            return kc
+
+        km.client = bounded_client
         km.provisioner = ZygoteProvisioner(kernel_id=str(uuid.uuid4()), kernel_spec=km.kernel_spec, parent=km)
         km.provisioner.job = job
         client = GradingNotebookClient(
