@@ -566,22 +566,31 @@ def readable_paths(data_root) -> list[str]:
 
 
 def data_aliases(data_root) -> list[tuple[str, str]]:
-    """(source, path in the sandbox): the hidden data also at the package's default ``datasets/``.
+    """(source, path in the sandbox): the hidden data also at the default ``datasets/`` folders.
 
     A notebook that drops its ``data_dir`` parameter (or points it at the shipped data) then
-    reads the hidden data too: inside the sandbox there is no other.
+    reads the hidden data too: inside the sandbox there is no other. The folders: ``datasets/``
+    in the kernel's working folder (the sandbox's home), which
+    :func:`crm_lessons.data.default_data_dir` looks at first; and the shipped ``datasets/`` of the
+    clone the grader runs in and beside an editable package, where they exist (beside a
+    non-editable package there is none, and bubblewrap could not make one inside the read-only
+    site-packages).
     """
     import crm_lessons
+    from crm_lessons.data import default_data_dir
+    from crm_lessons.grading.sandbox import HOME
 
-    default = Path(crm_lessons.__file__).resolve().parent.parent / "datasets"
     root = Path(data_root).resolve()
-    if root == default.resolve():
-        return []
+    defaults = [Path(HOME) / "datasets"]
+    for shipped in (default_data_dir(), Path(crm_lessons.__file__).resolve().parent.parent / "datasets"):
+        if shipped.is_dir() and shipped.resolve() != root and shipped not in defaults:
+            defaults.append(shipped)
     pairs = []
-    for name in ("case_company", "cdnow"):
-        src = root / name
-        if src.exists() and src.resolve() != (default / name).resolve():
-            pairs.append((str(src.resolve()), str(default / name)))
+    for default in defaults:
+        for name in ("case_company", "cdnow"):
+            src = root / name
+            if src.exists() and src.resolve() != (default / name).resolve():
+                pairs.append((str(src.resolve()), str(default / name)))
     return pairs
 
 
