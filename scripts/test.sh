@@ -21,5 +21,8 @@ python3 -m venv .venv
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 # Notebooks (chapters and exercises) re-execute under nbval and must give their committed outputs.
+# Two test workers share the cores: one thread each for the numeric libraries, or OpenMP's spinning
+# threads fight over the cores (a k-means of 0.05 s took 6 s on a busy machine).
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 exec .venv/bin/python -m pytest -n 2 --dist loadfile \
   --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg "$@"

@@ -108,6 +108,15 @@ def test_both_editions_run_side_by_side_into_their_own_folders(book, tmp_path, c
     assert names == ["01_overview.ipynb", "zh/01_overview.ipynb"]  # book order, English first
 
 
+def test_kernels_run_numeric_libraries_on_one_thread(book, tmp_path):
+    (book / "02_broken.ipynb").unlink()
+    write_notebook(book / "01_overview.ipynb", "import os", "print(os.environ.get('OMP_NUM_THREADS'))")
+    runs = cli.run_book(book, tmp_path / "build", ["1"])
+    assert [r.status for r in runs] == ["ok"]
+    executed = nbformat.read(tmp_path / "build" / "01_overview.ipynb", as_version=4)
+    assert executed.cells[1].outputs[0]["text"] == "1\n"
+
+
 def test_chinese_edition_alone(book, tmp_path, capsys):
     (book / "zh").mkdir()
     write_notebook(book / "zh" / "00_start_here.ipynb", "print('你好')")
