@@ -115,7 +115,8 @@ def main(n: int = 100) -> None:
     results = grade([subs], tmp / "out", progress=True, workers=workers)
     wall = time.perf_counter() - t
     per_sub = statistics.median(r.seconds for r in results)
-    full = sum(r.points == r.max_points for r in results)
+    # written answers wait for the instructor's marks: "full" is full on everything graded automatically
+    full = sum(r.points == sum(q.max_points for q in r.questions if q.source != "written") for r in results)
     zero = sum(r.points == 0 for r in results)
 
     print(f"papermill floor (import pandas, seaborn, ipywidgets), one kernel per notebook: {floor:.2f} s per notebook")

@@ -225,3 +225,27 @@ def test_summary_counts_clicked_and_checked_answers(tmp_path, monkeypatch):
     ex.check("q6", case.customers["kind"].value_counts())
     table = ex.summary().set_index("question")["earned"]
     assert table[["q1", "q4", "q6", "q7"]].tolist() == [1.0, 0.0, 2.0, 0.0]
+
+
+def test_frame_comparison_matches_columns_by_name_in_any_order():
+    """Linear in the answer's size: columns looked up once, reversed order still matches."""
+    frame = pd.DataFrame(np.arange(60, dtype=float).reshape(6, 10), columns=[f"c{i}" for i in range(10)])
+    ref = ex.to_plain(frame)
+    assert ex.compare_plain(ex.to_plain(frame.iloc[:, ::-1]), ref) == (1.0, "correct")
+    wrong = frame.copy()
+    wrong.iloc[0, 0] = -1.0
+    frac, reason = ex.compare_plain(ex.to_plain(wrong), ref)
+    assert frac == pytest.approx(59 / 60) and reason == "59 of 60 cells match"
+    forged = {"__frame__": {"columns": ["c0"], "index": [0], "data": "not rows"}}
+    assert ex.compare_plain(forged, ref)[0] == 0.0
+
+
+def test_chinese_feedback_and_labels(tmp_path, monkeypatch):
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    ex.start("ch01", answers_dir=tmp_path, key_dir=KEY_DIR, lang="zh")
+    q1 = ex._session().exercise.question("q1")
+    text, _ = ex._feedback(q1, "operational", "analytical", 1, "")
+    assert text.startswith("q1：还不对") and "提示：" in text
+    assert list(q1.text("options", "zh")) == ["运营型", "合作型", "分析型"]
+    assert q1.options == ("operational", "collaborative", "analytical")  # answers stay the same
+    ex.start("ch01", answers_dir=tmp_path, key_dir=KEY_DIR, lang="en")
