@@ -20,17 +20,22 @@ from crm_lessons.data import data_dir
 from crm_lessons.exercise_build import EXERCISES_DIR
 from crm_lessons.exercises import get_exercise
 from crm_lessons.grading import BatchContext, grade
-from crm_lessons.grading.distributed import batch_spec, dask_runner
+from crm_lessons.grading.distributed import batch_key, batch_spec, dask_runner
 
 SOLUTION = EXERCISES_DIR / "solutions" / "ch01_crm_overview.ipynb"
 BLANK = EXERCISES_DIR / "ch01_crm_overview.ipynb"
 
 
+def _auto_points() -> float:
+    """What a full solution scores before the instructor marks its written answers."""
+    return sum(q.points for q in get_exercise("ch01").questions if q.source != "written")
+
+
 def _grade(subs, out, client, **kwargs):
-    # the committed data stands in for the hidden data: no case company generated per batch (speed)
-    return grade(
-        [subs], out, progress=False, data_dir=data_dir(), runner=dask_runner("local", client=client), **kwargs
-    )
+    # the committed data stands in for the hidden data: no case company generated per batch (speed);
+    # one seed: the second test's batch reuses the workers' warm set-up (zygote, references) of the first
+    runner = dask_runner("local", client=client)
+    return grade([subs], out, progress=False, data_dir=data_dir(), seed=7, runner=runner, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +65,7 @@ def test_cluster_grades_like_the_local_executor_and_resumes(tmp_path, client):
     subs = _batch(tmp_path / "subs")
     out = tmp_path / "out"
     results = {r.student: r for r in _grade(subs, out, client)}
-    total = get_exercise("ch01").total_points
+    total = _auto_points()
     assert {s: (r.points, r.status) for s, r in results.items()} == {
         "full0": (total, "graded"),
         "full1": (total, "graded"),
@@ -104,7 +109,7 @@ def test_a_worker_lost_mid_batch_costs_only_a_retry(tmp_path, client):
     results = _grade(subs, out, client)
     watcher.join(5)
     assert killed, "no worker was killed: the batch finished too fast to test a loss"
-    total = get_exercise("ch01").total_points
+    total = _auto_points()
     assert sorted((r.student, r.points) for r in results) == [
         ("blank0", 0),
         ("blank1", 0),
@@ -113,6 +118,18 @@ def test_a_worker_lost_mid_batch_costs_only_a_retry(tmp_path, client):
         ("full2", total),
     ]
     client.wait_for_workers(2, timeout=60)  # the nanny brought the worker back
+
+
+def test_runs_with_the_same_settings_share_a_warm_set_up():
+    spec = {
+        "ctx": {"data_root": "/d", "work_root": "/tmp/a", "cell_timeout": 30},
+        "refs": {},
+        "seed": 7,
+        "isolate": False,
+    }
+    other_scratch = {**spec, "ctx": {**spec["ctx"], "work_root": "/tmp/b"}}
+    other_seed = {**spec, "seed": 8}
+    assert batch_key(spec) == batch_key(other_scratch) != batch_key(other_seed)
 
 
 def test_batch_settings_that_cannot_travel_are_named():

@@ -10,7 +10,9 @@ retries and scales tasks over machines. Here
 * **each worker sets the batch up once**, at its first task: the hidden case data (the
   grader's folder when the worker can read it, otherwise generated again from the batch's
   seed, which gives the same data), the references, its own sandbox probe and its own warm
-  zygote; kept until the batch ends (:func:`close_batch`);
+  zygote; freed when the command's run ends (:func:`close_batch`), or, with a client of the
+  caller's, kept warm for the next run with the same settings (:func:`batch_key`; at most
+  :data:`KEEP_BATCHES` per worker);
 * **results go into the one gradebook as they arrive** (the client records each at once,
   so an interrupted batch resumes like a local one), under a tqdm progress bar with ETA;
 * **a lost worker costs only a retry**: Dask gives the task of a worker that died to
@@ -119,11 +121,25 @@ class _WorkerBatch:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _batch(batch_id: str, spec: dict) -> _WorkerBatch:
+#: Batch set-ups a worker keeps warm (its zygote, data, references) for the next run to reuse.
+KEEP_BATCHES = 2
+
+
+def _batch(batch_key: str, spec: dict) -> _WorkerBatch:
+    """This worker's set-up of a batch: made at its first task, reused by later runs of the same
+    settings (same data, seed, key and limits); idle older set-ups beyond :data:`KEEP_BATCHES`
+    are closed."""
     with _BATCH_LOCK:
-        if batch_id not in _BATCHES:
-            _BATCHES[batch_id] = _WorkerBatch(spec)
-        return _BATCHES[batch_id]
+        batch = _BATCHES.pop(batch_key, None)
+        if batch is None:
+            batch = _WorkerBatch(spec)
+            batch.active = 0
+        _BATCHES[batch_key] = batch  # the most recently used last
+        for key in list(_BATCHES)[:-KEEP_BATCHES]:
+            if _BATCHES[key].active == 0:
+                _BATCHES.pop(key).close()
+        batch.active += 1
+        return batch
 
 
 def grade_task(batch_id: str, spec: dict, notebook: bytes, path: str, student: str, index: int):
@@ -137,6 +153,8 @@ def grade_task(batch_id: str, spec: dict, notebook: bytes, path: str, student: s
         result = _grade_with_retry(local, student, index, batch.ctx)
     finally:
         local.unlink(missing_ok=True)
+        with _BATCH_LOCK:
+            batch.active -= 1
     result.file = path  # the grader's name for it, not the worker's copy
     return result
 
@@ -167,13 +185,29 @@ def batch_spec(ctx, seed) -> dict:
         try:
             pickle.dumps(value)
         except Exception as exc:
-            raise RuntimeError(f"distributed grading cannot ship the batch setting {name!r} to the workers "
-                               f"({type(exc).__name__}); add it to distributed._REBUILT") from None
+            raise RuntimeError(
+                f"distributed grading cannot ship the batch setting {name!r} to the workers "
+                f"({type(exc).__name__}); add it to distributed._REBUILT"
+            ) from None
         state[name] = value
     state["data_root"] = str(ctx.data_root)
     state["work_root"] = str(ctx.work_root)
     refs = {k: v for k, v in vars(ctx.refs).items() if k not in ("_lock", "_cache", "_keys")}
     return {"ctx": state, "refs": refs, "seed": seed, "isolate": ctx.uids is not None}
+
+
+def batch_key(spec: dict) -> str:
+    """Fingerprint of a batch's settings (not of the client's scratch folder): runs with the same
+    data, seed, key and limits share the workers' warm set-up."""
+    import hashlib
+    import pickle
+
+    ctx = {k: v for k, v in spec["ctx"].items() if k != "work_root"}
+    return hashlib.sha256(
+        pickle.dumps(
+            (sorted(ctx.items()), sorted(spec["refs"].items(), key=str), spec["seed"], spec["isolate"])
+        )
+    ).hexdigest()[:16]
 
 
 def _open_client(scheduler: str, n_workers: int | None, timeout: str = "30s"):
@@ -183,14 +217,17 @@ def _open_client(scheduler: str, n_workers: int | None, timeout: str = "30s"):
         n = n_workers or 2
         # as many kernels at once as the local executor (cores + 1)
         threads = max(1, -(-((os.cpu_count() or 1) + 1) // n))
-        cluster = LocalCluster(n_workers=n, threads_per_worker=threads, processes=True,
-                               dashboard_address=None, silence_logs=40)
+        cluster = LocalCluster(
+            n_workers=n, threads_per_worker=threads, processes=True, dashboard_address=None, silence_logs=40
+        )
         return Client(cluster), cluster
     try:
         return Client(scheduler, timeout=timeout), None
     except OSError as exc:
-        raise RuntimeError(f"scheduler: cannot reach the Dask scheduler at {scheduler} ({exc}); "
-                           "check the address (tcp://host:8786) or use --scheduler local") from None
+        raise RuntimeError(
+            f"scheduler: cannot reach the Dask scheduler at {scheduler} ({exc}); "
+            "check the address (tcp://host:8786) or use --scheduler local"
+        ) from None
 
 
 def dask_runner(scheduler: str, n_workers: int | None = None, client=None, timeout: str = "30s"):
@@ -203,8 +240,15 @@ def dask_runner(scheduler: str, n_workers: int | None = None, client=None, timeo
 
     def run(todo, names, ctx, book, workers, progress):
         return run_on_dask(
-            todo, names, ctx, book, progress,
-            scheduler=scheduler, n_workers=n_workers, client=client, timeout=timeout,
+            todo,
+            names,
+            ctx,
+            book,
+            progress,
+            scheduler=scheduler,
+            n_workers=n_workers,
+            client=client,
+            timeout=timeout,
         )
 
     return run
@@ -221,8 +265,9 @@ def run_on_dask(
     cluster = None
     if own:
         client, cluster = _open_client(scheduler, n_workers, timeout)
-    batch_id = uuid.uuid4().hex
+    run_id = uuid.uuid4().hex[:8]
     spec = batch_spec(ctx, book.meta("seed"))
+    batch_id = batch_key(spec)
     results = []
     bar = tqdm(total=len(todo), unit="notebook", desc="grading (dask)", file=sys.stderr, disable=not progress)
     try:
@@ -233,8 +278,18 @@ def run_on_dask(
         paths = {}
 
         def submit(i, p):
-            fut = client.submit(grade_task, batch_id, spec_future, Path(p).read_bytes(), str(p), names[p], i,
-                                key=f"grade-{batch_id[:8]}-{i}", retries=1, pure=False)
+            fut = client.submit(
+                grade_task,
+                batch_id,
+                spec_future,
+                Path(p).read_bytes(),
+                str(p),
+                names[p],
+                i,
+                key=f"grade-{run_id}-{i}",
+                retries=1,
+                pure=False,
+            )
             paths[fut.key] = p
             return fut
 
@@ -259,11 +314,11 @@ def run_on_dask(
             bar.update(1)
     finally:
         bar.close()
-        try:
-            client.run(close_batch, batch_id)
-        except Exception:  # workers already gone
-            pass
-        if own:
+        if own:  # our own connection: free the workers' set-up (a caller's client keeps it warm)
+            try:
+                client.run(close_batch, batch_id)
+            except Exception:  # workers already gone
+                pass
             client.close()
             if cluster is not None:
                 cluster.close()
