@@ -89,13 +89,27 @@ def ensure_schema(db) -> None:
 
 
 def dump(value) -> str | None:
-    """JSON of a plain answer (None stays None); a huge one becomes a short summary."""
+    """JSON of a plain answer (None stays None); a huge one becomes a short summary.
+
+    Never raises: an answer that cannot be written (nested too deeply, say) is kept as a note,
+    so a hostile answer cannot stop its grade from being recorded.
+
+    Examples
+    --------
+    >>> dump({"a": [1, 2.5]}), dump(None)
+    ('{"a": [1, 2.5]}', None)
+    >>> deep = []
+    >>> for _ in range(100_000):
+    ...     deep = [deep]
+    >>> dump(deep)
+    '{"__unwritable__": "RecursionError"}'
+    """
     if value is None:
         return None
     try:
         text = json.dumps(value, ensure_ascii=False, sort_keys=False)
-    except (TypeError, ValueError):
-        text = json.dumps(str(value)[:1000], ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        return json.dumps({"__unwritable__": type(exc).__name__})
     if len(text) > MAX_DETAIL_CHARS:
         return json.dumps({"__too_large__": len(text)})
     return text
