@@ -319,7 +319,7 @@ def page_html(db, student: str, exercise: str, lang: str | None = None) -> str:
     names = [d[0] for d in cur.description]
     answers = [dict(zip(names, r)) for r in cur.fetchall()]
     texts = _question_texts(exercise, lang)
-    late = ledger.late_rows(db).get((student, exercise))
+    late = ledger.late_rows(db, student, exercise).get((student, exercise))
     name = _student_name(db, student)
     who = f"{name} ({student})" if name and name != student else student
     sub_status = sub["status"].replace(" ", "_")

@@ -345,9 +345,15 @@ def settle_all(db) -> int:
     return len(keys)
 
 
-def late_rows(db) -> dict[tuple[str, str], dict]:
-    """(student, exercise) -> the late penalty applied (days, factor, raw_points, penalty, times)."""
-    cur = db.execute("SELECT * FROM late")
+def late_rows(db, student: str | None = None, exercise: str | None = None) -> dict[tuple[str, str], dict]:
+    """(student, exercise) -> the late penalty applied (days, factor, raw_points, penalty, times).
+
+    All submissions, or only one when ``student`` and ``exercise`` are given.
+    """
+    if student is not None:
+        cur = db.execute("SELECT * FROM late WHERE student = ? AND exercise = ?", (student, exercise))
+    else:
+        cur = db.execute("SELECT * FROM late")
     names = [d[0] for d in cur.description]
     return {(r[0], r[1]): dict(zip(names, r)) for r in cur.fetchall()}
 
