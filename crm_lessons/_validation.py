@@ -306,8 +306,13 @@ def require_ids(frame, column: str | None, arg: str, *, source: str | None = Non
         present = pd.Series(values.cat.categories)
     elif values.dtype == object:
         present = values[~missing]
+    elif pd.api.types.is_float_dtype(values.dtype) and np.isinf(values.to_numpy()).any():
+        raise ValueError(f"{where} has infinite {noun}s; fix those rows first.")
     else:
         return values
+    infinite = present.map(lambda v: isinstance(v, (float, np.floating)) and np.isinf(v)).to_numpy(dtype=bool)
+    if infinite.any():
+        raise ValueError(f"{where} has infinite {noun}s; fix those rows first.")
     kinds = present.map(_id_kind)
     if kinds.nunique() > 1:
         firsts = present.groupby(kinds.to_numpy(), sort=True).first()

@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from crm_lessons._validation import require_date
+from crm_lessons._validation import require_date, require_ids
 
 __all__ = [
     "FIRST_MARGIN_VARIANTS",
@@ -374,12 +374,18 @@ def _check_columns(transactions, columns):
 
 def _daily_purchases(transactions, customer_col, date_col, monetary_col):
     """One row per customer and day, spend summed: same-day purchases merged."""
+    dates = transactions[date_col]
+    if not pd.api.types.is_datetime64_any_dtype(dates) and dates.map(
+            lambda v: isinstance(v, (int, float, np.number, bool)) and not pd.isna(v)).any():
+        raise TypeError(f"`transactions[{date_col!r}]` must hold dates (or date text such as '1997-01-01'), "
+                        "not numbers: a number would be read as nanoseconds after 1970.")
     try:
         days = pd.to_datetime(transactions[date_col]).dt.normalize()
     except (TypeError, ValueError) as error:
         raise ValueError(f"`transactions[{date_col!r}]` must hold dates: {error}") from None
     if days.isna().any() or transactions[customer_col].isna().any():
         raise ValueError(f"`transactions` has missing values in {customer_col!r} or {date_col!r}; drop those rows first.")
+    require_ids(transactions, customer_col, "transactions")  # 1 and "1" would be two customers
     spend = 0.0
     if monetary_col:
         spend = pd.to_numeric(transactions[monetary_col], errors="coerce").to_numpy(dtype=float)
@@ -596,6 +602,20 @@ def calibration_and_holdout(transactions, customer_col="customer_id", date_col="
 # ---------------------------------------------------------------------------
 
 
+def _float_array(values, name: str) -> np.ndarray:
+    """``values`` as a float array; text (also digits in quotes) and other non-numbers refused by name."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)
+    flat = np.ravel(np.asarray(values, dtype=object))
+    if any(isinstance(v, (str, bytes, bool, np.bool_)) for v in flat):
+        raise TypeError(f"`{name}` must hold numbers (not text or True/False), got e.g. "
+                        f"{next(v for v in flat if isinstance(v, (str, bytes, bool, np.bool_)))!r}.")
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"`{name}` must be an array of numbers, got {type(values).__name__}.") from None
+
+
 def _rfm_arrays(frequency, recency=None, T=None):
     """Accept three array-likes, or one summary frame with frequency/recency/T (or *_cal) columns."""
     if isinstance(frequency, pd.DataFrame):
@@ -610,7 +630,7 @@ def _rfm_arrays(frequency, recency=None, T=None):
                              "(or frequency_cal, recency_cal, T_cal), as made by rfm_summary.")
     if recency is None or T is None:
         raise TypeError("Pass `frequency`, `recency` and `T` (or one summary frame from rfm_summary).")
-    x, t_x, t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+    x, t_x, t = (_float_array(v, name) for v, name in ((frequency, "frequency"), (recency, "recency"), (T, "T")))
     if not (x.shape == t_x.shape == t.shape):
         raise ValueError("`frequency`, `recency` and `T` must have the same length.")
     if x.size == 0:
@@ -745,7 +765,7 @@ def bgnbd_log_likelihood(frequency, recency, T, r, alpha, a, b):
     >>> ll.round(4)
     array([-0.8959, -5.7828])
     """
-    x, t_x, t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+    x, t_x, t = _rfm_arrays(frequency, recency, T)
     gammaln = special.gammaln
     log_a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
     log_a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
@@ -1082,7 +1102,7 @@ def pareto_nbd_log_likelihood(frequency, recency, T, r, alpha, s, beta):
     ...                           r=0.5, alpha=2.0, s=0.6, beta=3.0).round(4)
     array([-0.5597, -6.2186])
     """
-    x, t_x, t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+    x, t_x, t = _rfm_arrays(frequency, recency, T)
     log_common, log_alive, log_died = _pareto_log_parts(x, t_x, t, r, alpha, s, beta)
     return log_common + np.logaddexp(log_alive, log_died)
 
