@@ -1001,7 +1001,7 @@ def explore(widget) -> None:
     from IPython.display import display
 
     bundle = dict(widget._repr_mimebundle_() or {})
-    bundle["text/plain"] = f"{type(widget).__name__} (an explorer: run the notebook to use it)"
+    bundle["text/plain"] = _tr("exercises.explorer", _lang(), name=type(widget).__name__)
     display(bundle, raw=True)
 
 
