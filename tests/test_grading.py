@@ -192,3 +192,26 @@ def test_roster_decides_ids_and_adding_a_file_rekeys_nobody(tmp_path):
     with sqlite3.connect(out / "gradebook.sqlite") as db:
         names = dict(db.execute("SELECT student, name FROM students"))
     assert names["2024001"] == "张伟" and names["2024003"] == "Bob"
+
+
+def test_every_roster_student_has_a_row_and_one_file_each(tmp_path):
+    """A roster student without a file gets 0 with the reason; of two files for one exercise the
+    newer is graded and the older named; the command exits non-zero naming the missing one."""
+    subs = tmp_path / "subs"
+    (subs / "ann").mkdir(parents=True)
+    blank = EXERCISES_DIR / "ch01_crm_overview.ipynb"
+    shutil.copy(blank, subs / "ann" / "first_try.ipynb")
+    shutil.copy(blank, subs / "ann" / "final.ipynb")
+    os.utime(subs / "ann" / "first_try.ipynb", (1_700_000_000, 1_700_000_000))
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id,name,email,lms_id,file\nA1,Ann,,,ann\nB2,王芳,,,wang_fang\n", encoding="utf-8")
+    from crm_lessons.grading import grade_main
+
+    code = grade_main([str(subs), "--out", str(tmp_path / "out"), "--roster", str(roster), "--exercise", "ch01",
+                       "--seed", "7", "--no-progress"])
+    assert code == 1
+    with sqlite3.connect(tmp_path / "out" / "gradebook.sqlite") as db:
+        rows = {r[0]: r[1:] for r in db.execute("SELECT student, status, reason, points, file FROM submissions")}
+    assert rows["B2"][:3] == ("not gradable", "no submission found for this student", 0.0)
+    assert rows["A1"][0] == "graded" and rows["A1"][3].endswith("final.ipynb")
+    assert "first_try.ipynb" in rows["A1"][1]

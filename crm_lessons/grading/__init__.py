@@ -691,17 +691,23 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
 
     class_list = roster_mod.Roster.read(roster) if isinstance(roster, (str, os.PathLike)) else roster
     subs = roster_mod.find_submissions(submissions, class_list)
-    paths, names, flags, owner = [], {}, {}, {}
+    paths, names, flags = [], {}, {}
+    # two files of one student for one exercise: the newest is graded, the other named in its reason
+    by_key: dict[tuple[str, str], list] = {}
     for sub in subs:
-        if sub.student_id in owner and owner[sub.student_id].resolve() != sub.path.resolve():
-            first = owner[sub.student_id]
-            flags.setdefault(first, []).append(f"another file of this student was found too: {sub.relative}")
-            flags.setdefault(sub.path, []).append(f"another file of this student was found too: {first.name}")
-        owner.setdefault(sub.student_id, sub.path)
-        paths.append(sub.path)
-        names[sub.path] = sub.student_id
-        if not sub.on_roster:
-            flags.setdefault(sub.path, []).append("not on the roster")
+        by_key.setdefault((sub.student_id, exercise or _exercise_of(sub.path)), []).append(sub)
+    for (_, ex_id), group in by_key.items():
+        group.sort(key=lambda x: (_mtime(x.path), str(x.path)), reverse=True)
+        newest, older = group[0], group[1:]
+        if older:
+            flags.setdefault(newest.path, []).append(
+                f"other files of this student for {ex_id} were not graded (older): "
+                + ", ".join(str(o.relative) for o in older)
+            )
+        paths.append(newest.path)
+        names[newest.path] = newest.student_id
+        if not newest.on_roster:
+            flags.setdefault(newest.path, []).append("not on the roster")
     import_banks()
 
     import fcntl
@@ -733,6 +739,9 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
             and (force or wanted is not None or not book.is_done(names[p], exercise, _sha256(p)))
         ]
         results = []
+        for res in _missing_students(class_list, subs, book, exercise):
+            book.record(res)
+            results.append(res)
         runnable = []
         for i, p in todo:  # files that are no notebook at all need no kernel
             nb, problem = read_submission(p)
@@ -804,6 +813,35 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
     finally:
         book.close()
         lock.close()
+
+
+def _exercise_of(path: Path) -> str:
+    """The exercise id a notebook says it is (metadata ``crm_lessons.exercise``), or "?"."""
+    nb, _ = read_submission(path)
+    meta = (nb or {}).get("metadata") or {}
+    ex_id = (meta.get("crm_lessons") or {}).get("exercise") if isinstance(meta, dict) else None
+    return str(ex_id) if ex_id else "?"
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _missing_students(class_list, subs, book, exercise: str | None) -> list[SubmissionResult]:
+    """0-point rows for roster students with no submission for ``exercise`` (none graded yet)."""
+    if class_list is None or not exercise:
+        return []
+    found = {s.student_id for s in subs}
+    graded = {(r["student"], r["exercise"]) for r in book.rows()}
+    rows = []
+    for entry in class_list:
+        if entry.student_id not in found and (entry.student_id, exercise) not in graded:
+            rows.append(SubmissionResult(entry.student_id, exercise, "", "", "not gradable",
+                                         "no submission found for this student"))
+    return rows
 
 
 def _write_similarity(book, out: Path, solutions=None) -> None:
@@ -907,7 +945,7 @@ def grade_main(argv: list[str] | None = None) -> int:
         print(f"graded {len(results)} submission(s) into {args.out}/ (gradebook.csv, gradebook.sqlite, feedback/)")
         bad = [r for r in results if r.status == "not gradable"]
         for r in bad:
-            print(f"NOT GRADABLE: {r.student} ({Path(r.file).name}): {r.reason} -- recorded with 0 points",
+            print(f"NOT GRADABLE: {r.student} ({Path(r.file).name or 'no file'}): {r.reason} -- recorded with 0 points",
                   file=sys.stderr)
         if bad:
             code = code or 1
