@@ -388,7 +388,9 @@ def response_by_score_band(frame: pd.DataFrame, bands: int = 10, *, score: str =
     """
     require_columns(frame, [score, responded, value], "frame", source="crm_lessons.targeting.campaign_frame()")
     n = len(frame)
-    if isinstance(bands, bool) or not isinstance(bands, (int, np.integer)) or not 1 <= bands <= max(n, 1):
+    if n == 0:
+        raise ValueError("`frame` has no customers; pass one row per customer.")
+    if isinstance(bands, bool) or not isinstance(bands, (int, np.integer)) or not 1 <= bands <= n:
         raise ValueError(f"`bands` must be a whole number from 1 to the number of customers ({n}), got {bands!r}.")
     ranked = _ranked(frame, score)
     band = np.floor(np.arange(n) * bands / n).astype(int) + 1
