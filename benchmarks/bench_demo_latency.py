@@ -66,7 +66,7 @@ TIMER_JS = """
   });
   obs.observe(target, {attributes: true, childList: true, subtree: true, characterData: true});
   window.__crmTimer = obs;
-  setTimeout(() => { obs.disconnect(); resolve(null); }, 20000);
+  setTimeout(() => { obs.disconnect(); resolve(null); }, 5000);
 })
 """
 
@@ -83,7 +83,7 @@ def measure(root, name: str, reps: int) -> list[float]:
         if kind == "slider":
             handle = _slider(root, what).locator(".noUi-handle")
             handle.focus()
-            key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
+            key = "ArrowLeft" if i % 2 == 0 else "ArrowRight"  # left first: a slider may start at its maximum
             waiter = root.page.evaluate_handle(TIMER_JS, [root.element_handle(), "keydown"])
             handle.press(key)
         elif kind == "select":
@@ -103,6 +103,8 @@ def measure(root, name: str, reps: int) -> list[float]:
         value = waiter.json_value()
         if value is not None:
             times.append(float(value))
+        else:
+            print(f"  {name}: no change within 5 s (change {i + 1})", file=sys.stderr)
         root.page.wait_for_timeout(150)
     return times
 

@@ -150,8 +150,12 @@ class CrossSellingExplorer(LessonWidget):
         # The limits are those of all pairs (the kept rules are among them); fixed from now on.
         ax.set_xlim(ax.get_xlim())
         ax.set_ylim(ax.get_ylim())
+        # the two thresholds as lines: the rules kept lie above and to the right of both
+        self._support_line = ax.axvline(1.0, color=BOOK_COLOURS[0], ls="--", lw=1.5)
+        self._confidence_line = ax.axhline(1.0, color=BOOK_COLOURS[0], ls="--", lw=1.5)
         self._legend = ax.legend(loc="upper left", fontsize=12)
-        self._png = BlitPNG(self._figure, [self._kept, *self._numbers, self._pair_list, self._legend])
+        self._png = BlitPNG(self._figure, [self._support_line, self._confidence_line, self._kept, *self._numbers,
+                                           self._pair_list, self._legend])
 
     def _kept_points(self):
         rules = self.rules
@@ -162,6 +166,10 @@ class CrossSellingExplorer(LessonWidget):
         if self._figure is None:
             self._init_plot()
         x, y, size = self._kept_points()
+        low_x = self._figure.axes[0].get_xlim()[0]
+        support = max(self.min_support.value * 100, low_x)  # log axis: a zero threshold sits at the left edge
+        self._support_line.set_xdata([support, support])
+        self._confidence_line.set_ydata([self.min_confidence.value * 100] * 2)
         self._kept.set_offsets(np.column_stack([x, y]))
         self._kept.set_sizes(size)
         self._legend.get_texts()[1].set_text(wtr("basket.kept", n=len(self.rules)))
