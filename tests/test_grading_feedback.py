@@ -108,6 +108,7 @@ def test_page_in_chinese_uses_the_bank_texts_and_option_labels(tmp_path):
     assert all(h in page for h in q1.text("hints", "zh"))  # every hint, not only the first
     assert "运营型" in page and "分析型" in page  # the options as the Chinese edition names them
     assert "你的答案" in page and "参考答案" in page and "错误" in page
+    assert "not the right option" not in page  # the scoring code's reason, in Chinese too
     assert "<script>" not in page and "&lt;script&gt;" in page
 
 

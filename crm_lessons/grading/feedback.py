@@ -363,7 +363,7 @@ def page_html(db, student: str, exercise: str, lang: str | None = None) -> str:
         status = a["status"].replace(" ", "_")
         shown = t(f"grading.status.{status}") if status in _STATUSES else a["status"]
         answer, expected = ledger.load(a["answer_json"]), ledger.load(a["expected_json"])
-        why = (": " + e(a["reason"])) if a["reason"] not in ("", "correct") else ""
+        why = (": " + e(_reason(a["reason"], lang))) if a["reason"] not in ("", "correct") else ""
         parts.append(
             f"<div class='q'><span class='pts {cls}'>{a['points']:g} / {a['max_points']:g}</span>"
             f"<h3>{e(a['question'])}</h3><p>{e(prompt)}</p>"
@@ -399,6 +399,15 @@ def page_html(db, student: str, exercise: str, lang: str | None = None) -> str:
         parts.append("</div>")
     parts.append("</body></html>\n")
     return "".join(parts)
+
+
+def _reason(text: str, lang: str) -> str:
+    """The scoring code's reason in ``lang`` (the exercises' own translation; unknown parts stay)."""
+    try:
+        from crm_lessons.exercises import _reason as translate
+    except ImportError:  # an older exercises module: English it is
+        return text
+    return translate(text, lang)
 
 
 def _student_name(db, student: str) -> str:
