@@ -501,7 +501,7 @@ def complaint_repurchase(
     is incomplete).
     """
     require_table(complaints, "complaints", ids=["customer_id"], dates=["complaint_date"], booleans=["recovered"],
-                  source="load_complaints()")
+                  source="load_complaints()", nonempty=True)
     end = require_date(data_end, "data_end")
     complete = complaints["complaint_date"] + pd.Timedelta(days=window_days) <= end
     if not complete.any():

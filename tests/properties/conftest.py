@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 settings.register_profile(
     "crm-properties",
-    max_examples=30,
+    max_examples=20,
     deadline=None,
     derandomize=True,
     database=None,
