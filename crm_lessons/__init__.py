@@ -9,7 +9,7 @@ used (``crm.rfm.rfm_scores(...)``, ``crm.data.load_sales(data_dir)``), and
 Chapter                                                 Topic modules (``crm.<module>``)
 ======================================================  ================================================
 every chapter                                           data, schema, i18n, plotting, glossary, widgets
-0. Start here                                           data, schema
+0. Start here                                           data, schema, overview, rfm
 1. CRM overview (客户关系管理概述)                      overview, targeting, pilots, basket
 2. Customer analysis (客户分析)                         abc_analysis, composition, performance, margins,
                                                         portfolio, trading, turnover, value, screening,
@@ -44,7 +44,7 @@ __version__ = "0.1.0"
 #: Topic modules of each chapter (the table above); ``"*"`` = used in every chapter.
 CHAPTER_MODULES: dict[str, tuple[str, ...]] = {
     "*": ("data", "schema", "i18n", "plotting", "glossary", "widgets"),
-    "00_start_here": ("data", "schema"),
+    "00_start_here": ("data", "schema", "overview", "rfm"),
     "01_crm_overview": ("overview", "targeting", "pilots", "basket"),
     "02_customer_analysis": (
         "abc_analysis",
