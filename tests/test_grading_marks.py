@@ -291,12 +291,16 @@ def test_one_question_is_rescored_from_the_stored_answers(tmp_path):
             )
     finally:
         book.close()
-    assert rescore_question(out, "ch01", "q1", data_dir=data_dir()) == 2
+    assert rescore_question(out, "ch01", "q1", data_dir=data_dir()) == 1  # s2's wrong answer stays wrong
     assert _answer(out, "s1", "q1") == (1, "correct", "correct") and _points(out, "s1") == 2
     assert _answer(out, "s2", "q1")[:2] == (0, "wrong") and _points(out, "s2") == 1
     with sqlite3.connect(out / "gradebook.sqlite") as db:
         assert db.execute("SELECT why FROM history WHERE student = 's1'").fetchall() == [
             ("question q1 re-scored",)
         ]
+        assert db.execute("SELECT COUNT(*) FROM history WHERE student = 's2'").fetchone()[0] == 0
+    assert rescore_question(out, "ch01", "q1", data_dir=data_dir()) == 0  # twice: nothing changes
+    with pytest.raises(ValueError, match="q15 is a written question: it is marked, not re-scored"):
+        rescore_question(out, "ch01", "q15", data_dir=data_dir())
     with pytest.raises(ValueError, match="question: exercise ch01 has no question 'q99'"):
         rescore_question(out, "ch01", "q99", data_dir=data_dir())

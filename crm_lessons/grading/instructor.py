@@ -158,7 +158,9 @@ def after_grade(args) -> int:
             students=args.student,
             key=getattr(args, "key", None),
         )
-        print(f"re-scored {ex_id} {qid} for {n} submission(s) in {args.out}/ (old grades in the history)")
+        print(
+            f"re-scored {ex_id} {qid}: {n} submission(s) changed in {args.out}/ (old grades in the history)"
+        )
     if args.import_marks:
         from crm_lessons.grading.marks import import_marks
 
@@ -206,6 +208,11 @@ def rescore_question(
         q = exercise.question(qid)
     except KeyError as exc:
         raise ValueError(f"question: {exc.args[0]}") from None
+    if q.source == "written":
+        raise ValueError(
+            f"question: {qid} is a written question: it is marked, not re-scored; write the "
+            "marking sheet (crm-lessons marks) and import the marks"
+        )
     book = Gradebook(out)
     tmp = Path(tempfile.mkdtemp(prefix="crm-rescore-"))
     try:
@@ -219,7 +226,7 @@ def rescore_question(
             raise RuntimeError(f"the reference of {exercise_id} {qid} could not be computed: {ref_error}")
         db = book.db
         rows = db.execute(
-            "SELECT a.student, d.answer FROM answers a "
+            "SELECT a.student, d.answer, a.points, a.status, a.reason FROM answers a "
             "LEFT JOIN details d USING (student, exercise, question) "
             "WHERE a.exercise = ? AND a.question = ?",
             (exercise.id, qid),
@@ -228,8 +235,11 @@ def rescore_question(
             rows = [r for r in rows if r[0] in set(students)]
         db.execute("BEGIN IMMEDIATE")
         try:
-            for student, answer_json in rows:
+            changed = []
+            for student, answer_json, old_points, old_status, old_reason in rows:
                 answer = ledger.load(answer_json)
+                if answer is None:  # nothing was answered: the stored reason (which cell failed) stays
+                    continue
                 try:
                     frac, reason = q.score(answer, ref) if answer is not None else (0.0, "not answered")
                 except Exception as exc:
@@ -240,6 +250,9 @@ def rescore_question(
                     if frac == 1.0
                     else ("partial" if frac > 0 else ("unanswered" if answer is None else "wrong"))
                 )
+                if (round(frac * q.points, 4), status, reason) == (old_points, old_status, old_reason):
+                    continue
+                changed.append(student)
                 ledger.archive(db, student, exercise.id, f"question {qid} re-scored")
                 db.execute(
                     "UPDATE answers SET points = ?, status = ?, reason = ?, hint = ? "
@@ -267,9 +280,9 @@ def rescore_question(
         book.write_csv()
         from crm_lessons.grading.feedback import write_page
 
-        for student, _ in rows:
+        for student in changed:
             write_page(book, student, exercise.id)
-        return len(rows)
+        return len(changed)
     finally:
         book.close()
         shutil.rmtree(tmp, ignore_errors=True)
