@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_columns
+from crm_lessons._validation import require_same_id_type, require_typed
 from crm_lessons.schema import TABLES, Column, Table
 
 __all__ = [
@@ -823,14 +823,16 @@ def build_sales(orders: pd.DataFrame, order_lines: pd.DataFrame, products: pd.Da
 
     Checked against the hand-computed example in tests/test_data.py.
     """
-    require_columns(orders, ["order_id", "customer_id", "order_date"], "orders", source="load_orders()")
-    require_columns(
-        order_lines, ["order_id", "line_no", "product_id", "quantity", "unit_price", "discount"], "order_lines",
+    require_typed(orders, "orders", ["order_id", "customer_id", "order_date"], source="load_orders()")
+    require_typed(
+        order_lines, "order_lines", ["order_id", "line_no", "product_id", "quantity", "unit_price", "discount"],
         source="load_order_lines()",
     )
-    require_columns(
-        products, ["product_id", "category", "price_band", "unit_cost"], "products", source="load_products()"
+    require_typed(
+        products, "products", ["product_id", "category", "price_band", "unit_cost"], source="load_products()"
     )
+    require_same_id_type(order_lines["order_id"], "order_lines", orders["order_id"], "orders", "order_id")
+    require_same_id_type(order_lines["product_id"], "order_lines", products["product_id"], "products", "product_id")
     _require_unique(orders, "orders", "order_id")
     _require_unique(products, "products", "product_id")
     for argument, frame, key in (("orders", orders, "order_id"), ("products", products, "product_id")):

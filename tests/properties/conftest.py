@@ -163,8 +163,8 @@ REFUSED_BY_KIND = {
     "id": ("nan", "none", "mixed_ids", "inf", "neg_inf", "float", "negative"),
     "date": tuple(h for h in SPOILERS if h != "empty"),
     "number": ("nan", "none", "inf", "neg_inf", "text", "digit_text", "bool_text", "date_text"),
-    "bool": ("nan", "none", "text", "digit_text", "bool_text", "float", "negative", "date_text", "inf", "neg_inf",
-             "mixed_ids"),
+    "bool": ("nan", "none", "text", "digit_text", "bool_text", "float", "negative", "date_text", "inf",
+             "neg_inf", "mixed_ids"),
 }
 
 
