@@ -86,3 +86,19 @@ def test_report_command_writes_page_and_tables(book, tmp_path, capsys):
 
 def test_write_report_reads_the_sqlite_file_directly(book, tmp_path):
     assert write_report(book / "gradebook.sqlite", tmp_path / "r").name == "report.html"
+
+
+def test_page_in_chinese(book):
+    page = report_html(book, lang="zh")
+    assert "班级成绩报告" in page and "优先重新讲解" in page and "最常见的错误答案" in page
+    assert "<th>得分率</th>" in page and "<th>平均 %</th>" in page
+    assert page.count("data:image/png;base64,") == 2
+    with pytest.raises(ValueError, match="lang: 'fr'"):
+        report_html(book, lang="fr")
+
+
+def test_every_column_has_a_label_in_both_languages():
+    from crm_lessons.grading.report import COLUMNS, column_labels
+
+    for lang in ("en", "zh"):
+        assert list(column_labels(lang)) == list(COLUMNS)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import functools
 import html
 import io
 import json
@@ -29,6 +30,8 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+
+from crm_lessons.i18n import tr
 
 #: Most common wrong answers listed per question.
 TOP_WRONG = 3
@@ -147,12 +150,14 @@ def class_tables(gradebook) -> dict[str, pd.DataFrame]:
 
     a = answers.copy()
     a["share"] = a["points"] / a["max_points"].where(a["max_points"] > 0)
+    # full points: right, or a written answer marked at its maximum
+    a["full"] = (a["status"] == "correct") | ((a["status"] == "marked") & (a["points"] >= a["max_points"]))
     q = (
         a.groupby(["exercise", "question"], sort=False)
         .agg(
             answers=("student", "size"),
             success_rate=("share", "mean"),
-            correct=("status", lambda s: int(((s == "correct") | (s == "marked")).sum())),
+            correct=("full", "sum"),
             unanswered=("status", lambda s: int((s == "unanswered").sum())),
             to_mark=("status", lambda s: int((s == "to mark").sum())),
             max_points=("max_points", "max"),
@@ -223,97 +228,142 @@ def _png(fig) -> str:
     return "<img alt='figure' src='data:image/png;base64," + base64.b64encode(buf.getvalue()).decode() + "'>"
 
 
-def figures(gradebook, tables: dict | None = None) -> dict[str, str]:
-    """The report's figures as <img> tags: ``distribution`` and ``success``."""
+#: Code names of the report's columns, in the order of ``grading.report.columns`` in the catalogue.
+COLUMNS = (
+    "exercise",
+    "submissions",
+    "mean_percent",
+    "median_percent",
+    "min_percent",
+    "max_percent",
+    "full_marks",
+    "not_gradable",
+    "partly_run",
+    "to_mark",
+    "question",
+    "answers",
+    "success_rate",
+    "correct",
+    "unanswered",
+    "max_points",
+    "answer",
+    "count",
+    "share_of_wrong",
+    "reason",
+    "student",
+    "status",
+    "file",
+)
+
+
+def column_labels(lang: str = "en") -> dict[str, str]:
+    """Code column name -> its header in ``lang``."""
+    return dict(zip(COLUMNS, (c.strip() for c in tr("grading.report.columns", lang).split(","))))
+
+
+def figures(gradebook, tables: dict | None = None, lang: str = "en") -> dict[str, str]:
+    """The report's figures as <img> tags: ``distribution`` and ``success``, labelled in ``lang``."""
     import matplotlib
     import matplotlib.ticker
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
+    from crm_lessons.i18n import font_rc, register_cjk_font
+
+    register_cjk_font()
+    t = functools.partial(tr, lang=lang)
     tables = tables or class_tables(gradebook)
     subs, _ = load_frames(gradebook)
     graded = subs[subs["max_points"] > 0].copy()
     graded["percent"] = 100 * graded["points"] / graded["max_points"]
     out = {}
     exercises = sorted(graded["exercise"].unique())
-    if exercises:
-        fig, axes = plt.subplots(
-            1, len(exercises), figsize=(3.6 * len(exercises), 3), squeeze=False, sharey=True
-        )
-        for ax, ex in zip(axes[0], exercises):
-            ax.hist(
-                graded.loc[graded["exercise"] == ex, "percent"],
-                bins=range(0, 101, 10),
-                color="#4c72b0",
-                edgecolor="white",
+    with matplotlib.rc_context(font_rc(lang)):
+        if exercises:
+            fig, axes = plt.subplots(
+                1, len(exercises), figsize=(3.6 * len(exercises), 3), squeeze=False, sharey=True
             )
-            ax.set_title(f"{ex}: score distribution")
-            ax.set_xlabel("percent of the points")
-        axes[0][0].set_ylabel("submissions")
-        axes[0][0].yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-        out["distribution"] = _png(fig)
-    q = tables["questions"]
-    if len(q):
-        fig, ax = plt.subplots(figsize=(max(6, 0.45 * len(q)), 3.2))
-        labels = [f"{e}:{i}" for e, i in zip(q["exercise"], q["question"])]
-        rates = q["success_rate"].fillna(0) * 100
-        ax.bar(labels, rates, color=["#c44e52" if r < 50 else "#55a868" for r in rates])
-        ax.axhline(50, color="#555", lw=0.8, ls="--")
-        ax.set_ylim(0, 100)
-        ax.set_ylabel("points earned (%)")
-        ax.set_title("success rate per question (red: below 50 %)")
-        ax.tick_params(axis="x", rotation=60)
-        out["success"] = _png(fig)
+            for ax, ex in zip(axes[0], exercises):
+                ax.hist(
+                    graded.loc[graded["exercise"] == ex, "percent"],
+                    bins=range(0, 101, 10),
+                    color="#4c72b0",
+                    edgecolor="white",
+                )
+                ax.set_title(t("grading.report.fig_distribution", exercise=ex))
+                ax.set_xlabel(t("grading.report.fig_percent"))
+            axes[0][0].set_ylabel(t("grading.report.fig_submissions"))
+            axes[0][0].yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+            out["distribution"] = _png(fig)
+        q = tables["questions"]
+        if len(q):
+            fig, ax = plt.subplots(figsize=(max(6, 0.45 * len(q)), 3.2))
+            labels = [f"{e}:{i}" for e, i in zip(q["exercise"], q["question"])]
+            rates = q["success_rate"].fillna(0) * 100
+            ax.bar(labels, rates, color=["#c44e52" if r < 50 else "#55a868" for r in rates])
+            ax.axhline(50, color="#555", lw=0.8, ls="--")
+            ax.set_ylim(0, 100)
+            ax.set_ylabel(t("grading.report.fig_earned"))
+            ax.set_title(t("grading.report.fig_success"))
+            ax.tick_params(axis="x", rotation=60)
+            out["success"] = _png(fig)
     return out
 
 
-def _table(frame: pd.DataFrame) -> str:
+def _table(frame: pd.DataFrame, lang: str = "en") -> str:
     if frame.empty:
-        return "<p><i>none</i></p>"
-    return frame.to_html(index=False, escape=True, na_rep="", border=0, classes="t")
+        return f"<p><i>{html.escape(tr('grading.report.none', lang))}</i></p>"
+    shown = frame.rename(columns=column_labels(lang))
+    return shown.to_html(index=False, escape=True, na_rep="", border=0, classes="t")
 
 
-def report_html(gradebook) -> str:
+def report_html(gradebook, lang: str = "en") -> str:
+    """The report page in ``lang`` ("en" or "zh"); tables keep the student-given text as written."""
+    if lang not in ("en", "zh"):
+        raise ValueError(f"lang: {lang!r} is not a language of the course; use en or zh")
     tables = class_tables(gradebook)
-    figs = figures(gradebook, tables)
+    figs = figures(gradebook, tables, lang)
     q = tables["questions"]
     reteach = q[q["success_rate"] < 0.5].sort_values("success_rate")
     e = html.escape
+    t = functools.partial(tr, lang=lang)
     parts = [
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Class report</title><style>"
+        f"<!DOCTYPE html><html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head><meta charset='utf-8'>"
+        f"<title>{e(t('grading.report.title'))}</title><style>"
         "body{font-family:'Noto Sans CJK SC','Noto Sans',sans-serif;margin:2em;max-width:1400px}"
         "table.t{border-collapse:collapse;margin:0.5em 0}table.t td,table.t th{border:1px solid #ccc;"
         "padding:4px 8px;text-align:left;vertical-align:top}</style></head><body>",
-        f"<h1>Class report</h1><p>Gradebook: {e(str(_db_path(gradebook).name))}. Points are the settled ones "
-        "(written answers at their marks, late penalties applied).</p>",
-        "<h2>Summary per exercise</h2>",
-        _table(tables["summary"]),
-        "<h2>Score distribution</h2>",
-        figs.get("distribution", "<p><i>no graded submissions</i></p>"),
-        "<h2>Success rate per question</h2>",
+        f"<h1>{e(t('grading.report.title'))}</h1>"
+        f"<p>{e(t('grading.report.intro', name=_db_path(gradebook).name))}</p>",
+        f"<h2>{e(t('grading.report.summary'))}</h2>",
+        _table(tables["summary"], lang),
+        f"<h2>{e(t('grading.report.distribution'))}</h2>",
+        figs.get("distribution", f"<p><i>{e(t('grading.report.no_graded'))}</i></p>"),
+        f"<h2>{e(t('grading.report.success'))}</h2>",
         figs.get("success", ""),
-        "<h3>Re-teach first (below 50 % of the points)</h3>",
-        _table(reteach),
-        "<h3>All questions</h3>",
-        _table(q),
-        "<h2>Most common wrong answers</h2>"
-        "<p>Identical answers counted together; the reason is the grader's.</p>",
-        _table(tables["wrong"]),
-        "<h2>Why questions were left without an answer</h2>",
-        _table(tables["no_answer"]),
-        "<h2>Submissions not gradable or run only partly</h2>",
-        _table(tables["problems"]),
+        f"<h3>{e(t('grading.report.reteach'))}</h3>",
+        _table(reteach, lang),
+        f"<h3>{e(t('grading.report.all_questions'))}</h3>",
+        _table(q, lang),
+        f"<h2>{e(t('grading.report.wrong'))}</h2><p>{e(t('grading.report.wrong_note'))}</p>",
+        _table(tables["wrong"], lang),
+        f"<h2>{e(t('grading.report.no_answer'))}</h2>",
+        _table(tables["no_answer"], lang),
+        f"<h2>{e(t('grading.report.problems'))}</h2>",
+        _table(tables["problems"], lang),
         "</body></html>\n",
     ]
     return "".join(parts)
 
 
-def write_report(gradebook, out_dir) -> Path:
+def write_report(gradebook, out_dir, lang: str = "en") -> Path:
+    """``OUT_DIR/report.html`` (in ``lang``) and the tables as ``report_<name>.csv`` (code column names)."""
+    page = report_html(gradebook, lang)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "report.html"
-    path.write_text(report_html(gradebook), encoding="utf-8")
+    path.write_text(page, encoding="utf-8")
     for name, frame in class_tables(gradebook).items():
         frame.to_csv(out / f"report_{name}.csv", index=False)
     return path
@@ -325,14 +375,18 @@ def report_main(argv: list[str] | None = None) -> int:
         prog="crm-lessons report",
         description="Class report: score distribution, success rate per question, common wrong answers, "
         "submissions not gradable and why (HTML with figures, plus the tables as CSV).",
-        epilog="example: crm-lessons report graded/ch01 reports/ch01   (then open reports/ch01/report.html)",
+        epilog="example: crm-lessons report graded/ch01 reports/ch01 --lang zh\n"
+        "         (then open reports/ch01/report.html)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("gradebook", help="the grader's output folder, or its gradebook.sqlite")
     parser.add_argument("out_dir", help="folder for report.html and report_*.csv")
+    parser.add_argument(
+        "--lang", choices=["en", "zh"], default="en", help="language of the page (default en)"
+    )
     args = parser.parse_args(argv)
     try:
-        path = write_report(args.gradebook, args.out_dir)
+        path = write_report(args.gradebook, args.out_dir, args.lang)
     except (FileNotFoundError, ValueError) as exc:
         print(f"crm-lessons report: {exc}", file=sys.stderr)
         return 2
