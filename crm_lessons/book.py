@@ -121,6 +121,8 @@ def edition(notebook, lang: str):
         cells.append(cell)
     if not found_parameters:
         raise ValueError("the source has no code cell tagged 'parameters' (it must set lang and data_dir)")
+    for i, cell in enumerate(cells):  # stable ids: a rebuild changes only what really changed
+        cell["id"] = f"{lang}-{i:03d}"
     nb.cells = cells
     nb.metadata.pop("jupytext", None)
     nb.metadata["language_info"] = {"name": "python"}
@@ -173,7 +175,11 @@ def _execute(source: str, lang: str, timeout: int) -> tuple[str, str]:
     target = edition_path(source, lang)
     target.parent.mkdir(parents=True, exist_ok=True)
     nb = edition(read_source(source), lang)
+    from crm_lessons.cli import _one_thread_kernel_manager
+
+    # one numeric thread per kernel, as `crm-lessons run` and the grader: notebooks run side by side
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            kernel_manager_class=_one_thread_kernel_manager(),
                             resources={"metadata": {"path": str(target.parent)}})
     try:
         client.execute()
