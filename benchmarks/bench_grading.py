@@ -10,7 +10,8 @@ Prints
 Also prints the sandbox (bubblewrap + cgroup, issue 9) and its start-up cost per submission, and
 how long the grader's comparison takes on a wide answer built to be slow.
 
-Usage: ``python benchmarks/bench_grading.py [N]`` (default 100). Target: 100 in <= 120 s on
+Usage: ``python benchmarks/bench_grading.py [N]`` (default 100); ``BENCH_INSECURE=1`` grades
+without the sandbox, to see what isolation costs. Target: 100 in <= 120 s on
 2 cores.
 """
 
@@ -45,7 +46,8 @@ def papermill_seconds(path: Path, runs: int = 3) -> float:
     for _ in range(runs):
         t = time.perf_counter()
         try:
-            pm.execute_notebook(str(path), None, kernel_name="python3", progress_bar=False, cwd=str(path.parent))
+            pm.execute_notebook(str(path), None, kernel_name="python3", progress_bar=False,
+                                cwd=str(path.parent))
         except pm.PapermillExecutionError:
             pass
         times.append(time.perf_counter() - t)
@@ -112,18 +114,25 @@ def main(n: int = 100) -> None:
 
     t = time.perf_counter()
     workers = int(os.environ.get("BENCH_WORKERS", "0")) or None
-    results = grade([subs], tmp / "out", progress=True, workers=workers)
+    # BENCH_INSECURE=1: the same without the sandbox (what isolation costs, on the same notebooks)
+    insecure = os.environ.get("BENCH_INSECURE") == "1"
+    results = grade([subs], tmp / "out", progress=True, workers=workers, isolate=False if insecure else None,
+                    insecure=insecure)
     wall = time.perf_counter() - t
     per_sub = statistics.median(r.seconds for r in results)
     # written answers wait for the instructor's marks: "full" is full on everything graded automatically
     full = sum(r.points == sum(q.max_points for q in r.questions if q.source != "written") for r in results)
     zero = sum(r.points == 0 for r in results)
 
-    print(f"papermill floor (import pandas, seaborn, ipywidgets), one kernel per notebook: {floor:.2f} s per notebook")
-    print(f"papermill, one kernel per notebook, on a chapter-1 solution:                 {naive:.2f} s per notebook")
-    print(f"  -> {n} submissions that way, one after another:  {n * naive:.0f} s;  on 2 cores at best: {n * naive / 2:.0f} s")
-    print(f"crm-lessons grade, {n} submissions (papermill + warm zygote kernels):        {wall:.1f} s wall")
-    print(f"  -> {wall / n:.2f} s per submission (wall / n); median time one submission took: {per_sub:.2f} s")
+    print("papermill floor (import pandas, seaborn, ipywidgets), one kernel per notebook: "
+          f"{floor:.2f} s per notebook")
+    print(f"papermill, one kernel per notebook, on a chapter-1 solution: {naive:.2f} s per notebook")
+    print(f"  -> {n} submissions that way, one after another:  {n * naive:.0f} s;  "
+          f"on 2 cores at best: {n * naive / 2:.0f} s")
+    mode = "no sandbox, BENCH_INSECURE" if insecure else "papermill + warm zygote kernels"
+    print(f"crm-lessons grade, {n} submissions ({mode}): {wall:.1f} s wall")
+    print(f"  -> {wall / n:.2f} s per submission (wall / n); median time one submission took: "
+          f"{per_sub:.2f} s")
     print("  of which set-up: " + ", ".join(f"{k} {v:.1f} s" for k, v in setup.items()))
     print(f"  results: {full} full marks, {zero} zero, {n - full - zero} partial")
     import sqlite3
