@@ -15,7 +15,7 @@ ValueError: `sales` lacks column(s) ['b']; it has ['a']. Pass a frame with those
 >>> require_columns(pd.DataFrame({"a": [1]}), ["b"], "survey", source="load_survey()")
 Traceback (most recent call last):
 ...
-ValueError: `survey` lacks column(s) ['b']; it has ['a']. Pass a frame with those columns (e.g. from crm_lessons.data.load_survey()).
+ValueError: `survey` lacks column(s) ['b']; it has ['a']. ... (e.g. from crm_lessons.data.load_survey()).
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ def require_columns(frame, columns: Iterable[str], arg: str, *, source: str | No
         if source:
             hint = f" (e.g. from {source if '.' in source.split('(')[0] else 'crm_lessons.data.' + source})"
         raise ValueError(
-            f"`{arg}` lacks column(s) {missing}; it has {list(frame.columns)}. Pass a frame with those columns{hint}."
+            f"`{arg}` lacks column(s) {missing}; it has {list(frame.columns)}. "
+            f"Pass a frame with those columns{hint}."
         )
 
 
@@ -67,7 +68,8 @@ def require_group_keys(by, frame, arg: str = "by", frame_arg: str = "sales") -> 
     for k in keys:
         if k not in frame.columns:
             raise ValueError(
-                f"`{arg}` names column {k!r}, which `{frame_arg}` does not have; choose from {list(frame.columns)}."
+                f"`{arg}` names column {k!r}, which `{frame_arg}` does not have; "
+                f"choose from {list(frame.columns)}."
             )
         require_ids(frame, k, frame_arg, allow_missing=True, noun="value")
     return keys
@@ -160,7 +162,7 @@ def require_boolean(frame, column: str | None, arg: str, *, source: str | None =
     >>> require_boolean(pd.DataFrame({"ok": ["true", "false"]}), "ok", "pilot")
     Traceback (most recent call last):
     ...
-    TypeError: `pilot` column 'ok' must hold booleans (True/False or 1/0), but it holds text such as ['true', 'false']; text would be read as True. Convert it first, e.g. pilot['ok'] = pilot['ok'].str.lower().map({'true': True, 'false': False}).
+    TypeError: `pilot` column 'ok' must hold booleans ... ['true', 'false']; text would be read as True. ...
     """
     values = _column(frame, column, arg, source)
     where = _where(arg, column)
@@ -200,8 +202,16 @@ def require_boolean(frame, column: str | None, arg: str, *, source: str | None =
     return numbers.astype(bool)
 
 
-def require_numeric(frame, column: str | None, arg: str, *, source: str | None = None,
-                    allow_nan: bool = False, allow_inf: bool = False, min_value: float | None = None) -> pd.Series:
+def require_numeric(
+    frame,
+    column: str | None,
+    arg: str,
+    *,
+    source: str | None = None,
+    allow_nan: bool = False,
+    allow_inf: bool = False,
+    min_value: float | None = None,
+) -> pd.Series:
     """Return ``frame[column]`` as a ``float64`` Series after checking it holds numbers.
 
     Refused with a message naming ``arg`` and ``column``: text (also digits written as
@@ -215,7 +225,7 @@ def require_numeric(frame, column: str | None, arg: str, *, source: str | None =
     >>> require_numeric(pd.DataFrame({"q1": ["agree", 2]}), "q1", "items")
     Traceback (most recent call last):
     ...
-    TypeError: `items` column 'q1' must hold numbers, but it holds text such as ['agree']. Convert it first, e.g. pd.to_numeric(items['q1']), or recode text answers with .map({...}).
+    TypeError: `items` column 'q1' must hold numbers, but it holds text such as ['agree']. ...
     """
     values = _column(frame, column, arg, source)
     where = _where(arg, column)
@@ -223,7 +233,9 @@ def require_numeric(frame, column: str | None, arg: str, *, source: str | None =
     if isinstance(values.dtype, pd.CategoricalDtype):
         values = values.astype(object)
     if pd.api.types.is_datetime64_any_dtype(values.dtype) or pd.api.types.is_timedelta64_dtype(values.dtype):
-        raise TypeError(f"{where} must hold numbers, got dates or durations ({values.dtype}); pass a numeric column.")
+        raise TypeError(
+            f"{where} must hold numbers, got dates or durations ({values.dtype}); pass a numeric column."
+        )
     if not (pd.api.types.is_numeric_dtype(values.dtype)):
         text = values.map(_is_text).to_numpy(dtype=bool)
         if text.any():
@@ -242,7 +254,9 @@ def require_numeric(frame, column: str | None, arg: str, *, source: str | None =
     try:
         numbers = values.astype("float64")
     except (TypeError, ValueError):  # complex numbers and the like
-        raise TypeError(f"{where} must hold real numbers, got {values.dtype}; pass a numeric column.") from None
+        raise TypeError(
+            f"{where} must hold real numbers, got {values.dtype}; pass a numeric column."
+        ) from None
     missing = numbers.isna().to_numpy()
     if missing.any() and not allow_nan:
         raise ValueError(
@@ -275,8 +289,15 @@ def _id_kind(value) -> str:
     return type(value).__name__
 
 
-def require_ids(frame, column: str | None, arg: str, *, source: str | None = None,
-                allow_missing: bool = False, noun: str = "id") -> pd.Series:
+def require_ids(
+    frame,
+    column: str | None,
+    arg: str,
+    *,
+    source: str | None = None,
+    allow_missing: bool = False,
+    noun: str = "id",
+) -> pd.Series:
     """Return ``frame[column]`` after checking its ids are present and of one type.
 
     A column mixing numbers and text (``1`` and ``"1"``) would count one order or customer
@@ -291,7 +312,7 @@ def require_ids(frame, column: str | None, arg: str, *, source: str | None = Non
     >>> require_ids(pd.DataFrame({"order_id": [1, "1"]}), "order_id", "sales")
     Traceback (most recent call last):
     ...
-    TypeError: `sales` column 'order_id' mixes id types (number, text; e.g. 1 and '1'), so one id could count as two. Make them one type first, e.g. sales['order_id'] = sales['order_id'].astype(str).
+    TypeError: `sales` column 'order_id' mixes id types (number, text; e.g. 1 and '1'), so one id could ...
     """
     values = _column(frame, column, arg, source)
     where = _where(arg, column)
@@ -324,8 +345,9 @@ def require_ids(frame, column: str | None, arg: str, *, source: str | None = Non
     return values
 
 
-def require_dates(frame, column: str | None, arg: str, *, source: str | None = None,
-                  allow_missing: bool = False) -> pd.Series:
+def require_dates(
+    frame, column: str | None, arg: str, *, source: str | None = None, allow_missing: bool = False
+) -> pd.Series:
     """Return ``frame[column]`` after checking it holds dates (``datetime64``) without gaps.
 
     Text dates are refused (comparing them with a date fails or sorts as text): convert
@@ -338,7 +360,7 @@ def require_dates(frame, column: str | None, arg: str, *, source: str | None = N
     >>> require_dates(pd.DataFrame({"order_date": ["2024-01-01"]}), "order_date", "orders")
     Traceback (most recent call last):
     ...
-    TypeError: `orders` column 'order_date' must hold dates (datetime64), got str. Convert it first: orders['order_date'] = pd.to_datetime(orders['order_date']).
+    TypeError: `orders` column 'order_date' must hold dates (datetime64), got str. ... pd.to_datetime(...).
     """
     values = _column(frame, column, arg, source)
     where = _where(arg, column)
@@ -376,7 +398,9 @@ def require_whole_number(value, arg: str, *, minimum: int | None = None) -> int:
     """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         fix = " Pass the number without quotes." if _is_text(value) else ""
-        raise TypeError(f"`{arg}` must be a whole number such as 5, got {value!r} ({type(value).__name__}).{fix}")
+        raise TypeError(
+            f"`{arg}` must be a whole number such as 5, got {value!r} ({type(value).__name__}).{fix}"
+        )
     if not np.isfinite(value) or float(value) != int(value):
         raise ValueError(f"`{arg}` must be a whole number such as 5, got {value!r}.")
     if minimum is not None and value < minimum:
@@ -394,10 +418,20 @@ def require_real(value, arg: str) -> float:
     return float(value)
 
 
-def require_table(frame, arg: str, columns: Iterable[str] = (), *, ids: Iterable[str] = (),
-                  dates: Iterable[str] = (), numbers: Iterable[str] = (), booleans: Iterable[str] = (),
-                  allow_nan: Iterable[str] = (), nonempty: bool = False, source: str | None = None,
-                  uniform: Iterable[str] = ()) -> None:
+def require_table(
+    frame,
+    arg: str,
+    columns: Iterable[str] = (),
+    *,
+    ids: Iterable[str] = (),
+    dates: Iterable[str] = (),
+    numbers: Iterable[str] = (),
+    booleans: Iterable[str] = (),
+    allow_nan: Iterable[str] = (),
+    nonempty: bool = False,
+    source: str | None = None,
+    uniform: Iterable[str] = (),
+) -> None:
     """All the checks of one input frame in one call.
 
     ``frame`` must be a DataFrame with ``columns`` and the typed columns: ``ids``
@@ -415,7 +449,7 @@ def require_table(frame, arg: str, columns: Iterable[str] = (), *, ids: Iterable
     >>> require_table(orders, "orders", ids=["customer_id"], dates=["order_date"])
     Traceback (most recent call last):
     ...
-    ValueError: `orders` column 'customer_id' has missing ids (1, row(s) [1]); rows without an id cannot be matched. Fill in the ids or drop those rows first.
+    ValueError: `orders` column 'customer_id' has missing ids (1, row(s) [1]); rows without an id cannot ...
     """
     ids, dates, numbers, booleans = list(ids), list(dates), list(numbers), list(booleans)
     allow_nan = set(allow_nan)
@@ -434,8 +468,11 @@ def require_table(frame, arg: str, columns: Iterable[str] = (), *, ids: Iterable
         require_ids(frame, col, arg, allow_missing=True, noun="value")
 
 
-def require_same_id_type(left: pd.Series, left_arg: str, right: pd.Series, right_arg: str, column: str) -> None:
+def require_same_id_type(
+    left: pd.Series, left_arg: str, right: pd.Series, right_arg: str, column: str
+) -> None:
     """Raise TypeError when two frames' id columns cannot match (numbers in one, text in the other)."""
+
     def kind(values):
         if isinstance(values.dtype, pd.CategoricalDtype):
             values = pd.Series(values.cat.categories)
@@ -447,7 +484,8 @@ def require_same_id_type(left: pd.Series, left_arg: str, right: pd.Series, right
     a, b = kind(left), kind(right)
     if a is not None and b is not None and a != b:
         raise TypeError(
-            f"`{left_arg}` column {column!r} holds {a} ids but `{right_arg}` column {column!r} holds {b} ids, "
+            f"`{left_arg}` column {column!r} holds {a} ids but `{right_arg}` column {column!r} holds {b} "
+            "ids, "
             f"so no row would match; convert one of them, e.g. {right_arg}[{column!r}] = "
             f"{right_arg}[{column!r}].astype({'str' if a == 'text' else 'int'})."
         )
@@ -456,14 +494,51 @@ def require_same_id_type(left: pd.Series, left_arg: str, right: pd.Series, right
 #: What the case company's and CDNOW's standard columns hold (crm_lessons.schema), for
 #: :func:`require_typed`: ids, dates, numbers (finite) and booleans.
 COLUMN_KINDS = {
-    **dict.fromkeys(("customer_id", "order_id", "product_id", "complaint_id", "lead_id", "respondent_id"), "id"),
-    **dict.fromkeys(("order_date", "join_date", "survey_date", "complaint_date", "contact_date", "month",
-                     "purchase_date"), "date"),
-    **dict.fromkeys(("quantity", "unit_price", "discount", "unit_cost", "list_price", "revenue", "cost", "profit",
-                     "opening_units", "received_units", "sold_units", "closing_units", "spend", "website_visits",
-                     "resolution_days", "line_no", "amount_cents", "dollars", "cds", "recency", "frequency",
-                     "monetary"), "number"),
-    **dict.fromkeys(("internal", "responded", "converted", "requested_quote", "recovered", "repurchased"), "bool"),
+    **dict.fromkeys(
+        ("customer_id", "order_id", "product_id", "complaint_id", "lead_id", "respondent_id"), "id"
+    ),
+    **dict.fromkeys(
+        (
+            "order_date",
+            "join_date",
+            "survey_date",
+            "complaint_date",
+            "contact_date",
+            "month",
+            "purchase_date",
+        ),
+        "date",
+    ),
+    **dict.fromkeys(
+        (
+            "quantity",
+            "unit_price",
+            "discount",
+            "unit_cost",
+            "list_price",
+            "revenue",
+            "cost",
+            "profit",
+            "opening_units",
+            "received_units",
+            "sold_units",
+            "closing_units",
+            "spend",
+            "website_visits",
+            "resolution_days",
+            "line_no",
+            "amount_cents",
+            "dollars",
+            "cds",
+            "recency",
+            "frequency",
+            "monetary",
+        ),
+        "number",
+    ),
+    **dict.fromkeys(
+        ("internal", "responded", "converted", "requested_quote", "recovered", "repurchased"), "bool"
+    ),
 }
 
 
@@ -471,8 +546,15 @@ COLUMN_KINDS = {
 TABLE_KEYS = {"customers": "customer_id", "products": "product_id"}
 
 
-def require_typed(frame, arg: str, columns: Iterable[str], *, source: str | None = None,
-                  allow_nan: Iterable[str] = (), nonempty: bool = False) -> None:
+def require_typed(
+    frame,
+    arg: str,
+    columns: Iterable[str],
+    *,
+    source: str | None = None,
+    allow_nan: Iterable[str] = (),
+    nonempty: bool = False,
+) -> None:
     """:func:`require_table` with each column's kind looked up in :data:`COLUMN_KINDS`.
 
     Other columns (categories, names, group labels) must exist and hold values of one type
@@ -487,26 +569,42 @@ def require_typed(frame, arg: str, columns: Iterable[str], *, source: str | None
     >>> require_typed(sales, "sales", ["customer_id", "revenue"])
     Traceback (most recent call last):
     ...
-    TypeError: `sales` column 'revenue' must hold numbers, but it holds text such as ['12.5']. Convert it first, e.g. pd.to_numeric(sales['revenue']), or recode text answers with .map({...}).
+    TypeError: `sales` column 'revenue' must hold numbers, but it holds text such as ['12.5']. ...
     """
     columns = list(dict.fromkeys(columns))
-    by_kind = {kind: [c for c in columns if COLUMN_KINDS.get(c) == kind] for kind in ("id", "date", "number", "bool")}
+    by_kind = {
+        kind: [c for c in columns if COLUMN_KINDS.get(c) == kind] for kind in ("id", "date", "number", "bool")
+    }
     other = [c for c in columns if c not in COLUMN_KINDS]
     key = TABLE_KEYS.get(arg)
     if key in columns and isinstance(frame, pd.DataFrame) and key in frame.columns:
         require_unique(frame, key, arg)
-    require_table(frame, arg, columns, ids=by_kind["id"], dates=by_kind["date"], numbers=by_kind["number"],
-                  booleans=by_kind["bool"], allow_nan=allow_nan, nonempty=nonempty, source=source, uniform=other)
+    require_table(
+        frame,
+        arg,
+        columns,
+        ids=by_kind["id"],
+        dates=by_kind["date"],
+        numbers=by_kind["number"],
+        booleans=by_kind["bool"],
+        allow_nan=allow_nan,
+        nonempty=nonempty,
+        source=source,
+        uniform=other,
+    )
 
 
-def require_numeric_frame(frame, columns: Iterable[str], arg: str, *, allow_nan: bool = True,
-                          source: str | None = None) -> pd.DataFrame:
+def require_numeric_frame(
+    frame, columns: Iterable[str], arg: str, *, allow_nan: bool = True, source: str | None = None
+) -> pd.DataFrame:
     """``frame[columns]`` as float64 after :func:`require_numeric` on each column (missing values allowed
     unless ``allow_nan`` is False; infinite values and text refused, naming ``arg`` and the column)."""
     columns = list(columns)
     require_columns(frame, columns, arg, source=source)
-    return pd.DataFrame({c: require_numeric(frame, c, arg, allow_nan=allow_nan) for c in dict.fromkeys(columns)},
-                        index=frame.index)[columns]
+    return pd.DataFrame(
+        {c: require_numeric(frame, c, arg, allow_nan=allow_nan) for c in dict.fromkeys(columns)},
+        index=frame.index,
+    )[columns]
 
 
 def require_unique(frame, column: str, arg: str) -> None:
@@ -516,5 +614,6 @@ def require_unique(frame, column: str, arg: str) -> None:
     if repeated.any():
         raise ValueError(
             f"`{arg}` column {column!r} repeats values such as {frame[column][repeated].iloc[0]!r} "
-            f"(row(s) {_rows(frame.index, repeated)}); keep one row per {column} (e.g. .drop_duplicates({column!r}))."
+            f"(row(s) {_rows(frame.index, repeated)}); keep one row per {column} "
+            f"(e.g. .drop_duplicates({column!r}))."
         )

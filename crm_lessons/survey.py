@@ -37,6 +37,7 @@ from crm_lessons._validation import (
     require_column_list,
     require_columns,
     require_frame,
+    require_ids,
     require_numeric,
 )
 from crm_lessons.satisfaction import dimension_scores, driver_scores
@@ -558,6 +559,7 @@ def frequency_table(survey: pd.DataFrame, column: str) -> pd.DataFrame:
     Checked against: hand counts.
     """
     require_columns(survey, [column], "survey", source="load_survey()")
+    require_ids(survey, column, "survey", allow_missing=True, noun="answer")  # 5 and "5" would be two answers
     counts = survey[column].value_counts(sort=False)
     if not isinstance(survey[column].dtype, pd.CategoricalDtype):
         counts = counts.sort_index()

@@ -32,8 +32,19 @@ settings.load_profile("crm-properties")
 
 #: How a column can be spoiled; see :func:`spoil`.
 SPOILERS = (
-    "nan", "none", "inf", "neg_inf", "text", "digit_text", "bool_text", "mixed_ids", "float", "negative",
-    "date_text", "drop", "empty",
+    "nan",
+    "none",
+    "inf",
+    "neg_inf",
+    "text",
+    "digit_text",
+    "bool_text",
+    "mixed_ids",
+    "float",
+    "negative",
+    "date_text",
+    "drop",
+    "empty",
 )
 
 
@@ -163,13 +174,25 @@ REFUSED_BY_KIND = {
     "id": ("nan", "none", "mixed_ids", "inf", "neg_inf", "float", "negative"),
     "date": tuple(h for h in SPOILERS if h != "empty"),
     "number": ("nan", "none", "inf", "neg_inf", "text", "digit_text", "bool_text", "date_text"),
-    "bool": ("nan", "none", "text", "digit_text", "bool_text", "float", "negative", "date_text", "inf",
-             "neg_inf", "mixed_ids"),
+    "bool": (
+        "nan",
+        "none",
+        "text",
+        "digit_text",
+        "bool_text",
+        "float",
+        "negative",
+        "date_text",
+        "inf",
+        "neg_inf",
+        "mixed_ids",
+    ),
 }
 
 
 def must_refuse(column: str, how: str, *, allow_nan=()) -> bool:
-    """Whether a function reading ``column`` (a standard column of the case tables) must refuse it spoiled ``how``."""
+    """Whether a function reading ``column`` (a standard column of the case tables) must refuse it
+    spoiled ``how``."""
     from crm_lessons._validation import COLUMN_KINDS
 
     if how == "drop":

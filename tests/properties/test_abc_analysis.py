@@ -11,7 +11,8 @@ from crm_lessons import abc_analysis as abc
 from .conftest import call, finite_floats
 
 totals = st.lists(finite_floats(0, 1e5), min_size=1, max_size=40).map(
-    lambda v: pd.Series(v, index=[f"C{i:02d}" for i in range(len(v))]))
+    lambda v: pd.Series(v, index=[f"C{i:02d}" for i in range(len(v))])
+)
 
 
 @given(totals)
@@ -23,7 +24,10 @@ def test_classes_and_summary_agree(values):
     classes = abc.abc_classes(values)
     assert summary["customers"].sum() == len(values)
     assert summary["value"].sum() == pytest.approx(values.sum())
-    assert classes.value_counts().reindex(list(abc.CLASSES), fill_value=0).tolist() == summary["customers"].tolist()
+    assert (
+        classes.value_counts().reindex(list(abc.CLASSES), fill_value=0).tolist()
+        == summary["customers"].tolist()
+    )
     curve = abc.pareto_curve(values)
     assert curve["value_share"].iloc[-1] == pytest.approx(1.0)
     assert (np.diff(curve["value"].to_numpy()) <= 0).all()
@@ -42,10 +46,17 @@ def test_spoiled_totals_are_refused(values, bad, row):
     call(abc.top_share, spoiled, 0.2, names=["values"], must_refuse=True)
 
 
-@given(st.sampled_from([None, [1, 2], "values", pd.DataFrame({"a": [1]}), pd.Series([], dtype=float)]),
-       st.sampled_from([(0.2,), (0.5, 0.2), ("0.2", 0.5), (0.2, 1.5), None, 0.2]))
+@given(
+    st.sampled_from([None, [1, 2], "values", pd.DataFrame({"a": [1]}), pd.Series([], dtype=float)]),
+    st.sampled_from([(0.2,), (0.5, 0.2), ("0.2", 0.5), (0.2, 1.5), None, 0.2]),
+)
 def test_bad_values_and_cutoffs(bad, cutoffs):
     call(abc.abc_summary, bad, names=["values"], must_refuse=True)
-    call(abc.abc_classes, pd.Series([3.0, 2.0, 1.0]), cutoffs, names=["cutoffs"],
-         must_refuse=cutoffs is not None)
+    call(
+        abc.abc_classes,
+        pd.Series([3.0, 2.0, 1.0]),
+        cutoffs,
+        names=["cutoffs"],
+        must_refuse=cutoffs is not None,
+    )
     call(abc.summary_from_sorted, np.array([]), names=["sorted_values"], must_refuse=True)

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from crm_lessons import basket
 from crm_lessons.toy import toy_sales
+
 from .conftest import REFUSED_FOR_IDS, call, not_a_frame, spoiled
 
 SALES = toy_sales()
@@ -49,8 +50,15 @@ def test_pair_statistics_spoiled(data):
     for level in ("product_id", "category"):
         must_here = must and column in ("order_id", level)
         call(basket.pair_statistics, frame, level, names=["sales", column, "level"], must_refuse=must_here)
-        call(basket.association_rules, frame, 0.0, 0.0, level=level, names=["sales", column, "level"],
-             must_refuse=must_here)
+        call(
+            basket.association_rules,
+            frame,
+            0.0,
+            0.0,
+            level=level,
+            names=["sales", column, "level"],
+            must_refuse=must_here,
+        )
 
 
 @given(st.data())
@@ -58,7 +66,9 @@ def test_rules_functions_spoiled(data):
     rules = basket.association_rules(SALES, 0.0, 0.0)
     frame, column, how = data.draw(spoiled(rules, ["support", "confidence", "lift", "antecedent"]))
     numeric = column != "antecedent"
-    must = how == "drop" or (numeric and how in ("nan", "none", "inf", "neg_inf", "text", "digit_text", "bool_text"))
+    must = how == "drop" or (
+        numeric and how in ("nan", "none", "inf", "neg_inf", "text", "digit_text", "bool_text")
+    )
     must = must or (not numeric and how in REFUSED_FOR_IDS)
     call(basket.filter_rules, frame, 0.0, 0.0, names=["pairs", column], must_refuse=must)
     call(basket.labelled_pairs, frame, 3, names=["rules", column], must_refuse=must)
@@ -72,9 +82,12 @@ def test_cross_sell_and_upsell_spoiled_sales(data):
     columns = ["customer_id", "product_id", "order_id", "order_date", "revenue", "price_band"]
     frame, column, how = data.draw(spoiled(SALES, columns))
     call(basket.cross_sell_recommendations, frame, rules, "C4", names=["sales", column, "customer_id"])
-    refused = {"customer_id": REFUSED_FOR_IDS, "order_id": REFUSED_FOR_IDS,
-               "order_date": ("nan", "none", "text", "date_text", "inf", "digit_text"),
-               "revenue": ("nan", "none", "inf", "neg_inf", "text", "digit_text", "bool_text", "date_text")}
+    refused = {
+        "customer_id": REFUSED_FOR_IDS,
+        "order_id": REFUSED_FOR_IDS,
+        "order_date": ("nan", "none", "text", "date_text", "inf", "digit_text"),
+        "revenue": ("nan", "none", "inf", "neg_inf", "text", "digit_text", "bool_text", "date_text"),
+    }
     must = how == "drop" or how in refused.get(column, ())
     call(basket.upsell_candidates, frame, names=["sales", column], must_refuse=must)
 
@@ -83,5 +96,12 @@ def test_cross_sell_and_upsell_spoiled_sales(data):
 def test_not_a_frame_and_bad_thresholds(bad, threshold):
     call(basket.pair_statistics, bad, names=["sales"], must_refuse=True)
     call(basket.association_rules, SALES, threshold, names=["min_support"], must_refuse=True)
-    call(basket.filter_rules, basket.pair_statistics(SALES), 0.0, 0.0, threshold, names=["min_lift"],
-         must_refuse=threshold != 5)
+    call(
+        basket.filter_rules,
+        basket.pair_statistics(SALES),
+        0.0,
+        0.0,
+        threshold,
+        names=["min_lift"],
+        must_refuse=threshold != 5,
+    )

@@ -16,13 +16,22 @@ LEADS = pd.DataFrame({"lead_id": ["L1", "L2", "L3"], "converted": [True, False, 
 @given(st.data())
 def test_counts_add_up_and_spoiled_customers(data):
     frame, column, how = data.draw(spoiled(CUSTOMERS, ["kind", "tier", "region", "internal", "customer_id"]))
-    out = call(comp.composition, frame, "kind", names=["customers", "kind", "by"],
-               must_refuse=column == "kind" and how in ("drop", "mixed_ids", "inf", "neg_inf", "float", "negative"))
+    out = call(
+        comp.composition,
+        frame,
+        "kind",
+        names=["customers", "kind", "by"],
+        must_refuse=column == "kind" and how in ("drop", "mixed_ids", "inf", "neg_inf", "float", "negative"),
+    )
     if out is not None:
         assert out["customers"].sum() == frame["kind"].notna().sum()
     call(comp.cross_composition, frame, "kind", "tier", names=["customers", column, "rows", "columns"])
-    call(comp.internal_external, frame, names=["customers", column],
-         must_refuse=column == "internal" and how not in ("empty",))
+    call(
+        comp.internal_external,
+        frame,
+        names=["customers", column],
+        must_refuse=column == "internal" and how not in ("empty",),
+    )
     call(comp.retail_format_table, frame, names=["customers", column])
     call(comp.composition_with_value, frame, SALES, "kind", names=["customers", column, "by"])
 
@@ -38,11 +47,20 @@ def test_status_quadrants_and_file_spoiled(data):
     frames = {"customers": CUSTOMERS, "sales": SALES}
     sweep(data, comp.customer_status, frames, "sales", ["customer_id", "order_date"], names=["as_of"])
     sweep(data, comp.customer_status, dict(frames, leads=LEADS), "leads", ["converted"])
-    out, _, _ = sweep(data, comp.volume_loyalty, {"sales": SALES}, "sales", ["customer_id", "order_date", "revenue"])
+    out, _, _ = sweep(
+        data, comp.volume_loyalty, {"sales": SALES}, "sales", ["customer_id", "order_date", "revenue"]
+    )
     if out is not None and len(out):
         call(comp.quadrant_summary, out, names=["quadrants"])
-    sweep(data, comp.customer_file, frames, "sales", ["customer_id", "order_id", "order_date", "revenue", "profit"],
-          extra=("C1",), names=["customer_id"])
+    sweep(
+        data,
+        comp.customer_file,
+        frames,
+        "sales",
+        ["customer_id", "order_id", "order_date", "revenue", "profit"],
+        extra=("C1",),
+        names=["customer_id"],
+    )
 
 
 @given(not_a_frame())

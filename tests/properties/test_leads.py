@@ -19,13 +19,15 @@ def lead_frames(draw, n_min=12):
     n = draw(st.integers(min_value=n_min, max_value=40))
     converted = draw(st.lists(st.booleans(), min_size=n, max_size=n))
     converted[:4] = [True, True, False, False]
-    return pd.DataFrame({
-        "source": draw(st.lists(st.sampled_from(SOURCES), min_size=n, max_size=n)),
-        "kind": draw(st.lists(st.sampled_from(KINDS), min_size=n, max_size=n)),
-        "requested_quote": draw(st.lists(st.booleans(), min_size=n, max_size=n)),
-        "website_visits": draw(st.lists(st.integers(0, 20), min_size=n, max_size=n)),
-        "converted": converted,
-    })
+    return pd.DataFrame(
+        {
+            "source": draw(st.lists(st.sampled_from(SOURCES), min_size=n, max_size=n)),
+            "kind": draw(st.lists(st.sampled_from(KINDS), min_size=n, max_size=n)),
+            "requested_quote": draw(st.lists(st.booleans(), min_size=n, max_size=n)),
+            "website_visits": draw(st.lists(st.integers(0, 20), min_size=n, max_size=n)),
+            "converted": converted,
+        }
+    )
 
 
 @given(lead_frames(), st.data())
@@ -46,15 +48,22 @@ def test_model_same_for_every_boolean_representation(leads, data):
     model = lm.fit_lead_model(leads)
     scores = lm.lead_scores(model, leads)
     assert scores.between(0, 1).all()
-    again = leads.assign(converted=data.draw(boolean_column(leads["converted"])).to_numpy(),
-                         requested_quote=data.draw(boolean_column(leads["requested_quote"])).to_numpy())
+    again = leads.assign(
+        converted=data.draw(boolean_column(leads["converted"])).to_numpy(),
+        requested_quote=data.draw(boolean_column(leads["requested_quote"])).to_numpy(),
+    )
     pd.testing.assert_series_equal(lm.lead_scores(lm.fit_lead_model(again), again), scores, rtol=1e-6)
 
 
 @given(lead_frames(), st.data())
 def test_fit_spoiled_outcome(leads, data):
     frame, column, how = data.draw(spoiled(leads, ["converted"]))
-    call(lm.fit_lead_model, frame, names=["leads", "converted"], must_refuse=must_refuse(column, how) or how == "empty")
+    call(
+        lm.fit_lead_model,
+        frame,
+        names=["leads", "converted"],
+        must_refuse=must_refuse(column, how) or how == "empty",
+    )
 
 
 @given(st.lists(st.floats(0, 1), min_size=4, max_size=30), st.data())

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crm_lessons import loyalty
+
 from .conftest import (
     REFUSED_FOR_BOOLEANS,
     REFUSED_FOR_IDS,
@@ -15,7 +16,18 @@ from .conftest import (
     spoiled,
 )
 
-DATE_REFUSED = ("nan", "none", "text", "date_text", "inf", "neg_inf", "float", "negative", "digit_text", "bool_text")
+DATE_REFUSED = (
+    "nan",
+    "none",
+    "text",
+    "date_text",
+    "inf",
+    "neg_inf",
+    "float",
+    "negative",
+    "digit_text",
+    "bool_text",
+)
 
 
 @st.composite
@@ -23,7 +35,9 @@ def orders_frames(draw):
     n = draw(st.integers(min_value=2, max_value=25))
     ids = draw(st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=n, max_size=n))
     days = draw(st.lists(st.integers(0, 5 * 365), min_size=n, max_size=n))
-    return pd.DataFrame({"customer_id": ids, "order_date": pd.Timestamp("2020-01-01") + pd.to_timedelta(days, "D")})
+    return pd.DataFrame(
+        {"customer_id": ids, "order_date": pd.Timestamp("2020-01-01") + pd.to_timedelta(days, "D")}
+    )
 
 
 @st.composite
@@ -38,15 +52,20 @@ def repurchase_frames(draw):
 def _refused(column, how, ids=(), dates=(), booleans=()):
     if how in ("drop", "empty") and how == "drop":
         return True
-    return ((column in ids and how in REFUSED_FOR_IDS) or (column in dates and how in DATE_REFUSED)
-            or (column in booleans and how in REFUSED_FOR_BOOLEANS))
+    return (
+        (column in ids and how in REFUSED_FOR_IDS)
+        or (column in dates and how in DATE_REFUSED)
+        or (column in booleans and how in REFUSED_FOR_BOOLEANS)
+    )
 
 
 @given(repurchase_frames(), st.data())
 def test_recovery_loyalty_rates_whatever_the_boolean_representation(frame, data):
     expected = loyalty.recovery_loyalty(frame)
-    again = frame.assign(recovered=data.draw(boolean_column(frame["recovered"])).to_numpy(),
-                         repurchased=data.draw(boolean_column(frame["repurchased"])).to_numpy())
+    again = frame.assign(
+        recovered=data.draw(boolean_column(frame["recovered"])).to_numpy(),
+        repurchased=data.draw(boolean_column(frame["repurchased"])).to_numpy(),
+    )
     pd.testing.assert_frame_equal(loyalty.recovery_loyalty(again), expected)
     rec = frame["recovered"]
     assert expected.loc["recovered", "repurchase_rate"] == pytest.approx(frame.loc[rec, "repurchased"].mean())
@@ -55,8 +74,12 @@ def test_recovery_loyalty_rates_whatever_the_boolean_representation(frame, data)
 @given(repurchase_frames(), st.data())
 def test_recovery_loyalty_spoiled(frame, data):
     bad, column, how = data.draw(spoiled(frame, ["recovered", "repurchased"]))
-    call(loyalty.recovery_loyalty, bad, names=["repurchases", column],
-         must_refuse=_refused(column, how, booleans=["recovered", "repurchased"]) or how == "empty")
+    call(
+        loyalty.recovery_loyalty,
+        bad,
+        names=["repurchases", column],
+        must_refuse=_refused(column, how, booleans=["recovered", "repurchased"]) or how == "empty",
+    )
 
 
 @given(orders_frames(), st.data())
@@ -64,11 +87,24 @@ def test_order_history_functions_spoiled(orders, data):
     bad, column, how = data.draw(spoiled(orders, ["customer_id", "order_date"]))
     must = _refused(column, how, ids=["customer_id"], dates=["order_date"])
     names = ["orders", column]
-    call(loyalty.repeat_purchase_rate, bad, "2021-01-01", "2023-12-31", names=names + ["start", "end"],
-         must_refuse=must)
+    call(
+        loyalty.repeat_purchase_rate,
+        bad,
+        "2021-01-01",
+        "2023-12-31",
+        names=names + ["start", "end"],
+        must_refuse=must,
+    )
     call(loyalty.life_cycle_stages, bad, "2024-12-31", names=names + ["as_of"], must_refuse=must)
-    call(loyalty.orders_in_window, bad, pd.Series(["a", "b"]), pd.Series(pd.to_datetime(["2023-01-01"] * 2)),
-         days=365, names=names, must_refuse=must)
+    call(
+        loyalty.orders_in_window,
+        bad,
+        pd.Series(["a", "b"]),
+        pd.Series(pd.to_datetime(["2023-01-01"] * 2)),
+        days=365,
+        names=names,
+        must_refuse=must,
+    )
 
 
 @given(orders_frames())
@@ -82,40 +118,65 @@ def test_repeat_purchase_rate_is_a_share(orders):
 @st.composite
 def survey_frames(draw):
     n = draw(st.integers(min_value=4, max_value=20))
-    answers = {c: draw(st.lists(st.integers(1, 5), min_size=n, max_size=n))
-               for c in ("perceived_quality", "brand_attention", "overall_satisfaction", "price_sensitivity")}
+    answers = {
+        c: draw(st.lists(st.integers(1, 5), min_size=n, max_size=n))
+        for c in ("perceived_quality", "brand_attention", "overall_satisfaction", "price_sensitivity")
+    }
     answers["recommend"] = draw(st.lists(st.integers(0, 10), min_size=n, max_size=n))
-    return pd.DataFrame({"customer_id": [["a", "b", "c", "d"][i % 4] for i in range(n)],
-                         "survey_date": pd.Timestamp("2024-04-01"), **answers})
+    return pd.DataFrame(
+        {
+            "customer_id": [["a", "b", "c", "d"][i % 4] for i in range(n)],
+            "survey_date": pd.Timestamp("2024-04-01"),
+            **answers,
+        }
+    )
 
 
 @given(survey_frames(), orders_frames(), st.data())
 def test_loyalty_levels_spoiled(survey, orders, data):
-    bad, column, how = data.draw(spoiled(survey, ["customer_id", "survey_date", "perceived_quality", "recommend"]))
+    bad, column, how = data.draw(
+        spoiled(survey, ["customer_id", "survey_date", "perceived_quality", "recommend"])
+    )
     numeric_refused = ("text", "digit_text", "bool_text", "date_text")
-    must = (_refused(column, how, ids=["customer_id"], dates=["survey_date"])
-            or (column in ("perceived_quality", "recommend") and how in numeric_refused))
+    must = _refused(column, how, ids=["customer_id"], dates=["survey_date"]) or (
+        column in ("perceived_quality", "recommend") and how in numeric_refused
+    )
     call(loyalty.loyalty_levels, bad, orders, names=["survey", column], must_refuse=must)
 
 
 @given(survey_frames(), st.data())
 def test_loyalty_measures_spoiled_loyal_flags(survey, data):
     loyal = pd.Series([i % 2 == 0 for i in range(len(survey))])
-    flags, _, how = data.draw(spoiled(loyal.to_frame("loyal"), ["loyal"], ("nan", "text", "bool_text", "float")))
+    flags, _, how = data.draw(
+        spoiled(loyal.to_frame("loyal"), ["loyal"], ("nan", "text", "bool_text", "float"))
+    )
     call(loyalty.loyalty_measures, survey, flags["loyal"], names=["loyal"], must_refuse=True)
     same = data.draw(boolean_column(loyal))
-    pd.testing.assert_frame_equal(loyalty.loyalty_measures(survey, same), loyalty.loyalty_measures(survey, loyal))
+    pd.testing.assert_frame_equal(
+        loyalty.loyalty_measures(survey, same), loyalty.loyalty_measures(survey, loyal)
+    )
 
 
 @given(orders_frames(), st.data())
 def test_complaint_repurchase_spoiled(orders, data):
-    complaints = pd.DataFrame({"complaint_id": ["K1", "K2", "K3"], "customer_id": ["a", "b", "c"],
-                               "complaint_date": pd.to_datetime(["2021-01-10", "2021-02-01", "2022-11-01"]),
-                               "recovered": [True, False, True]})
+    complaints = pd.DataFrame(
+        {
+            "complaint_id": ["K1", "K2", "K3"],
+            "customer_id": ["a", "b", "c"],
+            "complaint_date": pd.to_datetime(["2021-01-10", "2021-02-01", "2022-11-01"]),
+            "recovered": [True, False, True],
+        }
+    )
     bad, column, how = data.draw(spoiled(complaints, ["customer_id", "complaint_date", "recovered"]))
     must = _refused(column, how, ids=["customer_id"], dates=["complaint_date"], booleans=["recovered"])
-    call(loyalty.complaint_repurchase, bad, orders, data_end="2024-12-31", names=["complaints", column],
-         must_refuse=must)
+    call(
+        loyalty.complaint_repurchase,
+        bad,
+        orders,
+        data_end="2024-12-31",
+        names=["complaints", column],
+        must_refuse=must,
+    )
 
 
 @given(not_a_frame())

@@ -16,11 +16,14 @@ SALES, CUSTOMERS = toy_sales(), toy_customers()
 @st.composite
 def rfm_frames(draw, n_min=6):
     n = draw(st.integers(min_value=n_min, max_value=30))
-    return pd.DataFrame({
-        "recency": draw(st.lists(st.integers(0, 700), min_size=n, max_size=n)),
-        "frequency": draw(st.lists(st.integers(1, 20), min_size=n, max_size=n)),
-        "monetary": draw(st.lists(finite_floats(1, 5000), min_size=n, max_size=n)),
-    }, index=pd.Index([f"C{i}" for i in range(n)], name="customer_id"))
+    return pd.DataFrame(
+        {
+            "recency": draw(st.lists(st.integers(0, 700), min_size=n, max_size=n)),
+            "frequency": draw(st.lists(st.integers(1, 20), min_size=n, max_size=n)),
+            "monetary": draw(st.lists(finite_floats(1, 5000), min_size=n, max_size=n)),
+        },
+        index=pd.Index([f"C{i}" for i in range(n)], name="customer_id"),
+    )
 
 
 @given(rfm_frames(), st.data())
@@ -47,20 +50,43 @@ def test_trees_accept_booleans_and_refuse_text(data):
     n = 40
     x = np.arange(n)
     outcome = x % 3 == 0
-    frame = pd.DataFrame({"x": x.astype(float), "band": pd.Categorical(np.where(x < 20, "low", "high")),
-                          "y": data.draw(boolean_column(outcome)).to_numpy()})
+    frame = pd.DataFrame(
+        {
+            "x": x.astype(float),
+            "band": pd.Categorical(np.where(x < 20, "low", "high")),
+            "y": data.draw(boolean_column(outcome)).to_numpy(),
+        }
+    )
     tree = mining.decision_tree(frame, "y", ["x", "band"], min_samples_leaf=5)
     assert tree.leaves["customers"].sum() == n
     call(mining.chaid_split, frame, "y", ["band"], names=["frame"])
-    sweep(data, mining.decision_tree, {"frame": frame}, "frame", ["x", "y"], extra=(), outcome="y",
-          features=["x", "band"], min_samples_leaf=5, uses=["y"], names=["features", "outcome"])
+    sweep(
+        data,
+        mining.decision_tree,
+        {"frame": frame},
+        "frame",
+        ["x", "y"],
+        extra=(),
+        outcome="y",
+        features=["x", "band"],
+        min_samples_leaf=5,
+        uses=["y"],
+        names=["features", "outcome"],
+    )
 
 
 @given(st.data())
 def test_behaviour_table_spoiled(data):
     frames = {"sales": SALES, "customers": CUSTOMERS}
-    sweep(data, mining.behaviour_table, frames, "sales", ["customer_id", "order_date", "discount", "revenue"],
-          reference_date="2025-01-01", names=["reference_date"])
+    sweep(
+        data,
+        mining.behaviour_table,
+        frames,
+        "sales",
+        ["customer_id", "order_date", "discount", "revenue"],
+        reference_date="2025-01-01",
+        names=["reference_date"],
+    )
 
 
 @given(st.lists(st.one_of(finite_floats(), st.sampled_from(["5", np.nan, np.inf])), min_size=1, max_size=10))

@@ -10,7 +10,17 @@ from crm_lessons.toy import toy_customers, toy_sales
 from .conftest import call, must_refuse, not_a_frame, spoiled
 
 SALES = toy_sales()
-COLUMNS = ["order_id", "customer_id", "order_date", "quantity", "unit_price", "discount", "revenue", "cost", "profit"]
+COLUMNS = [
+    "order_id",
+    "customer_id",
+    "order_date",
+    "quantity",
+    "unit_price",
+    "discount",
+    "revenue",
+    "cost",
+    "profit",
+]
 
 
 @given(st.data())
@@ -22,12 +32,31 @@ def test_spoiled_sales(data):
     for measure in ("revenue", "profit"):
         uses = column in ("customer_id", measure)
         call(performance.customer_totals, frame, measure, names=names, must_refuse=uses and must)
-        call(performance.sales_mix, frame, "category", measure, names=names + ["by"],
-             must_refuse=(column == measure and must) or (column == "category" and how == "drop"))
-        call(performance.sales_mix_by_year, frame, "category", measure, names=names + ["by"],
-             must_refuse=(column in (measure, "order_date") and must) or (column == "category" and how == "drop"))
-        call(performance.year_on_year, frame, 2024, measure, names=names + ["year"],
-             must_refuse=column in ("customer_id", "order_date", measure) and must)
+        call(
+            performance.sales_mix,
+            frame,
+            "category",
+            measure,
+            names=names + ["by"],
+            must_refuse=(column == measure and must) or (column == "category" and how == "drop"),
+        )
+        call(
+            performance.sales_mix_by_year,
+            frame,
+            "category",
+            measure,
+            names=names + ["by"],
+            must_refuse=(column in (measure, "order_date") and must)
+            or (column == "category" and how == "drop"),
+        )
+        call(
+            performance.year_on_year,
+            frame,
+            2024,
+            measure,
+            names=names + ["year"],
+            must_refuse=column in ("customer_id", "order_date", measure) and must,
+        )
     call(performance.best_and_worst, frame, toy_customers(), names=names + ["customers"])
 
 
@@ -51,6 +80,10 @@ def test_bad_period(bad):
 
 @given(not_a_frame())
 def test_not_a_frame(bad):
-    for fn in (performance.customer_totals, performance.customer_performance, performance.sales_mix,
-               performance.sales_mix_by_year):
+    for fn in (
+        performance.customer_totals,
+        performance.customer_performance,
+        performance.sales_mix,
+        performance.sales_mix_by_year,
+    ):
         call(fn, bad, names=["sales"], must_refuse=True)

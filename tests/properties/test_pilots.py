@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from crm_lessons import pilots
+
 from .conftest import (
     REFUSED_FOR_BOOLEANS,
     REFUSED_FOR_IDS,
@@ -28,8 +29,14 @@ def pilot_frames(draw, min_size=4):
     groups[0], groups[1] = "treatment", "control"
     responded = draw(st.lists(st.booleans(), min_size=n, max_size=n))
     spend = draw(st.lists(finite_floats(0, 5000), min_size=n, max_size=n))
-    return pd.DataFrame({"customer_id": [f"C{i:03d}" for i in range(n)], "group": groups,
-                         "responded": responded, "spend": spend})
+    return pd.DataFrame(
+        {
+            "customer_id": [f"C{i:03d}" for i in range(n)],
+            "group": groups,
+            "responded": responded,
+            "spend": spend,
+        }
+    )
 
 
 @given(pilot_frames(), st.data())
@@ -69,12 +76,16 @@ def test_counts_refuse_text_and_non_numbers(bad, position):
     args[position] = bad
     names = ["successes_treatment", "n_treatment", "successes_control", "n_control"]
     for fn in (pilots.difference_in_proportions, pilots.two_proportion_test):
-        call(fn, *args, names=[names[position]], must_refuse=not isinstance(bad, int) or isinstance(bad, bool))
+        call(
+            fn, *args, names=[names[position]], must_refuse=not isinstance(bad, int) or isinstance(bad, bool)
+        )
 
 
 @given(st.integers(0, 50), st.integers(1, 50), st.integers(0, 50), st.integers(1, 50))
 def test_difference_in_proportions_interval_contains_the_difference(xt, nt, xc, nc):
-    out = call(pilots.difference_in_proportions, xt, nt, xc, nc, names=["successes_treatment", "successes_control"])
+    out = call(
+        pilots.difference_in_proportions, xt, nt, xc, nc, names=["successes_treatment", "successes_control"]
+    )
     if out is not None:
         assert out["ci_low"] - 1e-12 <= out["uplift"] <= out["ci_high"] + 1e-12
         assert out["uplift"] == pytest.approx(xt / nt - xc / nc)
@@ -97,17 +108,21 @@ def test_not_a_frame(bad):
 
 @given(pilot_frames(), st.data())
 def test_select_segment_and_uplift_by_segment(pilot, data):
-    pilot = pilot.assign(region=data.draw(st.lists(st.sampled_from(["N", "S"]), min_size=len(pilot),
-                                                   max_size=len(pilot))))
+    pilot = pilot.assign(
+        region=data.draw(st.lists(st.sampled_from(["N", "S"]), min_size=len(pilot), max_size=len(pilot)))
+    )
     frame, column, how = data.draw(spoiled(pilot, ["region", "customer_id", "responded"]))
     call(pilots.select_segment, frame, None, {"region": "N"}, names=["pilot", "segment", "region"])
-    call(pilots.uplift_by_segment, frame, None, "region", names=["pilot", "by", "region", "responded", "group"])
+    call(
+        pilots.uplift_by_segment, frame, None, "region", names=["pilot", "by", "region", "responded", "group"]
+    )
 
 
 @given(pilot_frames(), st.data())
 def test_before_during_spoiled(pilot, data):
-    orders = pd.DataFrame({"customer_id": pilot["customer_id"].iloc[::2].to_numpy(),
-                           "order_date": pd.Timestamp("2024-08-01")})
+    orders = pd.DataFrame(
+        {"customer_id": pilot["customer_id"].iloc[::2].to_numpy(), "order_date": pd.Timestamp("2024-08-01")}
+    )
     frame, column, how = data.draw(spoiled(orders, ["customer_id", "order_date"]))
     refused = {"customer_id": REFUSED_FOR_IDS, "order_date": ("nan", "none", "text", "date_text", "inf")}
     must = how in refused[column] + ("drop",)

@@ -14,8 +14,15 @@ SALES, CUSTOMERS = toy_sales(), toy_customers()
 @given(st.data())
 def test_spoiled(data):
     frames = {"sales": SALES, "customers": CUSTOMERS}
-    sweep(data, portfolio.segment_table, frames, "sales", ["customer_id", "profit", "revenue", "order_date"],
-          names=["by", "measure"], uses=["customer_id", "profit"])
+    sweep(
+        data,
+        portfolio.segment_table,
+        frames,
+        "sales",
+        ["customer_id", "profit", "revenue", "order_date"],
+        names=["by", "measure"],
+        uses=["customer_id", "profit"],
+    )
     sweep(data, portfolio.segment_table, frames, "customers", ["customer_id", "kind"], names=["by"])
 
 

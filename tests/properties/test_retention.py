@@ -35,15 +35,35 @@ def test_order_tables_spoiled(data):
     frames = {"orders": ORDERS}
     for fn in (retention.purchases_per_year, retention.cohort_table):
         sweep(data, fn, frames, "orders", ["customer_id", "order_date"], names=["period"])
-    sweep(data, retention.cohort_retention, dict(frames, customers=CUSTOMERS), "customers", ["customer_id", "tier"],
-          names=["by"])
-    sweep(data, retention.retention_table, dict(frames, customers=CUSTOMERS), "orders", ["customer_id", "order_date"],
-          names=["by", "customers"])
-    sweep(data, retention.thesis_retention, dict(frames, customers=CUSTOMERS), "customers", ["customer_id", "tier"],
-          names=["by", "base"])
+    sweep(
+        data,
+        retention.cohort_retention,
+        dict(frames, customers=CUSTOMERS),
+        "customers",
+        ["customer_id", "tier"],
+        names=["by"],
+    )
+    sweep(
+        data,
+        retention.retention_table,
+        dict(frames, customers=CUSTOMERS),
+        "orders",
+        ["customer_id", "order_date"],
+        names=["by", "customers"],
+    )
+    sweep(
+        data,
+        retention.thesis_retention,
+        dict(frames, customers=CUSTOMERS),
+        "customers",
+        ["customer_id", "tier"],
+        names=["by", "base"],
+    )
 
 
-@given(st.lists(st.floats(0, 0.99), min_size=1, max_size=5), st.sampled_from([1000, "1000", -5, np.nan, True]))
+@given(
+    st.lists(st.floats(0, 0.99), min_size=1, max_size=5), st.sampled_from([1000, "1000", -5, np.nan, True])
+)
 def test_retention_economics(rates, n):
     out = retention.retention_economics(rates)
     assert np.allclose(out["expected_lifetime_years"], 1 / (1 - np.asarray(rates)))

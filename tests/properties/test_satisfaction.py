@@ -23,8 +23,9 @@ def answer_frames(draw):
 def test_states_and_scores_by_hand(frame):
     states = sa.satisfaction_state(frame["a1"], frame["a2"])
     gap = frame["a1"] - frame["a2"]
-    assert (states.astype(str) == np.select([gap < 0, gap > 0], ["dissatisfied", "highly satisfied"],
-                                            "satisfied")).all()
+    assert (
+        states.astype(str) == np.select([gap < 0, gap > 0], ["dissatisfied", "highly satisfied"], "satisfied")
+    ).all()
     shares = sa.state_shares(states)
     assert shares["respondents"].sum() == len(frame) and abs(shares["share"].sum() - 1) < 1e-12
     scores = sa.dimension_scores(frame, {"a": ["a1", "a2"], "b": ["b1"]})
@@ -38,14 +39,34 @@ def test_spoiled(frame, data):
     bad, column, how = data.draw(spoiled(frame, ["a1", "a2", "b1", "y"]))
     names = ["survey", column, "drivers", "outcome", "perceived", "expected", "scores"]
     must = how in NUMBER_SPOILERS + ("drop",)
-    call(sa.dimension_scores, bad, {"a": ["a1", "a2"], "b": ["b1"]}, names=names, must_refuse=column != "y" and must)
+    call(
+        sa.dimension_scores,
+        bad,
+        {"a": ["a1", "a2"], "b": ["b1"]},
+        names=names,
+        must_refuse=column != "y" and must,
+    )
     call(sa.driver_scores, bad, ["a1", "b1"], names=names, must_refuse=column in ("a1", "b1") and must)
-    call(sa.driver_analysis, bad, ["a1", "b1"], "y", names=names, must_refuse=column in ("a1", "b1", "y") and must)
-    call(sa.weakest_dimension, bad, names=names, must_refuse=how in NUMBER_SPOILERS + ("nan", "none", "empty"))
+    call(
+        sa.driver_analysis,
+        bad,
+        ["a1", "b1"],
+        "y",
+        names=names,
+        must_refuse=column in ("a1", "b1", "y") and must,
+    )
+    call(
+        sa.weakest_dimension, bad, names=names, must_refuse=how in NUMBER_SPOILERS + ("nan", "none", "empty")
+    )
     call(sa.barrel_summary, bad, names=names, must_refuse=how in NUMBER_SPOILERS + ("nan", "none", "empty"))
     if how != "drop":
-        call(sa.satisfaction_state, bad["a1"], bad["a2"], names=names,
-             must_refuse=column in ("a1", "a2") and how in NUMBER_SPOILERS + ("nan", "none"))
+        call(
+            sa.satisfaction_state,
+            bad["a1"],
+            bad["a2"],
+            names=names,
+            must_refuse=column in ("a1", "a2") and how in NUMBER_SPOILERS + ("nan", "none"),
+        )
     if hasattr(sa, "prune_factors") and how != "drop" and column != "y":
         call(sa.prune_factors, bad[["a1", "a2", "b1"]], bad["y"], names=names + ["satisfaction"])
 

@@ -17,17 +17,31 @@ CRITERIA = list(screening.CRITERIA)
 @st.composite
 def criteria_frames(draw):
     n = draw(st.integers(min_value=1, max_value=15))
-    return pd.DataFrame({c: draw(st.lists(finite_floats(-10, 10), min_size=n, max_size=n)) for c in CRITERIA},
-                        index=pd.Index([f"C{i}" for i in range(n)], name="customer_id"))
+    return pd.DataFrame(
+        {c: draw(st.lists(finite_floats(-10, 10), min_size=n, max_size=n)) for c in CRITERIA},
+        index=pd.Index([f"C{i}" for i in range(n)], name="customer_id"),
+    )
 
 
 @given(st.data())
 def test_screening_criteria_spoiled(data):
     frames = {"sales": SALES, "customers": CUSTOMERS}
-    sweep(data, screening.screening_criteria, frames, "sales", ["customer_id", "order_date", "revenue", "cost",
-                                                                "discount"], names=["year", "customers"])
-    sweep(data, screening.screening_criteria, frames, "customers", ["customer_id", "credit_rating"],
-          names=["year"])
+    sweep(
+        data,
+        screening.screening_criteria,
+        frames,
+        "sales",
+        ["customer_id", "order_date", "revenue", "cost", "discount"],
+        names=["year", "customers"],
+    )
+    sweep(
+        data,
+        screening.screening_criteria,
+        frames,
+        "customers",
+        ["customer_id", "credit_rating"],
+        names=["year"],
+    )
 
 
 @given(criteria_frames(), st.data())
@@ -47,10 +61,29 @@ def test_scores_lie_in_0_100_and_ranking_is_by_score(criteria, data):
 
 @given(criteria_frames(), st.data())
 def test_spoiled_criteria_and_weights(criteria, data):
-    sweep(data, screening.criterion_scores, {"criteria": criteria}, "criteria", CRITERIA,
-          uses=[], names=["method"])
-    bad_weights = data.draw(st.sampled_from([["1", 1, 1, 1, 1], [np.nan] * 5, [0] * 5, [-1, 1, 1, 1, 1], [1, 2],
-                                             {"safety": "high"}, None, "equal"]))
+    sweep(
+        data,
+        screening.criterion_scores,
+        {"criteria": criteria},
+        "criteria",
+        CRITERIA,
+        uses=[],
+        names=["method"],
+    )
+    bad_weights = data.draw(
+        st.sampled_from(
+            [
+                ["1", 1, 1, 1, 1],
+                [np.nan] * 5,
+                [0] * 5,
+                [-1, 1, 1, 1, 1],
+                [1, 2],
+                {"safety": "high"},
+                None,
+                "equal",
+            ]
+        )
+    )
     call(screening.check_weights, bad_weights, names=["weights"], must_refuse=True)
 
 

@@ -43,16 +43,40 @@ def test_reliability_functions_spoiled(frame, data):
     bad, column, how = data.draw(spoiled(frame, ITEMS))
     must = how in NUMBER_SPOILERS
     for fn in (sv.cronbach_alpha, sv.alpha_if_item_deleted, sv.corrected_item_total):
-        call(fn, bad[ITEMS] if how != "drop" else bad[[c for c in ITEMS if c in bad]], names=["items", column],
-             must_refuse=must)
-    call(sv.reliability_table, bad, {"demo": ITEMS}, names=["survey", column, "dimensions"],
-         must_refuse=must or how == "drop")
-    call(sv.servqual_scores, bad, {"demo": ITEMS}, names=["survey", column, "dimensions"],
-         must_refuse=must or how in ("drop", "nan", "none", "float", "negative"))
-    call(sv.validate_likert, bad, ITEMS, names=["survey", column],
-         must_refuse=must or how in ("drop", "nan", "none", "float", "negative"))
-    call(sv.satisfaction_index, bad, {"q1": 0.5, "q2": 0.5}, names=["survey", column, "weights"],
-         must_refuse=column != "q3" and (must or how in ("drop", "nan", "none", "float", "negative")))
+        call(
+            fn,
+            bad[ITEMS] if how != "drop" else bad[[c for c in ITEMS if c in bad]],
+            names=["items", column],
+            must_refuse=must,
+        )
+    call(
+        sv.reliability_table,
+        bad,
+        {"demo": ITEMS},
+        names=["survey", column, "dimensions"],
+        must_refuse=must or how == "drop",
+    )
+    call(
+        sv.servqual_scores,
+        bad,
+        {"demo": ITEMS},
+        names=["survey", column, "dimensions"],
+        must_refuse=must or how in ("drop", "nan", "none", "float", "negative"),
+    )
+    call(
+        sv.validate_likert,
+        bad,
+        ITEMS,
+        names=["survey", column],
+        must_refuse=must or how in ("drop", "nan", "none", "float", "negative"),
+    )
+    call(
+        sv.satisfaction_index,
+        bad,
+        {"q1": 0.5, "q2": 0.5},
+        names=["survey", column, "weights"],
+        must_refuse=column != "q3" and (must or how in ("drop", "nan", "none", "float", "negative")),
+    )
 
 
 @given(answer_frames(), st.data())
@@ -61,7 +85,9 @@ def test_report_functions_spoiled(frame, data):
     names = ["survey", column, "value", "group", "columns", "attributes", "outcome"]
     numeric = column != "group"
     must = numeric and how in NUMBER_SPOILERS + ("drop",)
-    call(sv.frequency_table, bad, "q1", names=names + ["column"], must_refuse=column == "q1" and how == "drop")
+    call(
+        sv.frequency_table, bad, "q1", names=names + ["column"], must_refuse=column == "q1" and how == "drop"
+    )
     call(sv.compare_groups, bad, "q1", "group", names=names, must_refuse=column == "q1" and must)
     call(sv.correlation_matrix, bad, ITEMS, names=names, must_refuse=column in ITEMS and must)
     call(sv.importance_performance, bad, ITEMS, names=names, must_refuse=must)
@@ -71,8 +97,13 @@ def test_report_functions_spoiled(frame, data):
 @given(answer_frames(n_min=4), st.data())
 def test_cluster_respondents_spoiled(frame, data):
     bad, column, how = data.draw(spoiled(frame[ITEMS], ITEMS))
-    out = call(sv.cluster_respondents, bad, 2, names=["scores", column, "n_clusters"],
-               must_refuse=how in NUMBER_SPOILERS + ("nan", "none"))
+    out = call(
+        sv.cluster_respondents,
+        bad,
+        2,
+        names=["scores", column, "n_clusters"],
+        must_refuse=how in NUMBER_SPOILERS + ("nan", "none"),
+    )
     if out is not None:
         assert set(out) <= {1, 2} and len(out) == len(bad)
 
@@ -87,4 +118,6 @@ def test_bad_weights(weights):
 def test_not_a_frame(bad):
     call(sv.cronbach_alpha, bad, names=["items"], must_refuse=True)
     call(sv.reliability_table, bad, {"demo": ITEMS}, names=["survey"], must_refuse=True)
-    call(sv.reliability_table, pd.DataFrame({"q1": [1]}), bad, names=["dimensions", "survey"], must_refuse=True)
+    call(
+        sv.reliability_table, pd.DataFrame({"q1": [1]}), bad, names=["dimensions", "survey"], must_refuse=True
+    )

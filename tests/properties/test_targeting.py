@@ -20,8 +20,9 @@ def campaign_frames(draw):
     score = draw(st.lists(finite_floats(0, 1000), min_size=n, max_size=n))
     responded = draw(st.lists(st.booleans(), min_size=n, max_size=n))
     profit = [draw(finite_floats(0, 500)) if r else 0.0 for r in responded]
-    return pd.DataFrame({"customer_id": [f"C{i}" for i in range(n)], "score": score, "responded": responded,
-                         "profit": profit})
+    return pd.DataFrame(
+        {"customer_id": [f"C{i}" for i in range(n)], "score": score, "responded": responded, "profit": profit}
+    )
 
 
 @given(campaign_frames(), st.data())
@@ -51,24 +52,50 @@ def test_campaign_functions_spoiled(frame, data):
 
 @given(campaign_frames(), st.sampled_from(["1", -1, 0, np.nan, np.inf, None, True]))
 def test_bad_costs_and_shares(frame, bad):
-    call(targeting.mass_vs_targeted, frame, cost_per_contact=bad, names=["cost_per_contact"],
-         must_refuse=bad != 0)
-    call(targeting.mass_vs_targeted, frame, cost_per_contact=1.0, top_share=bad, names=["top_share"],
-         must_refuse=True)
+    call(
+        targeting.mass_vs_targeted,
+        frame,
+        cost_per_contact=bad,
+        names=["cost_per_contact"],
+        must_refuse=bad != 0,
+    )
+    call(
+        targeting.mass_vs_targeted,
+        frame,
+        cost_per_contact=1.0,
+        top_share=bad,
+        names=["top_share"],
+        must_refuse=True,
+    )
 
 
 @given(st.data())
 def test_customer_level_functions_spoiled(data):
-    sales, scolumn, show = data.draw(spoiled(SALES, ["customer_id", "order_id", "order_date", "revenue", "profit"]))
+    sales, scolumn, show = data.draw(
+        spoiled(SALES, ["customer_id", "order_id", "order_date", "revenue", "profit"])
+    )
     customers, ccolumn, chow = data.draw(spoiled(CUSTOMERS, ["customer_id", "tier", "kind", "join_date"]))
     s_must, c_must = must_refuse(scolumn, show), must_refuse(ccolumn, chow)
     names = ["sales", "customers", scolumn, ccolumn]
     call(targeting.segment_profile, customers, sales, "tier", names=names + ["by"])
-    call(targeting.treatment_segments, customers, sales, "2025-01-01", names=names,
-         must_refuse=s_must or (ccolumn in ("customer_id", "tier") and c_must))
+    call(
+        targeting.treatment_segments,
+        customers,
+        sales,
+        "2025-01-01",
+        names=names,
+        must_refuse=s_must or (ccolumn in ("customer_id", "tier") and c_must),
+    )
     call(targeting.customer_screen, "C1", customers, sales, "2025-01-01", names=names + ["customer_id"])
-    call(targeting.campaign_frame, customers, sales, cutoff="2024-01-01", end="2024-12-31",
-         names=names + ["cutoff", "end"], must_refuse=s_must or c_must and ccolumn != "tier" or chow == "drop")
+    call(
+        targeting.campaign_frame,
+        customers,
+        sales,
+        cutoff="2024-01-01",
+        end="2024-12-31",
+        names=names + ["cutoff", "end"],
+        must_refuse=s_must or c_must and ccolumn != "tier" or chow == "drop",
+    )
 
 
 @given(not_a_frame())

@@ -16,9 +16,18 @@ STOCK = ["product_id", "month", "opening_units", "received_units", "sold_units",
 def test_spoiled(data):
     frames = {"inventory": INVENTORY, "products": PRODUCTS}
     for fn in (turnover.inventory_turnover, turnover.turnover_by_year):
-        sweep(data, fn, frames, "inventory", STOCK, names=["by", "year", "products"],
-              uses=[c for c in STOCK if c != "received_units"])
-        sweep(data, fn, frames, "products", ["product_id", "category", "unit_cost"], names=["by", "inventory"])
+        sweep(
+            data,
+            fn,
+            frames,
+            "inventory",
+            STOCK,
+            names=["by", "year", "products"],
+            uses=[c for c in STOCK if c != "received_units"],
+        )
+        sweep(
+            data, fn, frames, "products", ["product_id", "category", "unit_cost"], names=["by", "inventory"]
+        )
 
 
 def test_turnover_is_cost_of_goods_over_average_stock():

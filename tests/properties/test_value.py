@@ -11,19 +11,48 @@ from crm_lessons.toy import toy_customers, toy_sales
 from .conftest import call, not_a_frame, sweep
 
 SALES, CUSTOMERS = toy_sales(), toy_customers()
-SURVEY = pd.DataFrame({"customer_id": ["C1", "C2"], "expectation": [4, 3], "perceived_quality": [5, 2],
-                       "overall_satisfaction": [4, 2]})
+SURVEY = pd.DataFrame(
+    {
+        "customer_id": ["C1", "C2"],
+        "expectation": [4, 3],
+        "perceived_quality": [5, 2],
+        "overall_satisfaction": [4, 2],
+    }
+)
 
 
 @given(st.data())
 def test_spoiled(data):
-    sweep(data, value.value_of_customer, {"sales": SALES}, "sales", ["customer_id", "order_date", "revenue", "profit"])
-    sweep(data, value.value_to_customer, {"sales": SALES}, "sales",
-          ["customer_id", "quantity", "unit_price", "discount"])
-    sweep(data, value.value_to_customer, {"sales": SALES, "survey": SURVEY}, "survey",
-          ["customer_id", "expectation", "perceived_quality"], uses=["customer_id"])
-    sweep(data, value.value_by_segment, {"sales": SALES, "customers": CUSTOMERS}, "customers",
-          ["customer_id", "kind"], names=["by"])
+    sweep(
+        data,
+        value.value_of_customer,
+        {"sales": SALES},
+        "sales",
+        ["customer_id", "order_date", "revenue", "profit"],
+    )
+    sweep(
+        data,
+        value.value_to_customer,
+        {"sales": SALES},
+        "sales",
+        ["customer_id", "quantity", "unit_price", "discount"],
+    )
+    sweep(
+        data,
+        value.value_to_customer,
+        {"sales": SALES, "survey": SURVEY},
+        "survey",
+        ["customer_id", "expectation", "perceived_quality"],
+        uses=["customer_id"],
+    )
+    sweep(
+        data,
+        value.value_by_segment,
+        {"sales": SALES, "customers": CUSTOMERS},
+        "customers",
+        ["customer_id", "kind"],
+        names=["by"],
+    )
 
 
 def test_value_of_customer_totals():
