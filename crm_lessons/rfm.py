@@ -77,6 +77,7 @@ import pandas as pd
 from crm_lessons._validation import (
     require_boolean,
     require_columns,
+    require_date,
     require_frame,
     require_ids,
     require_numeric,
@@ -218,11 +219,8 @@ def _reference(reference_date, purchases: pd.DataFrame) -> pd.Timestamp:
         if len(purchases) == 0:
             raise ValueError("reference_date is needed when purchases is empty; pass e.g. reference_date='2025-01-01'")
         return purchases["purchase_date"].max().normalize() + pd.Timedelta(days=1)
-    try:
-        ref = pd.Timestamp(reference_date)
-    except (TypeError, ValueError):
-        raise ValueError(f"reference_date {reference_date!r} is not a date; pass e.g. '2025-01-01'") from None
-    if ref is pd.NaT or ref != ref.normalize():
+    ref = require_date(reference_date, "reference_date", "2025-01-01")
+    if ref != ref.normalize():
         raise ValueError(f"reference_date must be a calendar day without time, got {reference_date!r}")
     return ref
 
@@ -795,7 +793,11 @@ def response_by_segment(segments: pd.Series, outcome: pd.DataFrame, responded: s
 
 
 def _sql_date(reference_date) -> str:
-    ref = pd.Timestamp(reference_date)
+    if reference_date is None:
+        raise ValueError("`reference_date` is required in SQL (the day of the analysis); pass e.g. '2025-01-01'.")
+    ref = require_date(reference_date, "reference_date", "2025-01-01")
+    if ref != ref.normalize():
+        raise ValueError(f"`reference_date` must be a calendar day without time, got {reference_date!r}.")
     return f"DATE '{ref:%Y-%m-%d}'"
 
 
