@@ -423,7 +423,10 @@ def score_crm_type_quiz(answers: Mapping) -> pd.DataFrame:
         raise TypeError("`answers` must be a mapping of item number -> type, e.g. {1: 'operational'}.")
     rows = []
     for activity, answer in answers.items():
-        r = check_crm_type(activity, answer)
+        try:
+            r = check_crm_type(activity, answer)
+        except (TypeError, ValueError) as err:  # say which entry of `answers` is wrong
+            raise type(err)(f"`answers`[{activity!r}]: {err}") from None
         item = int(_find_item(crm_type_quiz, activity, "answers")["item"])
         rows.append((item, r.answer, r.expected, r.correct))
     frame = pd.DataFrame(rows, columns=["item", "answer", "expected", "correct"])
