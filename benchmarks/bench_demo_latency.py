@@ -48,26 +48,27 @@ CONTROLS = {
     "glossary": ("type", ("Search", "loyal", "value")),
 }
 
-#: In-page timer: the input event's time, then the first change of the picture (or the text).
-TIMER_JS = """
-([root, eventName]) => new Promise(resolve => {
+#: In-page recorder: times of input events on the widget and of changes of its picture (or text).
+RECORDER_JS = """
+root => {
+  const rec = {events: [], changes: []};
+  for (const name of ['keydown', 'change', 'input', 'pointerdown']) {
+    root.addEventListener(name, () => rec.events.push(performance.now()), {capture: true});
+  }
   const img = root.querySelector('img');
-  const start = {t: null};
-  const listener = () => { if (start.t === null) start.t = performance.now(); };
-  root.addEventListener(eventName, listener, {capture: true});
-  const target = img || root;
-  const before = img ? img.getAttribute('src') : root.innerText;
-  const obs = new MutationObserver(() => {
-    const now = img ? img.getAttribute('src') : root.innerText;
-    if (start.t !== null && now !== before) {
-      obs.disconnect(); root.removeEventListener(eventName, listener, {capture: true});
-      resolve(performance.now() - start.t);
-    }
-  });
-  obs.observe(target, {attributes: true, childList: true, subtree: true, characterData: true});
-  window.__crmTimer = obs;
-  setTimeout(() => { obs.disconnect(); resolve(null); }, 5000);
-})
+  if (img) {
+    new MutationObserver(() => rec.changes.push(performance.now()))
+      .observe(img, {attributes: true, attributeFilter: ['src']});
+  } else {
+    let last = root.innerText;
+    new MutationObserver(() => {
+      const now = root.innerText;
+      if (now !== last) { last = now; rec.changes.push(performance.now()); }
+    }).observe(root, {childList: true, subtree: true, characterData: true});
+  }
+  root.crmRecorder = rec;
+  return true;
+}
 """
 
 
@@ -75,37 +76,47 @@ def _slider(root, label):
     return root.locator(".widget-slider").filter(has=root.page.locator(".widget-label", has_text=label)).first
 
 
+def _act(root, name: str, i: int) -> None:
+    kind, what = CONTROLS[name]
+    if kind == "slider":
+        handle = _slider(root, what).locator(".noUi-handle")
+        handle.focus()
+        handle.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")  # left first: a slider may start at its maximum
+    elif kind == "select":
+        label, a, b = what
+        boxes = root.locator(".widget-dropdown").filter(has=root.page.locator(".widget-label", has_text=label)) \
+            if label else root.locator(".widget-dropdown")
+        boxes.first.locator("select").select_option(label=a if i % 2 == 0 else b)
+    else:
+        label, a, b = what
+        field = root.locator(".widget-text").filter(has=root.page.locator(".widget-label", has_text=label)).first
+        field.locator("input").press("End")
+        field.locator("input").press("Backspace" if i % 2 else "s")
+
+
 def measure(root, name: str, reps: int) -> list[float]:
     """Milliseconds from input event to changed picture, ``reps`` times (back and forth)."""
-    kind, what = CONTROLS[name]
+    root.evaluate(RECORDER_JS)
     times = []
     for i in range(reps):
-        if kind == "slider":
-            handle = _slider(root, what).locator(".noUi-handle")
-            handle.focus()
-            key = "ArrowLeft" if i % 2 == 0 else "ArrowRight"  # left first: a slider may start at its maximum
-            waiter = root.page.evaluate_handle(TIMER_JS, [root.element_handle(), "keydown"])
-            handle.press(key)
-        elif kind == "select":
-            label, a, b = what
-            box = root.locator(".widget-dropdown").filter(has=root.page.locator(".widget-label", has_text=label)) \
-                if label else root.locator(".widget-dropdown")
-            waiter = root.page.evaluate_handle(TIMER_JS, [root.element_handle(), "change"])
-            box.first.locator("select").select_option(label=a if i % 2 == 0 else b)
-        else:
-            label, a, b = what
-            field = root.locator(".widget-text").filter(has=root.page.locator(".widget-label", has_text=label)).first
-            field.locator("input").fill(b if i % 2 == 0 else a)
-            time.sleep(0.3)
-            waiter = root.page.evaluate_handle(TIMER_JS, [root.element_handle(), "input"])
-            field.locator("input").press("End")
-            field.locator("input").press_sequentially("s" if i % 2 == 0 else "l")
-        value = waiter.json_value()
-        if value is not None:
-            times.append(float(value))
-        else:
+        n_events, n_changes = root.evaluate("r => [r.crmRecorder.events.length, r.crmRecorder.changes.length]")
+        _act(root, name, i)
+        deadline = time.time() + 5
+        value = None
+        while time.time() < deadline:
+            events, changes = root.evaluate("r => [r.crmRecorder.events, r.crmRecorder.changes]")
+            if len(events) > n_events and len(changes) > n_changes:
+                start = events[n_events]
+                after = [c for c in changes[n_changes:] if c >= start]
+                if after:
+                    value = after[0] - start
+                    break
+            time.sleep(0.02)
+        if value is None:
             print(f"  {name}: no change within 5 s (change {i + 1})", file=sys.stderr)
-        root.page.wait_for_timeout(150)
+        else:
+            times.append(value)
+        root.page.wait_for_timeout(300)  # let the kernel settle before the next change
     return times
 
 

@@ -243,6 +243,24 @@ def _wait_for_text(root, text: str, timeout: int = STEP) -> None:
     raise AssertionError(f"the widget never showed {text!r}; it shows:\n{root.inner_text()[:1500]}")
 
 
+NAMES_JS = """el => [...el.querySelectorAll('.noUi-handle, select, input, button')].map(c => {
+  if (c.getAttribute('aria-label')) { return c.getAttribute('aria-label').trim(); }
+  if (c.id) { const l = document.querySelector(`label[for="${c.id}"]`); if (l && l.textContent.trim()) {
+    return l.textContent.trim(); } }
+  return (c.textContent || c.title || '').trim();
+})"""
+
+
+def assert_named(root) -> None:
+    """Every control (slider handle, drop-down, text box, button) has an accessible name."""
+    deadline = time.time() + 10
+    names = root.evaluate(NAMES_JS)
+    while not all(names) and time.time() < deadline:
+        time.sleep(0.2)
+        names = root.evaluate(NAMES_JS)
+    assert names and all(names), f"controls without an accessible name: {names}"
+
+
 def exercise(case, root, name: str) -> None:
     """Change the widget's control as a person would; check its text and figure follow the topic function."""
     act, expect = ACTIONS[name]
@@ -336,6 +354,7 @@ def test_demo_page_fits_the_screen_and_answers_like_the_topic_function(browser, 
                                    ".every(c => c.getBoundingClientRect().bottom <= r.bottom + 1); }")
             assert inside, f"{name}: controls or plot run off the page at {width}x{height}"
         page.set_viewport_size({"width": 853, "height": 480})
+        assert_named(root)
         exercise(case, root, name)
         _assert_clean(page, errors)
     finally:
@@ -435,6 +454,7 @@ def test_every_widget_in_jupyterlab_answers_like_the_topic_function(browser, lab
             root = page.locator(f".crm-w-{demo.name}").first
             root.wait_for(timeout=LOAD)
             root.scroll_into_view_if_needed()
+            assert_named(root)
             exercise(case, root, demo.name)
         _assert_clean(page, errors)
     finally:

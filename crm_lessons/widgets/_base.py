@@ -136,6 +136,45 @@ def table_rows(markup: str) -> list[list[str]]:
     return [r for r in parser.rows if r]
 
 
+#: Gives every slider handle on the page the accessible name of its label (``aria-label``) and
+#: its tooltip: ipywidgets labels text boxes and drop-downs (``<label for>``) but not the
+#: handle of a slider, which is what a screen reader and the keyboard reach.
+ARIA_JS = """
+(function () {
+  function name(root) {
+    root.querySelectorAll('.widget-slider').forEach(function (slider) {
+      var label = slider.querySelector('.widget-label');
+      var handle = slider.querySelector('.noUi-handle');
+      if (!label || !handle) { return; }
+      var text = (label.textContent || '').trim();
+      if (text && handle.getAttribute('aria-label') !== text) {
+        handle.setAttribute('aria-label', text);
+        if (label.title) { handle.title = label.title; }
+      }
+    });
+  }
+  name(document);
+  if (!window.crmAriaObserver) {
+    var pending = false;
+    window.crmAriaObserver = new MutationObserver(function () {
+      if (pending) { return; }
+      pending = true;
+      requestAnimationFrame(function () { pending = false; name(document); });
+    });
+    window.crmAriaObserver.observe(document.body, {childList: true, subtree: true});
+  }
+})();
+"""
+
+
+def aria_script() -> widgets.Output:
+    """An invisible output that runs :data:`ARIA_JS` wherever the widget is shown live."""
+    out = widgets.Output(layout=widgets.Layout(display="none"))
+    out.outputs = ({"output_type": "display_data", "metadata": {},
+                    "data": {"application/javascript": ARIA_JS, "text/plain": ""}},)
+    return out
+
+
 def accessible(control, name: str, tip: str | None = None) -> None:
     """Give ``control`` a visible description and a tooltip: its accessible name for screen readers."""
     if hasattr(control, "description") and not getattr(control, "description", ""):
@@ -194,6 +233,7 @@ class LessonWidget(widgets.VBox):
         shown = ([self.image] if image else []) + ([self.table] if table else [])
         parts += shown if image_first else shown[::-1]
         self._has_image, self._has_table = image, table
+        parts.append(aria_script())
         super().__init__(parts)
         self.add_class("crm-widget")
         self.add_class(f"crm-w-{self.key}")  # found by the browser tests
@@ -325,20 +365,25 @@ class LessonWidget(widgets.VBox):
             f"<p class='crm-demo-lesson'>{html.escape(lesson)}</p></div>",
         )
         head.add_class("crm-demo-headbox")
-        left = widgets.VBox([*self._control_rows, self.status])
-        left.add_class("crm-demo-controls")
         if self._has_image and self.draw:
+            left = widgets.VBox([*self._control_rows, self.status])
+            left.add_class("crm-demo-controls")
             self.image.layout = widgets.Layout()
             self.image.add_class("crm-demo-image")
             right = widgets.Box([self.image])
+            right.add_class("crm-demo-plot")
+            body = widgets.HBox([left, right])
         else:
-            self.table.layout = widgets.Layout()
-            self.table.add_class("crm-demo-table")
-            right = widgets.Box([self.table])
-        right.add_class("crm-demo-plot")
-        body = widgets.HBox([left, right])
+            # no figure (quizzes, glossary): the controls and the table use the whole width, in one column
+            parts = [*self._control_rows, self.status]
+            if self._has_table:
+                self.table.layout = widgets.Layout()
+                self.table.add_class("crm-demo-table")
+                parts.append(self.table)
+            body = widgets.VBox(parts)
+            body.add_class("crm-demo-column")
         body.add_class("crm-demo-body")
-        style = widgets.HTML(DEMO_CSS)
+        style = widgets.HBox([widgets.HTML(DEMO_CSS), aria_script()])
         style.add_class("crm-demo-style")
         page = widgets.VBox([style, head, body])
         page.add_class("crm-demo")
@@ -366,7 +411,9 @@ body { overflow: hidden; }
 .crm-demo .crm-demo-plot { flex: 1 1 0; min-width: 0; height: 100%; }
 .crm-demo .crm-demo-image { width: 100% !important; height: 100% !important; max-width: 100% !important;
   object-fit: contain; object-position: center top; }
-.crm-demo .crm-demo-table { width: 100% !important; height: 100% !important; overflow: auto; }
+.crm-demo .crm-demo-table { width: 100% !important; flex: 1 1 0; min-height: 0; overflow: auto; }
+.crm-demo .crm-demo-column { overflow: auto; }
+.crm-demo .crm-demo-column .widget-html-content { white-space: normal; }
 .crm-demo .crm-demo-controls .widget-hbox, .crm-demo .crm-demo-controls .widget-box {
   flex-wrap: wrap; width: 100% !important; }
 .crm-demo .crm-demo-controls > .widget-box > *, .crm-demo .crm-demo-controls .widget-inline-hbox {

@@ -32,8 +32,8 @@ FIGURE = {"scale": 1.0, "dpi": 80}
 
 
 def set_demo_mode(on: bool = True) -> None:
-    """Figures of widgets built from now on: projector resolution (150 dpi) or notebook resolution (80 dpi)."""
-    FIGURE.update({"scale": 1.0, "dpi": 150} if on else {"scale": 1.0, "dpi": 80})
+    """Figures of widgets built from now on: projector resolution (120 dpi) or notebook resolution (80 dpi)."""
+    FIGURE.update({"scale": 1.0, "dpi": 120} if on else {"scale": 1.0, "dpi": 80})
 
 
 def new_figure(width: float, height: float, left: float = 0.1, right: float = 0.97, bottom: float = 0.13,

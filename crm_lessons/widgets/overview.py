@@ -44,8 +44,11 @@ class _Quiz(LessonWidget):
             dd = widgets.Dropdown(options=[(wtr("quiz.choose"), _UNANSWERED),
                                            *[(name_text(group, o), o) for o in options]],
                                   value=_UNANSWERED, layout=widgets.Layout(width="230px"))
-            accessible(dd, "", wtr("quiz.answer_for", item=int(item)))
-            dd.description = ""
+            # the description is the drop-down's accessible name (its <label>); kept out of sight,
+            # as the item's text stands beside it
+            dd.description = wtr("quiz.answer_for", item=int(item))
+            dd.style = {"description_width": "0px"}
+            accessible(dd, dd.description)
             fb = widgets.HTML()
             self.choices[int(item)] = dd
             self.feedback[int(item)] = fb
