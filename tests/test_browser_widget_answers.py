@@ -151,7 +151,9 @@ def _grade(notebooks: dict, tmp_path: Path) -> dict:
 
     for name, nb in notebooks.items():
         (tmp_path / f"{name}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
-    results = grade([tmp_path / f"{name}.ipynb" for name in notebooks], tmp_path / "out", progress=False)
+    # insecure only where this machine has no sandbox (the hostile suite tests the sandbox)
+    results = grade([tmp_path / f"{name}.ipynb" for name in notebooks], tmp_path / "out", progress=False,
+                    insecure=True)
     return {r.student: {q.question: q for q in r.questions} for r in results}
 
 

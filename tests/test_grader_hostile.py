@@ -183,18 +183,21 @@ def _cases(out_dir: Path, sandbox: bool = IS_ROOT, port: int = 9) -> dict[str, t
     cases["display_flood"] = (_insert_before(sol, q8, DISPLAY_FLOOD), FULL, "output over the limit")
     cases["huge_answers"] = (_huge_answers(sol), FULL - 4, "too large to compare")
     # an honest notebook printing 2 MB in many lines: capped, every cell still runs, "graded"
-    cases["prints_a_lot"] = (_insert_before(sol, q8, "for i in range(40000):\n    print('line', i, 'x' * 40)"), FULL,
+    many_lines = "for i in range(40000):\n    print('line', i, 'x' * 40)"
+    cases["prints_a_lot"] = (_insert_before(sol, q8, many_lines), FULL,
                              "output over the limit")
     if sandbox:
         cases["write_gradebook"] = (_write_gradebook(sol, out_dir), FULL, "")
         # the kernel's parent is outside its PID namespace: getppid() is 0, and kill(0) hits only
         # its own process group, so the kernel kills itself (q8 lost) and nothing of the grader
-        cases["kill_parent"] = (_insert_before(sol, q8, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"),
+        kill = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"
+        cases["kill_parent"] = (_insert_before(sol, q8, kill),
                                 FULL - 3, "kernel died")
         # --- issue 9: what only the sandbox stops (the key and solutions are on this disk)
         cases["import_key"] = (_steal_key(blank), 0.0, "")
         cases["run_solutions"] = (_run_solutions(blank), 0.0, "")
-        cases["probe_neighbours"] = (_sabotage_if(sol, PROBE_NEIGHBOURS.replace("PORT", str(port))), FULL, "")
+        probe = PROBE_NEIGHBOURS.replace("PORT", str(port))
+        cases["probe_neighbours"] = (_sabotage_if(sol, probe), FULL, "")
         cases["survivors"] = (_insert_before(sol, q8, SURVIVORS), FULL, "")
         cases["tmp_leftovers"] = (_sabotage_if(sol, TMP_LEFTOVERS), FULL, "")
         cases["memory_in_children"] = (_sabotage_if(sol, MEMORY_IN_CHILDREN), FULL, "")
@@ -213,7 +216,7 @@ for pid in [p for p in os.listdir('/proc') if p.isdigit() and int(p) != os.getpi
         continue
     first = cmd.split(b'\\0')[0].rsplit(b'/', 1)[-1]
     if first not in (b'bwrap', b'sleep', b'sh') and (b'pytest' in cmd or b'python' in cmd):
-        escaped = True  # the grader, the zygote, another kernel (only bubblewrap and its placeholder are here)
+        escaped = True  # the grader, the zygote, another kernel (only bubblewrap and its placeholder)
 if len(glob.glob('/tmp/crm-grading-*/*/sockets')) > 1 or glob.glob('/tmp/crm-grading-*/*/sockets/*'):
     escaped = True  # other kernels' sockets (or even its own, which is root's)
 for path in [{str(ROOT / 'exercises')!r}, {str(ROOT / 'README.md')!r}, '/root/.bash_history']:
@@ -328,7 +331,8 @@ def _forged_records(blank: dict) -> dict:
     run = [{"format": 1, "exercise": "ch01", "question": q, "source": "run", "answer": v, "points": 9}
            for q, v in (("q6", {"__series__": {"index": ["consumer"], "values": [1]}}), ("q7", 0.8))]
     cell = nb["cells"][_find(nb, 'ex.ask("q1")')]
-    cell["outputs"] = [{"output_type": "display_data", "metadata": {}, "data": {ANSWER_MIME: rec, "text/plain": "ok"}}
+    cell["outputs"] = [{"output_type": "display_data", "metadata": {},
+                        "data": {ANSWER_MIME: rec, "text/plain": "ok"}}
                        for rec in [forged, *run]]
     nb["metadata"]["crm_lessons"]["points"] = 100
     return nb
@@ -510,7 +514,8 @@ def batch(tmp_path_factory):
     for name in NAMES:
         (subs / f"{name}.ipynb").write_text(json.dumps(_load(SOLUTION)), encoding="utf-8")
     (subs / FOLDER_STUDENT).mkdir()
-    (subs / FOLDER_STUDENT / "ch01_crm_overview.ipynb").write_text(json.dumps(_load(SOLUTION)), encoding="utf-8")
+    folder_copy = subs / FOLDER_STUDENT / "ch01_crm_overview.ipynb"
+    folder_copy.write_text(json.dumps(_load(SOLUTION)), encoding="utf-8")
     # files that cannot be graded at all: a row with 0 points and the reason each
     for name, text in MALFORMED.items():
         (subs / f"{name}.ipynb").write_text(text, encoding="utf-8")
@@ -542,7 +547,8 @@ def test_batch_finishes_with_every_submission(batch):
     cases, results, out = batch
     assert set(results) == set(cases) | EVERYONE_ELSE
     with sqlite3.connect(out / "gradebook.sqlite") as db:
-        assert db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == len(cases) + len(EVERYONE_ELSE)
+        count = db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
+    assert count == len(cases) + len(EVERYONE_ELSE)
 
 
 @pytest.mark.parametrize("name", [
@@ -673,7 +679,8 @@ def test_grading_without_root_refuses_unless_insecure(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     (tmp_path / "subs").mkdir()
     (tmp_path / "subs" / "a.ipynb").write_text(json.dumps(_load(BLANK)), encoding="utf-8")
-    with pytest.raises(RuntimeError, match="refusing to grade for credit without isolation: the grader is not running as root"):
+    refusal = "refusing to grade for credit without isolation: the grader is not running as root"
+    with pytest.raises(RuntimeError, match=refusal):
         grade([tmp_path / "subs"], tmp_path / "out", seed=SEED, progress=False)
     with sqlite3.connect(tmp_path / "out" / "gradebook.sqlite") as db:
         assert db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 0
@@ -682,4 +689,5 @@ def test_grading_without_root_refuses_unless_insecure(tmp_path, monkeypatch):
     assert result.points == 0 and result.status == "graded"
     with sqlite3.connect(tmp_path / "out" / "gradebook.sqlite") as db:
         meta = dict(db.execute("SELECT key, value FROM meta"))
-    assert meta["insecure"] == "1" and meta["sandbox"].startswith("none: INSECURE grading (the grader is not running")
+    assert meta["insecure"] == "1"
+    assert meta["sandbox"].startswith("none: INSECURE grading (the grader is not running")

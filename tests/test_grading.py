@@ -11,8 +11,16 @@ import pytest
 
 from crm_lessons.exercise_build import EXERCISES_DIR, exercise_id, solution_notebooks
 from crm_lessons.exercises import get_exercise
-from crm_lessons.grading import find_submissions, grade
+from crm_lessons.grading import find_submissions
+from crm_lessons.grading import grade as _grade
 from crm_lessons.grading.gradebook import QuestionResult, SubmissionResult, feedback_html
+
+
+def grade(*args, **kwargs):
+    """The grader; where this machine gives no sandbox (no root, bubblewrap or cgroups) these tests
+    run it with insecure=True (the sandbox itself is tested in test_sandbox and test_grader_hostile)."""
+    kwargs.setdefault("insecure", True)
+    return _grade(*args, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +96,8 @@ def test_unreadable_submission_is_reported_not_fatal(tmp_path, graded):
 
 def test_feedback_escapes_what_the_student_controls():
     r = SubmissionResult("<script>x</script>", "ch01", "/x/<b>.ipynb", "0", "graded", "")
-    r.questions = [QuestionResult("q1", 0, 1, "run", "wrong", "raised <img src=x onerror=alert(1)>", "hint & more")]
+    r.questions = [QuestionResult("q1", 0, 1, "run", "wrong", "raised <img src=x onerror=alert(1)>",
+                                  "hint & more")]
     page = feedback_html(r)
     assert "<script>" not in page and "<img" not in page and "&lt;img" in page and "hint &amp; more" in page
 
@@ -165,7 +174,8 @@ def test_similarity_report_lists_copies_of_the_solution(graded):
 def test_gradebook_knows_who_each_student_is(graded):
     _, out, results = graded
     with sqlite3.connect(out / "gradebook.sqlite") as db:
-        students = {r[0]: r[1:] for r in db.execute("SELECT student, name, lms_id, file, on_roster FROM students")}
+        query = "SELECT student, name, lms_id, file, on_roster FROM students"
+        students = {r[0]: r[1:] for r in db.execute(query)}
     assert set(results) <= set(students)
     assert students["full_ch01"] == ("full_ch01", "full_ch01", "full_ch01.ipynb", 1)
 
@@ -195,8 +205,8 @@ def test_roster_decides_ids_and_adding_a_file_rekeys_nobody(tmp_path):
 
 
 def test_every_roster_student_has_a_row_and_one_file_each(tmp_path):
-    """A roster student without a file gets 0 with the reason; of two files for one exercise the
-    newer is graded and the older named; the command exits non-zero naming the missing one."""
+    """A roster student without a file gets 0 with the reason; of two files for one exercise
+    the newer is graded and the older named; the command exits non-zero naming the missing one."""
     subs = tmp_path / "subs"
     (subs / "ann").mkdir(parents=True)
     blank = EXERCISES_DIR / "ch01_crm_overview.ipynb"
@@ -204,14 +214,16 @@ def test_every_roster_student_has_a_row_and_one_file_each(tmp_path):
     shutil.copy(blank, subs / "ann" / "final.ipynb")
     os.utime(subs / "ann" / "first_try.ipynb", (1_700_000_000, 1_700_000_000))
     roster = tmp_path / "roster.csv"
-    roster.write_text("student_id,name,email,lms_id,file\nA1,Ann,,,ann\nB2,王芳,,,wang_fang\n", encoding="utf-8")
+    roster.write_text("student_id,name,email,lms_id,file\nA1,Ann,,,ann\nB2,王芳,,,wang_fang\n",
+                      encoding="utf-8")
     from crm_lessons.grading import grade_main
 
-    code = grade_main([str(subs), "--out", str(tmp_path / "out"), "--roster", str(roster), "--exercise", "ch01",
-                       "--seed", "7", "--no-progress"])
+    code = grade_main([str(subs), "--out", str(tmp_path / "out"), "--roster", str(roster),
+                       "--exercise", "ch01", "--seed", "7", "--no-progress", "--insecure"])
     assert code == 1
     with sqlite3.connect(tmp_path / "out" / "gradebook.sqlite") as db:
-        rows = {r[0]: r[1:] for r in db.execute("SELECT student, status, reason, points, file FROM submissions")}
+        query = "SELECT student, status, reason, points, file FROM submissions"
+        rows = {r[0]: r[1:] for r in db.execute(query)}
     assert rows["B2"][:3] == ("not gradable", "no submission found for this student", 0.0)
     assert rows["A1"][0] == "graded" and rows["A1"][3].endswith("final.ipynb")
     assert "first_try.ipynb" in rows["A1"][1]
