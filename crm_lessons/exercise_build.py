@@ -257,7 +257,8 @@ def release(out: Path, graded: bool, key_out: Path | None = None, exercises_dir:
     if graded and key_out is None:
         raise ValueError("key_out: a graded release needs --key-out FOLDER for the grader's copy of the key")
     if graded and Path(key_out).resolve().is_relative_to(out.resolve()):
-        raise ValueError("key_out: the key must not be inside the student release; choose a folder outside --out")
+        raise ValueError("key_out: the key must not be inside the student release; "
+                         "choose a folder outside --out")
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for sol in solution_notebooks(exercises_dir):
@@ -287,9 +288,11 @@ def exercises_main(argv: list[str] | None = None) -> int:
                    help="edition: en (exercises/) or zh (exercises/zh/, questions in Chinese)")
     c = sub.add_parser("check", help="exit 1 when a student notebook is out of date")
     c.add_argument("--dir", default=str(EXERCISES_DIR))
-    r = sub.add_parser("release", help="write a practice (key beside the notebooks) or graded (no key) release")
+    r = sub.add_parser("release",
+                       help="write a practice (key beside the notebooks) or graded (no key) release")
     mode = r.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--practice", action="store_true", help="instant right/wrong feedback; the key ships with it")
+    mode.add_argument("--practice", action="store_true",
+                      help="instant right/wrong feedback; the key ships with it")
     mode.add_argument("--graded", action="store_true", help="for credit: no key or solution for students")
     r.add_argument("--out", required=True, help="folder of the student release")
     r.add_argument("--key-out", help="graded: folder for the grader's key (outside --out)")

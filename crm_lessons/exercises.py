@@ -427,14 +427,15 @@ class Question:
         return hints[min(misses, len(hints)) - 1]
 
     def text(self, name: str, lang: str = "en"):
-        """A visible text (``prompt``, ``hints``, ``options``, ``items``, ``groups``, ``expects``) in ``lang``."""
+        """A visible text in ``lang``: ``prompt``, ``hints``, ``options``, ``items``, ``groups``, ``expects``."""
         own = (self.texts.get(lang) or {}).get(name) if lang != "en" else None
         return own if own else getattr(self, name, "")
 
     def key(self):
         """The answer key's entry, or :class:`NoKeyError` (a graded release has none)."""
         if self.answer_key is None:
-            raise NoKeyError(f"question {self.id}: no answer key loaded (a graded release checks only the format)")
+            raise NoKeyError(f"question {self.id}: no answer key loaded "
+                             "(a graded release checks only the format)")
         return self.answer_key
 
     def score(self, answer, reference) -> tuple[float, str]:  # pragma: no cover - abstract
@@ -731,7 +732,8 @@ def load_exercise(path) -> Exercise:
             kw["rubric"] = tuple((c, p) for c, p in q["rubric"])
         question = cls(q["id"], q["points"], q["prompt"]["en"], **kw)
         zh = {"prompt": q["prompt"].get("zh"), "hints": q["hints"].get("zh")}
-        for name, table in (("options", "option_labels"), ("items", "item_labels"), ("groups", "group_labels")):
+        labels = (("options", "option_labels"), ("items", "item_labels"), ("groups", "group_labels"))
+        for name, table in labels:
             if table in q:
                 zh[name] = q[table].get("zh")
         if "expects" in q:
@@ -943,7 +945,8 @@ def _session() -> _Session:
     return _SESSION
 
 
-def start(exercise_id: str, data_dir=None, answers_dir=None, lang: str | None = None, key_dir=None) -> CaseData:
+def start(exercise_id: str, data_dir=None, answers_dir=None, lang: str | None = None,
+          key_dir=None) -> CaseData:
     """Begin an exercise sheet: load its questions and data; return the case data.
 
     Parameters

@@ -439,8 +439,8 @@ def _run_in_sandbox(path, nb, exercise, result, widget_answers, cell_of, sub_roo
     jail = None
     if ctx.isolate:
         home = HOME
-        jail = Jail(ctx.expose, str(sockets), limits, getattr(ctx, "cgroups", None), getattr(ctx, "bwrap", None),
-                    data_aliases(ctx.data_root))
+        jail = Jail(ctx.expose, str(sockets), limits, getattr(ctx, "cgroups", None),
+                    getattr(ctx, "bwrap", None), data_aliases(ctx.data_root))
         try:
             jail.start()
         except Exception as exc:
@@ -920,11 +920,13 @@ def grade_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-mb", type=int, default=2048, help="memory cap per kernel in MB (default 2048)")
     parser.add_argument("--student-data", help="data folder the students used (default: the repository's datasets/)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.add_argument("--roster", help="class roster CSV: student_id,name,email,lms_id,file (see grading/roster.py)")
+    parser.add_argument("--roster",
+                        help="class roster CSV: student_id,name,email,lms_id,file (see grading/roster.py)")
     parser.add_argument("--key", help="answer key folder (from `crm-lessons exercises release --key-out`); "
                         "default: the repository's exercises/key")
     parser.add_argument("--insecure", action="store_true",
-                        help="grade without the sandbox when isolation is unavailable (recorded in the gradebook)")
+                        help="grade without the sandbox when isolation is unavailable "
+                        "(recorded in the gradebook)")
     instructor.add_grade_options(parser)
     args = parser.parse_args(argv)
     if not args.submissions and not (args.import_marks or args.question or args.history):
@@ -945,8 +947,8 @@ def grade_main(argv: list[str] | None = None) -> int:
         print(f"graded {len(results)} submission(s) into {args.out}/ (gradebook.csv, gradebook.sqlite, feedback/)")
         bad = [r for r in results if r.status == "not gradable"]
         for r in bad:
-            print(f"NOT GRADABLE: {r.student} ({Path(r.file).name or 'no file'}): {r.reason} -- recorded with 0 points",
-                  file=sys.stderr)
+            shown = Path(r.file).name or "no file"
+            print(f"NOT GRADABLE: {r.student} ({shown}): {r.reason} -- recorded with 0 points", file=sys.stderr)
         if bad:
             code = code or 1
     return code

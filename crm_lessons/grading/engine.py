@@ -339,7 +339,8 @@ class GradingNotebookClient(PapermillNotebookClient):
     def _update_display_id(self, display_id, msg):
         # display updates count against the output cap like any output; over it they are dropped
         content = msg.get("content", {})
-        size = sum(len(v) if isinstance(v, str) else len(json.dumps(v)) for v in (content.get("data") or {}).values())
+        values = (content.get("data") or {}).values()
+        size = sum(len(v) if isinstance(v, str) else len(json.dumps(v)) for v in values)
         self.job.output_bytes += size
         if self.job.output_bytes > self.job.output_cap:
             self.job.truncated = True
