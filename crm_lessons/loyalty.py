@@ -33,7 +33,14 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_boolean, require_columns, require_date, require_numeric, require_table
+from crm_lessons._validation import (
+    require_boolean,
+    require_columns,
+    require_date,
+    require_numeric,
+    require_table,
+    require_typed,
+)
 from crm_lessons.pilots import difference_in_proportions, two_proportion_test
 from crm_lessons.schema import HISTORY_END
 
@@ -686,7 +693,7 @@ def profit_by_tenure(sales: pd.DataFrame, *, max_years: int = 5) -> pd.DataFrame
 
     Checked against: hand sums (above).
     """
-    require_columns(sales, ["customer_id", "order_date", "revenue", "profit"], "sales", source="load_sales()")
+    require_typed(sales, "sales", ["customer_id", "order_date", "revenue", "profit"], source="load_sales()")
     if not isinstance(max_years, (int, np.integer)) or max_years < 1:
         raise ValueError(f"`max_years` must be a whole number of years, 1 or more; got {max_years!r}.")
     year = pd.to_datetime(sales["order_date"]).dt.year

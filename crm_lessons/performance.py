@@ -350,7 +350,7 @@ def best_and_worst(sales: pd.DataFrame, customers: pd.DataFrame, complaints: pd.
     groups = {"best": ranked[:k], "all": ranked, "worst": ranked[len(ranked) - k:]}
     kind = customers.set_index("customer_id")["kind"]
     categorical = isinstance(kind.dtype, pd.CategoricalDtype)
-    kinds = list(kind.cat.categories) if categorical else sorted(kind.unique())
+    kinds = list(kind.cat.categories) if categorical else sorted(kind.dropna().unique())
     s = sales.assign(list_value=sales["quantity"] * sales["unit_price"])
     s = s.assign(discount_value=s["list_value"] * s["discount"])
     rows = {}

@@ -82,6 +82,18 @@ def purchases_per_year(orders: pd.DataFrame) -> pd.DataFrame:
     return counts.sort_values(["customer_id", "year"], kind="stable").reset_index(drop=True)
 
 
+def _check_known(per_year: pd.DataFrame, group: pd.Series | None) -> None:
+    """Every buyer of ``orders`` must be in ``customers`` when the rates are split by a customer column."""
+    if group is None:
+        return
+    unknown = pd.Index(per_year["customer_id"]).difference(group.index)
+    if len(unknown):
+        raise ValueError(
+            f"`orders` names customer_id(s) {unknown[:5].tolist()} that `customers` does not have; "
+            "pass the full customers table (one row per customer, same id type)."
+        )
+
+
 def _groups(customers: pd.DataFrame | None, by: str | None) -> pd.Series | None:
     if by is None:
         return None
@@ -213,6 +225,7 @@ def thesis_retention(
         raise ValueError("`orders` is empty: there are no purchases to measure retention on.")
     years = range(int(per_year["year"].min()), int(per_year["year"].max()) + 1)
     group = _groups(customers, by)
+    _check_known(per_year, group)
     require_typed(customers, "customers", ["customer_id"] + (["join_date"] if base == "registered" else []),
         source="load_customers()",
     )
@@ -287,6 +300,7 @@ def cohort_retention(orders: pd.DataFrame, customers: pd.DataFrame | None = None
     if per_year.empty:
         raise ValueError("`orders` is empty: there are no purchases to measure retention on.")
     group = _groups(customers, by)
+    _check_known(per_year, group)
     first, last = int(per_year["year"].min()), int(per_year["year"].max())
     active = {y: pd.Index(part["customer_id"]) for y, part in per_year.groupby("year")}
     rows = []
