@@ -11,6 +11,17 @@ An exercise notebook starts with ``ex.start("ch01", data_dir)`` and then asks qu
 * ``ex.check("q5", answer_q5)`` checks a compute-it-yourself answer (a number, a Series, a
   DataFrame or a function) against the reference computed on the same data.
 
+Practice and graded releases (where the answer key is)
+------------------------------------------------------
+The questions' public text (prompts, options, hints, answer formats, in English and Chinese)
+comes from ``crm_lessons/exercise_bank/chNN.toml`` (:func:`load_exercise`). The answer key
+(correct options, reference functions) is *not* part of the package: it is a ``key/chNN.py``
+file (:func:`load_key`). In a **practice** release the key sits beside the notebooks and
+``ex.start`` loads it: right/wrong feedback at once. In a **graded** release there is none:
+``ex.check`` checks only the format of an answer (type, index labels, columns, value range:
+:func:`format_problems`) and a click is recorded without saying right or wrong; the grader
+reads its own copy of the key in its own process (``crm-lessons grade --key``).
+
 How a widget answer survives (the design)
 -----------------------------------------
 JupyterLab does not save widget state by default, and re-executing a notebook replaces it, so the
@@ -37,9 +48,8 @@ and numbers; no pickle), and :mod:`crm_lessons.grading` compares them with refer
 in its own process. Widget answers are read from the submitted file before it is executed;
 compute-it-yourself answers are taken from the execution, which runs on a case dataset generated
 at grading time with a fresh seed, so numbers copied from this notebook's data do not pass.
-The feedback given here uses the references computed in the student's kernel and is for
-learning only; a student who reads the answer key out of this package learns nothing the
-grader will reward for compute questions.
+The feedback given here (practice release) uses references computed in the student's kernel
+and is for learning only; in a graded release the kernel has no key to read.
 
 Question kinds
 --------------
