@@ -72,7 +72,11 @@ def test_kernel_sees_only_its_own_view(tmp_path):
     conn.mkdir(mode=0o700)
     cgroups = Cgroups.create()
     limits = Limits(memory_bytes=256 << 20)
-    jail = Jail([sys.base_prefix, sys.prefix, PACKAGE], str(conn), limits, cgroups).start()
+    data = tmp_path / "data"
+    (data / "case_company").mkdir(parents=True)
+    # the hidden data also where a notebook that ignores its data_dir looks (an alias below home)
+    aliases = [(str(data / "case_company"), f"{HOME}/datasets/case_company")]
+    jail = Jail([sys.base_prefix, sys.prefix, PACKAGE], str(conn), limits, cgroups, aliases=aliases).start()
 
     def look():
         import socket
@@ -83,6 +87,7 @@ def test_kernel_sees_only_its_own_view(tmp_path):
         except OSError:
             net = False
         open("/tmp/x", "w").write("x")
+        open(os.path.join(HOME, "notes.txt"), "w").write("mine")  # its home is writable
         return {
             "uid": os.getuid(), "cwd": os.getcwd(), "net": net,
             "repo": os.path.exists(str(ROOT / "exercises")), "package": os.path.exists(PACKAGE),

@@ -153,6 +153,7 @@ def bwrap_args(bwrap: str, read_only: list[str], conn_dir: str, limits: Limits, 
     made.update({"/proc", "/dev", "/dev/shm", "/tmp"})
     mkdirs(HOME)
     args += ["--perms", "0777", "--size", str(limits.home_bytes), "--tmpfs", HOME]
+    made.add(HOME)  # never "--dir" again over the tmpfs
     for p in sorted(set(read_only), key=lambda s: (s.count("/"), s)):
         if p.startswith("/usr/") or p == "/usr":
             continue
