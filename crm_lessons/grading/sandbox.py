@@ -370,8 +370,27 @@ class Cgroups:
                 import atexit
 
                 atexit.register(made.close)  # a grader that stops early leaves no cgroup folders
+                made.sweep()
                 return made
         return None
+
+    def sweep(self) -> None:
+        """Remove empty batch folders left by graders that were killed (their pid is gone)."""
+        for folder in self.roots.values():
+            for stale in folder.parent.glob("crm-lessons-*-*"):
+                pid = stale.name.split("-")[2]
+                if stale == folder or not pid.isdigit() or Path(f"/proc/{pid}").exists():
+                    continue
+                for child in list(stale.iterdir()):
+                    if child.is_dir():
+                        try:
+                            child.rmdir()
+                        except OSError:
+                            pass
+                try:
+                    stale.rmdir()
+                except OSError:
+                    pass
 
     @classmethod
     def _v2(cls, own: dict, tag: str) -> Cgroups | None:
