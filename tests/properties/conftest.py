@@ -76,7 +76,7 @@ def spoil(frame: pd.DataFrame, column: str, how: str, row: int = 0) -> pd.DataFr
     elif how == "digit_text":
         values = values.map(lambda v: str(int(v)) if isinstance(v, (bool, int, np.integer)) else str(v))
     elif how == "bool_text":
-        values = values.map(lambda v: "true" if bool(v) and v == v else "false")
+        values = values.map(lambda v: "true" if not pd.isna(v) and bool(v) else "false")
     elif how == "mixed_ids":
         values.iloc[row] = _other_id_type(values.iloc[row])
     elif how == "float":
