@@ -53,6 +53,7 @@ import select
 import shutil
 import signal
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,6 +200,8 @@ class Jail:
         self.ns_pid: int | None = None
         self.cgroup: CgroupGroup | None = None
         self.seconds = 0.0
+        # close() runs from the notebook deadline's timer thread and from the run's own cleanup
+        self._closing = threading.Lock()
 
     def start(self, timeout: float = 20) -> Jail:
         t0 = time.perf_counter()
@@ -247,6 +250,10 @@ class Jail:
         then is bubblewrap itself killed if still there (killing both at once would leave PID 1
         a zombie of the machine's init).
         """
+        with self._closing:
+            self._close()
+
+    def _close(self) -> None:
         if self.ns_pid is not None:
             try:
                 os.kill(self.ns_pid, signal.SIGKILL)
