@@ -386,6 +386,13 @@ def pareto_plot_points(curve: pd.DataFrame, max_points: int = 600) -> tuple[np.n
 
     Checked against: the cumulative shares 6/10, 9/10, 10/10 by hand.
     """
+    from crm_lessons._validation import require_numeric_frame, require_rows
+
+    require_numeric_frame(curve, ["customer_share", "value_share"], "curve", allow_nan=False,
+                          source="crm_lessons.abc_analysis.pareto_curve()")
+    require_rows(curve, "curve")
+    if isinstance(max_points, bool) or not isinstance(max_points, (int, np.integer)) or max_points < 1:
+        raise ValueError(f"`max_points` must be a positive whole number, got {max_points!r}.")
     step = max(1, len(curve) // max_points)
     x = np.concatenate([[0.0], curve["customer_share"].to_numpy()[::step], [1.0]]) * 100
     y = np.concatenate([[0.0], curve["value_share"].to_numpy()[::step], [curve["value_share"].iloc[-1]]]) * 100
@@ -415,8 +422,11 @@ def class_bands(summary: pd.DataFrame, measure: str = "profit") -> tuple[np.ndar
 
     Checked against: the cumulative customer shares of :func:`abc_summary`.
     """
+    from crm_lessons._validation import require_numeric_frame
     from crm_lessons.i18n import tr
 
+    require_numeric_frame(summary, ["customer_share", "value_share"], "summary", allow_nan=False,
+                          source="crm_lessons.abc_analysis.abc_summary()")
     ends = np.cumsum(summary["customer_share"].to_numpy()) * 100
     starts = np.concatenate([[0.0], ends[:-1]])
     what = _measure_word(measure)
@@ -462,8 +472,9 @@ def plot_pareto(curve: pd.DataFrame, summary: pd.DataFrame, ax=None, measure: st
     """
     from crm_lessons.plotting import BOOK_COLOURS, new_figure
 
+    x, y = pareto_plot_points(curve, max_points)  # checks `curve` before a figure is made
+    class_bands(summary, measure)  # checks `summary`
     fig, ax = new_figure(ax, (10, 6), clear=True)
-    x, y = pareto_plot_points(curve, max_points)
     starts, ends, lines = class_bands(summary, measure)
     shades = (BOOK_COLOURS[0], BOOK_COLOURS[1], BOOK_COLOURS[2])
     for cls, lo, hi, colour in zip(summary.index, starts, ends, shades):

@@ -445,6 +445,8 @@ def plot_rules(pairs: pd.DataFrame, rules: pd.DataFrame, ax=None, label_top: int
     """
     from crm_lessons.plotting import BOOK_COLOURS, new_figure
 
+    require_table(pairs, "pairs", numbers=["support", "confidence"], source="crm_lessons.basket.pair_statistics()")
+    labelled_pairs(rules, label_top, names)  # checks `rules`
     fig, ax = new_figure(ax, (11, 6.5), clear=True)
     ax.scatter(pairs["support"] * 100, pairs["confidence"] * 100, s=14, color=BOOK_COLOURS[2], alpha=0.35,
                label=f"all product pairs ({len(pairs):,} rules)")

@@ -623,8 +623,8 @@ def recovery_by_speed(repurchases: pd.DataFrame, *, bands=(3, 7, 14)) -> pd.Data
 
     Checked against: hand counts (above).
     """
-    require_columns(repurchases, ["resolution_days", "recovered", "repurchased"], "repurchases",
-                    source="crm_lessons.loyalty.complaint_repurchase()")
+    require_typed(repurchases, "repurchases", ["resolution_days", "recovered", "repurchased"],
+                  source="crm_lessons.loyalty.complaint_repurchase()")
     bands = [int(b) for b in bands]
     if not bands or any(b <= 0 for b in bands) or any(b2 <= b1 for b1, b2 in zip(bands, bands[1:])):
         raise ValueError(

@@ -273,6 +273,13 @@ def choose_k(rfm: pd.DataFrame, ks=range(2, 9), log: bool = True, random_state: 
     from sklearn.metrics import silhouette_score
 
     z = rfm_features(rfm, log=log).sort_index().to_numpy()
+    ks = list(ks)
+    if not ks or any(isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2 for k in ks):
+        raise ValueError(f"`ks` must list whole numbers of clusters, each 2 or more, e.g. range(2, 9); got {ks!r}.")
+    distinct = len(np.unique(z, axis=0))
+    if max(ks) >= distinct:
+        raise ValueError(f"`ks` goes up to {max(ks)} clusters but `rfm` has only {distinct} customers with different "
+                         "values; the silhouette needs more. Choose smaller k.")
     rows = []
     for k in ks:
         with threadpool_limits(limits=1):

@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from crm_lessons import schema
+from crm_lessons._validation import require_columns
 from crm_lessons.i18n import LANGUAGES, LOCALE_DIR, _check_language, get_language, tr
 from crm_lessons.plotting import styled
 
@@ -847,6 +848,8 @@ def plot_crm_stages(figures: pd.DataFrame | None = None, *, axes=None):
 
     if figures is None:
         figures = crm_stage_figures()
+    require_columns(figures, list(crm_stage_figures().columns), "figures",
+                    source="crm_lessons.overview.crm_stage_figures()")
     if axes is None:
         fig, axes = plt.subplots(2, 2, figsize=(13, 8.5))
     else:
@@ -1186,6 +1189,7 @@ def plot_case_results(results: pd.DataFrame | None = None, *, ax=None):
 
     lang = get_language()
     r = case_results() if results is None else results
+    require_columns(r, list(case_results().columns), "results", source="crm_lessons.overview.case_results()")
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 4.8))
     operator = _data()["case"]["churn"]["case"][lang]
@@ -1228,6 +1232,8 @@ def plot_small_business_lending(table: pd.DataFrame | None = None, *, axes=None)
     from crm_lessons.plotting import BOOK_COLOURS
 
     t = small_business_lending() if table is None else table
+    require_columns(t, list(small_business_lending().columns), "table",
+                    source="crm_lessons.overview.small_business_lending()")
     if axes is None:
         fig, axes = plt.subplots(1, 2, figsize=(13, 4.8))
     else:
@@ -1271,6 +1277,7 @@ def plot_crm_cycle(cycle: pd.DataFrame | None = None, *, ax=None):
     from crm_lessons.plotting import BOOK_COLOURS
 
     c = crm_cycle() if cycle is None else cycle
+    require_columns(c, list(crm_cycle().columns), "cycle", source="crm_lessons.overview.crm_cycle()")
     if ax is None:
         _, ax = plt.subplots(figsize=(12, 8.5))
     n = len(c)

@@ -993,6 +993,8 @@ def plot_segments(summary: pd.DataFrame, ax=None):
 
     from crm_lessons.plotting import BOOK_COLOURS
 
+    require_table(summary, "summary", numbers=["customer_share", "revenue_share"],
+                  source="crm_lessons.rfm.segment_summary()")
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 5.5))
     ax.clear()

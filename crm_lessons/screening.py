@@ -387,6 +387,8 @@ def plot_ranking(ranking: pd.DataFrame, weights, ax=None, labels: pd.Series | No
     from crm_lessons.plotting import new_figure
 
     w = check_weights(weights)
+    require_numeric_frame(ranking, list(CRITERIA), "ranking", allow_nan=False,
+                          source="crm_lessons.screening.rank_customers()")
     fig, ax = new_figure(ax, (11, 0.42 * len(ranking) + 2), clear=True)
     colours = sns.color_palette("colorblind", len(CRITERIA))
     names = ranking.index.astype(str) if labels is None else labels.reindex(ranking.index).astype(str)

@@ -60,3 +60,17 @@ def test_bad_values_and_cutoffs(bad, cutoffs):
         must_refuse=cutoffs is not None,
     )
     call(abc.summary_from_sorted, np.array([]), names=["sorted_values"], must_refuse=True)
+
+
+@given(totals, st.sampled_from([None, 3, "curve", pd.DataFrame({"a": [1]}), pd.DataFrame()]))
+def test_plot_helpers_and_plot(values, bad):
+    if values.sum() == 0:
+        return
+    curve, summary = abc.pareto_curve(values), abc.abc_summary(values)
+    x, y = abc.pareto_plot_points(curve, 10)
+    assert x[0] == 0 and x[-1] == 100 and (np.diff(y) >= -1e-9).all()
+    starts, ends, lines = abc.class_bands(summary)
+    assert ends[-1] == pytest.approx(100) and len(lines) == 3
+    call(abc.pareto_plot_points, bad, names=["curve"], must_refuse=True)
+    call(abc.class_bands, bad, names=["summary"], must_refuse=True)
+    call(abc.plot_pareto, bad, summary, names=["curve"], must_refuse=True)

@@ -105,3 +105,13 @@ def test_not_a_frame_and_bad_thresholds(bad, threshold):
         names=["min_lift"],
         must_refuse=threshold != 5,
     )
+
+
+@given(baskets(), st.sampled_from([None, 3, "sales", pd.DataFrame({"a": [1]})]))
+def test_basket_matrix_and_plot(lines, bad):
+    m, items = basket.basket_matrix(lines)
+    assert m.shape == (lines["order_id"].nunique(), len(items)) and m.sum() == len(lines.drop_duplicates())
+    call(basket.basket_matrix, bad, names=["sales"], must_refuse=True)
+    rules = basket.association_rules(SALES, 0.0, 0.0)
+    call(basket.plot_rules, bad, rules, names=["pairs"], must_refuse=True)
+    call(basket.plot_rules, basket.pair_statistics(SALES), bad, names=["rules"], must_refuse=True)

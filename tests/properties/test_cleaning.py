@@ -70,3 +70,10 @@ def test_clean_records_accounts_for_every_record(data):
 @given(not_a_frame())
 def test_not_a_frame(bad):
     call(cleaning.clean_records, bad, names=["raw"], must_refuse=True)
+
+
+@given(st.sampled_from([None, 3, pd.DataFrame({"a": [1]})]))
+def test_load_clean_records_refuses_other_frames(bad):
+    import duckdb
+
+    call(cleaning.load_clean_records, duckdb.connect(), bad, names=["clean"], must_refuse=True)

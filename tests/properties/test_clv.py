@@ -111,3 +111,9 @@ def test_model_inputs_refuse_bad_values(rows, bad):
 @given(not_a_frame())
 def test_not_a_frame(bad):
     call(clv.rfm_summary, bad, names=["transactions"], must_refuse=True)
+
+
+@given(not_a_frame())
+def test_repeat_purchase_tracking_refuses_other_inputs(bad):
+    model = clv.fit_bgnbd([0, 1, 2, 0, 3, 1], [0.0, 5.0, 8.0, 0.0, 9.0, 2.0], [10.0] * 6)
+    call(clv.repeat_purchase_tracking, model, bad, names=["transactions"], must_refuse=True)

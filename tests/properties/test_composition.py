@@ -68,3 +68,9 @@ def test_not_a_frame(bad):
     call(comp.composition, bad, "kind", names=["customers"], must_refuse=True)
     call(comp.customer_status, CUSTOMERS, bad, names=["sales"], must_refuse=True)
     call(comp.volume_loyalty, bad, names=["sales"], must_refuse=True)
+
+
+@given(st.sampled_from([None, 3, "table", pd.DataFrame({"a": [1]})]))
+def test_plots_refuse_other_frames(bad):
+    call(comp.plot_composition, bad, "title", names=["table"], must_refuse=True)
+    call(comp.plot_quadrants, bad, 1000.0, 0.5, names=["quadrants"], must_refuse=True)

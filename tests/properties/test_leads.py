@@ -92,3 +92,12 @@ def test_not_a_frame_or_model(bad):
     call(lm.lead_features, bad, names=["leads"], must_refuse=True)
     call(lm.lead_coefficients, bad, names=["model"], must_refuse=True)
     assert pytest is not None
+
+
+@settings(max_examples=3)  # five model fits per example
+@given(lead_frames(n_min=20), st.sampled_from([1, "5", 2.5, None]))
+def test_out_of_fold_scores(leads, bad_folds):
+    scores = call(lm.out_of_fold_scores, leads, 2, names=["leads", "folds"])
+    if scores is not None:
+        assert len(scores) == len(leads) and scores.between(0, 1).all()
+    call(lm.out_of_fold_scores, leads, bad_folds, names=["folds"], must_refuse=True)

@@ -12,6 +12,7 @@ from .conftest import (
     REFUSED_FOR_IDS,
     boolean_column,
     call,
+    must_refuse,
     not_a_frame,
     spoiled,
 )
@@ -184,3 +185,31 @@ def test_not_a_frame(bad):
     call(loyalty.recovery_loyalty, bad, names=["repurchases"], must_refuse=True)
     call(loyalty.life_cycle_stages, bad, names=["orders"], must_refuse=True)
     call(loyalty.repeat_purchase_rate, bad, "2021-01-01", "2021-12-31", names=["orders"], must_refuse=True)
+
+
+@st.composite
+def speed_frames(draw):
+    n = draw(st.integers(min_value=4, max_value=30))
+    rec = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    rep = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    days = draw(st.lists(st.integers(0, 40), min_size=n, max_size=n))
+    return pd.DataFrame({"resolution_days": days, "recovered": rec, "repurchased": rep})
+
+
+@given(speed_frames(), st.data())
+def test_recovery_by_speed_counts_every_complaint_or_refuses(frame, data):
+    out = call(loyalty.recovery_by_speed, frame, names=["repurchases", "bands"])
+    if out is not None:
+        assert out["complaints"].sum() == len(frame)
+    bad, column, how = data.draw(spoiled(frame, ["resolution_days", "recovered", "repurchased"]))
+    must = (column != "resolution_days" and how in REFUSED_FOR_BOOLEANS) or how == "drop"
+    call(loyalty.recovery_by_speed, bad, names=["repurchases", column], must_refuse=must)
+
+
+@given(orders_frames(), st.data())
+def test_profit_by_tenure_spoiled(orders, data):
+    sales = orders.assign(revenue=100.0, profit=10.0)
+    out = loyalty.profit_by_tenure(sales)
+    assert out["customer_years"].sum() == sales.groupby(["customer_id", sales["order_date"].dt.year]).ngroups
+    bad, column, how = data.draw(spoiled(sales, ["customer_id", "order_date", "revenue", "profit"]))
+    call(loyalty.profit_by_tenure, bad, names=["sales", column], must_refuse=must_refuse(column, how))

@@ -101,3 +101,22 @@ def test_bands(values):
 def test_not_a_frame(bad):
     call(mining.rfm_features, bad, names=["rfm"], must_refuse=True)
     call(mining.decision_tree, bad, "y", ["x"], names=["frame"], must_refuse=True)
+
+
+@settings(max_examples=5)  # k-means and silhouettes for several k
+@given(rfm_frames(n_min=12), st.sampled_from([None, "rfm", pd.DataFrame({"a": [1]})]))
+def test_choose_k_and_chaid_tree(rfm, bad):
+    out = call(mining.choose_k, rfm, range(2, 4), names=["rfm", "ks", "k"])
+    if out is not None:
+        assert len(out) == 2
+    call(mining.choose_k, bad, names=["rfm"], must_refuse=True)
+    frame = pd.DataFrame({"band": pd.Categorical(["a", "b"] * 50), "y": [True, False, False, True] * 25})
+    call(mining.chaid_tree, frame, "y", ["band"], min_size=10, names=["frame", "predictors"])
+    call(
+        mining.chaid_tree,
+        frame.assign(y=["yes", "no"] * 50),
+        "y",
+        ["band"],
+        names=["frame", "y"],
+        must_refuse=True,
+    )

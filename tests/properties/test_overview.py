@@ -41,3 +41,11 @@ def test_principles_checklist(ticked):
 @given(st.sampled_from([None, 3, "case", ["customers"], {"customers": pd.DataFrame()}]))
 def test_content_map(data):
     call(overview.content_map, data, names=["data"], must_refuse=data is not None)
+
+
+@given(st.sampled_from([3, "x", pd.DataFrame({"a": [1]}), pd.DataFrame()]))
+def test_plots_refuse_frames_of_another_shape(bad):
+    call(overview.plot_case_results, bad, names=["results"], must_refuse=True)
+    call(overview.plot_crm_cycle, bad, names=["cycle"], must_refuse=True)
+    call(overview.plot_crm_stages, bad, names=["figures"], must_refuse=True)
+    call(overview.plot_small_business_lending, bad, names=["table"], must_refuse=True)

@@ -160,3 +160,8 @@ def test_not_a_frame(bad):
         (rfm.segment_summary, "segmented"),
     ):
         call(fn, bad, names=[name], must_refuse=True)
+
+
+@given(st.sampled_from([None, 3, "summary", pd.DataFrame({"a": [1]}), pd.DataFrame()]))
+def test_plot_segments_refuses_other_frames(bad):
+    call(rfm.plot_segments, bad, names=["summary"], must_refuse=True)

@@ -92,3 +92,8 @@ def test_not_a_frame(bad):
     call(screening.screening_criteria, bad, CUSTOMERS, names=["sales"], must_refuse=True)
     call(screening.criterion_scores, bad, names=["criteria"], must_refuse=True)
     call(screening.screening_score, bad, [1] * 5, names=["scores"], must_refuse=True)
+
+
+@given(criteria_frames(), st.sampled_from([None, 3, "ranking", pd.DataFrame({"a": [1]})]))
+def test_plot_ranking_refuses_other_frames(criteria, bad):
+    call(screening.plot_ranking, bad, [1] * 5, names=["ranking"], must_refuse=True)

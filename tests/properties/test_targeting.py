@@ -103,3 +103,8 @@ def test_not_a_frame(bad):
     call(targeting.response_by_score_band, bad, names=["frame"], must_refuse=True)
     call(targeting.treatment_segments, bad, SALES, "2025-01-01", names=["customers"], must_refuse=True)
     call(targeting.segment_profile, CUSTOMERS, bad, names=["sales"], must_refuse=True)
+
+
+@given(st.sampled_from([None, 3, "curve", pd.DataFrame({"a": [1]})]))
+def test_plot_targeting_curve_refuses_other_frames(bad):
+    call(targeting.plot_targeting_curve, bad, names=["curve"], must_refuse=True)
