@@ -413,6 +413,7 @@ body { overflow: hidden; }
   object-fit: contain; object-position: center top; }
 .crm-demo .crm-demo-table { width: 100% !important; flex: 1 1 0; min-height: 0; overflow: auto; }
 .crm-demo .crm-demo-column { overflow: auto; }
+.crm-demo .crm-demo-column > * { flex: 0 0 auto; }
 .crm-demo .crm-demo-column .widget-html-content { white-space: normal; }
 .crm-demo .crm-demo-controls .widget-hbox, .crm-demo .crm-demo-controls .widget-box {
   flex-wrap: wrap; width: 100% !important; }

@@ -58,7 +58,8 @@ class _Quiz(LessonWidget):
         self.score = widgets.Label()
         self.result = pd.DataFrame(columns=["item", "answer", "expected", "correct"])
         self._texts = dict(zip(items["item"].astype(int), items[text_column].astype(str)))
-        self._assemble(list(self.choices.values()), [*rows, self.score], image=False, table=False)
+        # the score is shown in the status line (``score`` keeps the plain text)
+        self._assemble(list(self.choices.values()), rows, image=False, table=False)
 
     def refresh(self) -> None:
         """Re-check every answered item and refresh the feedback and the score."""
