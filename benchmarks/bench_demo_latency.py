@@ -30,8 +30,16 @@ sys.path.insert(0, str(ROOT))
 
 from crm_lessons.widgets.demos import DEMO_DIR, DEMOS, DemoServer, demo_file  # noqa: E402
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 #: demo -> (kind of control, its label or option pair)
 CONTROLS = {
@@ -81,15 +89,22 @@ def _act(root, name: str, i: int) -> None:
     if kind == "slider":
         handle = _slider(root, what).locator(".noUi-handle")
         handle.focus()
-        handle.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")  # left first: a slider may start at its maximum
+        handle.press(
+            "ArrowLeft" if i % 2 == 0 else "ArrowRight"
+        )  # left first: a slider may start at its maximum
     elif kind == "select":
         label, a, b = what
-        boxes = root.locator(".widget-dropdown").filter(has=root.page.locator(".widget-label", has_text=label)) \
-            if label else root.locator(".widget-dropdown")
+        boxes = (
+            root.locator(".widget-dropdown").filter(has=root.page.locator(".widget-label", has_text=label))
+            if label
+            else root.locator(".widget-dropdown")
+        )
         boxes.first.locator("select").select_option(label=a if i % 2 == 0 else b)
     else:
         label, a, b = what
-        field = root.locator(".widget-text").filter(has=root.page.locator(".widget-label", has_text=label)).first
+        field = (
+            root.locator(".widget-text").filter(has=root.page.locator(".widget-label", has_text=label)).first
+        )
         field.locator("input").press("End")
         field.locator("input").press("Backspace" if i % 2 else "s")
 
@@ -99,7 +114,9 @@ def measure(root, name: str, reps: int) -> list[float]:
     root.evaluate(RECORDER_JS)
     times = []
     for i in range(reps):
-        n_events, n_changes = root.evaluate("r => [r.crmRecorder.events.length, r.crmRecorder.changes.length]")
+        n_events, n_changes = root.evaluate(
+            "r => [r.crmRecorder.events.length, r.crmRecorder.changes.length]"
+        )
         _act(root, name, i)
         deadline = time.time() + 5
         value = None
@@ -161,24 +178,60 @@ def run_demo_server(context, names, reps) -> tuple[dict, float, float]:
 def run_lab(context, names, reps) -> dict:
     root_dir = Path(tempfile.mkdtemp())
     settings, workspaces = Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp())
-    (settings / "overrides.json").write_text(json.dumps(
-        {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}))
-    cells = [{"cell_type": "code", "execution_count": None, "id": "setup", "metadata": {}, "outputs": [],
-              "source": "import crm_lessons as crm\nfrom crm_lessons.widgets.demos import build_widget\n"
-                        "crm.set_language('en')"}]
-    cells += [{"cell_type": "code", "execution_count": None, "id": n, "metadata": {}, "outputs": [],
-               "source": f"build_widget({n!r})"} for n in names]
-    nb = {"cells": cells, "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                                      "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}
+    (settings / "overrides.json").write_text(
+        json.dumps(
+            {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+        )
+    )
+    cells = [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "setup",
+            "metadata": {},
+            "outputs": [],
+            "source": "import crm_lessons as crm\nfrom crm_lessons.widgets.demos import build_widget\n"
+            "crm.set_language('en')",
+        }
+    ]
+    cells += [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": n,
+            "metadata": {},
+            "outputs": [],
+            "source": f"build_widget({n!r})",
+        }
+        for n in names
+    ]
+    nb = {
+        "cells": cells,
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     (root_dir / "widgets.ipynb").write_text(json.dumps(nb))
     port, token = _free_port(), "bench"
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(workspaces))
     env.pop("MPLBACKEND", None)
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
-         f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", f"--LabApp.app_settings_dir={settings}"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            str(Path(sys.executable).parent / "jupyter"),
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root_dir}",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            f"--LabApp.app_settings_dir={settings}",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     results = {}
     try:
@@ -224,21 +277,31 @@ def main() -> None:
     try:
         with sync_playwright() as p:
             context = p.chromium.launch_persistent_context(
-                profile, executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS,
-                viewport={"width": 853, "height": 480}, device_scale_factor=1.5)
+                profile,
+                executable_path="/usr/bin/chromium",
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport={"width": 853, "height": 480},
+                device_scale_factor=1.5,
+            )
             demo, start, first_page = run_demo_server(context, names, args.reps)
             lab = run_lab(context, names, args.reps)
             context.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
-    print(f"\ninput event -> changed picture in the page (ms), {args.reps} changes per widget; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"\ninput event -> changed picture in the page (ms), {args.reps} changes per widget; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     print(f"{'widget':<14}{'lab median':>11}{'lab p95':>9}{'demo median':>13}{'demo p95':>10}")
     for name in names:
         lm, lp = summary(lab.get(name, []))
         dm, dp = summary(demo.get(name, []))
         print(f"{name:<14}{lm:>11.0f}{lp:>9.0f}{dm:>13.0f}{dp:>10.0f}")
-    print(f"\ndemo server start: {start:.1f} s; first page ({names[0]}) until its widget shows: {first_page:.1f} s")
+    print(
+        f"\ndemo server start: {start:.1f} s; "
+        f"first page ({names[0]}) until its widget shows: {first_page:.1f} s"
+    )
 
 
 if __name__ == "__main__":

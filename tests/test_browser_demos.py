@@ -35,8 +35,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LOAD = 120_000  # ms: a page starts a kernel and loads the case data (slow on a busy machine)
 STEP = 30_000  # ms: one control change to its answer
 
@@ -60,11 +68,16 @@ def case():
     i18n.set_language("en")
     sales, customers = data.load_sales(), data.load_customers()
     return {
-        "sales": sales, "customers": customers, "orders": data.load_orders(), "pilot": data.load_pilot(),
-        "products": data.load_products(), "purchases": rfm.purchases_from_sales(sales),
+        "sales": sales,
+        "customers": customers,
+        "orders": data.load_orders(),
+        "pilot": data.load_pilot(),
+        "products": data.load_products(),
+        "purchases": rfm.purchases_from_sales(sales),
         "value": sales.groupby("customer_id")[["revenue", "profit"]].sum(),
-        "campaign": targeting.campaign_frame(customers, sales, cutoff="2024-07-01", end="2024-12-31",
-                                             kinds=["consumer"]),
+        "campaign": targeting.campaign_frame(
+            customers, sales, cutoff="2024-07-01", end="2024-12-31", kinds=["consumer"]
+        ),
     }
 
 
@@ -73,7 +86,8 @@ def expect_abc(case, a):
     from crm_lessons.performance import customer_totals
 
     s = abc_summary(customer_totals(case["sales"], "profit"), (a, 0.20))
-    return f"best {s.loc['A', 'customer_share']:.0%} of customers bring {s.loc['A', 'value_share']:.0%} of profit"
+    a = s.loc["A"]
+    return f"best {a['customer_share']:.0%} of customers bring {a['value_share']:.0%} of profit"
 
 
 def expect_screening(case, weights):
@@ -96,12 +110,17 @@ def expect_rfm(case, frequency_edges):
     from crm_lessons.widgets.rfm import DEFAULT_EDGES, _round_edges, parse_edges, rfm_table
 
     monetary = _round_edges(rfm_table(case["purchases"], "2025-01-01")["monetary"].to_numpy())
-    edges = {"recency": parse_edges(DEFAULT_EDGES["recency"]), "frequency": parse_edges(frequency_edges),
-             "monetary": parse_edges(monetary)}
+    edges = {
+        "recency": parse_edges(DEFAULT_EDGES["recency"]),
+        "frequency": parse_edges(frequency_edges),
+        "monetary": parse_edges(monetary),
+    }
     seg = rfm_segments(case["purchases"], "2025-01-01", edges=edges)
     s = segment_summary(seg, case["value"])
     top = s["revenue_share"].idxmax()
-    return f"'{top}' holds {s.loc[top, 'customer_share']:.0%} of customers and {s.loc[top, 'revenue_share']:.0%}"
+    return (
+        f"'{top}' holds {s.loc[top, 'customer_share']:.0%} of customers and {s.loc[top, 'revenue_share']:.0%}"
+    )
 
 
 def expect_targeting(case, share):
@@ -128,7 +147,9 @@ def expect_pilots(case, region):
 
     part = case["pilot"].merge(case["customers"][["customer_id", "region"]], on="customer_id")
     r = response_uplift(part[part["region"].astype(str) == region])
-    return f"region = {region}: response {r['rate_treatment']:.1%} with the programme vs {r['rate_control']:.1%}"
+    return (
+        f"region = {region}: response {r['rate_treatment']:.1%} with the programme vs {r['rate_control']:.1%}"
+    )
 
 
 def expect_retention(case, definition):
@@ -198,8 +219,11 @@ def _toggle(root, text):
 
 
 def _choose(root, label, option, index=0):
-    box = root.locator(".widget-dropdown").filter(has=root.page.locator(".widget-label", has_text=label)) \
-        if label else root.locator(".widget-dropdown")
+    box = (
+        root.locator(".widget-dropdown").filter(has=root.page.locator(".widget-label", has_text=label))
+        if label
+        else root.locator(".widget-dropdown")
+    )
     box.nth(index).locator("select").select_option(label=option)
 
 
@@ -212,19 +236,35 @@ def _type(root, label, text):
 # demo name -> (what a person does, returns the control's new value; what the status must then say)
 ACTIONS = {
     "abc": (lambda r: (_press(r, "A ends at"), 0.06)[1], expect_abc),
-    "screening": (lambda r: (_press(r, "annual purchases"), {"annual_purchases": 6, "profitability": 5, "safety": 5,
-                                                           "future_potential": 5, "cooperation": 5})[1],
-                  expect_screening),
+    "screening": (
+        lambda r: (
+            _press(r, "annual purchases"),
+            {"annual_purchases": 6, "profitability": 5, "safety": 5, "future_potential": 5, "cooperation": 5},
+        )[1],
+        expect_screening,
+    ),
     "basket": (lambda r: (_press(r, "min confidence", times=15), 0.35)[1], expect_basket),
-    "rfm": (lambda r: (_toggle(r, "fixed edges"), _type(r, "Frequency", "1, 3, 5, 9"), "1, 3, 5, 9")[2], expect_rfm),
+    "rfm": (
+        lambda r: (_toggle(r, "fixed edges"), _type(r, "Frequency", "1, 3, 5, 9"), "1, 3, 5, 9")[2],
+        expect_rfm,
+    ),
     "targeting": (lambda r: int(_drag(r, "Targeted reach", 60).rstrip("%")) / 100, expect_targeting),
-    "clv": (lambda r: (_press(r, "Retention"), round(float(_slider(r, "Retention").locator(
-        ".widget-readout").inner_text().rstrip("%")) / 100, 2))[1], expect_clv),
+    "clv": (
+        lambda r: (
+            _press(r, "Retention"),
+            round(
+                float(_slider(r, "Retention").locator(".widget-readout").inner_text().rstrip("%")) / 100, 2
+            ),
+        )[1],
+        expect_clv,
+    ),
     "pilots": (lambda r: (_choose(r, "region", "North"), "North")[1], expect_pilots),
     "retention": (lambda r: (_toggle(r, "cohort"), "cohort")[1], expect_retention),
     "quiz_type": (lambda r: (_choose(r, None, "operational", 0), "operational")[1], expect_quiz_type),
-    "quiz_failure": (lambda r: (_choose(r, None, "no test and learn", 3), "no test and learn")[1],
-                     expect_quiz_failure),
+    "quiz_failure": (
+        lambda r: (_choose(r, None, "no test and learn", 3), "no test and learn")[1],
+        expect_quiz_failure,
+    ),
     "glossary": (lambda r: (_type(r, "Search", "loyal"), "loyal")[1], expect_glossary),
 }
 
@@ -281,9 +321,14 @@ def browser():
     sync_api = pytest.importorskip("playwright.sync_api", reason="needs `pip install playwright`")
     profile = tempfile.mkdtemp()
     with sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(profile, executable_path=str(CHROMIUM), headless=True,
-                                                       args=CHROMIUM_ARGS, viewport={"width": 853, "height": 480},
-                                                       device_scale_factor=1.5)
+        context = p.chromium.launch_persistent_context(
+            profile,
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 853, "height": 480},
+            device_scale_factor=1.5,
+        )
         try:
             yield context
         finally:
@@ -295,8 +340,14 @@ def _watch(page) -> list[str]:
     """JavaScript errors of the page (network errors of a machine without internet aside)."""
     errors: list[str] = []
     page.on("pageerror", lambda err: errors.append(f"pageerror: {err}"))
-    page.on("console", lambda msg: errors.append(f"console: {msg.text}")
-            if msg.type == "error" and "Failed to load resource" not in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(f"console: {msg.text}")
+            if msg.type == "error" and "Failed to load resource" not in msg.text
+            else None
+        ),
+    )
     return errors
 
 
@@ -304,7 +355,9 @@ def _watch(page) -> list[str]:
 def demo_server():
     from crm_lessons.widgets.demos import DEMO_DIR, DemoServer, stale_demo_notebooks
 
-    assert stale_demo_notebooks() == [], "demos/ is stale: run crm_lessons.widgets.demos.write_demo_notebooks()"
+    assert stale_demo_notebooks() == [], (
+        "demos/ is stale: run crm_lessons.widgets.demos.write_demo_notebooks()"
+    )
     server = DemoServer(DEMO_DIR)
     server.start(timeout=120)
     try:
@@ -346,12 +399,16 @@ def test_demo_page_fits_the_screen_and_answers_like_the_topic_function(browser, 
         for width, height in ((853, 480), (1920, 1080)):
             page.set_viewport_size({"width": width, "height": height})
             page.wait_for_timeout(150)
-            size = page.evaluate("[document.scrollingElement.scrollWidth, document.scrollingElement.scrollHeight,"
-                                 " innerWidth, innerHeight]")
+            size = page.evaluate(
+                "[document.scrollingElement.scrollWidth, document.scrollingElement.scrollHeight,"
+                " innerWidth, innerHeight]"
+            )
             assert size[0] <= size[2] and size[1] <= size[3], f"{name} scrolls at {width}x{height}: {size}"
-            inside = root.evaluate("el => { const r = el.getBoundingClientRect(); "
-                                   "return [...el.querySelectorAll('.crm-demo-controls, .crm-demo-plot')]"
-                                   ".every(c => c.getBoundingClientRect().bottom <= r.bottom + 1); }")
+            inside = root.evaluate(
+                "el => { const r = el.getBoundingClientRect(); "
+                "return [...el.querySelectorAll('.crm-demo-controls, .crm-demo-plot')]"
+                ".every(c => c.getBoundingClientRect().bottom <= r.bottom + 1); }"
+            )
             assert inside, f"{name}: controls or plot run off the page at {width}x{height}"
         page.set_viewport_size({"width": 853, "height": 480})
         assert_named(root)
@@ -367,14 +424,16 @@ def test_chinese_demo_pages_open_in_chinese(browser, demo_server):
     batch = 4  # pages opened at once (their kernels start side by side)
     for first in range(0, len(DEMOS), batch):
         opened = []
-        for demo in DEMOS[first:first + batch]:
+        for demo in DEMOS[first : first + batch]:
             page = browser.new_page()
             opened.append((demo, page, _watch(page)))
             page.goto(demo_server.url(f"zh/{demo_file(demo)}"), wait_until="commit", timeout=LOAD)
         for demo, page, errors in opened:
             try:
                 page.locator(".crm-demo h1").wait_for(timeout=LOAD)
-                assert page.locator(".crm-demo h1").inner_text() == tr(f"widgets.{demo.name}.title", lang="zh")
+                assert page.locator(".crm-demo h1").inner_text() == tr(
+                    f"widgets.{demo.name}.title", lang="zh"
+                )
                 assert re.search(r"[\u4e00-\u9fff]", page.locator(".crm-demo-body").inner_text())
                 _assert_clean(page, errors)
             finally:
@@ -402,25 +461,58 @@ def lab(tmp_path_factory):
     settings = tmp_path_factory.mktemp("settings")
     workspaces = tmp_path_factory.mktemp("workspaces")
     (settings / "overrides.json").write_text(
-        json.dumps({"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}})
+        json.dumps(
+            {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+        )
     )
-    cells = [{"cell_type": "code", "execution_count": None, "id": "setup", "metadata": {}, "outputs": [],
-              "source": "import crm_lessons as crm\nfrom crm_lessons.widgets.demos import build_widget\n"
-                        "crm.set_language('en')"}]
+    cells = [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "setup",
+            "metadata": {},
+            "outputs": [],
+            "source": "import crm_lessons as crm\nfrom crm_lessons.widgets.demos import build_widget\n"
+            "crm.set_language('en')",
+        }
+    ]
     for demo in DEMOS:
-        cells.append({"cell_type": "code", "execution_count": None, "id": demo.name, "metadata": {}, "outputs": [],
-                      "source": f"build_widget({demo.name!r})"})
-    nb = {"cells": cells, "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                                      "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}
+        cells.append(
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": demo.name,
+                "metadata": {},
+                "outputs": [],
+                "source": f"build_widget({demo.name!r})",
+            }
+        )
+    nb = {
+        "cells": cells,
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     (root / "widgets.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     port, token = _free_port(), "crm-demo-test"
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(workspaces))
     env.pop("MPLBACKEND", None)
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
-         f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", f"--LabApp.app_settings_dir={settings}"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(Path(sys.executable).parent / "jupyter"),
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            f"--LabApp.app_settings_dir={settings}",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -26,7 +26,9 @@ def _purchases(n=300, seed=3):
     rng = np.random.default_rng(seed)
     ids = [f"C{i:03d}" for i in rng.integers(0, 80, n)]
     dates = pd.Timestamp("2024-12-31") - pd.to_timedelta(rng.integers(0, 900, n), unit="D")
-    return pd.DataFrame({"customer_id": ids, "purchase_date": dates, "amount_cents": rng.integers(500, 90000, n)})
+    return pd.DataFrame(
+        {"customer_id": ids, "purchase_date": dates, "amount_cents": rng.integers(500, 90000, n)}
+    )
 
 
 def _toy_widgets():
@@ -39,12 +41,22 @@ def _toy_widgets():
     from crm_lessons.widgets.screening import ScreeningExplorer
     from crm_lessons.widgets.targeting import TargetingExplorer
 
-    frame = pd.DataFrame({"score": [50, 40, 30, 20, 10], "responded": [True, True, False, True, False],
-                          "profit": [300.0, 200.0, 0.0, 100.0, 0.0]})
+    frame = pd.DataFrame(
+        {
+            "score": [50, 40, 30, 20, 10],
+            "responded": [True, True, False, True, False],
+            "profit": [300.0, 200.0, 0.0, 100.0, 0.0],
+        }
+    )
     return [
-        ABCExplorer(toy_sales()), ScreeningExplorer(toy_sales(), toy_customers(), year=2024),
-        CrossSellingExplorer(toy_sales(), min_support=0.0, min_confidence=0.0), RFMExplorer(_purchases()),
-        TargetingExplorer(frame, cost_per_contact=20), CLVCalculator(), GlossarySearch("value"), CRMTypeQuiz(),
+        ABCExplorer(toy_sales()),
+        ScreeningExplorer(toy_sales(), toy_customers(), year=2024),
+        CrossSellingExplorer(toy_sales(), min_support=0.0, min_confidence=0.0),
+        RFMExplorer(_purchases()),
+        TargetingExplorer(frame, cost_per_contact=20),
+        CLVCalculator(),
+        GlossarySearch("value"),
+        CRMTypeQuiz(),
         FailureQuiz(),
     ]
 
@@ -54,15 +66,22 @@ def test_rfm_summary_from_cells_equals_segment_summary():
     from crm_lessons.widgets.rfm import RFMExplorer
 
     purchases = _purchases()
-    value = purchases.groupby("customer_id")["amount_cents"].sum().to_frame("revenue").assign(profit=lambda f: f.revenue / 3)
+    value = (
+        purchases.groupby("customer_id")["amount_cents"]
+        .sum()
+        .to_frame("revenue")
+        .assign(profit=lambda f: f.revenue / 3)
+    )
     w = RFMExplorer(purchases, reference_date="2025-01-01", value=value, draw=False)
     for high, low in ((4, 2), (5, 2), (5, 4), (3, 1)):
         w.high.value, w.low.value = high, low
         rules = segment_rules(high=high, low=low)
         expected = segment_summary(rfm_segments(purchases, "2025-01-01", rules=rules), value, rules)
         pd.testing.assert_frame_equal(w.summary, expected, check_dtype=False, rtol=1e-12)
-        assert w.result["segment"].value_counts().sort_index().to_dict() == \
-            expected["customers"][expected["customers"] > 0].sort_index().to_dict()
+        assert (
+            w.result["segment"].value_counts().sort_index().to_dict()
+            == expected["customers"][expected["customers"] > 0].sort_index().to_dict()
+        )
 
 
 def test_every_widget_shows_a_static_rendering_beside_the_live_view():
@@ -118,13 +137,16 @@ def test_widgets_follow_the_language_set_before_they_are_built():
 def test_every_control_has_an_accessible_name():
     for w in _toy_widgets():
         for control in w.controls:
-            assert (getattr(control, "description", "") or getattr(control, "tooltip", "")).strip(), (w, control)
+            assert (getattr(control, "description", "") or getattr(control, "tooltip", "")).strip(), (
+                w,
+                control,
+            )
             assert getattr(control, "tooltip", None), (type(w).__name__, control.description)
 
 
 def _contrast(colour, background="#ffffff"):
     def luminance(hex_colour):
-        r, g, b = (int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+        r, g, b = (int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
         lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
         return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
@@ -150,9 +172,13 @@ def test_screening_colours_stay_apart_for_colour_blind_readers():
     from crm_lessons.widgets.screening import CRITERION_COLOURS
 
     # Machado et al. (2009) simulation matrices, severity 1.0, applied to linear RGB
-    deutan = np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]])
-    protan = np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]])
-    rgb = np.array([[int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)] for c in CRITERION_COLOURS])
+    deutan = np.array(
+        [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]]
+    )
+    protan = np.array(
+        [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]]
+    )
+    rgb = np.array([[int(c[i : i + 2], 16) / 255 for i in (1, 3, 5)] for c in CRITERION_COLOURS])
     linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
     for matrix in (deutan, protan):
         seen = np.clip(linear @ matrix.T, 0, 1) ** (1 / 2.2)
@@ -161,8 +187,10 @@ def test_screening_colours_stay_apart_for_colour_blind_readers():
 
 
 def test_counts_are_shown_as_whole_numbers():
-    html = frame_html(pd.DataFrame({"customers": [250.0, 1234.0], "customer_share": [0.25, 0.75]}),
-                      {"customer_share": "{:.0%}"})
+    html = frame_html(
+        pd.DataFrame({"customers": [250.0, 1234.0], "customer_share": [0.25, 0.75]}),
+        {"customer_share": "{:.0%}"},
+    )
     assert "250.0" not in html and "1,234" in html
     assert table_rows(html)[0] == ["", "customers", "share of customers"]
 

@@ -161,9 +161,13 @@ def _moves_in_place(w, moves):
 
 def test_abc_explorer_updates_plot_in_place():
     w = ABCExplorer(toy_sales(), cutoffs=(0.25, 0.5))
-    redraws = _moves_in_place(w, [lambda: setattr(w.b_cutoff, "value", 0.75), lambda: setattr(w.a_cutoff, "value", 0.5)])
+    redraws = _moves_in_place(
+        w, [lambda: setattr(w.b_cutoff, "value", 0.75), lambda: setattr(w.a_cutoff, "value", 0.5)]
+    )
     assert redraws == 1  # the still part (axes, labels, legend) was drawn once
-    assert [v for s in w._spans for v in (s.get_x(), s.get_width())] == pytest.approx([0, 50, 50, 25, 75, 25])  # 2, 1, 1 of 4
+    assert [v for s in w._spans for v in (s.get_x(), s.get_width())] == pytest.approx(
+        [0, 50, 50, 25, 75, 25]
+    )  # 2, 1, 1 of 4
     assert "A: 50% of customers" in w._shares.get_text()
     w.measure.value = "revenue"  # other labels and limits: the still part is drawn again
     assert w._png.full_redraws == 2
@@ -172,7 +176,9 @@ def test_abc_explorer_updates_plot_in_place():
 
 def test_screening_explorer_updates_plot_in_place():
     w = ScreeningExplorer(toy_sales(), toy_customers(), year=2024)
-    redraws = _moves_in_place(w, [lambda: setattr(w.safety, "value", 10), lambda: setattr(w.cooperation, "value", 0)])
+    redraws = _moves_in_place(
+        w, [lambda: setattr(w.safety, "value", 10), lambda: setattr(w.cooperation, "value", 0)]
+    )
     assert redraws == 1
     # the stacked bars of the first customer add up to its score
     # the best customer's bars (the first of each criterion's bars, at the top)
@@ -183,10 +189,15 @@ def test_screening_explorer_updates_plot_in_place():
 
 def test_cross_selling_explorer_updates_plot_in_place():
     w = CrossSellingExplorer(toy_sales(), min_lift=0.0, min_support=0.1, min_confidence=0.5)
-    redraws = _moves_in_place(w, [lambda: setattr(w.min_confidence, "value", 0.0),
-                                  lambda: setattr(w.min_confidence, "value", 0.9)])
+    redraws = _moves_in_place(
+        w, [lambda: setattr(w.min_confidence, "value", 0.0), lambda: setattr(w.min_confidence, "value", 0.9)]
+    )
     assert redraws == 1
     assert len(w._kept.get_offsets()) == len(w.rules)
     assert w._legend.get_texts()[1].get_text() == f"kept by the filters ({len(w.rules)})"
     w.min_confidence.value = 0.5
-    assert [n.get_text() for n in w._numbers] == ["1", "2", ""]  # two pairs (P02+P01, P02+P04), one label unused
+    assert [n.get_text() for n in w._numbers] == [
+        "1",
+        "2",
+        "",
+    ]  # two pairs (P02+P01, P02+P04), one label unused

@@ -35,6 +35,8 @@ def test_widget_chapter_dropdown():
 def test_widget_table_escapes_html():
     from crm_lessons.widgets.glossary import _table_html
 
-    frame = pd.DataFrame({"english": ["<b>x</b>"], "chinese": ["甲"], "definition": ["a & b"], "chapter": [1]})
+    frame = pd.DataFrame(
+        {"english": ["<b>x</b>"], "chinese": ["甲"], "definition": ["a & b"], "chapter": [1]}
+    )
     text = _table_html(frame)
     assert "&lt;b&gt;x&lt;/b&gt;" in text and "a &amp; b" in text and "<b>" not in text

@@ -82,8 +82,14 @@ def test_pilot_explorer_segments(case):
 
 
 def test_pilot_explorer_empty_segment_says_so():
-    pilot = pd.DataFrame({"customer_id": list("abcd"), "group": ["treatment", "control", "treatment", "control"],
-                          "responded": [True, False, True, True], "spend": [1.0, 0.0, 2.0, 3.0]})
+    pilot = pd.DataFrame(
+        {
+            "customer_id": list("abcd"),
+            "group": ["treatment", "control", "treatment", "control"],
+            "responded": [True, False, True, True],
+            "spend": [1.0, 0.0, 2.0, 3.0],
+        }
+    )
     customers = pd.DataFrame({"customer_id": list("abcd"), "region": ["North", "North", "North", "South"]})
     w = PilotExplorer(pilot, customers, segments=("region",))
     w.filters["region"].value = "South"

@@ -12,16 +12,25 @@ from crm_lessons.widgets.rfm import RFMExplorer, parse_edges
 @pytest.fixture
 def purchases():
     rows = [
-        ("A", "2024-12-20", 90000), ("A", "2024-11-01", 50000), ("A", "2024-06-01", 70000), ("A", "2024-01-15", 30000),
+        ("A", "2024-12-20", 90000),
+        ("A", "2024-11-01", 50000),
+        ("A", "2024-06-01", 70000),
+        ("A", "2024-01-15", 30000),
         ("B", "2024-12-28", 5000),
-        ("C", "2022-03-01", 40000), ("C", "2022-01-10", 40000), ("C", "2021-12-01", 40000),
+        ("C", "2022-03-01", 40000),
+        ("C", "2022-01-10", 40000),
+        ("C", "2021-12-01", 40000),
         ("D", "2021-05-05", 2000),
-        ("E", "2024-10-10", 8000), ("E", "2024-04-04", 9000),
+        ("E", "2024-10-10", 8000),
+        ("E", "2024-04-04", 9000),
         ("F", "2023-09-09", 12000),
     ]
     return pd.DataFrame(
-        {"customer_id": [r[0] for r in rows], "purchase_date": pd.to_datetime([r[1] for r in rows]),
-         "amount_cents": [r[2] for r in rows]}
+        {
+            "customer_id": [r[0] for r in rows],
+            "purchase_date": pd.to_datetime([r[1] for r in rows]),
+            "amount_cents": [r[2] for r in rows],
+        }
     )
 
 

@@ -9,9 +9,13 @@ from crm_lessons.widgets.targeting import TargetingExplorer
 
 @pytest.fixture
 def frame():
-    return pd.DataFrame({"score": [60.0, 50.0, 40.0, 30.0, 20.0, 10.0],
-                         "responded": [True, True, False, True, False, True],
-                         "profit": [300.0, 200.0, 0.0, 100.0, 0.0, 50.0]})
+    return pd.DataFrame(
+        {
+            "score": [60.0, 50.0, 40.0, 30.0, 20.0, 10.0],
+            "responded": [True, True, False, True, False, True],
+            "profit": [300.0, 200.0, 0.0, 100.0, 0.0, 50.0],
+        }
+    )
 
 
 def test_explorer_starts_from_its_arguments(frame):

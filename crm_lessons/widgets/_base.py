@@ -75,7 +75,7 @@ def has_text(key: str) -> bool:
 
 
 def name_text(group: str, name) -> str:
-    """A data value's display name (``widgets.<group>.<name>``), or the value itself when the catalogue has none."""
+    """A data value's display name (``widgets.<group>.<name>``), or the value itself if there is none."""
     key = f"{group}.{str(name).replace(' ', '_').replace('-', '_')}"
     return wtr(key) if has_text(key) else str(name)
 
@@ -170,8 +170,13 @@ ARIA_JS = """
 def aria_script() -> widgets.Output:
     """An invisible output that runs :data:`ARIA_JS` wherever the widget is shown live."""
     out = widgets.Output(layout=widgets.Layout(display="none"))
-    out.outputs = ({"output_type": "display_data", "metadata": {},
-                    "data": {"application/javascript": ARIA_JS, "text/plain": ""}},)
+    out.outputs = (
+        {
+            "output_type": "display_data",
+            "metadata": {},
+            "data": {"application/javascript": ARIA_JS, "text/plain": ""},
+        },
+    )
     return out
 
 
@@ -218,13 +223,23 @@ class LessonWidget(widgets.VBox):
     draw = False
 
     # ------------------------------------------------------------------ building
-    def _assemble(self, controls: list, rows: list | None = None, *, image: bool = True, table: bool = True,
-                  image_first: bool = True) -> None:
+    def _assemble(
+        self,
+        controls: list,
+        rows: list | None = None,
+        *,
+        image: bool = True,
+        table: bool = True,
+        image_first: bool = True,
+    ) -> None:
         """Create status, table and image, lay them out under ``rows`` (default: the controls) and update."""
         self.controls = list(controls)
         self.status = widgets.HTML(layout=widgets.Layout(min_height=self.status_height, width="100%"))
-        self.table = widgets.HTML(layout=widgets.Layout(height=self.table_height, overflow="auto", width="100%",
-                                                        border="1px solid #dddddd"))
+        self.table = widgets.HTML(
+            layout=widgets.Layout(
+                height=self.table_height, overflow="auto", width="100%", border="1px solid #dddddd"
+            )
+        )
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
         if not getattr(self, "draw", False):
             self.image.layout.display = "none"
@@ -246,7 +261,7 @@ class LessonWidget(widgets.VBox):
         self.update()
 
     def update(self) -> None:
-        """Recompute from the controls; on an invalid setting clear figure and table and say what to change."""
+        """Recompute from the controls; an invalid setting clears figure and table and says what to change."""
         from crm_lessons.plotting import book_style
 
         try:
@@ -256,10 +271,14 @@ class LessonWidget(widgets.VBox):
             self.valid = False
             self.message = str(err)
             self.clear()
-            self.status.value = (f"<div role='alert' style='{STATUS_STYLE};color:{BAD}'><b>⚠ "
-                                 f"{html.escape(wtr('invalid'))}</b> {html.escape(self.message)}</div>")
-            self.table.value = (f"<div style='padding:12px;font-size:15px;color:{MUTED}'>"
-                                f"{html.escape(wtr('table_hidden'))}</div>")
+            self.status.value = (
+                f"<div role='alert' style='{STATUS_STYLE};color:{BAD}'><b>⚠ "
+                f"{html.escape(wtr('invalid'))}</b> {html.escape(self.message)}</div>"
+            )
+            self.table.value = (
+                f"<div style='padding:12px;font-size:15px;color:{MUTED}'>"
+                f"{html.escape(wtr('table_hidden'))}</div>"
+            )
             if self.image.value:
                 self.image.value = blank_png(*png_size(self.image.value))
         else:
@@ -325,11 +344,16 @@ class LessonWidget(widgets.VBox):
 
     def static_text(self) -> str:
         """What a reader without a running kernel sees as text: title, settings, status and table."""
-        lines = [f"{self.title} — {wtr('static_note')}", f"{wtr('settings')}: {self.settings_text()}",
-                 self.status_text()]
+        lines = [
+            f"{self.title} — {wtr('static_note')}",
+            f"{wtr('settings')}: {self.settings_text()}",
+            self.status_text(),
+        ]
         frame = self.table_frame()
         if frame is not None:
-            with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_colwidth", 60):
+            with pd.option_context(
+                "display.width", 200, "display.max_columns", 20, "display.max_colwidth", 60
+            ):
                 lines.append(frame.to_string(index=False))
         return "\n".join(line for line in lines if line)
 
@@ -337,9 +361,13 @@ class LessonWidget(widgets.VBox):
         """A picture of the widget as it stands: title, settings, status, figure and table."""
         from crm_lessons.widgets._render import static_card
 
-        return static_card(self.title, self.settings_text(), self.status_text(),
-                           self.image.value if self._has_image and self.image.value else None,
-                           self.table_frame() if self._has_table else None)
+        return static_card(
+            self.title,
+            self.settings_text(),
+            self.status_text(),
+            self.image.value if self._has_image and self.image.value else None,
+            self.table_frame() if self._has_table else None,
+        )
 
     def _repr_mimebundle_(self, **kwargs):
         data = super()._repr_mimebundle_(**kwargs) or {}

@@ -59,7 +59,10 @@ class BlitPNG:
         self.full_redraws = 0
 
     def render(self, limits=None) -> bytes:
-        """PNG bytes of the figure now; ``limits`` is any hashable value that changes when the still part must change."""
+        """PNG bytes of the figure now.
+
+        ``limits`` is any hashable value that changes when the still part must change.
+        """
         background = self._backgrounds.get(limits)
         if background is None:
             for artist in self.moving:

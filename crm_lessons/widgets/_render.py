@@ -22,8 +22,20 @@ import numpy as np
 import pandas as pd
 
 #: Columns that hold counts: always shown as whole numbers with thousands separators.
-COUNT_COLUMNS = {"customers", "orders", "orders_both", "contacted", "responses", "repeat_customers",
-                 "active_last_year", "retained", "n_treatment", "n_control", "rank", "rules"}
+COUNT_COLUMNS = {
+    "customers",
+    "orders",
+    "orders_both",
+    "contacted",
+    "responses",
+    "repeat_customers",
+    "active_last_year",
+    "retained",
+    "n_treatment",
+    "n_control",
+    "rank",
+    "rules",
+}
 
 
 #: Demo pages (``crm-lessons demo``) draw figures at a higher resolution (sharp on a projector
@@ -32,12 +44,18 @@ FIGURE = {"scale": 1.0, "dpi": 80}
 
 
 def set_demo_mode(on: bool = True) -> None:
-    """Figures of widgets built from now on: projector resolution (120 dpi) or notebook resolution (80 dpi)."""
+    """Figures of widgets built from now on: projector (120 dpi) or notebook resolution (80 dpi)."""
     FIGURE.update({"scale": 1.0, "dpi": 120} if on else {"scale": 1.0, "dpi": 80})
 
 
-def new_figure(width: float, height: float, left: float = 0.1, right: float = 0.97, bottom: float = 0.13,
-               top: float = 0.92):
+def new_figure(
+    width: float,
+    height: float,
+    left: float = 0.1,
+    right: float = 0.97,
+    bottom: float = 0.13,
+    top: float = 0.92,
+):
     """A matplotlib Figure in the book style with one Axes, not registered with pyplot.
 
     Margins are fixed (fractions of the figure) rather than computed by a layout engine on
@@ -67,14 +85,25 @@ def figure_png(fig, dpi: int | None = None) -> bytes:
 def _cell(value, fmt: str | None, column) -> str:
     if fmt is not None and pd.notna(value) and not isinstance(value, str):
         return fmt.format(value)
-    if column in COUNT_COLUMNS and isinstance(value, (int, float, np.integer, np.floating)) and pd.notna(value):
+    if (
+        column in COUNT_COLUMNS
+        and isinstance(value, (int, float, np.integer, np.floating))
+        and pd.notna(value)
+    ):
         return f"{int(round(float(value))):,}"
-    if isinstance(value, (float, np.floating)) and pd.notna(value) and float(value).is_integer() and abs(value) < 1e15:
+    if (
+        isinstance(value, (float, np.floating))
+        and pd.notna(value)
+        and float(value).is_integer()
+        and abs(value) < 1e15
+    ):
         return f"{int(value):,}"
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def frame_html(frame: pd.DataFrame, formats: dict | None = None, index: bool = True, labels: bool = True) -> str:
+def frame_html(
+    frame: pd.DataFrame, formats: dict | None = None, index: bool = True, labels: bool = True
+) -> str:
     """A small frame as an HTML table with large text for the projector.
 
     Parameters
@@ -97,16 +126,25 @@ def frame_html(frame: pd.DataFrame, formats: dict | None = None, index: bool = T
         return col_label(name) if labels and isinstance(name, str) else ("" if name is None else str(name))
 
     head_cells = ([head_of(frame.index.name)] if index else []) + [head_of(c) for c in cols]
-    head = "".join(f"<th style='text-align:right;padding:3px 10px;position:sticky;top:0;background:#fff'>"
-                   f"{html.escape(c)}</th>" for c in head_cells)
+    head = "".join(
+        f"<th style='text-align:right;padding:3px 10px;position:sticky;top:0;background:#fff'>"
+        f"{html.escape(c)}</th>"
+        for c in head_cells
+    )
     rows = []
     values = frame.to_numpy(dtype=object)
     for idx, row in zip(frame.index, values):
         cells = [html.escape(str(idx))] if index else []
         cells += [html.escape(_cell(v, formats.get(c), c)) for c, v in zip(cols, row)]
-        rows.append("<tr>" + "".join(f"<td style='text-align:right;padding:3px 10px'>{c}</td>" for c in cells) + "</tr>")
-    return (f"<table style='font-size:16px;border-collapse:collapse'><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+        rows.append(
+            "<tr>"
+            + "".join(f"<td style='text-align:right;padding:3px 10px'>{c}</td>" for c in cells)
+            + "</tr>"
+        )
+    return (
+        f"<table style='font-size:16px;border-collapse:collapse'><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _text_width(text: str) -> int:
@@ -116,8 +154,9 @@ def _text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
 
 
-def static_card(title: str, settings: str, status: str, png: bytes | None, table: pd.DataFrame | None,
-                max_rows: int = 16) -> bytes:
+def static_card(
+    title: str, settings: str, status: str, png: bytes | None, table: pd.DataFrame | None, max_rows: int = 16
+) -> bytes:
     """One PNG with a widget's title, settings, status line, figure and table (its static rendering).
 
     Used in a widget's ``_repr_mimebundle_`` so that a saved notebook shows the widget's
@@ -148,7 +187,9 @@ def static_card(title: str, settings: str, status: str, png: bytes | None, table
         cells = [[textwrap.shorten(v, 48, placeholder="…") for v in row] for row in shown.to_numpy()]
         labels = [textwrap.shorten(str(c), 30, placeholder="…") for c in shown.columns]
         # column widths from the longest text (a CJK character is about two Latin ones wide)
-        chars = [max(_text_width(x) for x in [lab, *(r[i] for r in cells)]) + 3 for i, lab in enumerate(labels)]
+        chars = [
+            max(_text_width(x) for x in [lab, *(r[i] for r in cells)]) + 3 for i, lab in enumerate(labels)
+        ]
         total = float(sum(chars))
         widths = [c / total for c in chars]
         fontsize = max(6.0, min(10.0, 9.8 * 72 / (0.56 * total)))
@@ -158,8 +199,9 @@ def static_card(title: str, settings: str, status: str, png: bytes | None, table
     with mpl.rc_context({**font_rc(), "figure.facecolor": "white"}):
         fig = Figure(figsize=(width_in, height))
         y = 1 - 0.12 / height
-        fig.text(0.01, y, title, fontsize=15, va="top",
-                 fontweight="bold" if get_language() == "en" else "normal")
+        fig.text(
+            0.01, y, title, fontsize=15, va="top", fontweight="bold" if get_language() == "en" else "normal"
+        )
         y -= 0.4 / height
         for line in head_lines:
             fig.text(0.01, y, line, fontsize=11, va="top", color="#333333")
@@ -172,7 +214,9 @@ def static_card(title: str, settings: str, status: str, png: bytes | None, table
         if cells:
             ax = fig.add_axes((0.01, 0.05 / height, 0.98, y - 0.15 / height))
             ax.set_axis_off()
-            tab = ax.table(cellText=cells, colLabels=labels, colWidths=widths, loc="upper center", cellLoc="right")
+            tab = ax.table(
+                cellText=cells, colLabels=labels, colWidths=widths, loc="upper center", cellLoc="right"
+            )
             tab.auto_set_font_size(False)
             tab.set_fontsize(fontsize)
             for cell in tab.get_celld().values():
@@ -183,5 +227,7 @@ def static_card(title: str, settings: str, status: str, png: bytes | None, table
     # a palette of 256 colours: the picture of a chart reads the same at a third of the bytes
     rgb = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
     out = io.BytesIO()
-    rgb.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(out, format="png", optimize=True)
+    rgb.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        out, format="png", optimize=True
+    )
     return out.getvalue()

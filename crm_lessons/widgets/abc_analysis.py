@@ -80,7 +80,9 @@ class ABCExplorer(LessonWidget):
         moves the shaded classes and rewrites the shares instead of redrawing the figure).
     """
 
-    def __init__(self, sales: pd.DataFrame, cutoffs=TEXTBOOK_CUTOFFS, measure: str = "profit", draw: bool = True):
+    def __init__(
+        self, sales: pd.DataFrame, cutoffs=TEXTBOOK_CUTOFFS, measure: str = "profit", draw: bool = True
+    ):
         a, b = check_cutoffs(cutoffs)
         # Everything that does not depend on the sliders is computed once here.
         self._sorted = {}
@@ -92,24 +94,42 @@ class ABCExplorer(LessonWidget):
             self._cumulative[m] = np.cumsum(self._sorted[m])
             self._curve[m] = pareto_curve(totals)
         self.draw = draw
-        self.a_cutoff = widgets.FloatSlider(value=a, min=0.01, max=0.50, step=0.01, description=wtr("abc.a_cutoff"),
-                                            readout_format=".0%", continuous_update=True,
-                                            style={"description_width": "initial"})
-        self.b_cutoff = widgets.FloatSlider(value=b, min=0.02, max=0.90, step=0.01, description=wtr("abc.b_cutoff"),
-                                            readout_format=".0%", continuous_update=True,
-                                            style={"description_width": "initial"})
-        self.measure = widgets.ToggleButtons(options=options("measure", ["profit", "revenue"]), value=measure,
-                                             description=wtr("abc.measure"))
+        self.a_cutoff = widgets.FloatSlider(
+            value=a,
+            min=0.01,
+            max=0.50,
+            step=0.01,
+            description=wtr("abc.a_cutoff"),
+            readout_format=".0%",
+            continuous_update=True,
+            style={"description_width": "initial"},
+        )
+        self.b_cutoff = widgets.FloatSlider(
+            value=b,
+            min=0.02,
+            max=0.90,
+            step=0.01,
+            description=wtr("abc.b_cutoff"),
+            readout_format=".0%",
+            continuous_update=True,
+            style={"description_width": "initial"},
+        )
+        self.measure = widgets.ToggleButtons(
+            options=options("measure", ["profit", "revenue"]), value=measure, description=wtr("abc.measure")
+        )
         accessible(self.a_cutoff, wtr("abc.a_cutoff"), wtr("abc.a_cutoff_tip"))
         accessible(self.b_cutoff, wtr("abc.b_cutoff"), wtr("abc.b_cutoff_tip"))
         accessible(self.measure, wtr("abc.measure"))
         self.summary = pd.DataFrame()
         self._figure = None  # drawn lazily, only when `draw` is on
-        self._assemble([self.a_cutoff, self.b_cutoff, self.measure],
-                       [widgets.HBox([self.a_cutoff, self.b_cutoff]), self.measure])
+        self._assemble(
+            [self.a_cutoff, self.b_cutoff, self.measure],
+            [widgets.HBox([self.a_cutoff, self.b_cutoff]), self.measure],
+        )
 
     def __repr__(self) -> str:
-        return f"ABCExplorer(cutoffs=({self.a_cutoff.value:.2f}, {self.b_cutoff.value:.2f}), measure={self.measure.value!r})"
+        cutoffs = f"({self.a_cutoff.value:.2f}, {self.b_cutoff.value:.2f})"
+        return f"ABCExplorer(cutoffs={cutoffs}, measure={self.measure.value!r})"
 
     key = "abc"
     table_height = "150px"
@@ -131,8 +151,16 @@ class ABCExplorer(LessonWidget):
         self.summary = summary
         m = self.measure.value
         a = summary.loc["A"]
-        self.set_status(html.escape(wtr("abc.status", customers=a["customer_share"], value=a["value_share"],
-                                        measure=wtr(f"measure.{m}"))))
+        self.set_status(
+            html.escape(
+                wtr(
+                    "abc.status",
+                    customers=a["customer_share"],
+                    value=a["value_share"],
+                    measure=wtr(f"measure.{m}"),
+                )
+            )
+        )
         self.table.value = frame_html(summary, _FORMATS)
         if self.draw:
             self._plot(summary, m)
@@ -143,19 +171,40 @@ class ABCExplorer(LessonWidget):
         ax = self._figure.axes[0]
         colours = (BOOK_COLOURS[0], BOOK_COLOURS[1], BOOK_COLOURS[2])
         self._spans = [ax.axvspan(0, 0, color=c, alpha=0.15, lw=0) for c in colours]
-        self._class_labels = [ax.text(0, 3, cls, ha="center", va="bottom", fontsize=16, fontweight="bold",
-                                      fontfamily="DejaVu Sans", color=c)
-                              for cls, c in zip(CLASSES, colours)]
-        self._shares = ax.text(97, 42, "", ha="right", va="bottom", fontsize=14, multialignment="left",
-                               bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]})
+        self._class_labels = [
+            ax.text(
+                0,
+                3,
+                cls,
+                ha="center",
+                va="bottom",
+                fontsize=16,
+                fontweight="bold",
+                fontfamily="DejaVu Sans",
+                color=c,
+            )
+            for cls, c in zip(CLASSES, colours)
+        ]
+        self._shares = ax.text(
+            97,
+            42,
+            "",
+            ha="right",
+            va="bottom",
+            fontsize=14,
+            multialignment="left",
+            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]},
+        )
         (self._curve_line,) = ax.plot([], [], color=BOOK_COLOURS[0], lw=3)
-        (self._diagonal,) = ax.plot([0, 100], [0, 100], color=BOOK_COLOURS[2], lw=1.5, ls="--",
-                                    label=wtr("abc.diagonal"))
+        (self._diagonal,) = ax.plot(
+            [0, 100], [0, 100], color=BOOK_COLOURS[2], lw=1.5, ls="--", label=wtr("abc.diagonal")
+        )
         ax.set_xlim(0, 100)
         self._points = {}
         # Drawn in plot_pareto's order: shading, class letters, shares box, curve, diagonal.
-        self._png = BlitPNG(self._figure, [*self._spans, *self._class_labels, self._shares, self._curve_line,
-                                           self._diagonal])
+        self._png = BlitPNG(
+            self._figure, [*self._spans, *self._class_labels, self._shares, self._curve_line, self._diagonal]
+        )
 
     def _curve_points(self, m: str):
         # The curve thinned to about 600 points, in percent (as plot_pareto draws it).

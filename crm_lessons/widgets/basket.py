@@ -72,8 +72,16 @@ class CrossSellingExplorer(LessonWidget):
         the labels instead of redrawing the figure).
     """
 
-    def __init__(self, sales: pd.DataFrame, products: pd.DataFrame | None = None, min_support: float = 0.005,
-                 min_confidence: float = 0.2, min_lift: float = 1.0, shown: int = 12, draw: bool = True):
+    def __init__(
+        self,
+        sales: pd.DataFrame,
+        products: pd.DataFrame | None = None,
+        min_support: float = 0.005,
+        min_confidence: float = 0.2,
+        min_lift: float = 1.0,
+        shown: int = 12,
+        draw: bool = True,
+    ):
         self.pairs = pair_statistics(sales, "product_id")
         self._names = {}
         if products is not None:
@@ -81,15 +89,38 @@ class CrossSellingExplorer(LessonWidget):
         self.shown = int(shown)
         self.draw = draw
         style = {"description_width": "130px"}
-        self.min_support = widgets.FloatSlider(value=min_support, min=0.0, max=0.05, step=0.001, readout_format=".1%",
-                                               description=wtr("basket.min_support"), style=style)
-        self.min_confidence = widgets.FloatSlider(value=min_confidence, min=0.0, max=1.0, step=0.01,
-                                                  readout_format=".0%", description=wtr("basket.min_confidence"),
-                                                  style=style)
-        self.min_lift = widgets.FloatSlider(value=min_lift, min=0.0, max=10.0, step=0.1, readout_format=".1f",
-                                            description=wtr("basket.min_lift"), style=style)
-        for control, name in ((self.min_support, "min_support"), (self.min_confidence, "min_confidence"),
-                              (self.min_lift, "min_lift")):
+        self.min_support = widgets.FloatSlider(
+            value=min_support,
+            min=0.0,
+            max=0.05,
+            step=0.001,
+            readout_format=".1%",
+            description=wtr("basket.min_support"),
+            style=style,
+        )
+        self.min_confidence = widgets.FloatSlider(
+            value=min_confidence,
+            min=0.0,
+            max=1.0,
+            step=0.01,
+            readout_format=".0%",
+            description=wtr("basket.min_confidence"),
+            style=style,
+        )
+        self.min_lift = widgets.FloatSlider(
+            value=min_lift,
+            min=0.0,
+            max=10.0,
+            step=0.1,
+            readout_format=".1f",
+            description=wtr("basket.min_lift"),
+            style=style,
+        )
+        for control, name in (
+            (self.min_support, "min_support"),
+            (self.min_confidence, "min_confidence"),
+            (self.min_lift, "min_lift"),
+        ):
             accessible(control, wtr(f"basket.{name}"), wtr(f"basket.{name}_tip"))
         self.rules = pd.DataFrame()
         self._figure = None  # drawn lazily, only when `draw` is on
@@ -99,12 +130,16 @@ class CrossSellingExplorer(LessonWidget):
     table_height = "250px"
 
     def __repr__(self) -> str:
-        return (f"CrossSellingExplorer(min_support={self.min_support.value:.3f}, "
-                f"min_confidence={self.min_confidence.value:.2f}, min_lift={self.min_lift.value:.1f})")
+        return (
+            f"CrossSellingExplorer(min_support={self.min_support.value:.3f}, "
+            f"min_confidence={self.min_confidence.value:.2f}, min_lift={self.min_lift.value:.1f})"
+        )
 
     def compute(self) -> pd.DataFrame:
         """The rules passing the current thresholds."""
-        return filter_rules(self.pairs, self.min_support.value, self.min_confidence.value, self.min_lift.value)
+        return filter_rules(
+            self.pairs, self.min_support.value, self.min_confidence.value, self.min_lift.value
+        )
 
     def clear(self) -> None:
         self.rules = pd.DataFrame()
@@ -113,15 +148,27 @@ class CrossSellingExplorer(LessonWidget):
         """Refilter the rules from the sliders and redraw."""
         self.rules = self.compute()
         n = len(self.rules)
-        self.set_status(html.escape(wtr(
-            "basket.status", n=n, total=len(self.pairs), support=self.min_support.value,
-            confidence=self.min_confidence.value, lift=self.min_lift.value, orders=int(self.pairs.attrs["n_orders"]))))
+        self.set_status(
+            html.escape(
+                wtr(
+                    "basket.status",
+                    n=n,
+                    total=len(self.pairs),
+                    support=self.min_support.value,
+                    confidence=self.min_confidence.value,
+                    lift=self.min_lift.value,
+                    orders=int(self.pairs.attrs["n_orders"]),
+                )
+            )
+        )
         shown = self.rules.head(self.shown).copy()
         if self._names:
             shown.insert(1, "antecedent_name", shown["antecedent"].map(self._names))
             shown.insert(3, "consequent_name", shown["consequent"].map(self._names))
         self.table.value = frame_html(
-            shown, {"support": "{:.2%}", "confidence": "{:.1%}", "lift": "{:.2f}", "orders_both": "{:,.0f}"}, index=False
+            shown,
+            {"support": "{:.2%}", "confidence": "{:.1%}", "lift": "{:.2f}", "orders_both": "{:,.0f}"},
+            index=False,
         )
         if self.draw:
             self._plot()
@@ -132,17 +179,51 @@ class CrossSellingExplorer(LessonWidget):
         self._figure = new_figure(11, 6.2, left=0.09, right=0.97, bottom=0.12, top=0.92)
         ax = self._figure.axes[0]
         pairs = self.pairs
-        ax.scatter(pairs["support"] * 100, pairs["confidence"] * 100, s=14, color=BOOK_COLOURS[2], alpha=0.35,
-                   label=wtr("basket.all_pairs", n=len(pairs)))
-        self._kept = ax.scatter(*self._kept_points(), color=BOOK_COLOURS[1], edgecolor="black", lw=0.5,
-                                label=wtr("basket.kept", n=len(self.rules)))
+        ax.scatter(
+            pairs["support"] * 100,
+            pairs["confidence"] * 100,
+            s=14,
+            color=BOOK_COLOURS[2],
+            alpha=0.35,
+            label=wtr("basket.all_pairs", n=len(pairs)),
+        )
+        self._kept = ax.scatter(
+            *self._kept_points(),
+            color=BOOK_COLOURS[1],
+            edgecolor="black",
+            lw=0.5,
+            label=wtr("basket.kept", n=len(self.rules)),
+        )
         # Every label needs a point on the (log) axes even while empty: the first pair's.
-        self._anchor = (float(pairs["support"].iloc[0] * 100), float(pairs["confidence"].iloc[0] * 100)) if len(pairs) else (1.0, 1.0)
-        self._numbers = [ax.annotate("", self._anchor, xytext=(-14, 0), textcoords="offset points", ha="right",
-                                     va="center", fontsize=14, fontweight="bold",
-                                     fontfamily="DejaVu Sans") for _ in range(LABEL_TOP)]
-        self._pair_list = ax.text(0.02, 0.62, "", transform=ax.transAxes, ha="left", va="top", fontsize=12,
-                                  bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]})
+        self._anchor = (
+            (float(pairs["support"].iloc[0] * 100), float(pairs["confidence"].iloc[0] * 100))
+            if len(pairs)
+            else (1.0, 1.0)
+        )
+        self._numbers = [
+            ax.annotate(
+                "",
+                self._anchor,
+                xytext=(-14, 0),
+                textcoords="offset points",
+                ha="right",
+                va="center",
+                fontsize=14,
+                fontweight="bold",
+                fontfamily="DejaVu Sans",
+            )
+            for _ in range(LABEL_TOP)
+        ]
+        self._pair_list = ax.text(
+            0.02,
+            0.62,
+            "",
+            transform=ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=12,
+            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]},
+        )
         style_rules_axes(ax)
         ax.set_xlabel(wtr("basket.xlabel"))
         ax.set_ylabel(wtr("basket.ylabel"))
@@ -154,12 +235,23 @@ class CrossSellingExplorer(LessonWidget):
         self._support_line = ax.axvline(1.0, color=BOOK_COLOURS[0], ls="--", lw=1.5)
         self._confidence_line = ax.axhline(1.0, color=BOOK_COLOURS[0], ls="--", lw=1.5)
         self._legend = ax.legend(loc="upper left", fontsize=12)
-        self._png = BlitPNG(self._figure, [self._support_line, self._confidence_line, self._kept, *self._numbers,
-                                           self._pair_list, self._legend])
+        self._png = BlitPNG(
+            self._figure,
+            [
+                self._support_line,
+                self._confidence_line,
+                self._kept,
+                *self._numbers,
+                self._pair_list,
+                self._legend,
+            ],
+        )
 
     def _kept_points(self):
         rules = self.rules
-        xy = np.column_stack([rules["support"].to_numpy(dtype=float) * 100, rules["confidence"].to_numpy(dtype=float) * 100])
+        xy = np.column_stack(
+            [rules["support"].to_numpy(dtype=float) * 100, rules["confidence"].to_numpy(dtype=float) * 100]
+        )
         return xy[:, 0], xy[:, 1], 30 + 25 * rules["lift"].clip(upper=10).to_numpy(dtype=float)
 
     def _plot(self) -> None:

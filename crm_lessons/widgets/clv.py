@@ -61,23 +61,56 @@ class CLVCalculator(LessonWidget):
         Cumulative present value by period, with the infinite-horizon value as a line.
     """
 
-    def __init__(self, margin: float = 100.0, retention: float = 0.8, discount_rate: float = 0.1, horizon: int = 10,
-                 draw: bool = True):
+    def __init__(
+        self,
+        margin: float = 100.0,
+        retention: float = 0.8,
+        discount_rate: float = 0.1,
+        horizon: int = 10,
+        draw: bool = True,
+    ):
         self.draw = draw
         style = {"description_width": "150px"}
         layout = widgets.Layout(width="460px")
-        self.margin = widgets.FloatSlider(value=margin, min=0, max=max(2000.0, float(margin)), step=10,
-                                          description=wtr("clv.margin"), readout_format=",.0f", style=style,
-                                          layout=layout)
-        self.retention = widgets.FloatSlider(value=retention, min=0, max=0.99, step=0.01, description=wtr("clv.retention"),
-                                             readout_format=".0%", style=style, layout=layout)
-        self.discount_rate = widgets.FloatSlider(value=discount_rate, min=0, max=0.5, step=0.01,
-                                                 description=wtr("clv.discount_rate"), readout_format=".0%", style=style,
-                                                 layout=layout)
-        self.horizon = widgets.IntSlider(value=horizon, min=1, max=50, step=1, description=wtr("clv.horizon"),
-                                         style=style, layout=layout)
-        for control, name in ((self.margin, "margin"), (self.retention, "retention"),
-                              (self.discount_rate, "discount_rate"), (self.horizon, "horizon")):
+        self.margin = widgets.FloatSlider(
+            value=margin,
+            min=0,
+            max=max(2000.0, float(margin)),
+            step=10,
+            description=wtr("clv.margin"),
+            readout_format=",.0f",
+            style=style,
+            layout=layout,
+        )
+        self.retention = widgets.FloatSlider(
+            value=retention,
+            min=0,
+            max=0.99,
+            step=0.01,
+            description=wtr("clv.retention"),
+            readout_format=".0%",
+            style=style,
+            layout=layout,
+        )
+        self.discount_rate = widgets.FloatSlider(
+            value=discount_rate,
+            min=0,
+            max=0.5,
+            step=0.01,
+            description=wtr("clv.discount_rate"),
+            readout_format=".0%",
+            style=style,
+            layout=layout,
+        )
+        self.horizon = widgets.IntSlider(
+            value=horizon, min=1, max=50, step=1, description=wtr("clv.horizon"), style=style, layout=layout
+        )
+        for control, name in (
+            (self.margin, "margin"),
+            (self.retention, "retention"),
+            (self.discount_rate, "discount_rate"),
+            (self.horizon, "horizon"),
+        ):
             accessible(control, wtr(f"clv.{name}"), wtr(f"clv.{name}_tip"))
         self.variants = pd.DataFrame()
         self.cash_flows = pd.DataFrame()
@@ -88,8 +121,10 @@ class CLVCalculator(LessonWidget):
     table_height = "150px"
 
     def __repr__(self) -> str:
-        return (f"CLVCalculator(margin={self.margin.value:g}, retention={self.retention.value:g}, "
-                f"discount_rate={self.discount_rate.value:g}, horizon={self.horizon.value})")
+        return (
+            f"CLVCalculator(margin={self.margin.value:g}, retention={self.retention.value:g}, "
+            f"discount_rate={self.discount_rate.value:g}, horizon={self.horizon.value})"
+        )
 
     def clear(self) -> None:
         self.variants = pd.DataFrame()
@@ -106,12 +141,24 @@ class CLVCalculator(LessonWidget):
         self.variants, self.cash_flows = variants, flows
         main = variants.loc["excluded"]
         if main["clv"] > 0:
-            self.set_status(wtr("clv.status", m=m, r=r, d=d, clv=main["clv"], h=h, clv_h=main["clv_horizon"],
-                                part=main["clv_horizon"] / main["clv"]))
+            self.set_status(
+                wtr(
+                    "clv.status",
+                    m=m,
+                    r=r,
+                    d=d,
+                    clv=main["clv"],
+                    h=h,
+                    clv_h=main["clv_horizon"],
+                    part=main["clv_horizon"] / main["clv"],
+                )
+            )
         else:
             self.set_status(html.escape(wtr("clv.no_value")))
         table = variants[["formula", "first_margin_counted", "clv", "clv_horizon"]].copy()
-        table["first_margin_counted"] = [wtr("yes") if v else wtr("no") for v in table["first_margin_counted"]]
+        table["first_margin_counted"] = [
+            wtr("yes") if v else wtr("no") for v in table["first_margin_counted"]
+        ]
         table.index = pd.Index([name_text("clv.variant", v) for v in table.index], name="variant")
         self.table.value = frame_html(table, _FORMATS)
         if self.draw:
@@ -124,10 +171,16 @@ class CLVCalculator(LessonWidget):
         from matplotlib.collections import PolyCollection
 
         # one bar per period, centred on its tick (width 0.8)
-        self._bars = PolyCollection(_bar_verts(np.array([1]), np.array([0.0])), facecolors=[BOOK_COLOURS[2]],
-                                    edgecolors="none", label=wtr("clv.bar"))
+        self._bars = PolyCollection(
+            _bar_verts(np.array([1]), np.array([0.0])),
+            facecolors=[BOOK_COLOURS[2]],
+            edgecolors="none",
+            label=wtr("clv.bar"),
+        )
         ax.add_collection(self._bars)
-        (self._line,) = ax.plot([1], [0], color=BOOK_COLOURS[0], marker="o", markersize=4, label=wtr("clv.line"))
+        (self._line,) = ax.plot(
+            [1], [0], color=BOOK_COLOURS[0], marker="o", markersize=4, label=wtr("clv.line")
+        )
         self._total = ax.axhline(0, color=BOOK_COLOURS[1], linestyle="--", label=wtr("clv.total"))
         ax.legend(loc="lower right", fontsize=12)
         ax.set_xlabel(wtr("clv.xlabel"))

@@ -88,8 +88,9 @@ def build_widget(name: str, data_dir=None):
         from crm_lessons.widgets.targeting import TargetingExplorer
 
         customers = data.load_customers(data_dir)
-        campaign = targeting.campaign_frame(customers, data.load_sales(data_dir), cutoff="2024-07-01",
-                                            end="2024-12-31", kinds=["consumer"])
+        campaign = targeting.campaign_frame(
+            customers, data.load_sales(data_dir), cutoff="2024-07-01", end="2024-12-31", kinds=["consumer"]
+        )
         uplift = round(float(pilots.response_uplift(data.load_pilot(data_dir))["relative_uplift"]), 4)
         return TargetingExplorer(campaign, uplift=uplift, cost_per_contact=300, top_share=0.2)
     if name == "abc":
@@ -103,8 +104,13 @@ def build_widget(name: str, data_dir=None):
     if name == "basket":
         from crm_lessons.widgets.basket import CrossSellingExplorer
 
-        return CrossSellingExplorer(data.load_sales(data_dir), data.load_products(data_dir), min_support=0.005,
-                                    min_confidence=0.2, min_lift=1.0)
+        return CrossSellingExplorer(
+            data.load_sales(data_dir),
+            data.load_products(data_dir),
+            min_support=0.005,
+            min_confidence=0.2,
+            min_lift=1.0,
+        )
     if name == "rfm":
         from crm_lessons import rfm
         from crm_lessons.widgets.rfm import RFMExplorer
@@ -120,14 +126,21 @@ def build_widget(name: str, data_dir=None):
         from crm_lessons import retention
         from crm_lessons.widgets.clv import CLVCalculator
 
-        customers, orders, sales = data.load_customers(data_dir), data.load_orders(data_dir), data.load_sales(data_dir)
+        customers, orders, sales = (
+            data.load_customers(data_dir),
+            data.load_orders(data_dir),
+            data.load_sales(data_dir),
+        )
         consumer_ids = customers.loc[customers["kind"] == "consumer", "customer_id"]
-        consumer_sales = sales[sales["customer_id"].isin(consumer_ids) & (sales["order_date"].dt.year == 2024)]
+        consumer_sales = sales[
+            sales["customer_id"].isin(consumer_ids) & (sales["order_date"].dt.year == 2024)
+        ]
         margin = consumer_sales.groupby("customer_id")["profit"].sum().mean()
         rates = retention.cohort_retention(orders[orders["customer_id"].isin(consumer_ids)], by=None)
         rate = rates.set_index("year").loc[2024, "retention_rate"]
-        return CLVCalculator(margin=round(float(margin), -1), retention=round(float(rate), 2), discount_rate=0.08,
-                             horizon=10)
+        return CLVCalculator(
+            margin=round(float(margin), -1), retention=round(float(rate), 2), discount_rate=0.08, horizon=10
+        )
     if name == "pilots":
         from crm_lessons.widgets.pilots import PilotExplorer
 
@@ -161,8 +174,14 @@ def _notebook(cells: list[dict]) -> dict:
 
 
 def _code(cell_id: str, source: str, tags=()) -> dict:
-    return {"cell_type": "code", "execution_count": None, "id": cell_id,
-            "metadata": {"tags": list(tags)} if tags else {}, "outputs": [], "source": source}
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": cell_id,
+        "metadata": {"tags": list(tags)} if tags else {},
+        "outputs": [],
+        "source": source,
+    }
 
 
 def _markdown(cell_id: str, source: str) -> dict:
@@ -171,11 +190,16 @@ def _markdown(cell_id: str, source: str) -> dict:
 
 def demo_notebook(demo: Demo, lang: str) -> dict:
     """The notebook of one demo page (no outputs: Voila runs it)."""
-    return _notebook([
-        _code("parameters", f'lang = "{lang}"\ndata_dir = None', tags=["parameters"]),
-        _code("demo", "import crm_lessons as crm\nfrom crm_lessons.widgets.demos import show_demo\n\n"
-                      f"crm.set_language(lang)\nwidget = show_demo({demo.name!r}, data_dir)"),
-    ])
+    return _notebook(
+        [
+            _code("parameters", f'lang = "{lang}"\ndata_dir = None', tags=["parameters"]),
+            _code(
+                "demo",
+                "import crm_lessons as crm\nfrom crm_lessons.widgets.demos import show_demo\n\n"
+                f"crm.set_language(lang)\nwidget = show_demo({demo.name!r}, data_dir)",
+            ),
+        ]
+    )
 
 
 def index_markdown(lang: str, prefix: str = "") -> str:
@@ -184,7 +208,12 @@ def index_markdown(lang: str, prefix: str = "") -> str:
     from crm_lessons.i18n import tr
 
     other = "zh" if lang == "en" else "en"
-    lines = [f"# {tr('widgets.demo.index_title', lang=lang)}", "", tr("widgets.demo.index_intro", lang=lang), ""]
+    lines = [
+        f"# {tr('widgets.demo.index_title', lang=lang)}",
+        "",
+        tr("widgets.demo.index_intro", lang=lang),
+        "",
+    ]
     for chapter in sorted({d.chapter for d in DEMOS}):
         lines += [f"## {chapter_title(chapter, lang=lang)}", ""]
         for d in DEMOS:
@@ -192,9 +221,11 @@ def index_markdown(lang: str, prefix: str = "") -> str:
                 continue
             title = tr(f"widgets.{d.name}.title", lang=lang)
             lesson = tr(f"widgets.{d.name}.lesson", lang=lang)
-            lines.append(f"* [{title}]({prefix}{lang}/{demo_file(d)}) "
-                         f"([{tr('widgets.demo.other_language', lang=lang)}]({prefix}{other}/{demo_file(d)})) — "
-                         f"{lesson}")
+            lines.append(
+                f"* [{title}]({prefix}{lang}/{demo_file(d)}) "
+                f"([{tr('widgets.demo.other_language', lang=lang)}]({prefix}{other}/{demo_file(d)})) — "
+                f"{lesson}"
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -234,8 +265,11 @@ def write_demo_notebooks(folder: Path = DEMO_DIR) -> list[Path]:
 def stale_demo_notebooks(folder: Path = DEMO_DIR) -> list[str]:
     """Files of ``demos/`` that differ from what :func:`write_demo_notebooks` would write."""
     folder = Path(folder)
-    return [rel for rel, nb in demo_notebooks().items()
-            if not (folder / rel).exists() or (folder / rel).read_text(encoding="utf-8") != _dumps(nb)]
+    return [
+        rel
+        for rel, nb in demo_notebooks().items()
+        if not (folder / rel).exists() or (folder / rel).read_text(encoding="utf-8") != _dumps(nb)
+    ]
 
 
 # ---------------------------------------------------------------------- server
@@ -256,15 +290,25 @@ class DemoServer:
         import sys
 
         return [
-            sys.executable, "-m", "voila", str(self.folder), "--no-browser", f"--port={self.port}",
+            sys.executable,
+            "-m",
+            "voila",
+            str(self.folder),
+            "--no-browser",
+            f"--port={self.port}",
             "--Voila.ip=127.0.0.1",
-            "--MappingKernelManager.cull_idle_timeout=300", "--MappingKernelManager.cull_interval=60",
-            "--VoilaConfiguration.show_tracebacks=True", "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext", "--VoilaConfiguration.file_allowlist=_fonts/.*\\.otf",
+            "--MappingKernelManager.cull_idle_timeout=300",
+            "--MappingKernelManager.cull_interval=60",
+            "--VoilaConfiguration.show_tracebacks=True",
+            "--VoilaConfiguration.extension_denylist=jupyterlab-jupytext",
+            "--VoilaConfiguration.file_allowlist=_fonts/.*\\.otf",
             *self.extra_args,
         ]
 
     def url(self, page: str = "") -> str:
-        return f"http://127.0.0.1:{self.port}/voila/render/{page}" if page else f"http://127.0.0.1:{self.port}/"
+        return (
+            f"http://127.0.0.1:{self.port}/voila/render/{page}" if page else f"http://127.0.0.1:{self.port}/"
+        )
 
     def start(self, timeout: float = 60.0) -> float:
         """Start the server and wait until it answers; return the seconds it took."""
@@ -281,8 +325,9 @@ class DemoServer:
 
         # the server's log goes to a file (a pipe nobody reads would fill up and stall the server)
         self.log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(self.command(), stdout=subprocess.DEVNULL, stderr=self.log, env=env,
-                                        cwd=str(self.folder))
+        self.process = subprocess.Popen(
+            self.command(), stdout=subprocess.DEVNULL, stderr=self.log, env=env, cwd=str(self.folder)
+        )
         while time.perf_counter() - start < timeout:
             if self.process.poll() is not None:
                 self.log.seek(0)

@@ -35,14 +35,24 @@ ALL_CHAPTERS = 0
 
 def _table_html(frame: pd.DataFrame) -> str:
     """Render the result as a plain HTML table with large text for the projector."""
-    head = "".join(f"<th style='text-align:left;padding:4px 8px;position:sticky;top:0;background:#fff'>"
-                   f"{html.escape(col_label('glossary_' + c))}</th>" for c in SHOWN_COLUMNS)
+    head = "".join(
+        f"<th style='text-align:left;padding:4px 8px;position:sticky;top:0;background:#fff'>"
+        f"{html.escape(col_label('glossary_' + c))}</th>"
+        for c in SHOWN_COLUMNS
+    )
     body = "".join(
-        "<tr>" + "".join(f"<td style='padding:4px 8px;vertical-align:top'>{html.escape(str(row[c]))}</td>"
-                         for c in SHOWN_COLUMNS) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"<td style='padding:4px 8px;vertical-align:top'>{html.escape(str(row[c]))}</td>"
+            for c in SHOWN_COLUMNS
+        )
+        + "</tr>"
         for _, row in frame.iterrows()
     )
-    return f"<table style='font-size:15px;border-collapse:collapse'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (
+        f"<table style='font-size:15px;border-collapse:collapse'><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
 
 
 class GlossarySearch(LessonWidget):
@@ -66,11 +76,17 @@ class GlossarySearch(LessonWidget):
     table_height = "360px"
 
     def __init__(self, query: str = "", chapter: int | None = None):
-        self.query = widgets.Text(value=query, description=wtr("glossary.search"),
-                                  placeholder=wtr("glossary.placeholder"), continuous_update=True)
+        self.query = widgets.Text(
+            value=query,
+            description=wtr("glossary.search"),
+            placeholder=wtr("glossary.placeholder"),
+            continuous_update=True,
+        )
         self.chapter = widgets.Dropdown(
-            options=[(wtr("glossary.all"), ALL_CHAPTERS)] + [(f"{n}: {chapter_title(n)}", n) for n in CHAPTERS],
-            value=ALL_CHAPTERS if chapter is None else chapter, description=wtr("glossary.chapter"),
+            options=[(wtr("glossary.all"), ALL_CHAPTERS)]
+            + [(f"{n}: {chapter_title(n)}", n) for n in CHAPTERS],
+            value=ALL_CHAPTERS if chapter is None else chapter,
+            description=wtr("glossary.chapter"),
             layout=widgets.Layout(width="420px"),
         )
         accessible(self.query, wtr("glossary.search"), wtr("glossary.search_tip"))
@@ -88,7 +104,9 @@ class GlossarySearch(LessonWidget):
         if text:
             self.result = lookup(text, chapter=chapter)
             n = len(self.result)
-            self.set_status(html.escape(wtr("glossary.matches_one" if n == 1 else "glossary.matches", n=n, text=text)))
+            self.set_status(
+                html.escape(wtr("glossary.matches_one" if n == 1 else "glossary.matches", n=n, text=text))
+            )
         else:
             self.result = glossary(chapter=chapter)
             self.set_status(html.escape(wtr("glossary.all_terms", n=len(self.result))))

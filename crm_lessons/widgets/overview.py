@@ -41,9 +41,11 @@ class _Quiz(LessonWidget):
         self.feedback: dict[int, widgets.HTML] = {}
         rows = []
         for item, text in zip(items["item"], items[text_column]):
-            dd = widgets.Dropdown(options=[(wtr("quiz.choose"), _UNANSWERED),
-                                           *[(name_text(group, o), o) for o in options]],
-                                  value=_UNANSWERED, layout=widgets.Layout(width="230px"))
+            dd = widgets.Dropdown(
+                options=[(wtr("quiz.choose"), _UNANSWERED), *[(name_text(group, o), o) for o in options]],
+                value=_UNANSWERED,
+                layout=widgets.Layout(width="230px"),
+            )
             # the description is the drop-down's accessible name (its <label>); kept out of sight,
             # as the item's text stands beside it
             dd.description = wtr("quiz.answer_for", item=int(item))
@@ -52,8 +54,10 @@ class _Quiz(LessonWidget):
             fb = widgets.HTML()
             self.choices[int(item)] = dd
             self.feedback[int(item)] = fb
-            label = widgets.HTML(f"<span style='font-size:15px'><b>{item}.</b> {html.escape(str(text))}</span>",
-                                 layout=widgets.Layout(width="560px"))
+            label = widgets.HTML(
+                f"<span style='font-size:15px'><b>{item}.</b> {html.escape(str(text))}</span>",
+                layout=widgets.Layout(width="560px"),
+            )
             rows.append(widgets.VBox([widgets.HBox([label, dd]), fb]))
         self.score = widgets.Label()
         self.result = pd.DataFrame(columns=["item", "answer", "expected", "correct"])
@@ -70,12 +74,15 @@ class _Quiz(LessonWidget):
                 continue
             r = self._check(item, dd.value)
             colour, mark = (GOOD, "✓") if r.correct else (BAD, "✗")
-            self.feedback[item].value = (f"<span style='color:{colour};font-size:14px'>{mark} "
-                                         f"{html.escape(str(r))}</span>")
+            self.feedback[item].value = (
+                f"<span style='color:{colour};font-size:14px'>{mark} {html.escape(str(r))}</span>"
+            )
             rows.append((item, r.answer, r.expected, r.correct))
         self.result = pd.DataFrame(rows, columns=["item", "answer", "expected", "correct"])
         n = len(self.result)
-        self.score.value = wtr("quiz.score", k=int(self.result["correct"].sum()), n=n, total=len(self.choices))
+        self.score.value = wtr(
+            "quiz.score", k=int(self.result["correct"].sum()), n=n, total=len(self.choices)
+        )
         self.set_status(html.escape(self.score.value))
 
     def settings_text(self) -> str:
@@ -83,18 +90,28 @@ class _Quiz(LessonWidget):
 
     def table_frame(self) -> pd.DataFrame:
         """The items with the answer chosen so far (for the static rendering)."""
-        return pd.DataFrame({
-            "#": list(self.choices),
-            wtr("quiz.item"): [self._texts[i] for i in self.choices],
-            wtr("quiz.answer"): [name_text(self._group, dd.value) if dd.value != _UNANSWERED else ""
-                                 for dd in self.choices.values()],
-        })
+        return pd.DataFrame(
+            {
+                "#": list(self.choices),
+                wtr("quiz.item"): [self._texts[i] for i in self.choices],
+                wtr("quiz.answer"): [
+                    name_text(self._group, dd.value) if dd.value != _UNANSWERED else ""
+                    for dd in self.choices.values()
+                ],
+            }
+        )
 
     def static_png(self) -> bytes:
         from crm_lessons.widgets._render import static_card
 
-        return static_card(self.title, self.settings_text(), self.status_text(), None, self.table_frame(),
-                           max_rows=len(self.choices))
+        return static_card(
+            self.title,
+            self.settings_text(),
+            self.status_text(),
+            None,
+            self.table_frame(),
+            max_rows=len(self.choices),
+        )
 
 
 class CRMTypeQuiz(_Quiz):
@@ -115,8 +132,13 @@ class CRMTypeQuiz(_Quiz):
     key = "quiz_type"
 
     def __init__(self):
-        super().__init__(overview.crm_type_quiz(), "activity", list(overview.CRM_TYPES), overview.check_crm_type,
-                         "crm_type")
+        super().__init__(
+            overview.crm_type_quiz(),
+            "activity",
+            list(overview.CRM_TYPES),
+            overview.check_crm_type,
+            "crm_type",
+        )
 
 
 class FailureQuiz(_Quiz):
@@ -134,5 +156,10 @@ class FailureQuiz(_Quiz):
     key = "quiz_failure"
 
     def __init__(self):
-        super().__init__(overview.failure_quiz(), "story", list(overview.FAILURE_REASONS),
-                         overview.check_failure_reason, "failure")
+        super().__init__(
+            overview.failure_quiz(),
+            "story",
+            list(overview.FAILURE_REASONS),
+            overview.check_failure_reason,
+            "failure",
+        )

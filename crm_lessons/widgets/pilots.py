@@ -70,14 +70,26 @@ class PilotExplorer(LessonWidget):
         Uplift with its interval for the segment and for the whole pilot.
     """
 
-    def __init__(self, pilot: pd.DataFrame, customers: pd.DataFrame, *, segments=DEFAULT_SEGMENTS,
-                 confidence: float = 0.95, draw: bool = True):
+    def __init__(
+        self,
+        pilot: pd.DataFrame,
+        customers: pd.DataFrame,
+        *,
+        segments=DEFAULT_SEGMENTS,
+        confidence: float = 0.95,
+        draw: bool = True,
+    ):
         require_columns(pilot, ["customer_id", "group", "responded", "spend"], "pilot", source="load_pilot()")
         require_columns(customers, ["customer_id"], "customers", source="load_customers()")
         cols = [c for c in segments if c in customers.columns]
         if not cols:
-            raise ValueError(f"`segments` {list(segments)} names no column of `customers`; choose from {list(customers.columns)}.")
-        self._data = pilot.merge(customers[["customer_id", *cols]], on="customer_id", how="left", validate="one_to_one")
+            raise ValueError(
+                f"`segments` {list(segments)} names no column of `customers`; "
+                f"choose from {list(customers.columns)}."
+            )
+        self._data = pilot.merge(
+            customers[["customer_id", *cols]], on="customer_id", how="left", validate="one_to_one"
+        )
         self.confidence = confidence
         self.overall = response_uplift(self._data, confidence=confidence)
         lows, highs = [self.overall["ci_low"]], [self.overall["ci_high"]]
@@ -92,17 +104,26 @@ class PilotExplorer(LessonWidget):
         self.filters = {}
         for col in cols:
             values = self._data[col]
-            options = list(values.cat.categories) if isinstance(values.dtype, pd.CategoricalDtype) else sorted(values.dropna().unique())
+            options = (
+                list(values.cat.categories)
+                if isinstance(values.dtype, pd.CategoricalDtype)
+                else sorted(values.dropna().unique())
+            )
             options = [str(v) for v in options if (values.astype(str) == str(v)).any()]
             self.filters[col] = widgets.Dropdown(
                 options=[(wtr("pilots.all"), "all"), *[(name_text(f"value.{col}", v), v) for v in options]],
-                value="all", description=col_label(col), style={"description_width": "110px"})
+                value="all",
+                description=col_label(col),
+                style={"description_width": "110px"},
+            )
             accessible(self.filters[col], col_label(col), wtr("pilots.filter_tip", column=col_label(col)))
         self.result = pd.Series(dtype=float)
         self.spend = pd.Series(dtype=float)
         self._figure = new_figure(9, 3.6, left=0.2, bottom=0.2) if draw else None
-        self._assemble(list(self.filters.values()), [widgets.HBox(list(self.filters.values()),
-                                                                  layout=widgets.Layout(flex_flow="row wrap"))])
+        self._assemble(
+            list(self.filters.values()),
+            [widgets.HBox(list(self.filters.values()), layout=widgets.Layout(flex_flow="row wrap"))],
+        )
 
     key = "pilots"
     table_height = "120px"
@@ -128,13 +149,31 @@ class PilotExplorer(LessonWidget):
         except ValueError as err:
             raise InvalidSetting(wtr("pilots.invalid", reason=str(err))) from None
         r, s = self.result, self.spend
-        verdict = wtr("pilots.significant") if r["p_value"] < 1 - self.confidence else wtr("pilots.not_significant")
-        name = ", ".join(f"{col_label(k)} = {name_text(f'value.{k}', v)}" for k, v in self.segment.items()) \
-            or wtr("pilots.everyone")
-        self.set_status(html.escape(wtr(
-            "pilots.status", name=name, treat=r["rate_treatment"], control=r["rate_control"], uplift=r["uplift"],
-            conf=self.confidence, low=r["ci_low"], high=r["ci_high"], p=r["p_value"], verdict=verdict,
-            spend=s["uplift"], spend_low=s["ci_low"], spend_high=s["ci_high"])))
+        verdict = (
+            wtr("pilots.significant") if r["p_value"] < 1 - self.confidence else wtr("pilots.not_significant")
+        )
+        name = ", ".join(
+            f"{col_label(k)} = {name_text(f'value.{k}', v)}" for k, v in self.segment.items()
+        ) or wtr("pilots.everyone")
+        self.set_status(
+            html.escape(
+                wtr(
+                    "pilots.status",
+                    name=name,
+                    treat=r["rate_treatment"],
+                    control=r["rate_control"],
+                    uplift=r["uplift"],
+                    conf=self.confidence,
+                    low=r["ci_low"],
+                    high=r["ci_high"],
+                    p=r["p_value"],
+                    verdict=verdict,
+                    spend=s["uplift"],
+                    spend_low=s["ci_low"],
+                    spend_high=s["ci_high"],
+                )
+            )
+        )
         rows = pd.DataFrame(
             {
                 "customers": [int(r["n_treatment"]), int(r["n_control"])],
@@ -143,7 +182,9 @@ class PilotExplorer(LessonWidget):
             },
             index=pd.Index([name_text("group", "treatment"), name_text("group", "control")], name="group"),
         )
-        self.table.value = frame_html(rows, {"customers": "{:,}", "response_rate": "{:.1%}", "mean_spend": "{:,.0f}"})
+        self.table.value = frame_html(
+            rows, {"customers": "{:,}", "response_rate": "{:.1%}", "mean_spend": "{:,.0f}"}
+        )
         if self.draw:
             self._plot()
 
@@ -152,7 +193,9 @@ class PilotExplorer(LessonWidget):
         ax = self._figure.axes[0]
         self._rows = []
         for y, colour in ((0, BOOK_COLOURS[2]), (1, BOOK_COLOURS[0])):
-            (interval,) = ax.plot([], [], color=colour, linewidth=3, marker="|", markersize=22, markeredgewidth=3)
+            (interval,) = ax.plot(
+                [], [], color=colour, linewidth=3, marker="|", markersize=22, markeredgewidth=3
+            )
             (point,) = ax.plot([], [], color=colour, marker="o", markersize=11, linestyle="none")
             self._rows.append((y, interval, point))
         ax.axvline(0, color="black", linewidth=1)
@@ -160,7 +203,9 @@ class PilotExplorer(LessonWidget):
         ax.set_ylim(-0.6, 1.6)
         ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:+.0%}" if abs(v) > 1e-12 else "0")
         ax.set_xlabel(wtr("pilots.xlabel"))
-        self._png = BlitPNG(self._figure, [artist for _, interval, point in self._rows for artist in (interval, point)])
+        self._png = BlitPNG(
+            self._figure, [artist for _, interval, point in self._rows for artist in (interval, point)]
+        )
 
     def _plot(self) -> None:
         if not hasattr(self, "_png"):

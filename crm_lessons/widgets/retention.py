@@ -65,7 +65,9 @@ class RetentionExplorer(LessonWidget):
         Both tiers' rates by year, the go-live year marked, the chosen point circled.
     """
 
-    def __init__(self, orders: pd.DataFrame, customers: pd.DataFrame, *, min_orders: int = 3, draw: bool = True):
+    def __init__(
+        self, orders: pd.DataFrame, customers: pd.DataFrame, *, min_orders: int = 3, draw: bool = True
+    ):
         thesis = thesis_retention(orders, customers, by="tier", min_orders=min_orders)
         cohort = cohort_retention(orders, customers, by="tier")
         self.rates = {
@@ -76,34 +78,56 @@ class RetentionExplorer(LessonWidget):
             frame.columns = [str(c) for c in frame.columns]
             self.rates[key] = frame
         self._counts = {
-            "thesis": thesis.assign(tier=thesis["tier"].astype(str)).set_index(["year", "tier"])[["customers", "repeat_customers"]],
-            "cohort": cohort.assign(tier=cohort["tier"].astype(str)).set_index(["year", "tier"])[["active_last_year", "retained"]],
+            "thesis": thesis.assign(tier=thesis["tier"].astype(str)).set_index(["year", "tier"])[
+                ["customers", "repeat_customers"]
+            ],
+            "cohort": cohort.assign(tier=cohort["tier"].astype(str)).set_index(["year", "tier"])[
+                ["active_last_year", "retained"]
+            ],
         }
         years = self.rates["thesis"].index
         self._first_year = int(years.min())
         self._go_live_year = pd.Timestamp(CRM_GO_LIVE).year
         tiers = list(self.rates["thesis"].columns)
         self.draw = draw
-        self.tier = widgets.ToggleButtons(options=options("tier", tiers), value="gold" if "gold" in tiers else tiers[0],
-                                          description=wtr("retention.tier"))
-        self.year = widgets.IntSlider(value=int(years.max()), min=int(years.min()), max=int(years.max()), step=1,
-                                      description=wtr("retention.year"))
-        self.definition = widgets.ToggleButtons(options=options("retention.def", list(DEFINITIONS)), value="thesis",
-                                                description=wtr("retention.definition"))
+        self.tier = widgets.ToggleButtons(
+            options=options("tier", tiers),
+            value="gold" if "gold" in tiers else tiers[0],
+            description=wtr("retention.tier"),
+        )
+        self.year = widgets.IntSlider(
+            value=int(years.max()),
+            min=int(years.min()),
+            max=int(years.max()),
+            step=1,
+            description=wtr("retention.year"),
+        )
+        self.definition = widgets.ToggleButtons(
+            options=options("retention.def", list(DEFINITIONS)),
+            value="thesis",
+            description=wtr("retention.definition"),
+        )
         for control, name in ((self.tier, "tier"), (self.year, "year"), (self.definition, "definition")):
             accessible(control, wtr(f"retention.{name}"), wtr(f"retention.{name}_tip"))
         self.rate = float("nan")
         self._min_orders = min_orders
         self._figure = new_figure(9, 4.8, left=0.11, bottom=0.14) if draw else None
-        self._assemble([self.tier, self.year, self.definition],
-                       [widgets.HBox([self.tier, self.definition], layout=widgets.Layout(flex_flow="row wrap")),
-                        self.year])
+        self._assemble(
+            [self.tier, self.year, self.definition],
+            [
+                widgets.HBox([self.tier, self.definition], layout=widgets.Layout(flex_flow="row wrap")),
+                self.year,
+            ],
+        )
 
     key = "retention"
     table_height = "170px"
 
     def __repr__(self) -> str:
-        return f"RetentionExplorer(tier={self.tier.value!r}, year={self.year.value}, definition={self.definition.value!r})"
+        return (
+            f"RetentionExplorer(tier={self.tier.value!r}, year={self.year.value}, "
+            f"definition={self.definition.value!r})"
+        )
 
     def refresh(self) -> None:
         """Look up the rate for the controls' values, refresh the text, table and plot."""
@@ -121,14 +145,35 @@ class RetentionExplorer(LessonWidget):
             counts = self._counts[definition].loc[(year, tier)]
             era = wtr("retention.after") if year >= self._go_live_year else wtr("retention.before")
             if definition == "thesis":
-                how = wtr("retention.how_thesis", k=int(counts["repeat_customers"]), n=int(counts["customers"]),
-                          tier=tier_name, min_orders=self._min_orders)
+                how = wtr(
+                    "retention.how_thesis",
+                    k=int(counts["repeat_customers"]),
+                    n=int(counts["customers"]),
+                    tier=tier_name,
+                    min_orders=self._min_orders,
+                )
             else:
-                how = wtr("retention.how_cohort", k=int(counts["retained"]), n=int(counts["active_last_year"]),
-                          tier=tier_name, before=year - 1)
-            self.set_status(html.escape(wtr("retention.status", year=year, era=era,
-                                            definition=name_text("retention.def", definition),
-                                            rate=self.rate, how=how)).replace("[b]", "<b>").replace("[/b]", "</b>"))
+                how = wtr(
+                    "retention.how_cohort",
+                    k=int(counts["retained"]),
+                    n=int(counts["active_last_year"]),
+                    tier=tier_name,
+                    before=year - 1,
+                )
+            self.set_status(
+                html.escape(
+                    wtr(
+                        "retention.status",
+                        year=year,
+                        era=era,
+                        definition=name_text("retention.def", definition),
+                        rate=self.rate,
+                        how=how,
+                    )
+                )
+                .replace("[b]", "<b>")
+                .replace("[/b]", "</b>")
+            )
         shown = table.dropna(how="all")
         shown = shown.rename(columns={c: name_text("tier", c) for c in shown.columns})
         self.table.value = frame_html(shown, {c: "{:.1%}" for c in shown.columns})
@@ -142,8 +187,16 @@ class RetentionExplorer(LessonWidget):
         self._lines = {}
         for colour, tier in zip(BOOK_COLOURS, tiers):
             (self._lines[tier],) = ax.plot([], [], marker="o", color=colour, label=name_text("tier", tier))
-        (self._chosen,) = ax.plot([], [], marker="o", markersize=18, markerfacecolor="none", markeredgecolor="black",
-                                  markeredgewidth=2, linestyle="none")
+        (self._chosen,) = ax.plot(
+            [],
+            [],
+            marker="o",
+            markersize=18,
+            markerfacecolor="none",
+            markeredgecolor="black",
+            markeredgewidth=2,
+            linestyle="none",
+        )
         ax.axvline(self._go_live_year - 0.5, color=BOOK_COLOURS[2], linestyle="--")
         ax.text(self._go_live_year - 0.45, 0.04, wtr("retention.go_live"), color=BOOK_COLOURS[2], fontsize=12)
         years = self.rates["thesis"].index
@@ -162,6 +215,8 @@ class RetentionExplorer(LessonWidget):
         for tier, line in self._lines.items():
             line.set_data(table.index, table[tier])
             line.set_linewidth(3.5 if tier == self.tier.value else 1.8)
-        self._chosen.set_data([], []) if np.isnan(self.rate) else self._chosen.set_data([self.year.value], [self.rate])
+        self._chosen.set_data([], []) if np.isnan(self.rate) else self._chosen.set_data(
+            [self.year.value], [self.rate]
+        )
         self._title.set_text(wtr(f"retention.title_{self.definition.value}"))
         self.image.value = self._png.render(limits=self.definition.value)

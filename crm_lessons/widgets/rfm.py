@@ -7,7 +7,8 @@ milliseconds on the case company. Every number it shows can be read without a br
 >>> import pandas as pd
 >>> from crm_lessons.widgets.rfm import RFMExplorer
 >>> purchases = pd.DataFrame({"customer_id": list("AABCDE"),
-...     "purchase_date": pd.to_datetime(["2024-12-01", "2024-11-01", "2024-12-20", "2023-01-05", "2022-06-01", "2024-06-30"]),
+...     "purchase_date": pd.to_datetime(["2024-12-01", "2024-11-01", "2024-12-20", "2023-01-05",
+...                                      "2022-06-01", "2024-06-30"]),
 ...     "amount_cents": [50000, 30000, 2000, 9000, 1000, 4000]})
 >>> w = RFMExplorer(purchases, reference_date="2025-01-01", draw=False)
 >>> w.result["segment"].to_dict()
@@ -136,7 +137,13 @@ class RFMExplorer(LessonWidget):
     key = "rfm"
     table_height = "235px"
 
-    def __init__(self, purchases: pd.DataFrame, reference_date=None, value: pd.DataFrame | None = None, draw: bool = True):
+    def __init__(
+        self,
+        purchases: pd.DataFrame,
+        reference_date=None,
+        value: pd.DataFrame | None = None,
+        draw: bool = True,
+    ):
         self._purchases = purchases
         self._reference = reference_date
         self._value = value
@@ -145,29 +152,53 @@ class RFMExplorer(LessonWidget):
         self._result = None
         self.draw = draw
         style = {"description_width": "130px"}
-        self.scoring = widgets.ToggleButtons(options=options("rfm.scoring", ["quintiles", "fixed edges"]),
-                                             value="quintiles", description=wtr("rfm.scores"))
-        self.recency_edges = widgets.Text(value=DEFAULT_EDGES["recency"], description=wtr("rfm.recency_edges"),
-                                          style=style)
-        self.frequency_edges = widgets.Text(value=DEFAULT_EDGES["frequency"], description=wtr("rfm.frequency_edges"),
-                                            style=style)
-        self.monetary_edges = widgets.Text(value=_round_edges(self._rfm["sum"]["monetary"].to_numpy()),
-                                           description=wtr("rfm.monetary_edges"), style=style)
-        self.monetary = widgets.ToggleButtons(options=options("rfm.monetary_option", ["sum", "mean"]), value="sum",
-                                              description=wtr("rfm.monetary"))
+        self.scoring = widgets.ToggleButtons(
+            options=options("rfm.scoring", ["quintiles", "fixed edges"]),
+            value="quintiles",
+            description=wtr("rfm.scores"),
+        )
+        self.recency_edges = widgets.Text(
+            value=DEFAULT_EDGES["recency"], description=wtr("rfm.recency_edges"), style=style
+        )
+        self.frequency_edges = widgets.Text(
+            value=DEFAULT_EDGES["frequency"], description=wtr("rfm.frequency_edges"), style=style
+        )
+        self.monetary_edges = widgets.Text(
+            value=_round_edges(self._rfm["sum"]["monetary"].to_numpy()),
+            description=wtr("rfm.monetary_edges"),
+            style=style,
+        )
+        self.monetary = widgets.ToggleButtons(
+            options=options("rfm.monetary_option", ["sum", "mean"]),
+            value="sum",
+            description=wtr("rfm.monetary"),
+        )
         self.high = widgets.IntSlider(value=4, min=2, max=5, description=wtr("rfm.high"), style=style)
         self.low = widgets.IntSlider(value=2, min=1, max=4, description=wtr("rfm.low"), style=style)
-        for control, name in ((self.scoring, "scores"), (self.recency_edges, "recency_edges"),
-                              (self.frequency_edges, "frequency_edges"), (self.monetary_edges, "monetary_edges"),
-                              (self.monetary, "monetary"), (self.high, "high"), (self.low, "low")):
+        for control, name in (
+            (self.scoring, "scores"),
+            (self.recency_edges, "recency_edges"),
+            (self.frequency_edges, "frequency_edges"),
+            (self.monetary_edges, "monetary_edges"),
+            (self.monetary, "monetary"),
+            (self.high, "high"),
+            (self.low, "low"),
+        ):
             accessible(control, wtr(f"rfm.{name}"), wtr(f"rfm.{name}_tip"))
         self.rule_table = widgets.HTML()
         self.summary = pd.DataFrame()
         self.rules = segment_rules()
         self._figure = None
         self._plots: dict = {}
-        controls = [self.scoring, self.recency_edges, self.frequency_edges, self.monetary_edges, self.monetary,
-                    self.high, self.low]
+        controls = [
+            self.scoring,
+            self.recency_edges,
+            self.frequency_edges,
+            self.monetary_edges,
+            self.monetary,
+            self.high,
+            self.low,
+        ]
         rows = [
             widgets.HBox([self.scoring, self.monetary]),
             widgets.HBox([self.recency_edges, self.frequency_edges, self.monetary_edges]),
@@ -177,21 +208,31 @@ class RFMExplorer(LessonWidget):
         self.children = [*self.children, self.rule_table]
 
     def __repr__(self) -> str:
-        return (f"RFMExplorer(scoring={self.scoring.value!r}, monetary={self.monetary.value!r}, "
-                f"high={self.high.value}, low={self.low.value})")
+        return (
+            f"RFMExplorer(scoring={self.scoring.value!r}, monetary={self.monetary.value!r}, "
+            f"high={self.high.value}, low={self.low.value})"
+        )
 
     # ---------------------------------------------------------------- computing
     def _edges(self) -> dict | None:
         if self.scoring.value == "quintiles":
             return None
         edges = {}
-        for measure, box in (("recency", self.recency_edges), ("frequency", self.frequency_edges),
-                             ("monetary", self.monetary_edges)):
+        for measure, box in (
+            ("recency", self.recency_edges),
+            ("frequency", self.frequency_edges),
+            ("monetary", self.monetary_edges),
+        ):
             parsed = parse_edges(box.value)
             if parsed is None or len(parsed) != 4:
-                example = {"recency": "30, 90, 180, 365", "frequency": "1, 2, 4, 9",
-                           "monetary": "5000, 20000, 50000, 150000"}[measure]
-                raise InvalidSetting(wtr("rfm.invalid_edges", measure=wtr(f"rfm.measure_{measure}"), example=example))
+                example = {
+                    "recency": "30, 90, 180, 365",
+                    "frequency": "1, 2, 4, 9",
+                    "monetary": "5000, 20000, 50000, 150000",
+                }[measure]
+                raise InvalidSetting(
+                    wtr("rfm.invalid_edges", measure=wtr(f"rfm.measure_{measure}"), example=example)
+                )
             edges[measure] = parsed
         return edges
 
@@ -200,16 +241,24 @@ class RFMExplorer(LessonWidget):
         key = (self.monetary.value, None if edges is None else tuple(tuple(v) for v in edges.values()))
         if key not in self._scored_cache:
             scored = rfm_scores(self._rfm[self.monetary.value], edges=edges)
-            value = self._value if self._value is not None else self._rfm["sum"][["monetary"]].rename(
-                columns={"monetary": "revenue"})
+            value = (
+                self._value
+                if self._value is not None
+                else self._rfm["sum"][["monetary"]].rename(columns={"monetary": "revenue"})
+            )
             joined = value.reindex(scored.index)
-            frame = pd.DataFrame({
-                "r_score": scored["r_score"].to_numpy(), "f_score": scored["f_score"].to_numpy(),
-                "m_score": scored["m_score"].to_numpy(), "customers": 1,
-                "revenue": joined["revenue"].fillna(0.0).to_numpy(),
-                "recency": scored["recency"].to_numpy(dtype=float), "frequency": scored["frequency"].to_numpy(dtype=float),
-                "monetary": scored["monetary"].to_numpy(dtype=float),
-            })
+            frame = pd.DataFrame(
+                {
+                    "r_score": scored["r_score"].to_numpy(),
+                    "f_score": scored["f_score"].to_numpy(),
+                    "m_score": scored["m_score"].to_numpy(),
+                    "customers": 1,
+                    "revenue": joined["revenue"].fillna(0.0).to_numpy(),
+                    "recency": scored["recency"].to_numpy(dtype=float),
+                    "frequency": scored["frequency"].to_numpy(dtype=float),
+                    "monetary": scored["monetary"].to_numpy(dtype=float),
+                }
+            )
             if "profit" in value.columns:
                 frame["profit"] = joined["profit"].fillna(0.0).to_numpy()
             cells = frame.groupby(["r_score", "f_score", "m_score"], sort=True).sum()
@@ -230,7 +279,9 @@ class RFMExplorer(LessonWidget):
         order = list(rules["segment"]) + sorted(set(segment) - set(rules["segment"]))
         sums = sums.reindex(order, fill_value=0)
         n = int(cells["customers"].sum())
-        out = pd.DataFrame({"customers": sums["customers"].astype(int)}, index=pd.Index(order, name="segment"))
+        out = pd.DataFrame(
+            {"customers": sums["customers"].astype(int)}, index=pd.Index(order, name="segment")
+        )
         out["customer_share"] = out["customers"] / max(n, 1)
         out["revenue"] = sums["revenue"].astype(float)
         total = float(cells["revenue"].sum())
@@ -240,7 +291,9 @@ class RFMExplorer(LessonWidget):
             out["profit_share"] = out["profit"] / float(cells["profit"].sum()) if n else 0.0
         with np.errstate(invalid="ignore", divide="ignore"):
             for c in ("recency", "frequency", "monetary"):
-                out[f"mean_{c}"] = np.where(out["customers"] > 0, sums[c] / out["customers"].replace(0, 1), np.nan)
+                out[f"mean_{c}"] = np.where(
+                    out["customers"] > 0, sums[c] / out["customers"].replace(0, 1), np.nan
+                )
         return scored, out, rules
 
     @property
@@ -269,11 +322,30 @@ class RFMExplorer(LessonWidget):
         self._scored_now = scored
         self._result = None
         top = self.summary["revenue_share"].idxmax()
-        self.set_status(html.escape(wtr(
-            "rfm.status", n=int(self.summary["customers"].sum()), segment=name_text("segment", top),
-            customers=self.summary.loc[top, "customer_share"], revenue=self.summary.loc[top, "revenue_share"])))
-        shown = [c for c in ("customers", "customer_share", "revenue_share", "profit_share", "mean_recency",
-                             "mean_frequency", "mean_monetary") if c in self.summary.columns]
+        self.set_status(
+            html.escape(
+                wtr(
+                    "rfm.status",
+                    n=int(self.summary["customers"].sum()),
+                    segment=name_text("segment", top),
+                    customers=self.summary.loc[top, "customer_share"],
+                    revenue=self.summary.loc[top, "revenue_share"],
+                )
+            )
+        )
+        shown = [
+            c
+            for c in (
+                "customers",
+                "customer_share",
+                "revenue_share",
+                "profit_share",
+                "mean_recency",
+                "mean_frequency",
+                "mean_monetary",
+            )
+            if c in self.summary.columns
+        ]
         table = self.summary[shown].copy()
         table.index = pd.Index([name_text("segment", s) for s in table.index], name="segment")
         self.table.value = frame_html(table, _FORMATS)
@@ -298,15 +370,21 @@ class RFMExplorer(LessonWidget):
         ax = self._figure.axes[0]
         self._segments = list(segments)
         n = len(segments)
-        self._shares = [c for c in ("customer_share", "revenue_share", "profit_share") if c in self.summary.columns]
+        self._shares = [
+            c for c in ("customer_share", "revenue_share", "profit_share") if c in self.summary.columns
+        ]
         height = 0.8 / len(self._shares)
         y = np.arange(n)
         self._bar_rows = [y + (i - (len(self._shares) - 1) / 2) * height for i in range(len(self._shares))]
         self._bar_height = height
         self._bars = []
         for i, col in enumerate(self._shares):
-            bars = PolyCollection(self._verts(self._bar_rows[i], np.zeros(n)), facecolors=[BOOK_COLOURS[i]],
-                                  edgecolors="none", label=wtr(f"rfm.bar_{col}"))
+            bars = PolyCollection(
+                self._verts(self._bar_rows[i], np.zeros(n)),
+                facecolors=[BOOK_COLOURS[i]],
+                edgecolors="none",
+                label=wtr(f"rfm.bar_{col}"),
+            )
             ax.add_collection(bars)
             self._bars.append(bars)
         ax.set_yticks(y, [name_text("segment", s) for s in segments])
@@ -320,8 +398,10 @@ class RFMExplorer(LessonWidget):
     def _verts(self, rows: np.ndarray, width: np.ndarray) -> np.ndarray:
         h = self._bar_height / 2
         x0, x1 = np.zeros_like(width), width
-        return np.stack([np.column_stack(c) for c in ((x0, rows - h), (x0, rows + h), (x1, rows + h), (x1, rows - h))],
-                        axis=1)
+        return np.stack(
+            [np.column_stack(c) for c in ((x0, rows - h), (x0, rows + h), (x1, rows + h), (x1, rows - h))],
+            axis=1,
+        )
 
     def _plot(self) -> None:
         segments = list(self.summary.index)

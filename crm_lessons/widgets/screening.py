@@ -82,8 +82,16 @@ class ScreeningExplorer(LessonWidget):
         customer labels instead of redrawing the figure).
     """
 
-    def __init__(self, sales: pd.DataFrame, customers: pd.DataFrame, year: int | None = None, weights=None,
-                 top: int = 15, method: str = "percentile", draw: bool = True):
+    def __init__(
+        self,
+        sales: pd.DataFrame,
+        customers: pd.DataFrame,
+        year: int | None = None,
+        weights=None,
+        top: int = 15,
+        method: str = "percentile",
+        draw: bool = True,
+    ):
         if not isinstance(top, (int, np.integer)) or top < 1:
             raise ValueError(f"`top` must be a positive whole number of customers, got {top!r}.")
         start = dict.fromkeys(CRITERIA, 5) if weights is None else {k: weights.get(k, 0) for k in CRITERIA}
@@ -99,13 +107,22 @@ class ScreeningExplorer(LessonWidget):
         self._kinds = info["kind"].astype(str).to_numpy()
         self.draw = draw
         self.sliders = {
-            k: widgets.IntSlider(value=int(start[k]), min=0, max=10, step=1, description=name_text("criterion", k),
-                                 style={"description_width": "170px"}, continuous_update=True)
+            k: widgets.IntSlider(
+                value=int(start[k]),
+                min=0,
+                max=10,
+                step=1,
+                description=name_text("criterion", k),
+                style={"description_width": "170px"},
+                continuous_update=True,
+            )
             for k in CRITERIA
         }
         for k, s in self.sliders.items():
             setattr(self, k, s)
-            accessible(s, name_text("criterion", k), wtr("screening.weight_tip", criterion=name_text("criterion", k)))
+            accessible(
+                s, name_text("criterion", k), wtr("screening.weight_tip", criterion=name_text("criterion", k))
+            )
         self.ranking = pd.DataFrame()
         self._figure = None  # drawn lazily, only when `draw` is on
         self._assemble(list(self.sliders.values()))
@@ -122,7 +139,7 @@ class ScreeningExplorer(LessonWidget):
     table_height = "260px"
 
     def compute(self) -> pd.DataFrame:
-        """The top of the ranking for the current weights (raises InvalidSetting when the weights are all zero)."""
+        """The top of the ranking for the current weights (InvalidSetting when the weights are all zero)."""
         raw = np.array([self.sliders[k].value for k in CRITERIA], dtype=float)
         if raw.sum() == 0:
             raise InvalidSetting(wtr("screening.invalid"))
@@ -134,7 +151,9 @@ class ScreeningExplorer(LessonWidget):
         cut = score[part].min()
         cand = np.flatnonzero(score >= cut)
         order = cand[np.lexsort((self._ids[cand], -score[cand]))][:k]
-        out = pd.DataFrame(self._matrix[order], columns=list(CRITERIA), index=pd.Index(self._ids[order], name="customer_id"))
+        out = pd.DataFrame(
+            self._matrix[order], columns=list(CRITERIA), index=pd.Index(self._ids[order], name="customer_id")
+        )
         out.insert(0, "score", score[order])
         out.insert(0, "rank", np.arange(1, k + 1))
         out["name"] = self._names[order]
@@ -149,8 +168,14 @@ class ScreeningExplorer(LessonWidget):
         ranking = self.compute()
         self.ranking = ranking
         w = check_weights([self.sliders[k].value for k in CRITERIA])
-        self.set_status(html.escape(wtr("screening.status", weights=", ".join(
-            f"{name_text('criterion', k)} {v:.0%}" for k, v in zip(CRITERIA, w)))))
+        self.set_status(
+            html.escape(
+                wtr(
+                    "screening.status",
+                    weights=", ".join(f"{name_text('criterion', k)} {v:.0%}" for k, v in zip(CRITERIA, w)),
+                )
+            )
+        )
         formats = {"score": "{:.1f}", **{k: "{:.0f}" for k in CRITERIA}}
         shown = ranking[["rank", "name", "kind", "score", *CRITERIA]].copy()
         shown["kind"] = [name_text("kind", v) for v in shown["kind"]]
@@ -178,23 +203,47 @@ class ScreeningExplorer(LessonWidget):
 
         self._bars = []
         for crit, colour in zip(CRITERIA, colours):
-            bars = PolyCollection(self._bar_verts(np.zeros(n), np.zeros(n)), facecolors=[colour],
-                                  edgecolors=mpl.rcParams["patch.edgecolor"] if mpl.rcParams["patch.force_edgecolor"] else "none",
-                                  linewidths=mpl.rcParams["patch.linewidth"], label=name_text("criterion", crit))
+            bars = PolyCollection(
+                self._bar_verts(np.zeros(n), np.zeros(n)),
+                facecolors=[colour],
+                edgecolors=mpl.rcParams["patch.edgecolor"]
+                if mpl.rcParams["patch.force_edgecolor"]
+                else "none",
+                linewidths=mpl.rcParams["patch.linewidth"],
+                label=name_text("criterion", crit),
+            )
             ax.add_collection(bars)  # the y limits follow the bars' rows, as with barh
             self._bars.append(bars)
         ax.set_yticks(y, [""] * n)
         pad = mpl.rcParams["ytick.major.size"] + mpl.rcParams["ytick.major.pad"]
-        offset = mpl.transforms.offset_copy(ax.get_yaxis_transform(), fig=self._figure, x=-pad, units="points")
+        offset = mpl.transforms.offset_copy(
+            ax.get_yaxis_transform(), fig=self._figure, x=-pad, units="points"
+        )
         colour = mpl.rcParams["ytick.labelcolor"]
         colour = mpl.rcParams["ytick.color"] if colour == "inherit" else colour
-        self._labels = [ax.text(0, yi, "", transform=offset, ha="right", va="center",
-                                fontsize=mpl.rcParams["ytick.labelsize"], color=colour) for yi in y]
+        self._labels = [
+            ax.text(
+                0,
+                yi,
+                "",
+                transform=offset,
+                ha="right",
+                va="center",
+                fontsize=mpl.rcParams["ytick.labelsize"],
+                color=colour,
+            )
+            for yi in y
+        ]
         ax.set_xlim(0, 100)
         ax.set_xlabel(wtr("screening.xlabel"))
         ax.set_title(wtr("screening.plot_title"))
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=12, title=wtr("screening.legend"),
-                  title_fontsize=12)
+        ax.legend(
+            loc="upper left",
+            bbox_to_anchor=(1.0, 1.0),
+            fontsize=12,
+            title=wtr("screening.legend"),
+            title_fontsize=12,
+        )
         ax.grid(axis="y", visible=False)
         self._png = BlitPNG(self._figure, [*self._bars, *self._labels])
 

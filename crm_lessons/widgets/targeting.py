@@ -69,22 +69,50 @@ class TargetingExplorer(LessonWidget):
     key = "targeting"
     table_height = "250px"
 
-    def __init__(self, frame: pd.DataFrame, *, uplift: float | None = None, cost_per_contact: float = 100.0,
-                 top_share: float = 0.2, draw: bool = True):
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        *,
+        uplift: float | None = None,
+        cost_per_contact: float = 100.0,
+        top_share: float = 0.2,
+        draw: bool = True,
+    ):
         self.frame = frame
         self.uplift = uplift
         self.draw = draw
         style = {"description_width": "150px"}
-        self.cost_per_contact = widgets.FloatSlider(value=cost_per_contact, min=5, max=500, step=5,
-                                                    description=wtr("targeting.cost"), readout_format=",.0f",
-                                                    continuous_update=True, style=style)
-        self.top_share = widgets.FloatSlider(value=top_share, min=0.05, max=1.0, step=0.05,
-                                             description=wtr("targeting.top_share"), readout_format=".0%",
-                                             continuous_update=True, style=style)
-        self.only_extra = widgets.Checkbox(value=uplift is not None, disabled=uplift is None,
-                                           description=wtr("targeting.only_extra"), indent=False)
-        for control, name in ((self.cost_per_contact, "cost"), (self.top_share, "top_share"),
-                              (self.only_extra, "only_extra")):
+        self.cost_per_contact = widgets.FloatSlider(
+            value=cost_per_contact,
+            min=5,
+            max=500,
+            step=5,
+            description=wtr("targeting.cost"),
+            readout_format=",.0f",
+            continuous_update=True,
+            style=style,
+        )
+        self.top_share = widgets.FloatSlider(
+            value=top_share,
+            min=0.05,
+            max=1.0,
+            step=0.05,
+            description=wtr("targeting.top_share"),
+            readout_format=".0%",
+            continuous_update=True,
+            style=style,
+        )
+        self.only_extra = widgets.Checkbox(
+            value=uplift is not None,
+            disabled=uplift is None,
+            description=wtr("targeting.only_extra"),
+            indent=False,
+        )
+        for control, name in (
+            (self.cost_per_contact, "cost"),
+            (self.top_share, "top_share"),
+            (self.only_extra, "only_extra"),
+        ):
             accessible(control, wtr(f"targeting.{name}"), wtr(f"targeting.{name}_tip"))
         self.comparison = pd.DataFrame()
         self.curve = pd.DataFrame()
@@ -93,8 +121,10 @@ class TargetingExplorer(LessonWidget):
         self.plot = self.image
 
     def __repr__(self) -> str:
-        return (f"TargetingExplorer(cost_per_contact={self.cost_per_contact.value:g}, "
-                f"top_share={self.top_share.value:.2f}, only_extra={self.only_extra.value})")
+        return (
+            f"TargetingExplorer(cost_per_contact={self.cost_per_contact.value:g}, "
+            f"top_share={self.top_share.value:.2f}, only_extra={self.only_extra.value})"
+        )
 
     def clear(self) -> None:
         self.comparison = pd.DataFrame()
@@ -108,8 +138,17 @@ class TargetingExplorer(LessonWidget):
         self.comparison = mass_vs_targeted(self.frame, cost_per_contact=c, top_share=share, uplift=u)
         self.curve = targeting_curve(self.frame, cost_per_contact=c, uplift=u)
         mass, targeted = (self.comparison.iloc[i] for i in (0, 1))
-        self.set_status(html.escape(wtr("targeting.status", share=share, targeted=targeted["net_profit"],
-                                        mass=mass["net_profit"], best=self.best_share)))
+        self.set_status(
+            html.escape(
+                wtr(
+                    "targeting.status",
+                    share=share,
+                    targeted=targeted["net_profit"],
+                    mass=mass["net_profit"],
+                    best=self.best_share,
+                )
+            )
+        )
         shown = self.comparison[SHOWN].T
         shown.columns = [name_text("targeting.strategy", c) for c in shown.columns]
         shown.index = [col_label(i) for i in shown.index]
@@ -125,12 +164,22 @@ class TargetingExplorer(LessonWidget):
                     cells.append(f"{v:,.2f}")
                 else:
                     cells.append(f"{v:,.0f}")
-            rows.append("<tr><th style='text-align:left;padding:3px 10px'>" + html.escape(name) + "</th>"
-                        + "".join(f"<td style='text-align:right;padding:3px 10px'>{html.escape(c)}</td>" for c in cells)
-                        + "</tr>")
-        head = "".join(f"<th style='text-align:right;padding:3px 10px'>{html.escape(c)}</th>" for c in shown.columns)
-        self.table.value = (f"<table style='font-size:16px;border-collapse:collapse'><thead><tr><th></th>{head}</tr>"
-                            f"</thead><tbody>{''.join(rows)}</tbody></table>")
+            rows.append(
+                "<tr><th style='text-align:left;padding:3px 10px'>"
+                + html.escape(name)
+                + "</th>"
+                + "".join(
+                    f"<td style='text-align:right;padding:3px 10px'>{html.escape(c)}</td>" for c in cells
+                )
+                + "</tr>"
+            )
+        head = "".join(
+            f"<th style='text-align:right;padding:3px 10px'>{html.escape(c)}</th>" for c in shown.columns
+        )
+        self.table.value = (
+            f"<table style='font-size:16px;border-collapse:collapse'><thead><tr><th></th>{head}</tr>"
+            f"</thead><tbody>{''.join(rows)}</tbody></table>"
+        )
         if self.draw:
             self._plot()
 
@@ -156,7 +205,9 @@ class TargetingExplorer(LessonWidget):
         ax.set_ylabel(wtr("targeting.ylabel"))
         ax.set_title(wtr("targeting.plot_title"))
         self._legend_texts = ax.legend(loc="lower right", fontsize=12).get_texts()
-        self._png = BlitPNG(self._figure, [self._line, self._best, self._mass, self._reach, self._legend_texts[0]])
+        self._png = BlitPNG(
+            self._figure, [self._line, self._best, self._mass, self._reach, self._legend_texts[0]]
+        )
 
     def _plot(self) -> None:
         if self._figure is None:
