@@ -4,6 +4,22 @@ Every check raises ``ValueError`` or ``TypeError`` with a message that names the
 argument and says how to fix it, so a student sees what went wrong instead of a
 pandas traceback from deep inside.
 
+Column contents (issue 13), one implementation for every module:
+
+- :func:`require_boolean`: True/False or 1/0; text (``'false'`` would count as True) and
+  missing values refused;
+- :func:`require_numeric`: numbers; text (also ``'5'``), dates, NaN and inf refused unless
+  allowed; :func:`require_numeric_frame` for several columns;
+- :func:`require_ids`: present and of one type (``1`` beside ``"1"`` is two customers);
+  :func:`require_same_id_type` across two frames; :func:`require_unique` for a table's key;
+- :func:`require_dates`: ``datetime64`` (text dates must be converted first);
+- :func:`require_table` combines them for one frame, and :func:`require_typed` looks each
+  standard column up in :data:`COLUMN_KINDS` (``revenue`` is a number, ``order_date`` a
+  date, ...), so a module states only which columns it reads.
+
+Scalars: :func:`require_whole_number`, :func:`require_real`, :func:`require_fraction`,
+:func:`require_date` (numbers refused: ``pd.Timestamp(2024)`` is in 1970).
+
 Examples
 --------
 >>> import pandas as pd
