@@ -239,3 +239,27 @@ def test_trading_starts_add_up_to_buyers(case_db):
     t = database.customer_file_query(case_db, "trading started and stopped by year")
     buyers = case_db.execute("SELECT count(DISTINCT customer_id) FROM orders").fetchone()[0]
     assert t["started"].sum() == buyers == t["last_order_in_year"].sum()
+
+
+# --------------------------------------------------------------------------- issue 13 regressions
+
+
+def test_sql_rfm_path_accepts_timestamp_order_dates():
+    # before: DuckDB's "Conversion Error: Unimplemented type for cast (INTERVAL -> BIGINT)"
+    from crm_lessons import rfm
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE order_totals AS SELECT * FROM (VALUES ('O1', 'A', TIMESTAMP '2024-01-01 09:30:00', 1000), "
+        "('O2', 'B', TIMESTAMP '2024-01-20 18:00:00', 500)) t(order_id, customer_id, order_date, amount_cents)"
+    )
+    out = rfm.rfm_from_database(con, "2024-02-01", purchases="order_totals")
+    assert out["recency"].tolist() == [30, 11]
+    assert out["monetary"].tolist() == [10.0, 5.0]
+
+
+def test_sql_rfm_path_names_a_bad_reference_date():
+    from crm_lessons import rfm
+
+    with pytest.raises(ValueError, match="`reference_date` must be a date"):
+        rfm.rfm_sql("2024-13-01")
