@@ -28,6 +28,7 @@ from crm_lessons._validation import (
     require_date,
     require_frame,
     require_ids,
+    require_same_id_type,
     require_table,
     require_typed,
 )
@@ -696,6 +697,7 @@ def composition_with_value(customers: pd.DataFrame, sales: pd.DataFrame, by: str
     _check_by(customers, by, "customers")
     require_typed(customers, "customers", ["customer_id", by], source="load_customers()")
     require_typed(sales, "sales", ["customer_id", "revenue", "profit"], source="load_sales()")
+    require_same_id_type(sales["customer_id"], "sales", customers["customer_id"], "customers", "customer_id")
     counts = composition(customers, by)
     seg = customers.set_index("customer_id")[by]
     totals = sales.groupby("customer_id")[["revenue", "profit"]].sum()

@@ -58,6 +58,7 @@ from crm_lessons._validation import (
     require_frame,
     require_numeric,
     require_rows,
+    require_same_id_type,
     require_typed,
 )
 from crm_lessons.rfm import MEASURES, rank_score
@@ -746,6 +747,7 @@ def behaviour_table(sales: pd.DataFrame, customers: pd.DataFrame, reference_date
     require_typed(customers, "customers", ["customer_id", "kind", "channel", "region", "tier"],
         source="load_customers()"
     )
+    require_same_id_type(sales["customer_id"], "sales", customers["customer_id"], "customers", "customer_id")
     ref = require_date(reference_date, "reference_date")
     before = sales[sales["order_date"] < ref]
     table = rfm_table(purchases_from_sales(before), ref)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crm_lessons._validation import require_typed
+from crm_lessons._validation import require_same_id_type, require_typed
 
 #: The three portfolio strategies in the course, with what each means in practice.
 STRATEGIES = pd.DataFrame(
@@ -91,6 +91,7 @@ def segment_table(sales: pd.DataFrame, customers: pd.DataFrame, by: str = "kind"
 
     require_typed(customers, "customers", ["customer_id", by], source="load_customers()")
     require_typed(sales, "sales", ["customer_id", measure], source="load_sales()", nonempty=True)
+    require_same_id_type(sales["customer_id"], "sales", customers["customer_id"], "customers", "customer_id")
     perf = customer_performance(sales)
     classes = abc_classes(customer_totals(sales, measure), cutoffs)
     seg = customers.set_index("customer_id")[by].reindex(perf.index)

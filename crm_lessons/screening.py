@@ -36,7 +36,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from crm_lessons._validation import require_numeric, require_numeric_frame, require_typed
+from crm_lessons._validation import (
+    require_numeric,
+    require_numeric_frame,
+    require_same_id_type,
+    require_typed,
+)
 from crm_lessons.plotting import styled
 
 #: The five screening criteria, in the course's order.
@@ -103,6 +108,7 @@ def screening_criteria(sales: pd.DataFrame, customers: pd.DataFrame, year: int |
     require_typed(sales, "sales", ["customer_id", "order_date", "revenue", "cost", "discount"],
                   source="load_sales()", nonempty=True)
     require_typed(customers, "customers", ["customer_id", "credit_rating"], source="load_customers()")
+    require_same_id_type(sales["customer_id"], "sales", customers["customer_id"], "customers", "customer_id")
     years = sales["order_date"].dt.year
     if year is None:
         year = int(years.max())

@@ -37,6 +37,7 @@ from crm_lessons._validation import (
     require_date,
     require_fraction,
     require_numeric,
+    require_same_id_type,
     require_typed,
 )
 from crm_lessons.performance import customer_performance
@@ -320,6 +321,7 @@ def campaign_frame(customers: pd.DataFrame, sales: pd.DataFrame, *, cutoff, end,
     """
     require_typed(customers, "customers", list(_CUSTOMER_COLUMNS), source="load_customers()")
     require_typed(sales, "sales", list(_SALES_COLUMNS), source="load_sales()")
+    require_same_id_type(sales["customer_id"], "sales", customers["customer_id"], "customers", "customer_id")
     start = require_date(cutoff, "cutoff")
     stop = require_date(end, "end")
     if stop < start:

@@ -37,3 +37,12 @@ def test_case_data_a_class_dominates_profit():
     assert a["customer_share"].sum() == pytest.approx(0.05)
     assert a["profit_share"].sum() > 0.4
     assert a["profit_per_customer"].min() > t.xs("C", level="abc_class")["profit_per_customer"].max()
+
+
+# --------------------------------------------------------------------------- issue 13 regressions
+
+
+def test_customer_ids_of_another_type_are_named_not_silently_unmatched():
+    customers = toy_customers().assign(customer_id=[1, 2, 3, 4])
+    with pytest.raises(TypeError, match="`sales` column 'customer_id' holds text ids but `customers`"):
+        portfolio.segment_table(toy_sales(), customers)
