@@ -1023,7 +1023,8 @@ def load_cdnow(sample: bool = False, data_dir=None) -> pd.DataFrame:
     if not_digits.any():
         raise _bad_values(
             src, "customer_id", raw["customer_id"], not_digits, "{are} not a customer number",
-            "Write each customer id as digits, five of them zero-padded as in the original file (e.g. 00032).",
+            "Write each customer id as digits, five of them zero-padded as in the original file "
+            "(e.g. 00032).",
         )
     # an unpadded id (32) is the same customer as 00032: pad, so that one customer stays one
     columns["customer_id"] = ids.str.lstrip("0").str.zfill(CDNOW_ID_WIDTH)

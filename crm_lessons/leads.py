@@ -81,7 +81,8 @@ def lead_features(leads: pd.DataFrame) -> pd.DataFrame:
     cols["requested_quote"] = require_boolean(leads, "requested_quote", "leads").astype("int64").to_numpy()
     visits = require_numeric(leads, "website_visits", "leads", min_value=0)
     if not (visits == visits.round()).all():
-        raise ValueError("`leads` column 'website_visits' must hold whole numbers of visits; round or correct it.")
+        raise ValueError("`leads` column 'website_visits' must hold whole numbers of visits; round or "
+                         "correct it.")
     cols["website_visits"] = visits.astype("int64").to_numpy()
     return pd.DataFrame(cols, index=leads.index)
 
@@ -140,7 +141,8 @@ def fit_lead_model(leads: pd.DataFrame, C: float = 1e4) -> LogisticRegression:
 
 def _check_model(model) -> None:
     if not isinstance(model, LogisticRegression) or not hasattr(model, "coef_"):
-        raise TypeError(f"`model` must be a fitted model from fit_lead_model(leads), got {type(model).__name__}.")
+        raise TypeError("`model` must be a fitted model from fit_lead_model(leads), got "
+                        f"{type(model).__name__}.")
 
 
 def lead_scores(model: LogisticRegression, leads: pd.DataFrame) -> pd.Series:
@@ -348,5 +350,6 @@ def score_quality(scores: pd.Series, converted: pd.Series) -> float:
     s = require_numeric(pd.Series(np.asarray(scores, dtype=object)), None, "scores").to_numpy()
     y = require_boolean(pd.Series(np.asarray(converted, dtype=object)), None, "converted").to_numpy()
     if y.all() or not y.any():
-        raise ValueError("`converted` must hold both converted and unconverted leads to measure a score's quality.")
+        raise ValueError("`converted` must hold both converted and unconverted leads to measure a "
+                         "score's quality.")
     return float(roc_auc_score(y, s))

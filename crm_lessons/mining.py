@@ -190,8 +190,10 @@ def kmeans_segments(rfm: pd.DataFrame, k: int = 4, log: bool = True, random_stat
         raise ValueError(f"k={k} clusters need at least {k} customers; rfm has {len(features)}")
     distinct = len(features.drop_duplicates())
     if distinct < k:
-        raise ValueError(f"k={k} clusters need at least {k} customers with different values; `rfm` has {distinct} "
-                         "(the others repeat the same recency, frequency and monetary value). Choose a smaller k.")
+        raise ValueError(f"k={k} clusters need at least {k} customers with different values; `rfm` has "
+                         f"{distinct} "
+                         "(the others repeat the same recency, frequency and monetary value). Choose a "
+                         "smaller k.")
     with threadpool_limits(limits=1):  # one thread: as fast on small data, and no oversubscription
         model = KMeans(n_clusters=int(k), n_init=n_init, random_state=random_state).fit(features.to_numpy())
     raw = pd.Series(model.labels_, index=features.index)
@@ -276,10 +278,12 @@ def choose_k(rfm: pd.DataFrame, ks=range(2, 9), log: bool = True, random_state: 
     z = rfm_features(rfm, log=log).sort_index().to_numpy()
     ks = list(ks)
     if not ks or any(isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2 for k in ks):
-        raise ValueError(f"`ks` must list whole numbers of clusters, each 2 or more, e.g. range(2, 9); got {ks!r}.")
+        raise ValueError("`ks` must list whole numbers of clusters, each 2 or more, e.g. range(2, 9); "
+                         f"got {ks!r}.")
     distinct = len(np.unique(z, axis=0))
     if max(ks) >= distinct:
-        raise ValueError(f"`ks` goes up to {max(ks)} clusters but `rfm` has only {distinct} customers with different "
+        raise ValueError(f"`ks` goes up to {max(ks)} clusters but `rfm` has only {distinct} customers "
+                         "with different "
                          "values; the silhouette needs more. Choose smaller k.")
     rows = []
     for k in ks:

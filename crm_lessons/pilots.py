@@ -524,7 +524,8 @@ def uplift_by_segment(pilot: pd.DataFrame, customers: pd.DataFrame | None, by: s
 
 def _window(window, arg: str) -> tuple:
     if isinstance(window, str) or not hasattr(window, "__len__") or len(window) != 2:
-        raise TypeError(f"`{arg}` must be a pair of dates (first day, last day), e.g. ('2024-07-01', '2024-09-30').")
+        raise TypeError(f"`{arg}` must be a pair of dates (first day, last day), e.g. ('2024-07-01', "
+                        "'2024-09-30').")
     return tuple(window)
 
 

@@ -343,7 +343,8 @@ def _scores(scored: pd.DataFrame, columns, arg: str = "scored") -> None:
     for col in columns:
         values = require_numeric(scored, col, arg)
         if not (values == values.round()).all() or (values < 1).any():
-            raise ValueError(f"`{arg}` column {col!r} must hold whole scores 1, 2, ...; compute it with rfm_scores().")
+            raise ValueError(f"`{arg}` column {col!r} must hold whole scores 1, 2, ...; compute it with "
+                             "rfm_scores().")
 
 
 def rank_score(values, higher_is_better: bool = True, bins: int = 5) -> np.ndarray:
@@ -703,7 +704,8 @@ def segment_summary(segmented: pd.DataFrame, value: pd.DataFrame | None = None, 
     if value is not None:
         require_table(value, "value", numbers=["revenue", *(["profit"] if has_profit else [])], allow_nan=["profit"])
         if value.index.has_duplicates:
-            raise ValueError("`value` has repeated customers in its index; sum it per customer first (groupby).")
+            raise ValueError("`value` has repeated customers in its index; sum it per customer first "
+                             "(groupby).")
         joined = value.reindex(frame.index)
         frame["revenue"] = joined["revenue"].fillna(0.0).to_numpy()
         if has_profit:
@@ -794,7 +796,8 @@ def response_by_segment(segments: pd.Series, outcome: pd.DataFrame, responded: s
 
 def _sql_date(reference_date) -> str:
     if reference_date is None:
-        raise ValueError("`reference_date` is required in SQL (the day of the analysis); pass e.g. '2025-01-01'.")
+        raise ValueError("`reference_date` is required in SQL (the day of the analysis); pass e.g. "
+                         "'2025-01-01'.")
     ref = require_date(reference_date, "reference_date", "2025-01-01")
     if ref != ref.normalize():
         raise ValueError(f"`reference_date` must be a calendar day without time, got {reference_date!r}.")

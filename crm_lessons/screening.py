@@ -134,7 +134,8 @@ def screening_criteria(sales: pd.DataFrame, customers: pd.DataFrame, year: int |
     safety = rating.astype(str).map(CREDIT_POINTS).astype(float)
     if safety.isna().any():
         bad = sorted(set(rating[safety.isna()].astype(str)))[:5]
-        raise ValueError(f"`customers` column 'credit_rating' has unknown ratings {bad}; use {list(CREDIT_POINTS)}.")
+        raise ValueError(f"`customers` column 'credit_rating' has unknown ratings {bad}; use "
+                         f"{list(CREDIT_POINTS)}.")
     out = pd.DataFrame(
         {
             "annual_purchases": revenue.astype(float),

@@ -131,7 +131,8 @@ def _complete_items(items: pd.DataFrame, arg: str, min_items: int) -> pd.DataFra
     if items.shape[1] < min_items:
         raise ValueError(f"`{arg}` has {items.shape[1]} item column(s); this needs at least {min_items}.")
     if items.columns.duplicated().any():
-        raise ValueError(f"`{arg}` has repeated column names {sorted(set(items.columns[items.columns.duplicated()]))}; "
+        raise ValueError(f"`{arg}` has repeated column names "
+                         f"{sorted(set(items.columns[items.columns.duplicated()]))}; "
                          "drop or rename the duplicates.")
     # each item numeric and finite, missing answers allowed (those respondents are left out)
     complete = pd.DataFrame({col: require_numeric(items, col, arg, allow_nan=True) for col in items.columns},
@@ -611,7 +612,8 @@ def compare_groups(survey: pd.DataFrame, value: str, group: str) -> pd.Series:
     """
     require_columns(survey, [value, group], "survey", source="load_survey()")
     if value == group:
-        raise ValueError(f"`value` and `group` are both {value!r}; compare one column across the groups of another.")
+        raise ValueError(f"`value` and `group` are both {value!r}; compare one column across the groups "
+                         "of another.")
     require_numeric(survey, value, "survey", allow_nan=True)
     data = survey[[value, group]].dropna()
     samples = {str(k): g[value].astype(float).to_numpy() for k, g in data.groupby(group, observed=True, sort=True)}

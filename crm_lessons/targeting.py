@@ -425,7 +425,8 @@ def _response_values(ranked: pd.DataFrame, responded: str, value: str) -> tuple[
     resp = require_boolean(ranked, responded, "frame").to_numpy()
     val = require_numeric(ranked, value, "frame", allow_nan=True).to_numpy()
     if np.isnan(val[resp]).any():
-        raise ValueError(f"`frame` column {value!r} (the `value` of a response) is missing for some buyers; fill it first.")
+        raise ValueError(f"`frame` column {value!r} (the `value` of a response) is missing for some "
+                         "buyers; fill it first.")
     return resp, val
 
 
