@@ -47,12 +47,25 @@ def fits(summary):
     f, r, t = summary.frequency_cal, summary.recency_cal, summary.T_cal
     repeat = summary[(summary.frequency_cal > 0) & (summary.monetary_value_cal > 0)]
     models = [
-        ("BG/NBD", lambda: clv.fit_bgnbd(f, r, t).params.to_numpy(),
-         lambda: lifetimes.BetaGeoFitter().fit(f, r, t).params_.to_numpy()),
-        ("Pareto/NBD", lambda: clv.fit_pareto_nbd(f, r, t).params.to_numpy(),
-         lambda: lifetimes.ParetoNBDFitter().fit(f, r, t).params_.to_numpy()),
-        ("gamma-gamma", lambda: clv.fit_gamma_gamma(repeat.frequency_cal, repeat.monetary_value_cal).params.to_numpy(),
-         lambda: lifetimes.GammaGammaFitter().fit(repeat.frequency_cal, repeat.monetary_value_cal).params_.to_numpy()),
+        (
+            "BG/NBD",
+            lambda: clv.fit_bgnbd(f, r, t).params.to_numpy(),
+            lambda: lifetimes.BetaGeoFitter().fit(f, r, t).params_.to_numpy(),
+        ),
+        (
+            "Pareto/NBD",
+            lambda: clv.fit_pareto_nbd(f, r, t).params.to_numpy(),
+            lambda: lifetimes.ParetoNBDFitter().fit(f, r, t).params_.to_numpy(),
+        ),
+        (
+            "gamma-gamma",
+            lambda: clv.fit_gamma_gamma(repeat.frequency_cal, repeat.monetary_value_cal).params.to_numpy(),
+            lambda: (
+                lifetimes.GammaGammaFitter()
+                .fit(repeat.frequency_cal, repeat.monetary_value_cal)
+                .params_.to_numpy()
+            ),
+        ),
     ]
     return models
 
@@ -66,25 +79,42 @@ def main(argv=None):
     rows = []
     for label, sample in (("sample (2,357)", True), ("master (23,570)", False)):
         log = load_cdnow(sample=sample)
-        ours_s, summary = best_time(lambda: clv.calibration_and_holdout(
-            log, monetary_col="dollars", calibration_end=CALIBRATION_END), args.repeats)
+        ours_s, summary = best_time(
+            lambda: clv.calibration_and_holdout(log, monetary_col="dollars", calibration_end=CALIBRATION_END),
+            args.repeats,
+        )
         row = {"data": label, "model": "summary", "ours_s": ours_s}
         if lifetimes is not None:
-            row["lifetimes_s"], _ = best_time(lambda: calibration_and_holdout_data(
-                log, "customer_id", "date", calibration_period_end=CALIBRATION_END, freq="D",
-                freq_multiplier=7, monetary_value_col="dollars"), args.repeats)
+            row["lifetimes_s"], _ = best_time(
+                lambda: calibration_and_holdout_data(
+                    log,
+                    "customer_id",
+                    "date",
+                    calibration_period_end=CALIBRATION_END,
+                    freq="D",
+                    freq_multiplier=7,
+                    monetary_value_col="dollars",
+                ),
+                args.repeats,
+            )
         rows.append(row)
         for model, ours, theirs in fits(summary):
             # the Pareto/NBD fit in lifetimes takes seconds on the master: fewer repeats there
             repeats = args.repeats if sample or model != "Pareto/NBD" else max(1, args.repeats // 3)
             ours_s, ours_params = best_time(ours, repeats)
-            row = {"data": label, "model": model, "ours_s": ours_s,
-                   "params": np.array2string(ours_params, precision=4, separator=", ")}
+            row = {
+                "data": label,
+                "model": model,
+                "ours_s": ours_s,
+                "params": np.array2string(ours_params, precision=4, separator=", "),
+            }
             if lifetimes is not None:
                 theirs_s, their_params = best_time(theirs, repeats)
-                row.update(lifetimes_s=theirs_s,
-                           max_abs_param_diff=float(np.max(np.abs(ours_params - their_params))),
-                           max_rel_param_diff=float(np.max(np.abs(ours_params / their_params - 1))))
+                row.update(
+                    lifetimes_s=theirs_s,
+                    max_abs_param_diff=float(np.max(np.abs(ours_params - their_params))),
+                    max_rel_param_diff=float(np.max(np.abs(ours_params / their_params - 1))),
+                )
             rows.append(row)
 
     table = pd.DataFrame(rows)
@@ -93,8 +123,16 @@ def main(argv=None):
         print(f"lifetimes {lifetimes.__version__}, best of {args.repeats} runs, times in seconds")
     else:
         print("lifetimes is not installed: our times only")
-    with pd.option_context("display.width", 250, "display.max_columns", 20, "display.max_colwidth", 60,
-                           "display.float_format", "{:.4g}".format):
+    with pd.option_context(
+        "display.width",
+        250,
+        "display.max_columns",
+        20,
+        "display.max_colwidth",
+        60,
+        "display.float_format",
+        "{:.4g}".format,
+    ):
         print(table.to_string(index=False))
 
 

@@ -51,6 +51,7 @@ def setter(control, value):
 
     def move():
         control.value = value
+
     return move
 
 
@@ -67,24 +68,35 @@ def bench(name, build, controls, repeats):
     update_plot = median_ms(moves_d, wd.update, max(5, repeats // 2))
     redraws = wd._png.full_redraws - redraws
     flag = "ok" if compute <= TARGET_MS else "SLOW"
-    print(f"{name:<26} {build_ms:>9.0f} {compute:>10.2f} {update:>14.2f} {update_plot:>13.0f} {redraws:>9}   {flag}")
+    print(
+        f"{name:<26} {build_ms:>9.0f} {compute:>10.2f} {update:>14.2f} {update_plot:>13.0f} {redraws:>9}   {flag}"
+    )
     return compute
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=50, help="slider moves timed per widget (median reported)")
+    parser.add_argument(
+        "--repeats", type=int, default=50, help="slider moves timed per widget (median reported)"
+    )
     args = parser.parse_args(argv)
 
     sales, customers, products = load_sales(), load_customers(), load_products()
-    print(f"case data: {len(sales):,} order lines, {sales['order_id'].nunique():,} orders, "
-          f"{sales['customer_id'].nunique():,} customers; median of {args.repeats} moves; target compute ≤ {TARGET_MS:.0f} ms")
-    print(f"{'widget':<26} {'build ms':>9} {'compute ms':>10} {'update ms':>14} {'+plot ms':>13} {'redraws':>9}")
+    print(
+        f"case data: {len(sales):,} order lines, {sales['order_id'].nunique():,} orders, "
+        f"{sales['customer_id'].nunique():,} customers; median of {args.repeats} moves; target compute ≤ {TARGET_MS:.0f} ms"
+    )
+    print(
+        f"{'widget':<26} {'build ms':>9} {'compute ms':>10} {'update ms':>14} {'+plot ms':>13} {'redraws':>9}"
+    )
 
     bench(
         "ABC explorer",
         lambda draw: ABCExplorer(sales, draw=draw),
-        lambda w: [(w.a_cutoff, a) for a in (0.03, 0.05, 0.08, 0.10, 0.12)] + [(w.b_cutoff, b) for b in (0.2, 0.3, 0.4)],
+        lambda w: (
+            [(w.a_cutoff, a) for a in (0.03, 0.05, 0.08, 0.10, 0.12)]
+            + [(w.b_cutoff, b) for b in (0.2, 0.3, 0.4)]
+        ),
         args.repeats,
     )
     bench(
@@ -96,7 +108,10 @@ def main(argv=None) -> None:
     bench(
         "cross-selling explorer",
         lambda draw: CrossSellingExplorer(sales, products, draw=draw),
-        lambda w: [(w.min_support, s) for s in (0.0, 0.002, 0.005, 0.01)] + [(w.min_confidence, c) for c in (0.05, 0.2, 0.4)],
+        lambda w: (
+            [(w.min_support, s) for s in (0.0, 0.002, 0.005, 0.01)]
+            + [(w.min_confidence, c) for c in (0.05, 0.2, 0.4)]
+        ),
         args.repeats,
     )
 

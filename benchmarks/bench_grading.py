@@ -46,8 +46,9 @@ def papermill_seconds(path: Path, runs: int = 3) -> float:
     for _ in range(runs):
         t = time.perf_counter()
         try:
-            pm.execute_notebook(str(path), None, kernel_name="python3", progress_bar=False,
-                                cwd=str(path.parent))
+            pm.execute_notebook(
+                str(path), None, kernel_name="python3", progress_bar=False, cwd=str(path.parent)
+            )
         except pm.PapermillExecutionError:
             pass
         times.append(time.perf_counter() - t)
@@ -107,6 +108,7 @@ def main(n: int = 100) -> None:
                 return fn(*args, **kwargs)
             finally:
                 setup[name] = setup.get(name, 0.0) + time.perf_counter() - t0
+
         return wrapper
 
     grading.make_hidden_data = timed("hidden data", grading.make_hidden_data)
@@ -116,23 +118,34 @@ def main(n: int = 100) -> None:
     workers = int(os.environ.get("BENCH_WORKERS", "0")) or None
     # BENCH_INSECURE=1: the same without the sandbox (what isolation costs, on the same notebooks)
     insecure = os.environ.get("BENCH_INSECURE") == "1"
-    results = grade([subs], tmp / "out", progress=True, workers=workers, isolate=False if insecure else None,
-                    insecure=insecure)
+    results = grade(
+        [subs],
+        tmp / "out",
+        progress=True,
+        workers=workers,
+        isolate=False if insecure else None,
+        insecure=insecure,
+    )
     wall = time.perf_counter() - t
     per_sub = statistics.median(r.seconds for r in results)
     # written answers wait for the instructor's marks: "full" is full on everything graded automatically
     full = sum(r.points == sum(q.max_points for q in r.questions if q.source != "written") for r in results)
     zero = sum(r.points == 0 for r in results)
 
-    print("papermill floor (import pandas, seaborn, ipywidgets), one kernel per notebook: "
-          f"{floor:.2f} s per notebook")
+    print(
+        "papermill floor (import pandas, seaborn, ipywidgets), one kernel per notebook: "
+        f"{floor:.2f} s per notebook"
+    )
     print(f"papermill, one kernel per notebook, on a chapter-1 solution: {naive:.2f} s per notebook")
-    print(f"  -> {n} submissions that way, one after another:  {n * naive:.0f} s;  "
-          f"on 2 cores at best: {n * naive / 2:.0f} s")
+    print(
+        f"  -> {n} submissions that way, one after another:  {n * naive:.0f} s;  "
+        f"on 2 cores at best: {n * naive / 2:.0f} s"
+    )
     mode = "no sandbox, BENCH_INSECURE" if insecure else "papermill + warm zygote kernels"
     print(f"crm-lessons grade, {n} submissions ({mode}): {wall:.1f} s wall")
-    print(f"  -> {wall / n:.2f} s per submission (wall / n); median time one submission took: "
-          f"{per_sub:.2f} s")
+    print(
+        f"  -> {wall / n:.2f} s per submission (wall / n); median time one submission took: {per_sub:.2f} s"
+    )
     print("  of which set-up: " + ", ".join(f"{k} {v:.1f} s" for k, v in setup.items()))
     print(f"  results: {full} full marks, {zero} zero, {n - full - zero} partial")
     import sqlite3
@@ -141,8 +154,10 @@ def main(n: int = 100) -> None:
         meta = dict(db.execute("SELECT key, value FROM meta"))
     print(f"  sandbox: {meta.get('sandbox')}")
     if "sandbox_start_seconds_median" in meta:
-        print(f"  sandbox start-up (bubblewrap + cgroup), median per submission: "
-              f"{1000 * float(meta['sandbox_start_seconds_median']):.0f} ms")
+        print(
+            f"  sandbox start-up (bubblewrap + cgroup), median per submission: "
+            f"{1000 * float(meta['sandbox_start_seconds_median']):.0f} ms"
+        )
     compare_seconds()
 
 

@@ -44,25 +44,45 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     case = load_case_company()
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"{'widget':<22}{'plot':<6}{'median wall':>13}{'best wall':>11}{'median cpu':>12}   within {TARGET_MS:.0f} ms")
+    print(
+        f"{'widget':<22}{'plot':<6}{'median wall':>13}{'best wall':>11}{'median cpu':>12}   within {TARGET_MS:.0f} ms"
+    )
     for draw in (True, False):
         widgets = [
-            ("CLV calculator", CLVCalculator(margin=1200, retention=0.65, discount_rate=0.08, draw=draw),
-             "retention", [0.60, 0.61, 0.62, 0.63, 0.64, 0.65, 0.66]),
-            ("CLV calc. (horizon)", CLVCalculator(margin=1200, retention=0.65, discount_rate=0.08, draw=draw),
-             "horizon", list(range(5, 25))),
-            ("retention explorer", RetentionExplorer(case["orders"], case["customers"], draw=draw),
-             "year", [2019, 2020, 2021, 2022, 2023, 2024]),
-            ("pilot explorer", PilotExplorer(case["pilot"], case["customers"], draw=draw),
-             "region", ["North", "East", "South", "Central", "West", "all"]),
+            (
+                "CLV calculator",
+                CLVCalculator(margin=1200, retention=0.65, discount_rate=0.08, draw=draw),
+                "retention",
+                [0.60, 0.61, 0.62, 0.63, 0.64, 0.65, 0.66],
+            ),
+            (
+                "CLV calc. (horizon)",
+                CLVCalculator(margin=1200, retention=0.65, discount_rate=0.08, draw=draw),
+                "horizon",
+                list(range(5, 25)),
+            ),
+            (
+                "retention explorer",
+                RetentionExplorer(case["orders"], case["customers"], draw=draw),
+                "year",
+                [2019, 2020, 2021, 2022, 2023, 2024],
+            ),
+            (
+                "pilot explorer",
+                PilotExplorer(case["pilot"], case["customers"], draw=draw),
+                "region",
+                ["North", "East", "South", "Central", "West", "all"],
+            ),
         ]
         for name, widget, attr, values in widgets:
             control = widget.filters[attr] if attr == "region" else getattr(widget, attr)
             time_updates(control, values, 1)  # warm up (fonts, caches)
             wall, cpu = time_updates(control, values, args.repeats)
             med = statistics.median(wall)
-            print(f"{name:<22}{'yes' if draw else 'no':<6}{med:>11.1f}ms{min(wall):>9.1f}ms{statistics.median(cpu):>10.1f}ms"
-                  f"   {'yes' if med <= TARGET_MS else 'NO'}")
+            print(
+                f"{name:<22}{'yes' if draw else 'no':<6}{med:>11.1f}ms{min(wall):>9.1f}ms{statistics.median(cpu):>10.1f}ms"
+                f"   {'yes' if med <= TARGET_MS else 'NO'}"
+            )
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
 
 

@@ -43,19 +43,26 @@ def main() -> None:
 
     customers, sales = data.load_customers(), data.load_sales()
     start = time.perf_counter()
-    campaign = targeting.campaign_frame(customers, sales, cutoff="2024-07-01", end="2024-12-31", kinds=["consumer"])
-    print(f"campaign frame: {len(campaign):,} consumers from {len(sales):,} order lines, "
-          f"built once in {(time.perf_counter() - start) * 1000:.0f} ms")
+    campaign = targeting.campaign_frame(
+        customers, sales, cutoff="2024-07-01", end="2024-12-31", kinds=["consumer"]
+    )
+    print(
+        f"campaign frame: {len(campaign):,} consumers from {len(sales):,} order lines, "
+        f"built once in {(time.perf_counter() - start) * 1000:.0f} ms"
+    )
 
     w = TargetingExplorer(campaign, uplift=0.23, cost_per_contact=300, top_share=0.2)
     for control in (w.cost_per_contact, w.top_share, w.only_extra):
         control.unobserve_all("value")
-    values = [(w.cost_per_contact, v) for v in (50, 150, 300, 450)] + [(w.top_share, v) for v in (0.1, 0.3, 0.6)]
+    values = [(w.cost_per_contact, v) for v in (50, 150, 300, 450)] + [
+        (w.top_share, v) for v in (0.1, 0.3, 0.6)
+    ]
     moves = [lambda c=c, v=v: setattr(c, "value", v) for c, v in values]
 
     def compute():
-        targeting.mass_vs_targeted(campaign, cost_per_contact=w.cost_per_contact.value,
-                                   top_share=w.top_share.value, uplift=0.23)
+        targeting.mass_vs_targeted(
+            campaign, cost_per_contact=w.cost_per_contact.value, top_share=w.top_share.value, uplift=0.23
+        )
         targeting.targeting_curve(campaign, cost_per_contact=w.cost_per_contact.value, uplift=0.23)
 
     c_ms = median_ms(moves, compute, args.repeats)

@@ -66,8 +66,14 @@ def run_pandas(folder: str, out: str | None) -> dict:
     result, times = _time(lambda: rfm.rfm_segments(rfm.purchases_from_sales(sales), REFERENCE_DATE))
     if out:
         result.to_pickle(out)
-    return {"lines": len(sales), "customers": len(result), "load_s": load, "rfm_s": times,
-            "peak_loaded_mb": peak_loaded, "peak_mb": _peak_mb()}
+    return {
+        "lines": len(sales),
+        "customers": len(result),
+        "load_s": load,
+        "rfm_s": times,
+        "peak_loaded_mb": peak_loaded,
+        "peak_mb": _peak_mb(),
+    }
 
 
 def run_sql(folder: str, out: str | None) -> dict:
@@ -75,7 +81,9 @@ def run_sql(folder: str, out: str | None) -> dict:
 
     db = Path(folder).parent / "crm.duckdb"
     start = time.perf_counter()
-    database.build_database(db, data_dir=Path(folder).parent, tables=["customers", "products", "orders", "order_lines"])
+    database.build_database(
+        db, data_dir=Path(folder).parent, tables=["customers", "products", "orders", "order_lines"]
+    )
     load = time.perf_counter() - start
     con = database.connect(db, read_only=True)
     lines = con.execute("SELECT count(*) FROM order_lines").fetchone()[0]
@@ -85,9 +93,13 @@ def run_sql(folder: str, out: str | None) -> dict:
     for source in ("order_lines", "order_totals"):
         sql = rfm.rfm_sql(REFERENCE_DATE, purchases=source)
         # in the database: the result kept as a table, as a campaign tool would use it
-        _, timings[f"{source} in database"] = _time(lambda: con.execute(f"CREATE OR REPLACE TEMP TABLE rfm_result AS {sql}"))
+        _, timings[f"{source} in database"] = _time(
+            lambda: con.execute(f"CREATE OR REPLACE TEMP TABLE rfm_result AS {sql}")
+        )
         # and fetched into pandas as the same frame as the pandas path
-        frame, timings[f"{source} to pandas"] = _time(lambda: rfm.rfm_from_database(con, REFERENCE_DATE, purchases=source))
+        frame, timings[f"{source} to pandas"] = _time(
+            lambda: rfm.rfm_from_database(con, REFERENCE_DATE, purchases=source)
+        )
         if source == "order_lines":
             result = frame
         elif not result.equals(frame):
@@ -95,8 +107,16 @@ def run_sql(folder: str, out: str | None) -> dict:
     if out:
         result.to_pickle(out)
     con.close()
-    return {"lines": lines, "customers": len(result), "load_s": load, "rfm_s": timings["order_lines to pandas"],
-            "timings": timings, "threads": threads, "peak_loaded_mb": peak_loaded, "peak_mb": _peak_mb()}
+    return {
+        "lines": lines,
+        "customers": len(result),
+        "load_s": load,
+        "rfm_s": timings["order_lines to pandas"],
+        "timings": timings,
+        "threads": threads,
+        "peak_loaded_mb": peak_loaded,
+        "peak_mb": _peak_mb(),
+    }
 
 
 def _child(engine: str, folder: str, out: str | None) -> dict:
@@ -109,8 +129,12 @@ def _child(engine: str, folder: str, out: str | None) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lines", nargs="+", type=float, default=[1e6, 1e7], help="target order lines per run")
-    parser.add_argument("--keep", help="folder to keep the generated data in (default: a temporary folder, removed)")
+    parser.add_argument(
+        "--lines", nargs="+", type=float, default=[1e6, 1e7], help="target order lines per run"
+    )
+    parser.add_argument(
+        "--keep", help="folder to keep the generated data in (default: a temporary folder, removed)"
+    )
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "FOLDER"), help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -133,7 +157,9 @@ def main() -> None:
                 folder.mkdir(parents=True, exist_ok=True)
                 start = time.perf_counter()
                 write_case_company(folder, n_customers=n_customers)
-                print(f"generated {n_customers:,} customers in {time.perf_counter() - start:.0f} s", flush=True)
+                print(
+                    f"generated {n_customers:,} customers in {time.perf_counter() - start:.0f} s", flush=True
+                )
             compare = target <= 2e6
             outs = {e: str(folder.parent / f"rfm_{e}.pkl") if compare else None for e in ("pandas", "sql")}
             for engine in ("sql", "pandas"):
@@ -144,12 +170,20 @@ def main() -> None:
                 memory = f"peak memory {stats['peak_loaded_mb']:,.0f} MB after loading, {stats['peak_mb']:,.0f} MB at end"
                 if engine == "pandas":
                     t = stats["rfm_s"]
-                    print(f"{head}  pandas: load {stats['load_s']:.1f} s; RFM first {t[0]:.2f} s, best {min(t):.2f} s; {memory}",
-                          flush=True)
+                    print(
+                        f"{head}  pandas: load {stats['load_s']:.1f} s; RFM first {t[0]:.2f} s, best {min(t):.2f} s; {memory}",
+                        flush=True,
+                    )
                 else:
-                    print(f"{head}  DuckDB ({stats['threads']} threads): build {stats['load_s']:.1f} s; {memory}", flush=True)
+                    print(
+                        f"{head}  DuckDB ({stats['threads']} threads): build {stats['load_s']:.1f} s; {memory}",
+                        flush=True,
+                    )
                     for what, t in stats["timings"].items():
-                        print(f"{'':>40}  RFM in SQL from {what:<24} first {t[0]:6.2f} s, best {min(t):6.2f} s", flush=True)
+                        print(
+                            f"{'':>40}  RFM in SQL from {what:<24} first {t[0]:6.2f} s, best {min(t):6.2f} s",
+                            flush=True,
+                        )
             if compare:
                 import pandas as pd
 

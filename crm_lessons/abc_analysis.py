@@ -88,9 +88,13 @@ def check_cutoffs(cutoffs) -> tuple[float, float]:
     try:
         values = tuple(cutoffs)
     except TypeError:
-        raise TypeError(f"`cutoffs` must be a pair of numbers such as (0.05, 0.20), got {cutoffs!r}.") from None
+        raise TypeError(
+            f"`cutoffs` must be a pair of numbers such as (0.05, 0.20), got {cutoffs!r}."
+        ) from None
     if len(values) != 2:
-        raise ValueError(f"`cutoffs` must hold two numbers (end of A, end of B), got {len(values)}: {values!r}.")
+        raise ValueError(
+            f"`cutoffs` must hold two numbers (end of A, end of B), got {len(values)}: {values!r}."
+        )
     if any(isinstance(v, (str, bytes, bool, np.bool_)) for v in values):
         raise TypeError(f"`cutoffs` must be numbers (without quotes) such as (0.05, 0.20), got {values!r}.")
     try:
@@ -102,7 +106,9 @@ def check_cutoffs(cutoffs) -> tuple[float, float]:
             f"`cutoffs` must be customer shares strictly between 0 and 1 (0.05 means 5 %), got {values!r}."
         )
     if not a < b:
-        raise ValueError(f"`cutoffs` must increase (A's cut-off below B's), got {values!r}; e.g. use (0.05, 0.20).")
+        raise ValueError(
+            f"`cutoffs` must increase (A's cut-off below B's), got {values!r}; e.g. use (0.05, 0.20)."
+        )
     return a, b
 
 
@@ -243,7 +249,9 @@ def abc_classes(values: pd.Series, cutoffs=TEXTBOOK_CUTOFFS) -> pd.Series:
     )
 
 
-def summary_from_sorted(sorted_values: np.ndarray, cutoffs=TEXTBOOK_CUTOFFS, cumulative: np.ndarray | None = None):
+def summary_from_sorted(
+    sorted_values: np.ndarray, cutoffs=TEXTBOOK_CUTOFFS, cumulative: np.ndarray | None = None
+):
     """ABC summary from values already sorted largest first (the fast path for widgets).
 
     Parameters
@@ -388,14 +396,22 @@ def pareto_plot_points(curve: pd.DataFrame, max_points: int = 600) -> tuple[np.n
     """
     from crm_lessons._validation import require_numeric_frame, require_rows
 
-    require_numeric_frame(curve, ["customer_share", "value_share"], "curve", allow_nan=False,
-                          source="crm_lessons.abc_analysis.pareto_curve()")
+    require_numeric_frame(
+        curve,
+        ["customer_share", "value_share"],
+        "curve",
+        allow_nan=False,
+        source="crm_lessons.abc_analysis.pareto_curve()",
+    )
     require_rows(curve, "curve")
     if isinstance(max_points, bool) or not isinstance(max_points, (int, np.integer)) or max_points < 1:
         raise ValueError(f"`max_points` must be a positive whole number, got {max_points!r}.")
     step = max(1, len(curve) // max_points)
     x = np.concatenate([[0.0], curve["customer_share"].to_numpy()[::step], [1.0]]) * 100
-    y = np.concatenate([[0.0], curve["value_share"].to_numpy()[::step], [curve["value_share"].iloc[-1]]]) * 100
+    y = (
+        np.concatenate([[0.0], curve["value_share"].to_numpy()[::step], [curve["value_share"].iloc[-1]]])
+        * 100
+    )
     return x, y
 
 
@@ -425,21 +441,33 @@ def class_bands(summary: pd.DataFrame, measure: str = "profit") -> tuple[np.ndar
     from crm_lessons._validation import require_numeric_frame
     from crm_lessons.i18n import tr
 
-    require_numeric_frame(summary, ["customer_share", "value_share"], "summary", allow_nan=False,
-                          source="crm_lessons.abc_analysis.abc_summary()")
+    require_numeric_frame(
+        summary,
+        ["customer_share", "value_share"],
+        "summary",
+        allow_nan=False,
+        source="crm_lessons.abc_analysis.abc_summary()",
+    )
     ends = np.cumsum(summary["customer_share"].to_numpy()) * 100
     starts = np.concatenate([[0.0], ends[:-1]])
     what = _measure_word(measure)
     lines = [
-        tr("abc_analysis.plot.band_line", cls=cls, customers=row["customer_share"], value=row["value_share"],
-           measure=what)
+        tr(
+            "abc_analysis.plot.band_line",
+            cls=cls,
+            customers=row["customer_share"],
+            value=row["value_share"],
+            measure=what,
+        )
         for cls, row in summary.iterrows()
     ]
     return starts, ends, lines
 
 
 @styled
-def plot_pareto(curve: pd.DataFrame, summary: pd.DataFrame, ax=None, measure: str = "profit", max_points: int = 600):
+def plot_pareto(
+    curve: pd.DataFrame, summary: pd.DataFrame, ax=None, measure: str = "profit", max_points: int = 600
+):
     """Draw the Pareto curve with the ABC classes shaded and their value shares written on.
 
     Parameters
@@ -480,14 +508,23 @@ def plot_pareto(curve: pd.DataFrame, summary: pd.DataFrame, ax=None, measure: st
     for cls, lo, hi, colour in zip(summary.index, starts, ends, shades):
         ax.axvspan(lo, hi, color=colour, alpha=0.15, lw=0)
         ax.text((lo + hi) / 2, 3, cls, ha="center", va="bottom", fontsize=16, fontweight="bold", color=colour)
-    ax.text(97, 42, "\n".join(lines), ha="right", va="bottom", fontsize=14, multialignment="left",
-            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]})
+    ax.text(
+        97,
+        42,
+        "\n".join(lines),
+        ha="right",
+        va="bottom",
+        fontsize=14,
+        multialignment="left",
+        bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]},
+    )
     from crm_lessons.i18n import tr
 
     what = _measure_word(measure)
     ax.plot(x, y, color=BOOK_COLOURS[0], lw=3, label=tr("abc_analysis.plot.curve", measure=what))
-    ax.plot([0, 100], [0, 100], color=BOOK_COLOURS[2], lw=1.5, ls="--",
-            label=tr("abc_analysis.plot.diagonal"))
+    ax.plot(
+        [0, 100], [0, 100], color=BOOK_COLOURS[2], lw=1.5, ls="--", label=tr("abc_analysis.plot.diagonal")
+    )
     ax.set_xlim(0, 100)
     ax.set_ylim(0, max(105.0, float(y.max()) + 5))
     ax.set_xlabel(tr("abc_analysis.plot.xlabel"))

@@ -72,7 +72,9 @@ def basket_matrix(sales: pd.DataFrame, level: str = "product_id"):
     Checked against the toy orders (6 orders, 4 products).
     """
     _check_level(sales, level)
-    pairs = pd.DataFrame({"order_id": sales["order_id"].to_numpy(), "item": sales[level].astype(str).to_numpy()})
+    pairs = pd.DataFrame(
+        {"order_id": sales["order_id"].to_numpy(), "item": sales[level].astype(str).to_numpy()}
+    )
     order_codes, orders = pd.factorize(pairs["order_id"], sort=True)
     pairs = pd.DataFrame({"order": order_codes, "item": pairs["item"].to_numpy()}).drop_duplicates()
     order_codes = pairs["order"].to_numpy()
@@ -152,8 +154,9 @@ def pair_statistics(sales: pd.DataFrame, level: str = "product_id") -> pd.DataFr
     return out
 
 
-def filter_rules(pairs: pd.DataFrame, min_support: float = 0.001, min_confidence: float = 0.1,
-                 min_lift: float = 0.0) -> pd.DataFrame:
+def filter_rules(
+    pairs: pd.DataFrame, min_support: float = 0.001, min_confidence: float = 0.1, min_lift: float = 0.0
+) -> pd.DataFrame:
     """Keep the rules that pass minimum support, confidence and lift, strongest lift first.
 
     Parameters
@@ -188,9 +191,17 @@ def filter_rules(pairs: pd.DataFrame, min_support: float = 0.001, min_confidence
     min_support = require_fraction(min_support, "min_support")
     min_confidence = require_fraction(min_confidence, "min_confidence")
     if isinstance(min_lift, bool) or not isinstance(min_lift, (int, float, np.number)) or not min_lift >= 0:
-        raise ValueError(f"`min_lift` must be a number ≥ 0 (1 means no better than chance), got {min_lift!r}.")
-    require_table(pairs, "pairs", _RULE_COLUMNS, ids=["antecedent", "consequent"], numbers=["support", "confidence", "lift"],
-                  source="crm_lessons.basket.pair_statistics()")
+        raise ValueError(
+            f"`min_lift` must be a number ≥ 0 (1 means no better than chance), got {min_lift!r}."
+        )
+    require_table(
+        pairs,
+        "pairs",
+        _RULE_COLUMNS,
+        ids=["antecedent", "consequent"],
+        numbers=["support", "confidence", "lift"],
+        source="crm_lessons.basket.pair_statistics()",
+    )
     mask = (
         (pairs["support"].to_numpy() >= min_support)
         & (pairs["confidence"].to_numpy() >= min_confidence)
@@ -198,13 +209,23 @@ def filter_rules(pairs: pd.DataFrame, min_support: float = 0.001, min_confidence
     )
     kept = pairs.loc[mask]
     order = np.lexsort(
-        (kept["consequent"].to_numpy(), kept["antecedent"].to_numpy(), -kept["support"].to_numpy(), -kept["lift"].to_numpy())
+        (
+            kept["consequent"].to_numpy(),
+            kept["antecedent"].to_numpy(),
+            -kept["support"].to_numpy(),
+            -kept["lift"].to_numpy(),
+        )
     )
     return kept.iloc[order].reset_index(drop=True)
 
 
-def association_rules(sales: pd.DataFrame, min_support: float = 0.001, min_confidence: float = 0.1,
-                      min_lift: float = 0.0, level: str = "product_id") -> pd.DataFrame:
+def association_rules(
+    sales: pd.DataFrame,
+    min_support: float = 0.001,
+    min_confidence: float = 0.1,
+    min_lift: float = 0.0,
+    level: str = "product_id",
+) -> pd.DataFrame:
     """Cross-selling rules A → B from the orders (pair statistics, then filtered).
 
     Parameters
@@ -241,7 +262,9 @@ def association_rules(sales: pd.DataFrame, min_support: float = 0.001, min_confi
     return filter_rules(pair_statistics(sales, level), min_support, min_confidence, min_lift)
 
 
-def cross_sell_recommendations(sales: pd.DataFrame, rules: pd.DataFrame, customer_id: str, top: int = 3) -> pd.DataFrame:
+def cross_sell_recommendations(
+    sales: pd.DataFrame, rules: pd.DataFrame, customer_id: str, top: int = 3
+) -> pd.DataFrame:
     """Products to offer one customer: consequents of rules whose antecedent they bought.
 
     Parameters
@@ -282,15 +305,25 @@ def cross_sell_recommendations(sales: pd.DataFrame, rules: pd.DataFrame, custome
     Checked by hand: C4 bought only P04, whose rules point to P01 and P02.
     """
     require_table(sales, "sales", ids=["customer_id", "product_id"], source="load_sales()")
-    require_table(rules, "rules", _RULE_COLUMNS, ids=["antecedent", "consequent"], numbers=["confidence", "lift"],
-                  source="crm_lessons.basket.association_rules()")
+    require_table(
+        rules,
+        "rules",
+        _RULE_COLUMNS,
+        ids=["antecedent", "consequent"],
+        numbers=["confidence", "lift"],
+        source="crm_lessons.basket.association_rules()",
+    )
     if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
         raise ValueError(f"`top` must be a whole number of products, 1 or more; got {top!r}.")
     bought = set(sales.loc[sales["customer_id"] == customer_id, "product_id"].astype(str))
     if not bought and not (sales["customer_id"] == customer_id).any():
-        raise ValueError(f"`customer_id` {customer_id!r} has no sales; pick a customer who has bought something.")
+        raise ValueError(
+            f"`customer_id` {customer_id!r} has no sales; pick a customer who has bought something."
+        )
     cand = rules.loc[rules["antecedent"].isin(bought) & ~rules["consequent"].isin(bought)]
-    cand = cand.sort_values(["confidence", "lift", "consequent", "antecedent"], ascending=[False, False, True, True])
+    cand = cand.sort_values(
+        ["confidence", "lift", "consequent", "antecedent"], ascending=[False, False, True, True]
+    )
     best = cand.drop_duplicates("consequent").head(top)
     out = best.rename(columns={"consequent": "product_id", "antecedent": "because_of"})
     out = out[["product_id", "because_of", "confidence", "lift"]]
@@ -339,8 +372,15 @@ def upsell_candidates(sales: pd.DataFrame, since=None) -> pd.DataFrame:
 
     Checked by hand: in the toy case every refrigerator and small appliance sold is entry band.
     """
-    require_table(sales, "sales", ["category", "price_band"], ids=["customer_id", "order_id"], dates=["order_date"],
-                  numbers=["revenue"], source="load_sales()")
+    require_table(
+        sales,
+        "sales",
+        ["category", "price_band"],
+        ids=["customer_id", "order_id"],
+        dates=["order_date"],
+        numbers=["revenue"],
+        source="load_sales()",
+    )
     band = sales["price_band"].astype(str)
     key = [sales["customer_id"], sales["category"].astype(str)]
     higher = (band != "entry").groupby(key).any()
@@ -348,14 +388,20 @@ def upsell_candidates(sales: pd.DataFrame, since=None) -> pd.DataFrame:
     ekey = [entry["customer_id"], entry["category"].astype(str)]
     g = entry.groupby(ekey)
     out = pd.DataFrame(
-        {"entry_orders": g["order_id"].nunique(), "entry_revenue": g["revenue"].sum(), "last_purchase": g["order_date"].max()}
+        {
+            "entry_orders": g["order_id"].nunique(),
+            "entry_revenue": g["revenue"].sum(),
+            "last_purchase": g["order_date"].max(),
+        }
     )
     out = out.loc[~higher.reindex(out.index, fill_value=False)]
     if since is not None:
         out = out.loc[out["last_purchase"] >= require_date(since, "since")]
     out.index.names = ["customer_id", "category"]
     out = out.reset_index()
-    order = np.lexsort((out["category"].to_numpy(), out["customer_id"].to_numpy(), -out["entry_revenue"].to_numpy()))
+    order = np.lexsort(
+        (out["category"].to_numpy(), out["customer_id"].to_numpy(), -out["entry_revenue"].to_numpy())
+    )
     return out.iloc[order].reset_index(drop=True)
 
 
@@ -379,8 +425,13 @@ def labelled_pairs(rules: pd.DataFrame, top: int = 3, names: dict | None = None)
 
     Checked against: the rows above by hand (P2 -> P1 is the pair already labelled).
     """
-    require_table(rules, "rules", ids=["antecedent", "consequent"], numbers=["support", "confidence", "lift"],
-                  source="crm_lessons.basket.association_rules()")
+    require_table(
+        rules,
+        "rules",
+        ids=["antecedent", "consequent"],
+        numbers=["support", "confidence", "lift"],
+        source="crm_lessons.basket.association_rules()",
+    )
     if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 0:
         raise ValueError(f"`top` must be a whole number of pairs, 0 or more; got {top!r}.")
     names = names or {}
@@ -392,12 +443,14 @@ def labelled_pairs(rules: pd.DataFrame, top: int = 3, names: dict | None = None)
         if len(seen) >= top:
             break
         seen.add(pair)
-        rows.append({
-            "x": r["support"] * 100,
-            "y": r["confidence"] * 100,
-            "line": f"{len(seen)}: {names.get(r['antecedent'], r['antecedent'])} + "
-                    f"{names.get(r['consequent'], r['consequent'])} (lift {r['lift']:.1f})",
-        })
+        rows.append(
+            {
+                "x": r["support"] * 100,
+                "y": r["confidence"] * 100,
+                "line": f"{len(seen)}: {names.get(r['antecedent'], r['antecedent'])} + "
+                f"{names.get(r['consequent'], r['consequent'])} (lift {r['lift']:.1f})",
+            }
+        )
     return pd.DataFrame(rows, columns=["x", "y", "line"])
 
 
@@ -413,7 +466,9 @@ def style_rules_axes(ax) -> None:
 
 
 @styled
-def plot_rules(pairs: pd.DataFrame, rules: pd.DataFrame, ax=None, label_top: int = 3, names: dict | None = None):
+def plot_rules(
+    pairs: pd.DataFrame, rules: pd.DataFrame, ax=None, label_top: int = 3, names: dict | None = None
+):
     """Every product pair by support and confidence; the rules that pass the filters stand out.
 
     Parameters
@@ -445,22 +500,53 @@ def plot_rules(pairs: pd.DataFrame, rules: pd.DataFrame, ax=None, label_top: int
     """
     from crm_lessons.plotting import BOOK_COLOURS, new_figure
 
-    require_table(pairs, "pairs", numbers=["support", "confidence"], source="crm_lessons.basket.pair_statistics()")
+    require_table(
+        pairs, "pairs", numbers=["support", "confidence"], source="crm_lessons.basket.pair_statistics()"
+    )
     labelled_pairs(rules, label_top, names)  # checks `rules`
     fig, ax = new_figure(ax, (11, 6.5), clear=True)
-    ax.scatter(pairs["support"] * 100, pairs["confidence"] * 100, s=14, color=BOOK_COLOURS[2], alpha=0.35,
-               label=f"all product pairs ({len(pairs):,} rules)")
+    ax.scatter(
+        pairs["support"] * 100,
+        pairs["confidence"] * 100,
+        s=14,
+        color=BOOK_COLOURS[2],
+        alpha=0.35,
+        label=f"all product pairs ({len(pairs):,} rules)",
+    )
     size = 30 + 25 * rules["lift"].clip(upper=10).to_numpy()
-    ax.scatter(rules["support"] * 100, rules["confidence"] * 100, s=size, color=BOOK_COLOURS[1],
-               edgecolor="black", lw=0.5, label=f"kept by the filters ({len(rules):,})")
+    ax.scatter(
+        rules["support"] * 100,
+        rules["confidence"] * 100,
+        s=size,
+        color=BOOK_COLOURS[1],
+        edgecolor="black",
+        lw=0.5,
+        label=f"kept by the filters ({len(rules):,})",
+    )
     labels = labelled_pairs(rules, label_top, names)
     for number, (x, y) in enumerate(zip(labels["x"], labels["y"]), start=1):
-        ax.annotate(str(number), (x, y), xytext=(-14, 0),
-                    textcoords="offset points", ha="right", va="center", fontsize=14, fontweight="bold")
+        ax.annotate(
+            str(number),
+            (x, y),
+            xytext=(-14, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontsize=14,
+            fontweight="bold",
+        )
     lines = labels["line"].tolist()
     if lines:
-        ax.text(0.02, 0.62, "\n".join(lines), transform=ax.transAxes, ha="left", va="top", fontsize=12,
-                bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]})
+        ax.text(
+            0.02,
+            0.62,
+            "\n".join(lines),
+            transform=ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=12,
+            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]},
+        )
     style_rules_axes(ax)
     ax.legend(loc="upper left", fontsize=12)
     return fig

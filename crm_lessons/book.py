@@ -79,7 +79,9 @@ def sources(root: Path | None = None, chapters: Iterable[str] = ()) -> list[Path
     chapters = [str(c) for c in chapters]
     if chapters:
         picked = [p for p in found if any(p.stem.startswith(c.zfill(2)) or p.stem == c for c in chapters)]
-        unknown = [c for c in chapters if not any(p.stem.startswith(c.zfill(2)) or p.stem == c for p in found)]
+        unknown = [
+            c for c in chapters if not any(p.stem.startswith(c.zfill(2)) or p.stem == c for p in found)
+        ]
         if unknown:
             names = ", ".join(p.stem for p in found)
             raise ValueError(f"chapters {unknown} match no source in {SOURCE_DIR}; choose from: {names}")
@@ -134,7 +136,9 @@ def _cell_key(cell) -> tuple:
     return cell["cell_type"], cell["source"].strip(), tags
 
 
-def stale(root: Path | None = None, chapters: Iterable[str] = (), langs: Iterable[str] = LANGUAGES) -> list[str]:
+def stale(
+    root: Path | None = None, chapters: Iterable[str] = (), langs: Iterable[str] = LANGUAGES
+) -> list[str]:
     """Built notebooks missing, unexecuted, or whose cells differ from their source.
 
     Returns
@@ -157,12 +161,17 @@ def stale(root: Path | None = None, chapters: Iterable[str] = (), langs: Iterabl
             want_keys = [_cell_key(c) for c in wanted.cells]
             have_keys = [_cell_key(c) for c in built.cells]
             if want_keys != have_keys:
-                first = next((i for i, (a, b) in enumerate(zip(want_keys, have_keys)) if a != b),
-                             min(len(want_keys), len(have_keys)))
+                first = next(
+                    (i for i, (a, b) in enumerate(zip(want_keys, have_keys)) if a != b),
+                    min(len(want_keys), len(have_keys)),
+                )
                 problems.append(f"{target}: cell {first + 1} differs from {source.name}; rebuild it")
                 continue
-            unrun = [i + 1 for i, c in enumerate(built.cells)
-                     if c.cell_type == "code" and c.source.strip() and c.get("execution_count") is None]
+            unrun = [
+                i + 1
+                for i, c in enumerate(built.cells)
+                if c.cell_type == "code" and c.source.strip() and c.get("execution_count") is None
+            ]
             if unrun:
                 problems.append(f"{target}: code cells {unrun[:5]} have not been executed; rebuild it")
     return problems
@@ -178,9 +187,13 @@ def _execute(source: str, lang: str, timeout: int) -> tuple[str, str]:
     from crm_lessons.cli import _one_thread_kernel_manager
 
     # one numeric thread per kernel, as `crm-lessons run` and the grader: notebooks run side by side
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            kernel_manager_class=_one_thread_kernel_manager(),
-                            resources={"metadata": {"path": str(target.parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        kernel_manager_class=_one_thread_kernel_manager(),
+        resources={"metadata": {"path": str(target.parent)}},
+    )
     try:
         client.execute()
     except Exception as err:  # the notebook is still written, so its error can be read
@@ -197,8 +210,13 @@ def _clean(nb):
     return nb
 
 
-def build(root: Path | None = None, chapters: Iterable[str] = (), langs: Iterable[str] = LANGUAGES,
-          workers: int | None = None, timeout: int = CELL_TIMEOUT) -> list[tuple[str, str]]:
+def build(
+    root: Path | None = None,
+    chapters: Iterable[str] = (),
+    langs: Iterable[str] = LANGUAGES,
+    workers: int | None = None,
+    timeout: int = CELL_TIMEOUT,
+) -> list[tuple[str, str]]:
     """Write and execute the editions of the chapters; return ``(notebook, status)`` pairs.
 
     Notebooks run in parallel, one process each, up to ``workers`` (default: the machine's cores).

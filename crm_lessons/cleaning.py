@@ -128,7 +128,7 @@ def normalise_phone(value) -> tuple[str | None, str | None]:
         return None, f"phone {text!r} holds characters other than digits"
     for prefix in ("0086", "86"):
         if digits.startswith(prefix) and len(digits) == 11 + len(prefix):
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
             break
     if not _MOBILE.fullmatch(digits):
         return None, f"phone {digits!r} is not an 11-digit mobile number"
@@ -330,12 +330,16 @@ class CleaningResult:
     @property
     def rejected(self) -> pd.DataFrame:
         """Rejected records with their reasons (the list to send back to whoever typed them)."""
-        return self.report.loc[self.report["status"] == "rejected", ["record_id", "reason"]].reset_index(drop=True)
+        return self.report.loc[self.report["status"] == "rejected", ["record_id", "reason"]].reset_index(
+            drop=True
+        )
 
     @property
     def merged(self) -> pd.DataFrame:
         """Duplicate records and the record each was merged into."""
-        return self.report.loc[self.report["status"] == "merged", ["record_id", "reason", "kept_as"]].reset_index(drop=True)
+        return self.report.loc[
+            self.report["status"] == "merged", ["record_id", "reason", "kept_as"]
+        ].reset_index(drop=True)
 
     def summary(self) -> pd.DataFrame:
         """Rows in each state, with the balance ``kept + rejected + merged = rows in``.
@@ -370,7 +374,9 @@ class CleaningResult:
         frame = pd.DataFrame({"status": self.report["status"], "reason": kind})
         frame = frame[frame["status"] != "kept"]
         out = frame.groupby(["status", "reason"]).size().rename("records").reset_index()
-        return out.sort_values(["status", "records", "reason"], ascending=[True, False, True], ignore_index=True)
+        return out.sort_values(
+            ["status", "records", "reason"], ascending=[True, False, True], ignore_index=True
+        )
 
 
 _FIELDS = ("name", "phone", "email", "kind", "region", "join_date", "birth_year", "expected_annual_purchase")
@@ -410,7 +416,13 @@ def _standardise(row: dict, as_of) -> tuple[dict, list[str], list[str]]:
             changes.append(f"{f}: {raw!r} -> {shown!r}")
     for f in ("birth_year", "expected_annual_purchase"):
         raw = row.get(f)
-        if clean[f] is None and _text(raw) is None and raw is not None and not pd.isna(raw) and str(raw).strip():
+        if (
+            clean[f] is None
+            and _text(raw) is None
+            and raw is not None
+            and not pd.isna(raw)
+            and str(raw).strip()
+        ):
             changes.append(f"{f}: {str(raw)!r} read as missing")
     return clean, problems, changes
 
@@ -464,7 +476,9 @@ def clean_records(raw: pd.DataFrame, as_of=HISTORY_END) -> CleaningResult:
     require_columns(raw, RAW_COLUMNS, "raw")
     ids = raw["record_id"].astype("str")
     if ids.isna().any() or ids.duplicated().any():
-        raise ValueError("raw: record_id must be present and unique on every row (it is how the report names records)")
+        raise ValueError(
+            "raw: record_id must be present and unique on every row (it is how the report names records)"
+        )
     rows = raw[RAW_COLUMNS].astype(object).where(raw[RAW_COLUMNS].notna(), None).to_dict("records")
     status: dict[str, str] = {}
     reason: dict[str, str] = {}
@@ -478,7 +492,11 @@ def clean_records(raw: pd.DataFrame, as_of=HISTORY_END) -> CleaningResult:
         rid = str(row["record_id"])
         key = tuple("" if row[f] is None else str(row[f]) for f in _FIELDS)
         if key in first_of:
-            status[rid], reason[rid], kept_as[rid] = "merged", f"exact duplicate of {first_of[key]}", first_of[key]
+            status[rid], reason[rid], kept_as[rid] = (
+                "merged",
+                f"exact duplicate of {first_of[key]}",
+                first_of[key],
+            )
             changes[rid] = ""
             continue
         first_of[key] = rid
@@ -509,10 +527,15 @@ def clean_records(raw: pd.DataFrame, as_of=HISTORY_END) -> CleaningResult:
                     if fields[f] is None and clean[f] is not None:
                         fields[f] = clean[f]
                 if fields["name_recased"] and not clean["name_recased"]:
-                    fields["name"], fields["name_recased"] = clean["name"], False  # prefer the name as typed in mixed case
+                    fields["name"], fields["name_recased"] = (
+                        clean["name"],
+                        False,
+                    )  # prefer the name as typed in mixed case
             else:
                 status[rid], kept_as[rid] = "rejected", None
-                reason[rid] = f"phone {phone} already belongs to {fields['name']!r} ({survivor}); check who owns the number"
+                reason[rid] = (
+                    f"phone {phone} already belongs to {fields['name']!r} ({survivor}); check who owns the number"
+                )
             continue
         people[phone] = (rid, dict(clean), [rid])
         status[rid], reason[rid], kept_as[rid] = "kept", "", rid
@@ -597,7 +620,9 @@ class LoadResult:
     def __str__(self) -> str:
         if self.committed:
             return f"committed: {self.loaded} new customers loaded"
-        return f"rolled back: record {self.failed_record} broke a constraint ({self.error}); nothing was loaded"
+        return (
+            f"rolled back: record {self.failed_record} broke a constraint ({self.error}); nothing was loaded"
+        )
 
 
 def load_clean_records(con, clean: pd.DataFrame) -> LoadResult:
@@ -648,7 +673,9 @@ def load_clean_records(con, clean: pd.DataFrame) -> LoadResult:
     )
     con.execute("BEGIN TRANSACTION")
     try:
-        largest = con.execute(f"SELECT max(CAST(substr(new_customer_id, 2) AS INTEGER)) FROM {_q(NEW_CUSTOMERS.name)}").fetchone()[0]
+        largest = con.execute(
+            f"SELECT max(CAST(substr(new_customer_id, 2) AS INTEGER)) FROM {_q(NEW_CUSTOMERS.name)}"
+        ).fetchone()[0]
         next_number = (largest or 0) + 1
         ids = []
         for i, row in enumerate(clean.itertuples(index=False)):

@@ -61,8 +61,11 @@ def find_notebooks(notebook_dir: Path, chapters: list[str] | None = None) -> lis
     wanted = []
     for chapter in chapters:
         matches = [
-            p for p in notebooks
-            if (chapter.isdigit() and p.name[:2] == f"{int(chapter):02d}") or p.name == chapter or p.stem == chapter
+            p
+            for p in notebooks
+            if (chapter.isdigit() and p.name[:2] == f"{int(chapter):02d}")
+            or p.name == chapter
+            or p.stem == chapter
         ]
         if not matches:
             names = ", ".join(p.name for p in notebooks) or "none"
@@ -126,8 +129,14 @@ def _languages(lang: str) -> list[str]:
     return [lang]
 
 
-def run_book(notebook_dir: Path, out_dir: Path, chapters: list[str] | None = None, timeout: int = 600,
-             lang: str = "en", jobs: int | None = None) -> list[NotebookRun]:
+def run_book(
+    notebook_dir: Path,
+    out_dir: Path,
+    chapters: list[str] | None = None,
+    timeout: int = 600,
+    lang: str = "en",
+    jobs: int | None = None,
+) -> list[NotebookRun]:
     """Execute the chapter notebooks into ``out_dir``, several at once; return one row per notebook.
 
     Parameters
@@ -168,7 +177,9 @@ def run_book(notebook_dir: Path, out_dir: Path, chapters: list[str] | None = Non
         if not folder.is_dir() or not find_notebooks(folder):
             raise ValueError(f"notebook_dir: no chapter notebooks (NN_name.ipynb) in {folder}")
         target = out_dir / sub if sub else out_dir
-        tasks += [(nb, target, f"{sub}/{nb.name}" if sub else nb.name) for nb in find_notebooks(folder, chapters)]
+        tasks += [
+            (nb, target, f"{sub}/{nb.name}" if sub else nb.name) for nb in find_notebooks(folder, chapters)
+        ]
     for target in {t for _, t, _ in tasks}:
         target.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(len(tasks), jobs or os.cpu_count() or 1))
@@ -176,9 +187,14 @@ def run_book(notebook_dir: Path, out_dir: Path, chapters: list[str] | None = Non
 
     runs: dict[str, NotebookRun] = {}
     biggest_first = sorted(tasks, key=lambda t: t[0].stat().st_size, reverse=True)
-    with ProcessPoolExecutor(max_workers=workers) as pool, \
-            tqdm(total=len(tasks), unit="notebook", file=sys.stderr) as bar:
-        futures = {pool.submit(execute_notebook, nb, target, timeout, name): name for nb, target, name in biggest_first}
+    with (
+        ProcessPoolExecutor(max_workers=workers) as pool,
+        tqdm(total=len(tasks), unit="notebook", file=sys.stderr) as bar,
+    ):
+        futures = {
+            pool.submit(execute_notebook, nb, target, timeout, name): name
+            for nb, target, name in biggest_first
+        }
         for future in as_completed(futures):
             run = future.result()
             runs[run.notebook] = run
@@ -222,7 +238,11 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
     try:
         paths = write_case_company(
-            args.out, seed=args.seed, n_customers=args.customers, start_year=args.start_year, end_year=args.end_year
+            args.out,
+            seed=args.seed,
+            n_customers=args.customers,
+            start_year=args.start_year,
+            end_year=args.end_year,
         )
     except ValueError as exc:
         print(f"crm-lessons generate: {exc}", file=sys.stderr)
@@ -296,23 +316,38 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="crm-lessons", description="CRM Lessons: the workbook's command line.")
+    parser = argparse.ArgumentParser(
+        prog="crm-lessons", description="CRM Lessons: the workbook's command line."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="execute the whole book headlessly into build/, several notebooks at once")
+    run = sub.add_parser(
+        "run", help="execute the whole book headlessly into build/, several notebooks at once"
+    )
     run.add_argument("chapters", nargs="*", help="only these chapters (numbers like 2, or notebook names)")
-    run.add_argument("--lang", choices=("en", "zh", "all"), default="en",
-                     help="edition: en (notebooks/), zh (notebooks/zh/) or all (default: en)")
-    run.add_argument("--notebooks", default=None,
-                     help="folder of chapter notebooks (default: the clone's notebooks/, found from here)")
-    run.add_argument("--out", default="build", help="folder for the executed copies (default: build; zh/ inside)")
+    run.add_argument(
+        "--lang",
+        choices=("en", "zh", "all"),
+        default="en",
+        help="edition: en (notebooks/), zh (notebooks/zh/) or all (default: en)",
+    )
+    run.add_argument(
+        "--notebooks",
+        default=None,
+        help="folder of chapter notebooks (default: the clone's notebooks/, found from here)",
+    )
+    run.add_argument(
+        "--out", default="build", help="folder for the executed copies (default: build; zh/ inside)"
+    )
     run.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default: 600)")
     run.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: the cores)")
     run.set_defaults(func=_cmd_run)
 
     gen = sub.add_parser("generate", help="write the case company's data (CSV) into a folder")
     gen.add_argument("--out", required=True, help="folder to write the CSV files into")
-    gen.add_argument("--seed", type=int, default=None, help="random seed (default: the committed data's seed)")
+    gen.add_argument(
+        "--seed", type=int, default=None, help="random seed (default: the committed data's seed)"
+    )
     gen.add_argument("--customers", type=int, default=5000, help="number of customers (default: 5000)")
     gen.add_argument("--start-year", type=int, default=2018)
     gen.add_argument("--end-year", type=int, default=2024)
@@ -327,7 +362,9 @@ def build_parser() -> argparse.ArgumentParser:
         "  crm-lessons book build 02 --lang zh\n  crm-lessons book check",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    book.add_argument("action", choices=("build", "check"), help="build (write and execute) or check (compare)")
+    book.add_argument(
+        "action", choices=("build", "check"), help="build (write and execute) or check (compare)"
+    )
     book.add_argument("chapters", nargs="*", help="only these chapters (e.g. 02 or 04_loyalty)")
     book.add_argument("--lang", choices=("en", "zh", "all"), default="all", help="edition (default: all)")
     book.add_argument("--workers", type=int, default=None, help="notebooks run at once (default: the cores)")
@@ -343,13 +380,17 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     demo.add_argument("which", nargs="*", help="a chapter (1-4) or a demo (abc, rfm, clv, ...); default: all")
-    demo.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the pages (default: en)")
+    demo.add_argument(
+        "--lang", choices=("en", "zh"), default="en", help="language of the pages (default: en)"
+    )
     demo.add_argument("--port", type=int, default=None, help="port (default: a free one)")
     demo.set_defaults(func=_cmd_demo)
 
     # listed for --help only: main() hands these two over before parsing
     sub.add_parser("grade", help="grade exercise notebooks (crm-lessons grade --help)", add_help=False)
-    sub.add_parser("exercises", help="build student exercise notebooks (crm-lessons exercises --help)", add_help=False)
+    sub.add_parser(
+        "exercises", help="build student exercise notebooks (crm-lessons exercises --help)", add_help=False
+    )
     for name, text in INSTRUCTOR_COMMANDS.items():
         sub.add_parser(name, help=f"{text} (crm-lessons {name} --help)", add_help=False)
     return parser

@@ -94,12 +94,9 @@ __all__ = [
 #: The three textbook variants of the simple formula: when the first margin is
 #: received. Value: (formula, first margin counted, explanation).
 FIRST_MARGIN_VARIANTS = {
-    "excluded": ("m*r/(1+d-r)", False,
-                 "no margin now; retained customers pay at the end of each period"),
-    "now": ("m*(1+d)/(1+d-r)", True,
-            "first margin today; then at the start of each period if retained"),
-    "end": ("m/(1+d-r)", True,
-            "first margin certain, paid at the end of period 1; later ones if retained"),
+    "excluded": ("m*r/(1+d-r)", False, "no margin now; retained customers pay at the end of each period"),
+    "now": ("m*(1+d)/(1+d-r)", True, "first margin today; then at the start of each period if retained"),
+    "end": ("m/(1+d-r)", True, "first margin certain, paid at the end of period 1; later ones if retained"),
 }
 
 
@@ -128,14 +125,26 @@ def _check_real(value, name, *, low=None, high=None, low_inclusive=True, high_in
 
 def _check_simple_inputs(margin, retention, discount_rate):
     m = _check_real(margin, "margin")
-    d = _check_real(discount_rate, "discount_rate", low=0,
-                    hint=" Give the per-period rate as a fraction, e.g. 0.1 for 10%.")
-    r = _check_real(retention, "retention", low=0, high=1, high_inclusive=False,
-                    hint=" Give the per-period retention rate as a fraction, e.g. 0.8 for 80%;"
-                         " a retention of 1 means customers never leave and the value is infinite.")
+    d = _check_real(
+        discount_rate,
+        "discount_rate",
+        low=0,
+        hint=" Give the per-period rate as a fraction, e.g. 0.1 for 10%.",
+    )
+    r = _check_real(
+        retention,
+        "retention",
+        low=0,
+        high=1,
+        high_inclusive=False,
+        hint=" Give the per-period retention rate as a fraction, e.g. 0.8 for 80%;"
+        " a retention of 1 means customers never leave and the value is infinite.",
+    )
     if np.any(r >= 1 + d):
-        raise ValueError(f"`retention` must be < 1 + discount_rate, got retention={retention!r} "
-                         f"and discount_rate={discount_rate!r}: the series would not converge.")
+        raise ValueError(
+            f"`retention` must be < 1 + discount_rate, got retention={retention!r} "
+            f"and discount_rate={discount_rate!r}: the series would not converge."
+        )
     return m, r, d
 
 
@@ -213,7 +222,9 @@ def simple_clv(margin, retention, discount_rate, *, first_margin="excluded", hor
     """
     m, r, d = _check_simple_inputs(margin, retention, discount_rate)
     if first_margin not in FIRST_MARGIN_VARIANTS:
-        raise ValueError(f"`first_margin` must be one of {sorted(FIRST_MARGIN_VARIANTS)}, got {first_margin!r}.")
+        raise ValueError(
+            f"`first_margin` must be one of {sorted(FIRST_MARGIN_VARIANTS)}, got {first_margin!r}."
+        )
     horizon = _check_horizon(horizon)
     q = r / (1 + d)  # survival times discount factor per period
     if horizon is None:
@@ -285,7 +296,9 @@ def simple_clv_variants(margin, retention, discount_rate, horizon=None):
             "clv": simple_clv(margin, retention, discount_rate, first_margin=variant),
         }
         if horizon is not None:
-            row["clv_horizon"] = simple_clv(margin, retention, discount_rate, first_margin=variant, horizon=horizon)
+            row["clv_horizon"] = simple_clv(
+                margin, retention, discount_rate, first_margin=variant, horizon=horizon
+            )
         rows.append(row)
     return pd.DataFrame(rows).set_index("variant")
 
@@ -333,7 +346,9 @@ def clv_cash_flows(margin, retention, discount_rate, horizon, *, first_margin="e
         if value.ndim != 0:
             raise TypeError(f"`{name}` must be a single number here.")
     if first_margin not in FIRST_MARGIN_VARIANTS:
-        raise ValueError(f"`first_margin` must be one of {sorted(FIRST_MARGIN_VARIANTS)}, got {first_margin!r}.")
+        raise ValueError(
+            f"`first_margin` must be one of {sorted(FIRST_MARGIN_VARIANTS)}, got {first_margin!r}."
+        )
     horizon = _check_horizon(horizon)
     if horizon is None:
         raise ValueError("`horizon` must be a positive number of periods for a cash-flow table.")
@@ -343,14 +358,16 @@ def clv_cash_flows(margin, retention, discount_rate, horizon, *, first_margin="e
     discount_factor = (1 + d) ** -period.astype(float)
     expected_margin = float(m) * survival
     present_value = expected_margin * discount_factor
-    return pd.DataFrame({
-        "period": period,
-        "survival": survival,
-        "discount_factor": discount_factor,
-        "expected_margin": expected_margin,
-        "present_value": present_value,
-        "cumulative_clv": np.cumsum(present_value),
-    })
+    return pd.DataFrame(
+        {
+            "period": period,
+            "survival": survival,
+            "discount_factor": discount_factor,
+            "expected_margin": expected_margin,
+            "present_value": present_value,
+            "cumulative_clv": np.cumsum(present_value),
+        }
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -366,8 +383,10 @@ def _check_columns(transactions, columns):
         raise TypeError(f"`transactions` must be a pandas DataFrame, got {type(transactions).__name__}.")
     missing = [c for c in columns if c is not None and c not in transactions.columns]
     if missing:
-        raise ValueError(f"`transactions` has no column(s) {missing}; its columns are {list(transactions.columns)}. "
-                         "Pass the right names with customer_col / date_col / monetary_col.")
+        raise ValueError(
+            f"`transactions` has no column(s) {missing}; its columns are {list(transactions.columns)}. "
+            "Pass the right names with customer_col / date_col / monetary_col."
+        )
     if len(transactions) == 0:
         raise ValueError("`transactions` is empty: there is nothing to summarise.")
 
@@ -375,27 +394,35 @@ def _check_columns(transactions, columns):
 def _daily_purchases(transactions, customer_col, date_col, monetary_col):
     """One row per customer and day, spend summed: same-day purchases merged."""
     dates = transactions[date_col]
-    if not pd.api.types.is_datetime64_any_dtype(dates) and dates.map(
-            lambda v: isinstance(v, (int, float, np.number, bool)) and not pd.isna(v)).any():
-        raise TypeError(f"`transactions[{date_col!r}]` must hold dates (or date text such as '1997-01-01'), "
-                        "not numbers: a number would be read as nanoseconds after 1970.")
+    if (
+        not pd.api.types.is_datetime64_any_dtype(dates)
+        and dates.map(lambda v: isinstance(v, (int, float, np.number, bool)) and not pd.isna(v)).any()
+    ):
+        raise TypeError(
+            f"`transactions[{date_col!r}]` must hold dates (or date text such as '1997-01-01'), "
+            "not numbers: a number would be read as nanoseconds after 1970."
+        )
     try:
         days = pd.to_datetime(transactions[date_col]).dt.normalize()
     except (TypeError, ValueError) as error:
         raise ValueError(f"`transactions[{date_col!r}]` must hold dates: {error}") from None
     if days.isna().any() or transactions[customer_col].isna().any():
-        raise ValueError(f"`transactions` has missing values in {customer_col!r} or {date_col!r}; drop those rows first.")
+        raise ValueError(
+            f"`transactions` has missing values in {customer_col!r} or {date_col!r}; drop those rows first."
+        )
     require_ids(transactions, customer_col, "transactions")  # 1 and "1" would be two customers
     spend = 0.0
     if monetary_col:
         spend = pd.to_numeric(transactions[monetary_col], errors="coerce").to_numpy(dtype=float)
         if not np.all(np.isfinite(spend)):
             raise ValueError(f"`transactions[{monetary_col!r}]` must be numbers without missing values.")
-    frame = pd.DataFrame({
-        "customer": transactions[customer_col].to_numpy(),
-        "day": days.to_numpy(),
-        "spend": spend,
-    })
+    frame = pd.DataFrame(
+        {
+            "customer": transactions[customer_col].to_numpy(),
+            "day": days.to_numpy(),
+            "spend": spend,
+        }
+    )
     return frame.groupby(["customer", "day"], sort=True, as_index=False)["spend"].sum()
 
 
@@ -419,16 +446,25 @@ def _summarise_daily(daily, observation_end, unit_days):
     repeat_spend = daily["spend"].where(is_repeat, 0.0).groupby(daily["customer"], sort=True).sum()
     frequency = (n_days - 1).astype(float)
     monetary = (repeat_spend / frequency).where(frequency > 0, 0.0)
-    return pd.DataFrame({
-        "frequency": frequency,
-        "recency": (last - first).dt.days / unit_days,
-        "T": (observation_end - first).dt.days / unit_days,
-        "monetary_value": monetary,
-    })
+    return pd.DataFrame(
+        {
+            "frequency": frequency,
+            "recency": (last - first).dt.days / unit_days,
+            "T": (observation_end - first).dt.days / unit_days,
+            "monetary_value": monetary,
+        }
+    )
 
 
-def rfm_summary(transactions, customer_col="customer_id", date_col="date", monetary_col=None,
-                calibration_end=None, observation_end=None, freq="W"):
+def rfm_summary(
+    transactions,
+    customer_col="customer_id",
+    date_col="date",
+    monetary_col=None,
+    calibration_end=None,
+    observation_end=None,
+    freq="W",
+):
     """Frequency, recency, age and mean repeat spend of each customer from a purchase log.
 
     Parameters
@@ -490,8 +526,15 @@ def rfm_summary(transactions, customer_col="customer_id", date_col="date", monet
     b                  0.0      0.0  3.0             0.0
     """
     if calibration_end is not None:
-        return calibration_and_holdout(transactions, customer_col, date_col, monetary_col,
-                                       calibration_end=calibration_end, observation_end=observation_end, freq=freq)
+        return calibration_and_holdout(
+            transactions,
+            customer_col,
+            date_col,
+            monetary_col,
+            calibration_end=calibration_end,
+            observation_end=observation_end,
+            freq=freq,
+        )
     _check_columns(transactions, [customer_col, date_col, monetary_col])
     unit_days = _unit_days(freq)
     daily = _daily_purchases(transactions, customer_col, date_col, monetary_col)
@@ -500,16 +543,25 @@ def rfm_summary(transactions, customer_col="customer_id", date_col="date", monet
     else:
         end = _timestamp(observation_end, "observation_end")
         if end < daily["day"].min():
-            raise ValueError(f"`observation_end` ({end.date()}) is before the first purchase in the log "
-                             f"({daily['day'].min().date()}); choose a later date.")
+            raise ValueError(
+                f"`observation_end` ({end.date()}) is before the first purchase in the log "
+                f"({daily['day'].min().date()}); choose a later date."
+            )
         daily = daily[daily["day"] <= end]
     summary = _summarise_daily(daily, end, unit_days)
     summary.index.name = customer_col
     return summary
 
 
-def calibration_and_holdout(transactions, customer_col="customer_id", date_col="date", monetary_col=None,
-                            calibration_end=None, observation_end=None, freq="W"):
+def calibration_and_holdout(
+    transactions,
+    customer_col="customer_id",
+    date_col="date",
+    monetary_col=None,
+    calibration_end=None,
+    observation_end=None,
+    freq="W",
+):
     """Split a purchase log into a calibration summary and the holdout purchases that followed.
 
     Parameters
@@ -570,19 +622,27 @@ def calibration_and_holdout(transactions, customer_col="customer_id", date_col="
     _check_columns(transactions, [customer_col, date_col, monetary_col])
     unit_days = _unit_days(freq)
     if calibration_end is None:
-        raise ValueError("`calibration_end` is required: the last day of the calibration period, e.g. '1997-09-30'.")
+        raise ValueError(
+            "`calibration_end` is required: the last day of the calibration period, e.g. '1997-09-30'."
+        )
     daily = _daily_purchases(transactions, customer_col, date_col, monetary_col)
     first_day, last_day = daily["day"].min(), daily["day"].max()
     cal_end = _timestamp(calibration_end, "calibration_end")
     if cal_end >= last_day:
-        raise ValueError(f"`calibration_end` ({cal_end.date()}) must be before the last purchase in the log "
-                         f"({last_day.date()}), or nothing is left for the holdout; choose an earlier date.")
+        raise ValueError(
+            f"`calibration_end` ({cal_end.date()}) must be before the last purchase in the log "
+            f"({last_day.date()}), or nothing is left for the holdout; choose an earlier date."
+        )
     if cal_end < first_day:
-        raise ValueError(f"`calibration_end` ({cal_end.date()}) is before the first purchase in the log "
-                         f"({first_day.date()}); choose a later date.")
+        raise ValueError(
+            f"`calibration_end` ({cal_end.date()}) is before the first purchase in the log "
+            f"({first_day.date()}); choose a later date."
+        )
     obs_end = last_day if observation_end is None else _timestamp(observation_end, "observation_end")
     if obs_end <= cal_end:
-        raise ValueError(f"`observation_end` ({obs_end.date()}) must be after `calibration_end` ({cal_end.date()}).")
+        raise ValueError(
+            f"`observation_end` ({obs_end.date()}) must be after `calibration_end` ({cal_end.date()})."
+        )
 
     calibration = daily[daily["day"] <= cal_end]
     summary = _summarise_daily(calibration, cal_end, unit_days).add_suffix("_cal")
@@ -608,8 +668,10 @@ def _float_array(values, name: str) -> np.ndarray:
         values = values.astype(object)
     flat = np.ravel(np.asarray(values, dtype=object))
     if any(isinstance(v, (str, bytes, bool, np.bool_)) for v in flat):
-        raise TypeError(f"`{name}` must hold numbers (not text or True/False), got e.g. "
-                        f"{next(v for v in flat if isinstance(v, (str, bytes, bool, np.bool_)))!r}.")
+        raise TypeError(
+            f"`{name}` must hold numbers (not text or True/False), got e.g. "
+            f"{next(v for v in flat if isinstance(v, (str, bytes, bool, np.bool_)))!r}."
+        )
     try:
         return np.asarray(values, dtype=float)
     except (TypeError, ValueError):
@@ -626,11 +688,15 @@ def _rfm_arrays(frequency, recency=None, T=None):
                 frequency, recency, T = (summary[c] for c in cols)
                 break
         else:
-            raise ValueError("`frequency` (a summary frame) needs columns frequency, recency, T "
-                             "(or frequency_cal, recency_cal, T_cal), as made by rfm_summary.")
+            raise ValueError(
+                "`frequency` (a summary frame) needs columns frequency, recency, T "
+                "(or frequency_cal, recency_cal, T_cal), as made by rfm_summary."
+            )
     if recency is None or T is None:
         raise TypeError("Pass `frequency`, `recency` and `T` (or one summary frame from rfm_summary).")
-    x, t_x, t = (_float_array(v, name) for v, name in ((frequency, "frequency"), (recency, "recency"), (T, "T")))
+    x, t_x, t = (
+        _float_array(v, name) for v, name in ((frequency, "frequency"), (recency, "recency"), (T, "T"))
+    )
     if not (x.shape == t_x.shape == t.shape):
         raise ValueError("`frequency`, `recency` and `T` must have the same length.")
     if x.size == 0:
@@ -642,7 +708,9 @@ def _rfm_arrays(frequency, recency=None, T=None):
     if np.any(t_x < 0):
         raise ValueError("`recency` must be >= 0.")
     if np.any(t_x > t + 1e-9):
-        raise ValueError("`recency` must not exceed `T` (the last purchase cannot be after the observation end).")
+        raise ValueError(
+            "`recency` must not exceed `T` (the last purchase cannot be after the observation end)."
+        )
     if np.any(t_x[x == 0] != 0):
         raise ValueError("`recency` must be 0 for customers with `frequency` 0.")
     return x, t_x, t
@@ -698,9 +766,13 @@ def _maximise(neg_mean_ll, start, name, central_differences=False):
     tight tolerances.
     """
     with _one_blas_thread():
-        result = optimize.minimize(neg_mean_ll, np.log(start), method="L-BFGS-B",
-                                   jac="3-point" if central_differences else None,
-                                   options={"maxiter": 5000, "ftol": 1e-14, "gtol": 1e-9})
+        result = optimize.minimize(
+            neg_mean_ll,
+            np.log(start),
+            method="L-BFGS-B",
+            jac="3-point" if central_differences else None,
+            options={"maxiter": 5000, "ftol": 1e-14, "gtol": 1e-9},
+        )
     if not (np.all(np.isfinite(result.x)) and np.isfinite(result.fun)):
         raise RuntimeError(f"The {name} fit did not converge ({result.message}); check the summary data.")
     return np.exp(result.x), result
@@ -872,8 +944,15 @@ def bgnbd_conditional_expected_purchases(t, frequency, recency, T, r, alpha, a, 
     x, t_x, t_age = _rfm_arrays(frequency, recency, T)
     t = _check_t(t)
     z = t / (alpha + t_age + t)
-    alive_part = (a + b + x - 1) / (a - 1) * (
-        1 - ((alpha + t_age) / (alpha + t_age + t)) ** (r + x) * special.hyp2f1(r + x, b + x, a + b + x - 1, z))
+    alive_part = (
+        (a + b + x - 1)
+        / (a - 1)
+        * (
+            1
+            - ((alpha + t_age) / (alpha + t_age + t)) ** (r + x)
+            * special.hyp2f1(r + x, b + x, a + b + x - 1, z)
+        )
+    )
     expected = alive_part / (1.0 + _bgnbd_odds_dropped(x, t_x, t_age, r, alpha, a, b))
     return _like(np.where(t > 0, expected, 0.0), frequency)
 
@@ -922,7 +1001,9 @@ class BetaGeoFit:
 
     def conditional_expected_purchases(self, t, frequency, recency=None, T=None):
         """E[Y(t) | x, t_x, T] (:func:`bgnbd_conditional_expected_purchases`)."""
-        return bgnbd_conditional_expected_purchases(t, frequency, recency, T, self.r, self.alpha, self.a, self.b)
+        return bgnbd_conditional_expected_purchases(
+            t, frequency, recency, T, self.r, self.alpha, self.a, self.b
+        )
 
     def probability_alive(self, frequency, recency=None, T=None):
         """P(alive | x, t_x, T) (:func:`bgnbd_probability_alive`)."""
@@ -984,7 +1065,9 @@ def fit_bgnbd(frequency, recency=None, T=None):
     start = np.array([1.0, max(float(np.mean(t)), 1e-3), 1.0, 2.0])
     params, result = _maximise(neg_mean_ll, start, "BG/NBD")
     r, alpha, a, b = (float(p) for p in params)
-    return BetaGeoFit(r=r, alpha=alpha, a=a, b=b, log_likelihood=float(-result.fun * x.size), n_customers=int(x.size))
+    return BetaGeoFit(
+        r=r, alpha=alpha, a=a, b=b, log_likelihood=float(-result.fun * x.size), n_customers=int(x.size)
+    )
 
 
 def _levels(values):
@@ -1190,7 +1273,12 @@ def pareto_nbd_conditional_expected_purchases(t, frequency, recency, T, r, alpha
     x, t_x, t_age = _rfm_arrays(frequency, recency, T)
     t = _check_t(t)
     alive = np.asarray(pareto_nbd_probability_alive(x, t_x, t_age, r, alpha, s, beta))
-    if_alive = (r + x) * (beta + t_age) / ((alpha + t_age) * (s - 1)) * (1 - ((beta + t_age) / (beta + t_age + t)) ** (s - 1))
+    if_alive = (
+        (r + x)
+        * (beta + t_age)
+        / ((alpha + t_age) * (s - 1))
+        * (1 - ((beta + t_age) / (beta + t_age + t)) ** (s - 1))
+    )
     return _like(np.where(t > 0, if_alive * alive, 0.0), frequency)
 
 
@@ -1220,7 +1308,9 @@ class ParetoNBDFit:
     @property
     def params(self) -> pd.Series:
         """The four parameters as a Series (r, alpha, s, beta)."""
-        return pd.Series({"r": self.r, "alpha": self.alpha, "s": self.s, "beta": self.beta}, name="Pareto/NBD")
+        return pd.Series(
+            {"r": self.r, "alpha": self.alpha, "s": self.s, "beta": self.beta}, name="Pareto/NBD"
+        )
 
     def expected_purchases(self, t):
         """E[X(t)] for a random new customer (:func:`pareto_nbd_expected_purchases`)."""
@@ -1228,7 +1318,9 @@ class ParetoNBDFit:
 
     def conditional_expected_purchases(self, t, frequency, recency=None, T=None):
         """E[Y(t) | x, t_x, T] (:func:`pareto_nbd_conditional_expected_purchases`)."""
-        return pareto_nbd_conditional_expected_purchases(t, frequency, recency, T, self.r, self.alpha, self.s, self.beta)
+        return pareto_nbd_conditional_expected_purchases(
+            t, frequency, recency, T, self.r, self.alpha, self.s, self.beta
+        )
 
     def probability_alive(self, frequency, recency=None, T=None):
         """P(alive | x, t_x, T) (:func:`pareto_nbd_probability_alive`)."""
@@ -1290,8 +1382,9 @@ def fit_pareto_nbd(frequency, recency=None, T=None):
     start = np.array([1.0, max(float(np.mean(t)), 1e-3), 1.0, max(float(np.mean(t)), 1e-3)])
     params, result = _maximise(neg_mean_ll, start, "Pareto/NBD", central_differences=True)
     r, alpha, s, beta = (float(p) for p in params)
-    return ParetoNBDFit(r=r, alpha=alpha, s=s, beta=beta, log_likelihood=float(-result.fun * total),
-                        n_customers=int(total))
+    return ParetoNBDFit(
+        r=r, alpha=alpha, s=s, beta=beta, log_likelihood=float(-result.fun * total), n_customers=int(total)
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -1310,12 +1403,16 @@ def _spend_arrays(frequency, monetary_value, *, repeat_only):
         raise ValueError("`frequency` must be >= 0.")
     if repeat_only:
         if np.any(x <= 0):
-            raise ValueError("`frequency` must be > 0 for every customer: fit the gamma-gamma model on "
-                             "repeat customers only, e.g. summary[summary.frequency > 0].")
+            raise ValueError(
+                "`frequency` must be > 0 for every customer: fit the gamma-gamma model on "
+                "repeat customers only, e.g. summary[summary.frequency > 0]."
+            )
         if np.any(m <= 0):
-            raise ValueError("`monetary_value` must be > 0 for every repeat customer (the log of a zero "
-                             "spend is undefined); leave out customers whose repeat purchases cost nothing, "
-                             "e.g. summary[summary.monetary_value > 0].")
+            raise ValueError(
+                "`monetary_value` must be > 0 for every repeat customer (the log of a zero "
+                "spend is undefined); leave out customers whose repeat purchases cost nothing, "
+                "e.g. summary[summary.monetary_value > 0]."
+            )
     return x, m
 
 
@@ -1361,9 +1458,15 @@ def gamma_gamma_log_likelihood(frequency, monetary_value, p, q, gamma):
     array([-3.52  , -4.1934])
     """
     x, m = _spend_arrays(frequency, monetary_value, repeat_only=True)
-    return (special.gammaln(p * x + q) - special.gammaln(p * x) - special.gammaln(q)
-            + q * np.log(gamma) + (p * x - 1) * np.log(m) + p * x * np.log(x)
-            - (p * x + q) * np.log(gamma + x * m))
+    return (
+        special.gammaln(p * x + q)
+        - special.gammaln(p * x)
+        - special.gammaln(q)
+        + q * np.log(gamma)
+        + (p * x - 1) * np.log(m)
+        + p * x * np.log(x)
+        - (p * x + q) * np.log(gamma + x * m)
+    )
 
 
 def gamma_gamma_expected_spend(frequency, monetary_value, p, q, gamma):
@@ -1430,11 +1533,29 @@ class GammaGammaFit:
         """E[M | x, m̄] (:func:`gamma_gamma_expected_spend`)."""
         return gamma_gamma_expected_spend(frequency, monetary_value, self.p, self.q, self.gamma)
 
-    def customer_lifetime_value(self, transaction_model, frequency, recency=None, T=None, monetary_value=None,
-                                months=12, discount_rate=0.01, freq="W"):
+    def customer_lifetime_value(
+        self,
+        transaction_model,
+        frequency,
+        recency=None,
+        T=None,
+        monetary_value=None,
+        months=12,
+        discount_rate=0.01,
+        freq="W",
+    ):
         """CLV per customer from a purchase model and this spend model (:func:`customer_lifetime_value`)."""
-        return customer_lifetime_value(transaction_model, self, frequency, recency, T, monetary_value,
-                                       months=months, discount_rate=discount_rate, freq=freq)
+        return customer_lifetime_value(
+            transaction_model,
+            self,
+            frequency,
+            recency,
+            T,
+            monetary_value,
+            months=months,
+            discount_rate=discount_rate,
+            freq=freq,
+        )
 
 
 def fit_gamma_gamma(frequency, monetary_value):
@@ -1490,7 +1611,9 @@ def fit_gamma_gamma(frequency, monetary_value):
     start = np.array([1.0, 2.0, float(np.mean(m))])
     params, result = _maximise(neg_mean_ll, start, "gamma-gamma")
     p, q, gamma = (float(v) for v in params)
-    return GammaGammaFit(p=p, q=q, gamma=gamma, log_likelihood=float(-result.fun * x.size), n_customers=int(x.size))
+    return GammaGammaFit(
+        p=p, q=q, gamma=gamma, log_likelihood=float(-result.fun * x.size), n_customers=int(x.size)
+    )
 
 
 def _gamma_gamma_objective(x, m):
@@ -1512,8 +1635,13 @@ def _gamma_gamma_objective(x, m):
     def neg_mean_ll(log_params):
         p, q, gamma = np.exp(log_params)
         per_x = gammaln(p * x_levels + q) - gammaln(p * x_levels)
-        total_ll = (np.dot(n_per_x, per_x) + n * (q * np.log(gamma) - gammaln(q))
-                    + p * sum_x_log_xm - sum_log_m - np.sum((p * x + q) * np.log(gamma + xm)))
+        total_ll = (
+            np.dot(n_per_x, per_x)
+            + n * (q * np.log(gamma) - gammaln(q))
+            + p * sum_x_log_xm
+            - sum_log_m
+            - np.sum((p * x + q) * np.log(gamma + xm))
+        )
         return -total_ll / n
 
     return neg_mean_ll
@@ -1523,8 +1651,17 @@ def _gamma_gamma_objective(x, m):
 _UNITS_PER_MONTH = {"W": 4.345, "D": 30.0}
 
 
-def customer_lifetime_value(transaction_model, spend_model, frequency, recency=None, T=None, monetary_value=None,
-                            months=12, discount_rate=0.01, freq="W"):
+def customer_lifetime_value(
+    transaction_model,
+    spend_model,
+    frequency,
+    recency=None,
+    T=None,
+    monetary_value=None,
+    months=12,
+    discount_rate=0.01,
+    freq="W",
+):
     """Discounted expected spend of each customer over the next ``months`` months.
 
     Parameters
@@ -1583,14 +1720,18 @@ def customer_lifetime_value(transaction_model, spend_model, frequency, recency=N
     if isinstance(frequency, pd.DataFrame) and monetary_value is None:
         column = "monetary_value" if "monetary_value" in frequency.columns else "monetary_value_cal"
         if column not in frequency.columns:
-            raise ValueError("`frequency` (a summary frame) needs a monetary_value (or monetary_value_cal) column: "
-                             "make it with monetary_col=... in rfm_summary / calibration_and_holdout.")
+            raise ValueError(
+                "`frequency` (a summary frame) needs a monetary_value (or monetary_value_cal) column: "
+                "make it with monetary_col=... in rfm_summary / calibration_and_holdout."
+            )
         monetary_value = frequency[column]
     if monetary_value is None:
         raise TypeError("Pass `monetary_value` (mean repeat spend per customer) or one summary frame.")
     x, t_x, t = _rfm_arrays(frequency, recency, T)
-    spend = np.asarray(spend_model.conditional_expected_average_profit(x, np.asarray(monetary_value, dtype=float)),
-                       dtype=float)
+    spend = np.asarray(
+        spend_model.conditional_expected_average_profit(x, np.asarray(monetary_value, dtype=float)),
+        dtype=float,
+    )
     cumulative = [np.zeros_like(x)] + [
         np.asarray(transaction_model.conditional_expected_purchases(k * unit, x, t_x, t), dtype=float)
         for k in range(1, months + 1)
@@ -1647,24 +1788,40 @@ def holdout_by_frequency(transaction_model, calibration_holdout, max_frequency=7
     2                      507    2.45       2.18
     """
     if not isinstance(calibration_holdout, pd.DataFrame) or not {
-            "frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"} <= set(calibration_holdout.columns):
+        "frequency_cal",
+        "recency_cal",
+        "T_cal",
+        "frequency_holdout",
+        "duration_holdout",
+    } <= set(calibration_holdout.columns):
         raise ValueError("`calibration_holdout` must be the frame made by calibration_and_holdout().")
     max_frequency = _check_horizon(max_frequency, "max_frequency")
     summary = calibration_holdout
     duration = float(summary["duration_holdout"].iloc[0])
-    predicted = np.asarray(transaction_model.conditional_expected_purchases(
-        duration, summary["frequency_cal"], summary["recency_cal"], summary["T_cal"]), dtype=float)
+    predicted = np.asarray(
+        transaction_model.conditional_expected_purchases(
+            duration, summary["frequency_cal"], summary["recency_cal"], summary["T_cal"]
+        ),
+        dtype=float,
+    )
     group = summary["frequency_cal"].clip(upper=max_frequency).astype(int).rename("frequency_cal")
-    table = pd.DataFrame({"actual": summary["frequency_holdout"].to_numpy(), "predicted": predicted},
-                         index=summary.index).groupby(group.to_numpy())
-    result = pd.DataFrame({"n_customers": table.size(), "actual": table["actual"].mean(),
-                           "predicted": table["predicted"].mean()})
+    table = pd.DataFrame(
+        {"actual": summary["frequency_holdout"].to_numpy(), "predicted": predicted}, index=summary.index
+    ).groupby(group.to_numpy())
+    result = pd.DataFrame(
+        {
+            "n_customers": table.size(),
+            "actual": table["actual"].mean(),
+            "predicted": table["predicted"].mean(),
+        }
+    )
     result.index.name = "frequency_cal"
     return result
 
 
-def repeat_purchase_tracking(transaction_model, transactions, customer_col="customer_id", date_col="date",
-                             end=None, freq="W"):
+def repeat_purchase_tracking(
+    transaction_model, transactions, customer_col="customer_id", date_col="date", end=None, freq="W"
+):
     """Repeat purchases per period, actual and expected, from the first day of the log.
 
     Parameters
@@ -1728,15 +1885,19 @@ def repeat_purchase_tracking(transaction_model, transactions, customer_col="cust
     period_of_day = offset // unit_days + 1
     actual = np.bincount(period_of_day[is_repeat & (period_of_day <= n_periods)], minlength=n_periods + 1)[1:]
 
-    first_offsets, n_customers = np.unique((first.groupby(daily["customer"]).first() - start).dt.days.to_numpy(),
-                                           return_counts=True)
+    first_offsets, n_customers = np.unique(
+        (first.groupby(daily["customer"]).first() - start).dt.days.to_numpy(), return_counts=True
+    )
     period_end_days = np.arange(1, n_periods + 1) * unit_days
     age = np.clip(period_end_days[:, None] - first_offsets[None, :], 0, None) / unit_days
     cumulative_expected = np.asarray(transaction_model.expected_purchases(age), dtype=float) @ n_customers
-    table = pd.DataFrame({
-        "actual": actual.astype(float),
-        "expected": np.diff(cumulative_expected, prepend=0.0),
-        "cumulative_actual": np.cumsum(actual).astype(float),
-        "cumulative_expected": cumulative_expected,
-    }, index=pd.RangeIndex(1, n_periods + 1, name="period"))
+    table = pd.DataFrame(
+        {
+            "actual": actual.astype(float),
+            "expected": np.diff(cumulative_expected, prepend=0.0),
+            "cumulative_actual": np.cumsum(actual).astype(float),
+            "cumulative_expected": cumulative_expected,
+        },
+        index=pd.RangeIndex(1, n_periods + 1, name="period"),
+    )
     return table

@@ -46,7 +46,9 @@ QUADRANTS = {
 def _check_by(frame: pd.DataFrame, by: str, arg_frame: str) -> None:
     require_frame(frame, arg_frame)
     if not isinstance(by, str) or by not in frame.columns:
-        raise ValueError(f"`by` must name a column of `{arg_frame}`, one of {list(frame.columns)}; got {by!r}.")
+        raise ValueError(
+            f"`by` must name a column of `{arg_frame}`, one of {list(frame.columns)}; got {by!r}."
+        )
     require_ids(frame, by, arg_frame, allow_missing=True, noun="value")  # 1 and "1" would be two groups
 
 
@@ -107,7 +109,9 @@ def composition(customers: pd.DataFrame, by: str, dropna: bool = True) -> pd.Dat
     return out
 
 
-def cross_composition(customers: pd.DataFrame, rows: str, columns: str, normalize: bool = False) -> pd.DataFrame:
+def cross_composition(
+    customers: pd.DataFrame, rows: str, columns: str, normalize: bool = False
+) -> pd.DataFrame:
     """Customers counted by two classifications at once (a contingency table).
 
     Parameters
@@ -138,7 +142,9 @@ def cross_composition(customers: pd.DataFrame, rows: str, columns: str, normaliz
     """
     _check_by(customers, rows, "customers")
     if not isinstance(columns, str) or columns not in customers.columns:
-        raise ValueError(f"`columns` must name a column of `customers`, one of {list(customers.columns)}; got {columns!r}.")
+        raise ValueError(
+            f"`columns` must name a column of `customers`, one of {list(customers.columns)}; got {columns!r}."
+        )
     require_ids(customers, columns, "customers", allow_missing=True, noun="value")
     table = pd.crosstab(customers[rows], customers[columns], dropna=False)
     for axis, name in ((0, rows), (1, columns)):
@@ -181,15 +187,23 @@ def internal_external(customers: pd.DataFrame) -> pd.DataFrame:
     """
     require_typed(customers, "customers", ["internal"], source="load_customers()")
     labelled = pd.DataFrame(
-        {"internal or external": pd.Categorical(np.where(require_boolean(customers, "internal", "customers"),
-                                                         "internal", "external"),
-                                                categories=["external", "internal"])}
+        {
+            "internal or external": pd.Categorical(
+                np.where(require_boolean(customers, "internal", "customers"), "internal", "external"),
+                categories=["external", "internal"],
+            )
+        }
     )
     return composition(labelled, "internal or external")
 
 
-def customer_status(customers: pd.DataFrame, sales: pd.DataFrame, leads: pd.DataFrame | None = None,
-                    as_of=None, window_days: int = 365) -> pd.DataFrame:
+def customer_status(
+    customers: pd.DataFrame,
+    sales: pd.DataFrame,
+    leads: pd.DataFrame | None = None,
+    as_of=None,
+    window_days: int = 365,
+) -> pd.DataFrame:
     """Current customers (buying now / bought before / never bought) and potential customers.
 
     Parameters
@@ -253,8 +267,9 @@ def customer_status(customers: pd.DataFrame, sales: pd.DataFrame, leads: pd.Data
     return out
 
 
-def volume_loyalty(sales: pd.DataFrame, volume_cut: float | None = None, loyalty_cut: float = 0.5,
-                   min_years: int = 2) -> pd.DataFrame:
+def volume_loyalty(
+    sales: pd.DataFrame, volume_cut: float | None = None, loyalty_cut: float = 0.5, min_years: int = 2
+) -> pd.DataFrame:
     """Place customers in the four sales-volume × loyalty quadrants (销量与忠诚).
 
     Parameters
@@ -363,8 +378,9 @@ def quadrant_summary(quadrants: pd.DataFrame) -> pd.DataFrame:
 
     Checked by hand: C2's 9333.3 of 13833.3 CNY per year is 0.675.
     """
-    require_typed(quadrants, "quadrants", ["volume", "quadrant"],
-        source="crm_lessons.composition.volume_loyalty()")
+    require_typed(
+        quadrants, "quadrants", ["volume", "quadrant"], source="crm_lessons.composition.volume_loyalty()"
+    )
     g = quadrants.groupby("quadrant", observed=False)
     out = pd.DataFrame({"customers": g.size(), "volume": g["volume"].sum()})
     out["customer_share"] = out["customers"] / out["customers"].sum()
@@ -373,8 +389,13 @@ def quadrant_summary(quadrants: pd.DataFrame) -> pd.DataFrame:
     return out[["customers", "customer_share", "revenue_share", "what to do"]]
 
 
-def customer_file(customer_id: str, customers: pd.DataFrame, sales: pd.DataFrame,
-                  complaints: pd.DataFrame | None = None, as_of=None) -> pd.DataFrame:
+def customer_file(
+    customer_id: str,
+    customers: pd.DataFrame,
+    sales: pd.DataFrame,
+    complaints: pd.DataFrame | None = None,
+    as_of=None,
+) -> pd.DataFrame:
     """One customer's file (客户档案) assembled from the tables.
 
     Parameters
@@ -423,14 +444,33 @@ def customer_file(customer_id: str, customers: pd.DataFrame, sales: pd.DataFrame
 
     Checked against the toy tables (C1: 2 orders, 6000 revenue, 1300 profit).
     """
-    require_typed(customers, "customers", ["customer_id", "name", "kind", "region", "channel", "join_date",
-                                           "tier", "credit_rating", "internal"], source="load_customers()")
-    require_typed(sales, "sales", ["customer_id", "order_id", "order_date", "category", "revenue", "profit"],
+    require_typed(
+        customers,
+        "customers",
+        [
+            "customer_id",
+            "name",
+            "kind",
+            "region",
+            "channel",
+            "join_date",
+            "tier",
+            "credit_rating",
+            "internal",
+        ],
+        source="load_customers()",
+    )
+    require_typed(
+        sales,
+        "sales",
+        ["customer_id", "order_id", "order_date", "category", "revenue", "profit"],
         source="load_sales()",
     )
     match = customers.loc[customers["customer_id"] == customer_id]
     if match.empty:
-        raise ValueError(f"`customer_id` {customer_id!r} is not in `customers`; e.g. use {customers['customer_id'].iloc[0]!r}.")
+        raise ValueError(
+            f"`customer_id` {customer_id!r} is not in `customers`; e.g. use {customers['customer_id'].iloc[0]!r}."
+        )
     c = match.iloc[0]
     s = sales.loc[sales["customer_id"] == customer_id]
     as_of = sales["order_date"].max() if as_of is None else require_date(as_of, "as_of")
@@ -561,8 +601,11 @@ def plot_quadrants(quadrants: pd.DataFrame, volume_cut: float, loyalty_cut: floa
     """
     from crm_lessons.plotting import BOOK_COLOURS, new_figure
 
-    require_typed(quadrants, "quadrants", ["volume", "loyalty", "quadrant"],
-        source="crm_lessons.composition.volume_loyalty()"
+    require_typed(
+        quadrants,
+        "quadrants",
+        ["volume", "loyalty", "quadrant"],
+        source="crm_lessons.composition.volume_loyalty()",
     )
     fig, ax = new_figure(ax, (11, 7))
     rng = np.random.default_rng(seed)
@@ -571,8 +614,14 @@ def plot_quadrants(quadrants: pd.DataFrame, volume_cut: float, loyalty_cut: floa
     volume = quadrants["volume"].clip(lower=1.0)
     for name, colour in colours.items():
         m = (quadrants["quadrant"] == name).to_numpy()
-        ax.scatter(volume[m], quadrants["loyalty"][m] + jitter[m], s=12, alpha=0.5, color=colour,
-                   label=f"{_value_word(name)} ({m.sum():,})")
+        ax.scatter(
+            volume[m],
+            quadrants["loyalty"][m] + jitter[m],
+            s=12,
+            alpha=0.5,
+            color=colour,
+            label=f"{_value_word(name)} ({m.sum():,})",
+        )
     from crm_lessons.i18n import tr
 
     ax.set_xscale("log")
@@ -607,11 +656,19 @@ def customer_vs_shopper() -> pd.DataFrame:
     """
     rows = [
         ("stability", "buys now and then, may go elsewhere", "buys steadily from the company"),
-        ("initiative", "takes the initiative in choosing each time", "the relationship, not each trip, drives the purchase"),
+        (
+            "initiative",
+            "takes the initiative in choosing each time",
+            "the relationship, not each trip, drives the purchase",
+        ),
         ("number of transactions", "often a single purchase", "buys many times"),
         ("quantity", "small amounts", "usually larger amounts"),
         ("time horizon", "no lasting business relationship", "a long-term relationship"),
-        ("who serves them", "anyone who sells the product", "dedicated staff (a sales rep or account manager)"),
+        (
+            "who serves them",
+            "anyone who sells the product",
+            "dedicated staff (a sales rep or account manager)",
+        ),
         ("information on file", "usually none", "a customer file with their data"),
     ]
     return pd.DataFrame(rows, columns=["aspect", "shopper", "customer"]).set_index("aspect")

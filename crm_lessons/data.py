@@ -316,8 +316,12 @@ def _record_starts_csv(text: str, src: _Source) -> tuple[list[str], np.ndarray |
         counts = np.fromiter((r.count(",") for r in rows), dtype=np.int64, count=len(rows))
         bad = np.flatnonzero(counts != len(header) - 1)
         if len(bad):
-            _ragged(src, [(int(i) + 1, int(counts[i]) + 1, rows[i].strip() == "") for i in bad[:MAX_SHOWN]],
-                    len(bad), len(header))
+            _ragged(
+                src,
+                [(int(i) + 1, int(counts[i]) + 1, rows[i].strip() == "") for i in bad[:MAX_SHOWN]],
+                len(bad),
+                len(header),
+            )
         return header, None
     reader = csv.reader(io.StringIO(text, newline=""))
     starts, bad, n_bad = [], [], 0
@@ -351,10 +355,10 @@ def _record_starts_csv(text: str, src: _Source) -> tuple[list[str], np.ndarray |
     return header, starts
 
 
-def _ragged(src: _Source, bad, n_bad: int, n_header: int, expected: str = "the header's", fix: str | None = None):
-    shown = "; ".join(
-        f"line {line}: {'empty line' if empty else f'{n} fields'}" for line, n, empty in bad
-    )
+def _ragged(
+    src: _Source, bad, n_bad: int, n_header: int, expected: str = "the header's", fix: str | None = None
+):
+    shown = "; ".join(f"line {line}: {'empty line' if empty else f'{n} fields'}" for line, n, empty in bad)
     more = f" (first {MAX_SHOWN} shown)" if n_bad > MAX_SHOWN else ""
     raise src.fail(
         f"{n_bad} line(s) do not have {expected} {n_header} fields: {shown}{more}.",
@@ -473,7 +477,9 @@ def _to_number(src, col, raw, present, *, whole: bool):
     if bad.any():
         kind = "whole number" if whole else "number"
         example = "12" if whole else "12.5 (a dot as decimal point, no thousands separator or unit)"
-        raise _bad_values(src, col.name, raw, bad, f"{{are}} not a {kind}", f"Write a {kind} such as {example}.")
+        raise _bad_values(
+            src, col.name, raw, bad, f"{{are}} not a {kind}", f"Write a {kind} such as {example}."
+        )
     if col.min is not None or col.max is not None:
         out = np.zeros(len(number), dtype=bool)
         if col.min is not None:
@@ -482,7 +488,11 @@ def _to_number(src, col, raw, present, *, whole: bool):
             out |= (number > col.max).to_numpy()
         if out.any():
             raise _bad_values(
-                src, col.name, raw, out, f"{{are}} outside the allowed range ({_range_text(col)})",
+                src,
+                col.name,
+                raw,
+                out,
+                f"{{are}} outside the allowed range ({_range_text(col)})",
                 f"Correct these values so that each is {_range_text(col)}.",
             )
     return number
@@ -494,7 +504,11 @@ def _convert(src: _Source, col: Column, raw: pd.Series, *, date_format: str = "%
     present = ~missing
     if not col.nullable and missing.any():
         raise _bad_values(
-            src, col.name, raw, missing, "{are} missing (empty cell) where a value is required",
+            src,
+            col.name,
+            raw,
+            missing,
+            "{are} missing (empty cell) where a value is required",
             f"Fill in {col.name} ({col.description.lower()}) on these lines, or delete the lines.",
         )
     dtype = col.dtype
@@ -514,7 +528,11 @@ def _convert(src: _Source, col: Column, raw: pd.Series, *, date_format: str = "%
             shape = date_format.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD")
             example = pd.Timestamp("2023-02-28").strftime(date_format)
             raise _bad_values(
-                src, col.name, raw, bad, f"{{are}} not a real date written {shape}",
+                src,
+                col.name,
+                raw,
+                bad,
+                f"{{are}} not a real date written {shape}",
                 f"Write each date as {shape} with a day that exists in its month (e.g. {example}).",
             )
         return dates.astype("datetime64[ns]")
@@ -532,7 +550,11 @@ def _convert(src: _Source, col: Column, raw: pd.Series, *, date_format: str = "%
         bad = present & ~raw.isin(labels).to_numpy()
         if bad.any():
             raise _bad_values(
-                src, col.name, raw, bad, "{are} outside the category list",
+                src,
+                col.name,
+                raw,
+                bad,
+                "{are} outside the category list",
                 f"Use one of {', '.join(map(repr, labels))} (spelt exactly so, capitals included)"
                 + (", or leave the cell empty." if col.nullable else "."),
             )
@@ -559,7 +581,11 @@ def _check_unique(src: _Source, frame: pd.DataFrame, key: tuple[str, ...]) -> No
             shown = pd.Series(list(frame[list(key)].itertuples(index=False, name=None)), index=frame.index)
             what = f"share an ({', '.join(key)}) pair, which must be unique (it is the table's key)"
         raise _bad_values(
-            src, ", ".join(key), shown, repeated, what,
+            src,
+            ", ".join(key),
+            shown,
+            repeated,
+            what,
             "Delete the duplicate lines, or give each line a key of its own.",
             noun="line",
         )
@@ -617,7 +643,10 @@ def _check_foreign_keys(frames: dict, sources: dict) -> None:
             dangling = child.notna().to_numpy() & ~child.isin(known).to_numpy()
             if dangling.any():
                 raise _bad_values(
-                    sources[name], column, child, dangling,
+                    sources[name],
+                    column,
+                    child,
+                    dangling,
                     f"{{are}} not a {parent_column} found in {TABLES[parent].file} (the reference points nowhere)",
                     f"Use a {parent_column} that exists in {TABLES[parent].file}, add the missing "
                     f"rows there, or delete these lines.",
@@ -629,7 +658,13 @@ def _check_foreign_keys(frames: dict, sources: dict) -> None:
 
 def _column_doc(col: Column) -> str:
     """One column's entry in a loader's docstring."""
-    kind = {"date": "datetime64[ns]", "category": "Categorical", "bool": "bool", "float": "float64", "str": "str"}
+    kind = {
+        "date": "datetime64[ns]",
+        "category": "Categorical",
+        "bool": "bool",
+        "float": "float64",
+        "str": "str",
+    }
     dtype = ("Int64" if col.nullable else "int64") if col.dtype == "int" else kind[col.dtype]
     notes = []
     if col.ordered:
@@ -660,15 +695,19 @@ def _loader(table_name: str):
         if table.raw
         else ""
     )
-    shown_dtype = {"date": "datetime64[ns]", "category": "category", "bool": "bool", "float": "float64", "str": "str"}
+    shown_dtype = {
+        "date": "datetime64[ns]",
+        "category": "category",
+        "bool": "bool",
+        "float": "float64",
+        "str": "str",
+    }
     dtype_lines = "\n".join(
         f"    {c.name} {('Int64' if c.nullable else 'int64') if c.dtype == 'int' else shown_dtype[c.dtype]}"
         for c in table.columns
     )
     key = f"Primary key: {', '.join(table.primary_key)}." if table.primary_key else ""
-    refs = "".join(
-        f" {c} refers to {TABLES[t].file}'s {pc}." for c, (t, pc) in table.foreign_keys.items()
-    )
+    refs = "".join(f" {c} refers to {TABLES[t].file}'s {pc}." for c, (t, pc) in table.foreign_keys.items())
     summary = table.description[0].lower() + table.description[1:]
     load.__doc__ = f"""Load the case company's {table.file}: {summary}{raw_note}
 
@@ -825,14 +864,18 @@ def build_sales(orders: pd.DataFrame, order_lines: pd.DataFrame, products: pd.Da
     """
     require_typed(orders, "orders", ["order_id", "customer_id", "order_date"], source="load_orders()")
     require_typed(
-        order_lines, "order_lines", ["order_id", "line_no", "product_id", "quantity", "unit_price", "discount"],
+        order_lines,
+        "order_lines",
+        ["order_id", "line_no", "product_id", "quantity", "unit_price", "discount"],
         source="load_order_lines()",
     )
     require_typed(
         products, "products", ["product_id", "category", "price_band", "unit_cost"], source="load_products()"
     )
     require_same_id_type(order_lines["order_id"], "order_lines", orders["order_id"], "orders", "order_id")
-    require_same_id_type(order_lines["product_id"], "order_lines", products["product_id"], "products", "product_id")
+    require_same_id_type(
+        order_lines["product_id"], "order_lines", products["product_id"], "products", "product_id"
+    )
     _require_unique(orders, "orders", "order_id")
     _require_unique(products, "products", "product_id")
     for argument, frame, key in (("orders", orders, "order_id"), ("products", products, "product_id")):
@@ -846,7 +889,10 @@ def build_sales(orders: pd.DataFrame, order_lines: pd.DataFrame, products: pd.Da
         orders[["order_id", "customer_id", "order_date"]], on="order_id", how="left", sort=False
     )
     sales = sales.merge(
-        products[["product_id", "category", "price_band", "unit_cost"]], on="product_id", how="left", sort=False
+        products[["product_id", "category", "price_band", "unit_cost"]],
+        on="product_id",
+        how="left",
+        sort=False,
     )
     sales["revenue"] = sales["quantity"] * sales["unit_price"] * (1 - sales["discount"])
     sales["cost"] = sales["quantity"] * sales["unit_cost"]
@@ -1003,7 +1049,11 @@ def load_cdnow(sample: bool = False, data_dir=None) -> pd.DataFrame:
     if len(bad):
         shown = [(int(i) + 1, int(counts[i]), counts[i] == 0) for i in bad[:MAX_SHOWN]]
         _ragged(
-            src, shown, len(bad), n_fields, expected="the expected",
+            src,
+            shown,
+            len(bad),
+            n_fields,
+            expected="the expected",
             fix=f"Give every line exactly {n_fields} values ({', '.join(header)}) separated by spaces, "
             "as in the original file (no commas, no spaces inside a value); delete empty lines.",
         )
@@ -1012,17 +1062,29 @@ def load_cdnow(sample: bool = False, data_dir=None) -> pd.DataFrame:
         names.insert(1, "sample_id")
     try:
         raw = pd.read_csv(
-            io.StringIO(text), sep=r"\s+", header=None, names=names, skiprows=1 if has_header else 0,
-            dtype=str, keep_default_na=False, na_values=[""],
+            io.StringIO(text),
+            sep=r"\s+",
+            header=None,
+            names=names,
+            skiprows=1 if has_header else 0,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
         )
     except (pd.errors.ParserError, ValueError) as err:
-        raise src.fail(f"the file could not be parsed ({str(err).strip()}).", "Restore the original file.") from None
+        raise src.fail(
+            f"the file could not be parsed ({str(err).strip()}).", "Restore the original file."
+        ) from None
     columns = {col.name: _convert(src, col, raw[col.name], date_format="%Y%m%d") for col in _CDNOW_COLUMNS}
     ids = columns["customer_id"]
     not_digits = ~ids.str.fullmatch(r"\d+").to_numpy(dtype=bool)
     if not_digits.any():
         raise _bad_values(
-            src, "customer_id", raw["customer_id"], not_digits, "{are} not a customer number",
+            src,
+            "customer_id",
+            raw["customer_id"],
+            not_digits,
+            "{are} not a customer number",
             "Write each customer id as digits, five of them zero-padded as in the original file "
             "(e.g. 00032).",
         )
@@ -1032,11 +1094,13 @@ def load_cdnow(sample: bool = False, data_dir=None) -> pd.DataFrame:
     outside = ((dates < CDNOW_PERIOD[0]) | (dates > CDNOW_PERIOD[1])).to_numpy()
     if outside.any():
         raise _bad_values(
-            src, "date", raw["date"], outside,
+            src,
+            "date",
+            raw["date"],
+            outside,
             f"{{are}} outside the CDNOW purchase period ({CDNOW_PERIOD[0]} to {CDNOW_PERIOD[1]})",
             "Correct these dates (written YYYYMMDD, e.g. 19970101) or restore the original file.",
         )
     log = pd.DataFrame(columns)
     _remember(key, log, src)
     return log
-

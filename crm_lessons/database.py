@@ -51,19 +51,26 @@ from crm_lessons.schema import CUSTOMER_KINDS, HISTORY_END, HISTORY_START, REGIO
 DEFAULT_DB_PATH = Path("build") / "crm.duckdb"
 
 #: SQL type for each type of the schema's vocabulary.
-SQL_TYPES = {"str": "VARCHAR", "int": "INTEGER", "int64": "BIGINT", "float": "DOUBLE", "date": "DATE", "bool": "BOOLEAN",
-             "category": "VARCHAR"}
+SQL_TYPES = {
+    "str": "VARCHAR",
+    "int": "INTEGER",
+    "int64": "BIGINT",
+    "float": "DOUBLE",
+    "date": "DATE",
+    "bool": "BOOLEAN",
+    "category": "VARCHAR",
+}
 
 #: Rules that involve more than one column, per table (SQL boolean expressions).
 TABLE_CHECKS: dict[str, tuple[str, ...]] = {
     "customers": (
         # the retail format describes intermediaries only, the buying motive consumers only
-        "(\"retail_format\" IS NULL) OR (\"kind\" = 'intermediary')",
-        "(\"buying_motive\" IS NULL) OR (\"kind\" = 'consumer')",
+        '("retail_format" IS NULL) OR ("kind" = \'intermediary\')',
+        '("buying_motive" IS NULL) OR ("kind" = \'consumer\')',
     ),
-    "products": ("\"list_price\" >= \"unit_cost\"",),
-    "inventory": ("\"closing_units\" = \"opening_units\" + \"received_units\" - \"sold_units\"",),
-    "pilot": ("\"responded\" = (\"spend\" > 0)",),
+    "products": ('"list_price" >= "unit_cost"',),
+    "inventory": ('"closing_units" = "opening_units" + "received_units" - "sold_units"',),
+    "pilot": ('"responded" = ("spend" > 0)',),
 }
 
 #: Secondary indexes: only where a query looks up a few rows by a column that is not a key.
@@ -89,7 +96,14 @@ NEW_CUSTOMERS = Table(
         Column("region", "category", "Sales region", nullable=True, categories=REGIONS),
         Column("join_date", "date", "Date the record was created"),
         Column("birth_year", "int", "Year of birth, consumers", nullable=True, min=1900, max=2010),
-        Column("expected_annual_purchase", "float", "Expected purchases per year", unit="CNY", nullable=True, min=0),
+        Column(
+            "expected_annual_purchase",
+            "float",
+            "Expected purchases per year",
+            unit="CNY",
+            nullable=True,
+            min=0,
+        ),
         Column("source_records", "str", "record_id of the raw rows merged into this one, joined by ';'"),
     ),
     primary_key=("new_customer_id",),
@@ -266,7 +280,10 @@ def index_ddl(table_name: str) -> list[str]:
     >>> index_ddl("orders")
     ['CREATE INDEX "orders_customer_id_idx" ON "orders" ("customer_id");']
     """
-    return [f"CREATE INDEX {_q(f'{table_name}_{c}_idx')} ON {_q(table_name)} ({_q(c)});" for c in INDEXES.get(table_name, ())]
+    return [
+        f"CREATE INDEX {_q(f'{table_name}_{c}_idx')} ON {_q(table_name)} ({_q(c)});"
+        for c in INDEXES.get(table_name, ())
+    ]
 
 
 #: The order lines with their customer, date, product and money, as :func:`crm_lessons.data.build_sales`.
@@ -349,7 +366,9 @@ def relations(tables=None) -> pd.DataFrame:
                     "cardinality": "one-to-one (at most)" if unique else "many-to-one",
                 }
             )
-    return pd.DataFrame(rows, columns=["table", "column", "refers_to_table", "refers_to_column", "cardinality"])
+    return pd.DataFrame(
+        rows, columns=["table", "column", "refers_to_table", "refers_to_column", "cardinality"]
+    )
 
 
 def tables_overview(tables=None) -> pd.DataFrame:
@@ -364,7 +383,12 @@ def tables_overview(tables=None) -> pd.DataFrame:
     for name in _check_tables(tables) + (NEW_CUSTOMERS.name, ORDER_TOTALS.name):
         t = _database_table(name)
         rows.append(
-            {"table": name, "primary_key": ", ".join(t.primary_key), "columns": len(t.columns), "description": t.description}
+            {
+                "table": name,
+                "primary_key": ", ".join(t.primary_key),
+                "columns": len(t.columns),
+                "description": t.description,
+            }
         )
     return pd.DataFrame(rows)
 
@@ -586,11 +610,17 @@ def row_counts(con) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``table`` and ``rows``.
     """
-    present = set(con.execute("SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'").df()["table_name"])
+    present = set(
+        con.execute("SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'").df()[
+            "table_name"
+        ]
+    )
     rows = []
     for name in (*DATABASE_TABLES, NEW_CUSTOMERS.name, ORDER_TOTALS.name):
         if name in present:
-            rows.append({"table": name, "rows": con.execute(f"SELECT count(*) FROM {_q(name)}").fetchone()[0]})
+            rows.append(
+                {"table": name, "rows": con.execute(f"SELECT count(*) FROM {_q(name)}").fetchone()[0]}
+            )
     return pd.DataFrame(rows)
 
 
@@ -610,7 +640,7 @@ def constraints(con, table: str | None = None) -> pd.DataFrame:
         ``columns`` (the columns it involves) and ``constraint`` (its SQL text), sorted.
     """
     sql = (
-        "SELECT table_name AS \"table\", constraint_type AS \"type\", "
+        'SELECT table_name AS "table", constraint_type AS "type", '
         "array_to_string(constraint_column_names, ', ') AS \"columns\", "
         "CASE WHEN constraint_type = 'NOT NULL' THEN 'NOT NULL' ELSE constraint_text END AS \"constraint\" "
         "FROM duckdb_constraints()"
@@ -692,5 +722,7 @@ def customer_file_query(con, name: str, **params) -> pd.DataFrame:
         )
     extra = set(params) - needed
     if extra:
-        raise ValueError(f"question {name!r} takes no parameter(s) {sorted(extra)}; it takes {sorted(needed) or 'none'}")
+        raise ValueError(
+            f"question {name!r} takes no parameter(s) {sorted(extra)}; it takes {sorted(needed) or 'none'}"
+        )
     return query(con, sql, params if params else None)

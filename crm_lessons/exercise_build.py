@@ -59,7 +59,7 @@ def student_source(source: str) -> str:
             continue
         if stripped.startswith(STUDENT):
             indent = line[: len(line) - len(line.lstrip())]
-            rest = stripped[len(STUDENT):]
+            rest = stripped[len(STUDENT) :]
             out.append(indent + (rest[1:] if rest.startswith(" ") else rest))
             continue
         out.append(line)
@@ -155,7 +155,9 @@ def execute(nb, cwd: Path, timeout: int = 600) -> nbformat.NotebookNode:
     """Execute a notebook in ``cwd`` (for committing it with outputs)."""
     from nbclient import NotebookClient
 
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+    NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
+    ).execute()
     return nb
 
 
@@ -169,8 +171,13 @@ def solution_notebooks(exercises_dir: Path = EXERCISES_DIR) -> list[Path]:
     return sorted((exercises_dir / "solutions").glob("ch[0-9][0-9]_*.ipynb"))
 
 
-def build(exercises_dir: Path = EXERCISES_DIR, run: bool = True, solutions_too: bool = True,
-          only: list[str] | None = None, lang: str = "en") -> list[Path]:
+def build(
+    exercises_dir: Path = EXERCISES_DIR,
+    run: bool = True,
+    solutions_too: bool = True,
+    only: list[str] | None = None,
+    lang: str = "en",
+) -> list[Path]:
     """Write ``exercises/chNN_*.ipynb`` (or the Chinese ``exercises/zh/``) from the solutions
     (executing both when ``run``). The Chinese edition of each solution, the same code with the
     Chinese text, is written to ``exercises/zh/solutions/``."""
@@ -227,7 +234,9 @@ def _stale(solution, sol_path: Path, folder: Path, lang: str) -> list[str]:
     committed = nbformat.read(str(path), as_version=4)
     got = [(c.cell_type, c.source) for c in committed.cells]
     want = [(c.cell_type, c.source) for c in expected.cells]
-    if got != want or committed.metadata.get("crm_lessons", {}).get("student_version_of") != fingerprint(solution):
+    if got != want or committed.metadata.get("crm_lessons", {}).get("student_version_of") != fingerprint(
+        solution
+    ):
         return [f"{shown}: out of date with solutions/{sol_path.name}"]
     if lang != "en":  # the edition's own solution (exercises/zh/solutions/)
         sol_copy = folder / "solutions" / sol_path.name
@@ -235,14 +244,20 @@ def _stale(solution, sol_path: Path, folder: Path, lang: str) -> list[str]:
             return [f"{lang}/solutions/{sol_path.name}: missing"]
         translated = nbformat.read(str(sol_copy), as_version=4)
         want = [(c.cell_type, c.source) for c in edition(solution, lang).cells]
-        if ([(c.cell_type, c.source) for c in translated.cells] != want
-                or translated.metadata.get("crm_lessons", {}).get("edition_of") != fingerprint(solution)):
+        if [(c.cell_type, c.source) for c in translated.cells] != want or translated.metadata.get(
+            "crm_lessons", {}
+        ).get("edition_of") != fingerprint(solution):
             return [f"{lang}/solutions/{sol_path.name}: out of date with solutions/{sol_path.name}"]
     return []
 
 
-def release(out: Path, graded: bool, key_out: Path | None = None, exercises_dir: Path = EXERCISES_DIR,
-            lang: str = "en") -> list[Path]:
+def release(
+    out: Path,
+    graded: bool,
+    key_out: Path | None = None,
+    exercises_dir: Path = EXERCISES_DIR,
+    lang: str = "en",
+) -> list[Path]:
     """Write a release of the exercise set for students into ``out``.
 
     *Practice*: the student notebooks and, beside them, the answer key (``out/key/``), so
@@ -257,8 +272,9 @@ def release(out: Path, graded: bool, key_out: Path | None = None, exercises_dir:
     if graded and key_out is None:
         raise ValueError("key_out: a graded release needs --key-out FOLDER for the grader's copy of the key")
     if graded and Path(key_out).resolve().is_relative_to(out.resolve()):
-        raise ValueError("key_out: the key must not be inside the student release; "
-                         "choose a folder outside --out")
+        raise ValueError(
+            "key_out: the key must not be inside the student release; choose a folder outside --out"
+        )
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for sol in solution_notebooks(exercises_dir):
@@ -284,15 +300,21 @@ def exercises_main(argv: list[str] | None = None) -> int:
     b.add_argument("chapters", nargs="*", help="only these exercise ids (ch01 ...)")
     b.add_argument("--no-run", action="store_true", help="write without executing (no outputs)")
     b.add_argument("--dir", default=str(EXERCISES_DIR), help="the exercises folder")
-    b.add_argument("--lang", choices=LANGUAGES, default="en",
-                   help="edition: en (exercises/) or zh (exercises/zh/, questions in Chinese)")
+    b.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default="en",
+        help="edition: en (exercises/) or zh (exercises/zh/, questions in Chinese)",
+    )
     c = sub.add_parser("check", help="exit 1 when a student notebook is out of date")
     c.add_argument("--dir", default=str(EXERCISES_DIR))
-    r = sub.add_parser("release",
-                       help="write a practice (key beside the notebooks) or graded (no key) release")
+    r = sub.add_parser(
+        "release", help="write a practice (key beside the notebooks) or graded (no key) release"
+    )
     mode = r.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--practice", action="store_true",
-                      help="instant right/wrong feedback; the key ships with it")
+    mode.add_argument(
+        "--practice", action="store_true", help="instant right/wrong feedback; the key ships with it"
+    )
     mode.add_argument("--graded", action="store_true", help="for credit: no key or solution for students")
     r.add_argument("--out", required=True, help="folder of the student release")
     r.add_argument("--key-out", help="graded: folder for the grader's key (outside --out)")

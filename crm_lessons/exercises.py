@@ -132,7 +132,9 @@ def _load_table(folder: str, name: str) -> pd.DataFrame:
 
         if name == "sales":
             _CACHE[key] = data.build_sales(
-                _load_table(folder, "orders"), _load_table(folder, "order_lines"), _load_table(folder, "products")
+                _load_table(folder, "orders"),
+                _load_table(folder, "order_lines"),
+                _load_table(folder, "products"),
             )
         else:
             _CACHE[key] = getattr(data, f"load_{name}")(folder)
@@ -160,7 +162,9 @@ class CaseData:
         return f"CaseData(tables: {', '.join(TABLE_NAMES)})"
 
 
-def preload(data_dir=None, tables=("customers", "products", "orders", "order_lines", "sales", "pilot", "survey")) -> None:
+def preload(
+    data_dir=None, tables=("customers", "products", "orders", "order_lines", "sales", "pilot", "survey")
+) -> None:
     """Read the usual tables into the cache (the grading zygote calls this before forking)."""
     folder = _resolve(data_dir)
     for name in tables:
@@ -227,7 +231,9 @@ def to_plain(obj: Any) -> Any:
                 "__frame__": {
                     "columns": [_plain_scalar(c) if not isinstance(c, tuple) else str(c) for c in x.columns],
                     "index": [_plain_scalar(i) if not isinstance(i, tuple) else str(i) for i in x.index],
-                    "data": [[_plain_scalar(v) for v in row] for row in x.astype(object).itertuples(index=False)],
+                    "data": [
+                        [_plain_scalar(v) for v in row] for row in x.astype(object).itertuples(index=False)
+                    ],
                 }
             }
         if isinstance(x, pd.Series):
@@ -293,7 +299,9 @@ def compare_plain(answer, reference, rel: float = 1e-6, abs_: float = 1e-9) -> t
         if not (isinstance(answer, dict) and "__series__" in answer):
             return 0.0, "expected a pandas Series"
         ref = dict(zip(map(str, reference["__series__"]["index"]), reference["__series__"]["values"]))
-        got = dict(zip(map(str, answer["__series__"].get("index", [])), answer["__series__"].get("values", [])))
+        got = dict(
+            zip(map(str, answer["__series__"].get("index", [])), answer["__series__"].get("values", []))
+        )
         if not ref:
             return (1.0, "correct") if not got else (0.0, "expected an empty Series")
         hits = sum(1 for k, v in ref.items() if k in got and _close(got[k], v, rel, abs_))
@@ -344,7 +352,11 @@ def compare_plain(answer, reference, rel: float = 1e-6, abs_: float = 1e-9) -> t
         return 0.0, "no value"
     if _close(answer, reference, rel, abs_):
         return 1.0, "correct"
-    if isinstance(reference, (int, float)) and not isinstance(answer, (int, float)) or isinstance(answer, bool):
+    if (
+        isinstance(reference, (int, float))
+        and not isinstance(answer, (int, float))
+        or isinstance(answer, bool)
+    ):
         return 0.0, f"expected a number, got {type(answer).__name__}"
     return 0.0, "not the expected value"
 
@@ -444,8 +456,9 @@ class Question:
     def key(self):
         """The answer key's entry, or :class:`NoKeyError` (a graded release has none)."""
         if self.answer_key is None:
-            raise NoKeyError(f"question {self.id}: no answer key loaded "
-                             "(a graded release checks only the format)")
+            raise NoKeyError(
+                f"question {self.id}: no answer key loaded (a graded release checks only the format)"
+            )
         return self.answer_key
 
     def score(self, answer, reference) -> tuple[float, str]:  # pragma: no cover - abstract
@@ -664,7 +677,9 @@ class Written(Question):
         self.source = "written"
         total = sum(float(p) for _, p in self.rubric)
         if self.rubric and abs(total - float(self.points)) > 1e-9:
-            raise ValueError(f"question {self.id}: rubric points add up to {total:g}, not {self.points:g}; fix the rubric")
+            raise ValueError(
+                f"question {self.id}: rubric points add up to {total:g}, not {self.points:g}; fix the rubric"
+            )
 
     def reference(self, data):
         return {"rubric": [[str(c), float(p)] for c, p in self.rubric]}
@@ -692,7 +707,9 @@ class Exercise:
         for q in self.questions:
             if q.id == qid:
                 return q
-        raise KeyError(f"exercise {self.id} has no question {qid!r}; questions: {', '.join(q.id for q in self.questions)}")
+        raise KeyError(
+            f"exercise {self.id} has no question {qid!r}; questions: {', '.join(q.id for q in self.questions)}"
+        )
 
     @property
     def total_points(self) -> float:
@@ -716,8 +733,14 @@ def import_banks() -> None:
             register(load_exercise(path))
 
 
-_KINDS = {"choice": "Choice", "multichoice": "MultiChoice", "match": "Match", "compute": "Compute",
-          "function": "Function", "written": "Written"}
+_KINDS = {
+    "choice": "Choice",
+    "multichoice": "MultiChoice",
+    "match": "Match",
+    "compute": "Compute",
+    "function": "Function",
+    "written": "Written",
+}
 
 
 def load_exercise(path) -> Exercise:
@@ -773,8 +796,10 @@ def load_key(key_dir, exercise_id: str) -> dict:
 
     path = Path(key_dir) / f"{exercise_id}.py"
     if not path.is_file():
-        raise FileNotFoundError(f"key: no answer key {path}; pass the key folder written by "
-                                "`crm-lessons exercises release` (or the repository's exercises/key)")
+        raise FileNotFoundError(
+            f"key: no answer key {path}; pass the key folder written by "
+            "`crm-lessons exercises release` (or the repository's exercises/key)"
+        )
     spec = importlib.util.spec_from_file_location(f"_crm_lessons_key_{exercise_id}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -873,7 +898,7 @@ def markdown_answers(nb: dict) -> dict[str, str]:
                 src = cell.get("source", "")
                 text = "".join(src) if isinstance(src, list) else str(src)
                 if text.strip():
-                    found[tag[len(ANSWER_TAG_PREFIX):]] = text.strip()
+                    found[tag[len(ANSWER_TAG_PREFIX) :]] = text.strip()
     return found
 
 
@@ -955,8 +980,9 @@ def _session() -> _Session:
     return _SESSION
 
 
-def start(exercise_id: str, data_dir=None, answers_dir=None, lang: str | None = None,
-          key_dir=None) -> CaseData:
+def start(
+    exercise_id: str, data_dir=None, answers_dir=None, lang: str | None = None, key_dir=None
+) -> CaseData:
     """Begin an exercise sheet: load its questions and data; return the case data.
 
     Parameters
@@ -1112,8 +1138,13 @@ def _feedback(q: Question, answer, reference, misses: int, how: str) -> tuple[st
             problems = q.format_problems(answer)
             if problems:
                 problems_text = _reason("; ".join(problems), lang)
-                text = _tr("exercises.format_problem", lang, qid=q.id, problems=problems_text,
-                           expects=q.text("expects", lang))
+                text = _tr(
+                    "exercises.format_problem",
+                    lang,
+                    qid=q.id,
+                    problems=problems_text,
+                    expects=q.text("expects", lang),
+                )
                 return text, f"<span style='color:#b35900'>✘ {html.escape(text)}</span>"
             text = _tr("exercises.format_ok", lang, qid=q.id, expects=q.text("expects", lang))
         else:
@@ -1180,8 +1211,10 @@ def _make_widget(q: Question, answer, lang: str = "en"):
         picked = set(answer or [])
         labels = q.text("options", lang)
         return widgets.VBox(
-            [widgets.Checkbox(value=o in picked, description=lab, indent=False, layout=layout)
-             for o, lab in zip(q.options, labels)]
+            [
+                widgets.Checkbox(value=o in picked, description=lab, indent=False, layout=layout)
+                for o, lab in zip(q.options, labels)
+            ]
         )
     if isinstance(q, Match):
         answer = answer if isinstance(answer, dict) else {}
@@ -1327,8 +1360,14 @@ def write(qid: str, text: str) -> None:
         colour = "#555"
     else:
         short = _tr(f"exercises.written_short_{unit}", s.lang, least=least) if length < least else ""
-        msg = _tr(f"exercises.written_recorded_{unit}", s.lang, qid=qid, n=length, short=short,
-                  worth=_worth(q.points))
+        msg = _tr(
+            f"exercises.written_recorded_{unit}",
+            s.lang,
+            qid=qid,
+            n=length,
+            short=short,
+            worth=_worth(q.points),
+        )
         colour = "#1a5fb4"
     _emit(q, text or None, msg, f"<span style='color:{colour}'>{html.escape(msg)}</span>")
 

@@ -73,8 +73,17 @@ def _data() -> dict:
 def _load_terms() -> tuple[Term, ...]:
     terms = []
     for key, entry in _data()["term"].items():
-        terms.append(Term(key, entry["name"]["en"], entry["name"]["zh"], entry["definition"]["en"],
-                          entry["definition"]["zh"], int(entry["chapter"]), entry["source"]))
+        terms.append(
+            Term(
+                key,
+                entry["name"]["en"],
+                entry["name"]["zh"],
+                entry["definition"]["en"],
+                entry["definition"]["zh"],
+                int(entry["chapter"]),
+                entry["source"],
+            )
+        )
     return tuple(terms)
 
 
@@ -158,8 +167,13 @@ def glossary(chapter: int | None = None, *, lang: str | None = None) -> pd.DataF
     lang = _lang(lang)
     sources = _data()["source"]
     rows = [
-        (t.english, t.chinese, t.definition_zh if lang == "zh" else t.definition_en, t.chapter,
-         sources[t.source][lang])
+        (
+            t.english,
+            t.chinese,
+            t.definition_zh if lang == "zh" else t.definition_en,
+            t.chapter,
+            sources[t.source][lang],
+        )
         for t in TERMS
         if chapter is None or t.chapter == chapter
     ]

@@ -223,6 +223,7 @@ def localize(obj, lang: str | None = None):
     >>> localize(pd.Series([5, 7], index=["consumer", "organisation"], name="customers"), lang="zh").index.tolist()
     ['消费者', '机构组织']
     """
+
     def relabel(name):
         return label(name, lang) if isinstance(name, str) else name
 

@@ -74,15 +74,18 @@ def lead_features(leads: pd.DataFrame) -> pd.DataFrame:
         values = leads[name].astype(str)
         unknown = sorted(set(values) - set(levels))
         if unknown:
-            raise ValueError(f"`leads` column {name!r} has unknown values {unknown}; expected {list(levels)}.")
+            raise ValueError(
+                f"`leads` column {name!r} has unknown values {unknown}; expected {list(levels)}."
+            )
         for level in levels:
             if level != baseline:
                 cols[f"{name}[{level}]"] = (values == level).astype("int64").to_numpy()
     cols["requested_quote"] = require_boolean(leads, "requested_quote", "leads").astype("int64").to_numpy()
     visits = require_numeric(leads, "website_visits", "leads", min_value=0)
     if not (visits == visits.round()).all():
-        raise ValueError("`leads` column 'website_visits' must hold whole numbers of visits; round or "
-                         "correct it.")
+        raise ValueError(
+            "`leads` column 'website_visits' must hold whole numbers of visits; round or correct it."
+        )
     cols["website_visits"] = visits.astype("int64").to_numpy()
     return pd.DataFrame(cols, index=leads.index)
 
@@ -141,8 +144,9 @@ def fit_lead_model(leads: pd.DataFrame, C: float = 1e4) -> LogisticRegression:
 
 def _check_model(model) -> None:
     if not isinstance(model, LogisticRegression) or not hasattr(model, "coef_"):
-        raise TypeError("`model` must be a fitted model from fit_lead_model(leads), got "
-                        f"{type(model).__name__}.")
+        raise TypeError(
+            f"`model` must be a fitted model from fit_lead_model(leads), got {type(model).__name__}."
+        )
 
 
 def lead_scores(model: LogisticRegression, leads: pd.DataFrame) -> pd.Series:
@@ -209,8 +213,10 @@ def lead_coefficients(model: LogisticRegression) -> pd.DataFrame:
     _check_model(model)
     names = ["intercept"] + list(model.feature_names_in_)
     coef = np.concatenate([model.intercept_, model.coef_[0]])
-    out = pd.DataFrame({"log_odds": coef, "odds_ratio": np.exp(coef), "points": np.round(coef * 20 / np.log(2))},
-                       index=pd.Index(names, name="input"))
+    out = pd.DataFrame(
+        {"log_odds": coef, "odds_ratio": np.exp(coef), "points": np.round(coef * 20 / np.log(2))},
+        index=pd.Index(names, name="input"),
+    )
     return out
 
 
@@ -350,6 +356,7 @@ def score_quality(scores: pd.Series, converted: pd.Series) -> float:
     s = require_numeric(pd.Series(np.asarray(scores, dtype=object)), None, "scores").to_numpy()
     y = require_boolean(pd.Series(np.asarray(converted, dtype=object)), None, "converted").to_numpy()
     if y.all() or not y.any():
-        raise ValueError("`converted` must hold both converted and unconverted leads to measure a "
-                         "score's quality.")
+        raise ValueError(
+            "`converted` must hold both converted and unconverted leads to measure a score's quality."
+        )
     return float(roc_auc_score(y, s))

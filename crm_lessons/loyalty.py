@@ -75,7 +75,9 @@ UNMEASURED_LOYALTY_MEASURES = {
 }
 
 
-def orders_in_window(orders: pd.DataFrame, customer_ids: pd.Series, ends: pd.Series, *, days: int, after: bool = False) -> pd.Series:
+def orders_in_window(
+    orders: pd.DataFrame, customer_ids: pd.Series, ends: pd.Series, *, days: int, after: bool = False
+) -> pd.Series:
     """Count each customer's orders in a window of ``days`` before (or after) a date.
 
     Parameters
@@ -112,12 +114,22 @@ def orders_in_window(orders: pd.DataFrame, customer_ids: pd.Series, ends: pd.Ser
     require_table(orders, "orders", ids=["customer_id"], dates=["order_date"], source="load_orders()")
     if isinstance(days, bool) or not isinstance(days, (int, np.integer)) or days <= 0:
         raise ValueError(f"`days` must be positive, got {days!r}.")
-    keys = pd.DataFrame({"customer_id": customer_ids.to_numpy(), "end": pd.to_datetime(ends).to_numpy(), "row": np.arange(len(customer_ids))})
+    keys = pd.DataFrame(
+        {
+            "customer_id": customer_ids.to_numpy(),
+            "end": pd.to_datetime(ends).to_numpy(),
+            "row": np.arange(len(customer_ids)),
+        }
+    )
     merged = keys.merge(orders[["customer_id", "order_date"]], on="customer_id", how="inner")
     delta = (merged["order_date"] - merged["end"]).dt.days
     inside = (delta > 0) & (delta <= days) if after else (delta <= 0) & (delta > -days)
     counts = merged[inside].groupby("row").size()
-    return pd.Series(counts.reindex(range(len(customer_ids)), fill_value=0).to_numpy(), index=customer_ids.index, name="orders")
+    return pd.Series(
+        counts.reindex(range(len(customer_ids)), fill_value=0).to_numpy(),
+        index=customer_ids.index,
+        name="orders",
+    )
 
 
 def loyalty_levels(
@@ -192,10 +204,19 @@ def loyalty_levels(
     """
     cognitive = dict(cognitive or {"perceived_quality": 4, "brand_attention": 4})
     affective = dict(affective or {"overall_satisfaction": 4, "recommend": 9})
-    require_table(survey, "survey", [*cognitive, *affective], ids=["customer_id"], dates=["survey_date"],
-                  source="load_survey()")
+    require_table(
+        survey,
+        "survey",
+        [*cognitive, *affective],
+        ids=["customer_id"],
+        dates=["survey_date"],
+        source="load_survey()",
+    )
     # a missing answer meets no threshold
-    answers = {col: require_numeric(survey, col, "survey", allow_nan=True).to_numpy() for col in [*cognitive, *affective]}
+    answers = {
+        col: require_numeric(survey, col, "survey", allow_nan=True).to_numpy()
+        for col in [*cognitive, *affective]
+    }
     if isinstance(min_orders, bool) or not isinstance(min_orders, (int, np.integer)) or min_orders < 1:
         raise ValueError(f"`min_orders` must be at least 1, got {min_orders!r}.")
     n_orders = orders_in_window(orders, survey["customer_id"], survey["survey_date"], days=window_days)
@@ -216,7 +237,15 @@ def loyalty_levels(
     )
 
 
-def repeat_purchase_rate(orders: pd.DataFrame, start: str, end: str, *, min_orders: int = 2, customers: pd.DataFrame | None = None, by: str | None = None) -> pd.DataFrame:
+def repeat_purchase_rate(
+    orders: pd.DataFrame,
+    start: str,
+    end: str,
+    *,
+    min_orders: int = 2,
+    customers: pd.DataFrame | None = None,
+    by: str | None = None,
+) -> pd.DataFrame:
     """Repeat purchase rate (客户重复购买率): share of a period's buyers who bought again in it.
 
     Parameters
@@ -260,7 +289,9 @@ def repeat_purchase_rate(orders: pd.DataFrame, start: str, end: str, *, min_orde
         raise ValueError(f"`end` ({hi.date()}) is before `start` ({lo.date()}); swap them.")
     inside = orders[(orders["order_date"] >= lo) & (orders["order_date"] <= hi)]
     if inside.empty:
-        raise ValueError(f"no orders between `start`={lo.date()} and `end`={hi.date()}; choose a period inside the order history.")
+        raise ValueError(
+            f"no orders between `start`={lo.date()} and `end`={hi.date()}; choose a period inside the order history."
+        )
     counts = inside.groupby("customer_id").size()
     if by is None:
         keys = pd.Series("all", index=counts.index)
@@ -270,7 +301,9 @@ def repeat_purchase_rate(orders: pd.DataFrame, start: str, end: str, *, min_orde
         require_columns(customers, ["customer_id", by], "customers", source="load_customers()")
         keys = customers.set_index("customer_id")[by].reindex(counts.index)
     frame = pd.DataFrame({"n": counts.to_numpy(), "key": keys.to_numpy()}, index=counts.index)
-    out = frame.groupby("key", observed=True, sort=True).agg(buyers=("n", "size"), repeat_buyers=("n", lambda s: int((s >= min_orders).sum())))
+    out = frame.groupby("key", observed=True, sort=True).agg(
+        buyers=("n", "size"), repeat_buyers=("n", lambda s: int((s >= min_orders).sum()))
+    )
     out["repeat_purchase_rate"] = out["repeat_buyers"] / out["buyers"]
     out.index.name = by
     return out
@@ -327,7 +360,9 @@ def loyalty_measures(survey: pd.DataFrame, loyal, *, orders_before_survey=None) 
     require_table(survey, "survey")
     loyal = require_boolean(pd.Series(np.asarray(loyal, dtype=object)), None, "loyal").reset_index(drop=True)
     if len(loyal) != len(survey):
-        raise ValueError(f"`loyal` has {len(loyal)} values but `survey` has {len(survey)} respondents; align them.")
+        raise ValueError(
+            f"`loyal` has {len(loyal)} values but `survey` has {len(survey)} respondents; align them."
+        )
     if loyal.all() or not loyal.any():
         raise ValueError("`loyal` must mark some respondents True and some False to compare the two groups.")
     data = survey.reset_index(drop=True)
@@ -353,7 +388,9 @@ def loyalty_measures(survey: pd.DataFrame, loyal, *, orders_before_survey=None) 
             "agrees": bool(np.sign(a.mean() - b.mean()) == sign),
         }
     if not rows:
-        raise ValueError(f"`survey` has none of the measure columns {[c for c, _ in LOYALTY_MEASURES.values()]}.")
+        raise ValueError(
+            f"`survey` has none of the measure columns {[c for c, _ in LOYALTY_MEASURES.values()]}."
+        )
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
@@ -430,7 +467,9 @@ def life_cycle_stages(
         raise ValueError(f"`decline_ratio` must lie in (0, 1], got {decline_ratio!r}.")
     past = orders[orders["order_date"] <= end]
     if past.empty:
-        raise ValueError(f"no orders on or before `as_of`={end.date()}; choose a date inside the order history.")
+        raise ValueError(
+            f"no orders on or before `as_of`={end.date()}; choose a date inside the order history."
+        )
     age_days = (end - past["order_date"]).dt.days
     g = past.assign(last=age_days < 365, prev=(age_days >= 365) & (age_days < 730)).groupby("customer_id")
     out = pd.DataFrame(
@@ -453,7 +492,9 @@ def life_cycle_stages(
         default="stability",
     )
     out["stage"] = pd.Categorical(stage, categories=list(LIFE_CYCLE_STAGES), ordered=True)
-    out = out.reset_index()[["customer_id", "first_order", "tenure_years", "orders_last_year", "orders_year_before", "stage"]]
+    out = out.reset_index()[
+        ["customer_id", "first_order", "tenure_years", "orders_last_year", "orders_year_before", "stage"]
+    ]
     return out.sort_values("customer_id", kind="stable").reset_index(drop=True)
 
 
@@ -507,8 +548,15 @@ def complaint_repurchase(
     Checked against: hand dates (K2's next order comes after 12 months; K3's window
     is incomplete).
     """
-    require_table(complaints, "complaints", ids=["customer_id"], dates=["complaint_date"], booleans=["recovered"],
-                  source="load_complaints()", nonempty=True)
+    require_table(
+        complaints,
+        "complaints",
+        ids=["customer_id"],
+        dates=["complaint_date"],
+        booleans=["recovered"],
+        source="load_complaints()",
+        nonempty=True,
+    )
     end = require_date(data_end, "data_end")
     complete = complaints["complaint_date"] + pd.Timedelta(days=window_days) <= end
     if not complete.any():
@@ -517,7 +565,9 @@ def complaint_repurchase(
             "use the last day of the order history or a shorter `window_days`."
         )
     kept = complaints[complete].copy()
-    kept["orders_after"] = orders_in_window(orders, kept["customer_id"], kept["complaint_date"], days=window_days, after=True)
+    kept["orders_after"] = orders_in_window(
+        orders, kept["customer_id"], kept["complaint_date"], days=window_days, after=True
+    )
     kept["repurchased"] = kept["orders_after"] > 0
     kept = kept.reset_index(drop=True)
     kept.attrs["censored"] = int((~complete).sum())
@@ -563,8 +613,12 @@ def recovery_loyalty(repurchases: pd.DataFrame, *, confidence: float = 0.95) -> 
 
     Checked against: hand rates; interval and test from :mod:`crm_lessons.pilots`.
     """
-    require_columns(repurchases, ["recovered", "repurchased"], "repurchases",
-                    source="crm_lessons.loyalty.complaint_repurchase()")
+    require_columns(
+        repurchases,
+        ["recovered", "repurchased"],
+        "repurchases",
+        source="crm_lessons.loyalty.complaint_repurchase()",
+    )
     rec = require_boolean(repurchases, "recovered", "repurchases")
     rep = require_boolean(repurchases, "repurchased", "repurchases")
     rows = {}
@@ -575,10 +629,15 @@ def recovery_loyalty(repurchases: pd.DataFrame, *, confidence: float = 0.95) -> 
     out = pd.DataFrame.from_dict(rows, orient="index")
     out["repurchase_rate"] = out["repurchased"] / out["complaints"]
     a, b = rows["recovered"], rows["not recovered"]
-    diff = difference_in_proportions(a["repurchased"], a["complaints"], b["repurchased"], b["complaints"], confidence=confidence)
+    diff = difference_in_proportions(
+        a["repurchased"], a["complaints"], b["repurchased"], b["complaints"], confidence=confidence
+    )
     test = two_proportion_test(a["repurchased"], a["complaints"], b["repurchased"], b["complaints"])
     out.attrs.update(
-        difference=float(diff["uplift"]), ci_low=float(diff["ci_low"]), ci_high=float(diff["ci_high"]), p_value=float(test["p_value"])
+        difference=float(diff["uplift"]),
+        ci_low=float(diff["ci_low"]),
+        ci_high=float(diff["ci_high"]),
+        p_value=float(test["p_value"]),
     )
     return out
 
@@ -623,22 +682,34 @@ def recovery_by_speed(repurchases: pd.DataFrame, *, bands=(3, 7, 14)) -> pd.Data
 
     Checked against: hand counts (above).
     """
-    require_typed(repurchases, "repurchases", ["resolution_days", "recovered", "repurchased"],
-                  source="crm_lessons.loyalty.complaint_repurchase()")
+    require_typed(
+        repurchases,
+        "repurchases",
+        ["resolution_days", "recovered", "repurchased"],
+        source="crm_lessons.loyalty.complaint_repurchase()",
+    )
     bands = [int(b) for b in bands]
     if not bands or any(b <= 0 for b in bands) or any(b2 <= b1 for b1, b2 in zip(bands, bands[1:])):
         raise ValueError(
-            f"`bands` must be increasing positive day limits, e.g. (3, 7, 14); got {tuple(bands)!r}.")
+            f"`bands` must be increasing positive day limits, e.g. (3, 7, 14); got {tuple(bands)!r}."
+        )
     days = pd.to_numeric(repurchases["resolution_days"], errors="coerce")
     if days.isna().any() or (days < 0).any():
         raise ValueError("`repurchases['resolution_days']` must be whole days, 0 or more, with no blanks.")
     labels = [f"≤{bands[0]}"] + [f"{lo + 1}-{hi}" for lo, hi in zip(bands, bands[1:])] + [f">{bands[-1]}"]
     band = pd.cut(days, [-1, *bands, np.inf], labels=labels)
-    frame = pd.DataFrame({"band": band, "recovered": repurchases["recovered"].astype(bool),
-                          "repurchased": repurchases["repurchased"].astype(bool)})
+    frame = pd.DataFrame(
+        {
+            "band": band,
+            "recovered": repurchases["recovered"].astype(bool),
+            "repurchased": repurchases["repurchased"].astype(bool),
+        }
+    )
     out = frame.groupby("band", observed=False).agg(
-        complaints=("recovered", "size"), recovery_rate=("recovered", "mean"),
-        repurchase_rate=("repurchased", "mean"))
+        complaints=("recovered", "size"),
+        recovery_rate=("recovered", "mean"),
+        repurchase_rate=("repurchased", "mean"),
+    )
     out.insert(1, "complaint_share", out["complaints"] / out["complaints"].sum())
     out.index = pd.Index(labels, name="closed_within")
     return out
@@ -698,13 +769,22 @@ def profit_by_tenure(sales: pd.DataFrame, *, max_years: int = 5) -> pd.DataFrame
         raise ValueError(f"`max_years` must be a whole number of years, 1 or more; got {max_years!r}.")
     year = pd.to_datetime(sales["order_date"]).dt.year
     first = year.groupby(sales["customer_id"]).transform("min")
-    frame = pd.DataFrame({"customer_id": sales["customer_id"], "year": year,
-                          "tenure": (year - first).clip(upper=max_years),
-                          "revenue": sales["revenue"], "profit": sales["profit"]})
+    frame = pd.DataFrame(
+        {
+            "customer_id": sales["customer_id"],
+            "year": year,
+            "tenure": (year - first).clip(upper=max_years),
+            "revenue": sales["revenue"],
+            "profit": sales["profit"],
+        }
+    )
     per_year = frame.groupby(["customer_id", "year"], observed=True).agg(
-        tenure=("tenure", "first"), revenue=("revenue", "sum"), profit=("profit", "sum"))
-    out = per_year.groupby("tenure").agg(customer_years=("revenue", "size"),
-                                         revenue_per_customer=("revenue", "mean"),
-                                         profit_per_customer=("profit", "mean"))
+        tenure=("tenure", "first"), revenue=("revenue", "sum"), profit=("profit", "sum")
+    )
+    out = per_year.groupby("tenure").agg(
+        customer_years=("revenue", "size"),
+        revenue_per_customer=("revenue", "mean"),
+        profit_per_customer=("profit", "mean"),
+    )
     out.index = out.index.rename("tenure_years")
     return out

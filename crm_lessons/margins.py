@@ -77,8 +77,11 @@ def gross_margin(sales: pd.DataFrame, by="category", products: pd.DataFrame | No
     out["revenue_share"] = out["revenue"] / out["revenue"].sum()
     out["profit_share"] = out["gross_profit"] / out["gross_profit"].sum()
     if products is not None and keys == ["product_id"]:
-        require_typed(products, "products", ["product_id", "product_name", "category", "price_band"],
-            source="load_products()"
+        require_typed(
+            products,
+            "products",
+            ["product_id", "product_name", "category", "price_band"],
+            source="load_products()",
         )
         info = products.set_index("product_id")[["product_name", "category", "price_band"]]
         out = info.join(out, how="right")

@@ -142,7 +142,9 @@ class ClusterResult:
     inertia: float
 
 
-def kmeans_segments(rfm: pd.DataFrame, k: int = 4, log: bool = True, random_state: int = RANDOM_STATE, n_init: int = 10) -> ClusterResult:
+def kmeans_segments(
+    rfm: pd.DataFrame, k: int = 4, log: bool = True, random_state: int = RANDOM_STATE, n_init: int = 10
+) -> ClusterResult:
     """Segment customers with k-means on log-scaled, standardised RFM, and profile the clusters.
 
     Parameters
@@ -190,10 +192,12 @@ def kmeans_segments(rfm: pd.DataFrame, k: int = 4, log: bool = True, random_stat
         raise ValueError(f"k={k} clusters need at least {k} customers; rfm has {len(features)}")
     distinct = len(features.drop_duplicates())
     if distinct < k:
-        raise ValueError(f"k={k} clusters need at least {k} customers with different values; `rfm` has "
-                         f"{distinct} "
-                         "(the others repeat the same recency, frequency and monetary value). Choose a "
-                         "smaller k.")
+        raise ValueError(
+            f"k={k} clusters need at least {k} customers with different values; `rfm` has "
+            f"{distinct} "
+            "(the others repeat the same recency, frequency and monetary value). Choose a "
+            "smaller k."
+        )
     with threadpool_limits(limits=1):  # one thread: as fast on small data, and no oversubscription
         model = KMeans(n_clusters=int(k), n_init=n_init, random_state=random_state).fit(features.to_numpy())
     raw = pd.Series(model.labels_, index=features.index)
@@ -249,7 +253,9 @@ def cluster_profile(rfm: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
     return out
 
 
-def choose_k(rfm: pd.DataFrame, ks=range(2, 9), log: bool = True, random_state: int = RANDOM_STATE, sample: int = 2000) -> pd.DataFrame:
+def choose_k(
+    rfm: pd.DataFrame, ks=range(2, 9), log: bool = True, random_state: int = RANDOM_STATE, sample: int = 2000
+) -> pd.DataFrame:
     """Inertia (elbow) and silhouette score for several numbers of clusters.
 
     Parameters
@@ -278,18 +284,23 @@ def choose_k(rfm: pd.DataFrame, ks=range(2, 9), log: bool = True, random_state: 
     z = rfm_features(rfm, log=log).sort_index().to_numpy()
     ks = list(ks)
     if not ks or any(isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2 for k in ks):
-        raise ValueError("`ks` must list whole numbers of clusters, each 2 or more, e.g. range(2, 9); "
-                         f"got {ks!r}.")
+        raise ValueError(
+            f"`ks` must list whole numbers of clusters, each 2 or more, e.g. range(2, 9); got {ks!r}."
+        )
     distinct = len(np.unique(z, axis=0))
     if max(ks) >= distinct:
-        raise ValueError(f"`ks` goes up to {max(ks)} clusters but `rfm` has only {distinct} customers "
-                         "with different "
-                         "values; the silhouette needs more. Choose smaller k.")
+        raise ValueError(
+            f"`ks` goes up to {max(ks)} clusters but `rfm` has only {distinct} customers "
+            "with different "
+            "values; the silhouette needs more. Choose smaller k."
+        )
     rows = []
     for k in ks:
         with threadpool_limits(limits=1):
             model = KMeans(n_clusters=int(k), n_init=10, random_state=random_state).fit(z)
-            sil = silhouette_score(z, model.labels_, sample_size=min(sample, len(z)), random_state=random_state)
+            sil = silhouette_score(
+                z, model.labels_, sample_size=min(sample, len(z)), random_state=random_state
+            )
         rows.append({"k": int(k), "inertia": float(model.inertia_), "silhouette": float(sil)})
     return pd.DataFrame(rows)
 
@@ -351,7 +362,11 @@ def _numeric_matrix(frame: pd.DataFrame, features) -> tuple[pd.DataFrame, list[s
             parts.append(require_numeric(frame, f, "frame", allow_nan=True).rename(f))
             names.append(f)
         else:
-            cats = s.cat.categories if isinstance(s.dtype, pd.CategoricalDtype) else sorted(s.dropna().unique(), key=str)
+            cats = (
+                s.cat.categories
+                if isinstance(s.dtype, pd.CategoricalDtype)
+                else sorted(s.dropna().unique(), key=str)
+            )
             for c in cats:
                 parts.append((s == c).astype("float64").rename(f"{f} = {c}"))
                 names.append(f"{f} = {c}")
@@ -399,8 +414,14 @@ def _rule_in_words(conditions, integer: dict) -> str:
     return " and ".join(parts) or "everyone"
 
 
-def decision_tree(frame: pd.DataFrame, outcome: str, features, max_depth: int = 3, min_samples_leaf: int = 100,
-                  random_state: int = RANDOM_STATE) -> TreeResult:
+def decision_tree(
+    frame: pd.DataFrame,
+    outcome: str,
+    features,
+    max_depth: int = 3,
+    min_samples_leaf: int = 100,
+    random_state: int = RANDOM_STATE,
+) -> TreeResult:
     """Fit a classification tree for a yes/no outcome and list its leaves as rules in words.
 
     Parameters
@@ -445,7 +466,9 @@ def decision_tree(frame: pd.DataFrame, outcome: str, features, max_depth: int = 
     X, names = _numeric_matrix(frame, features)
     if X.isna().any().any():
         raise ValueError("frame: the feature columns must not be missing; fill or drop those rows first")
-    model = DecisionTreeClassifier(max_depth=max_depth, min_samples_leaf=min_samples_leaf, random_state=random_state)
+    model = DecisionTreeClassifier(
+        max_depth=max_depth, min_samples_leaf=min_samples_leaf, random_state=random_state
+    )
     model.fit(X.to_numpy(), y.to_numpy())
     t = model.tree_
     integer = {n: bool(np.all(np.mod(X[n].to_numpy(), 1) == 0)) for n in names}
@@ -457,8 +480,13 @@ def decision_tree(frame: pd.DataFrame, outcome: str, features, max_depth: int = 
 
     def walk(node, conditions):
         if t.children_left[node] == -1:
-            rows.append({"rule": _rule_in_words(conditions, integer), "customers": int(counts.get(node, 0)),
-                         "rate": float(rates.get(node, np.nan))})
+            rows.append(
+                {
+                    "rule": _rule_in_words(conditions, integer),
+                    "customers": int(counts.get(node, 0)),
+                    "rate": float(rates.get(node, np.nan)),
+                }
+            )
             return
         name, thr = names[t.feature[node]], float(t.threshold[node])
         walk(t.children_left[node], conditions + [(name, "<=", thr)])
@@ -469,9 +497,13 @@ def decision_tree(frame: pd.DataFrame, outcome: str, features, max_depth: int = 
     leaves["share"] = leaves["customers"] / len(frame)
     leaves = leaves.sort_values(["rate", "customers"], ascending=[False, False], ignore_index=True)
     leaves = leaves[["rule", "customers", "share", "rate"]]
-    importance = pd.Series(model.feature_importances_, index=names).sort_values(ascending=False, kind="stable")
+    importance = pd.Series(model.feature_importances_, index=names).sort_values(
+        ascending=False, kind="stable"
+    )
     importance = importance[importance > 0]
-    return TreeResult(model=model, leaves=leaves, importance=importance, base_rate=float(y.mean()), features=names)
+    return TreeResult(
+        model=model, leaves=leaves, importance=importance, base_rate=float(y.mean()), features=names
+    )
 
 
 # ------------------------------------------------------------------------------------------
@@ -510,7 +542,9 @@ def bands(values, bins: int = 5, higher_is_better: bool = True, unit: str = "") 
         lo, hi = v.min(), v.max()
         labels[b] = f"{_fmt(lo)}{unit}" if lo == hi else f"{_fmt(lo)}-{_fmt(hi)}{unit}"
     cats = [labels[b] for b in sorted(labels)]
-    return pd.Series(pd.Categorical(score.map(labels), categories=cats, ordered=True), index=s.index, name=s.name)
+    return pd.Series(
+        pd.Categorical(score.map(labels), categories=cats, ordered=True), index=s.index, name=s.name
+    )
 
 
 def _p_value(table: np.ndarray) -> tuple[float, float, int]:
@@ -571,10 +605,16 @@ def _merge_categories(x: pd.Series, y: pd.Series, ordered: bool, alpha_merge: fl
     counts = pd.crosstab(x, y).reindex(index=cats, columns=[False, True], fill_value=0)
     groups = [[c] for c in cats if counts.loc[c].sum() > 0]
     while len(groups) > 1:
-        pairs = [(i, i + 1) for i in range(len(groups) - 1)] if ordered else list(combinations(range(len(groups)), 2))
+        pairs = (
+            [(i, i + 1) for i in range(len(groups) - 1)]
+            if ordered
+            else list(combinations(range(len(groups)), 2))
+        )
         best, best_p = None, -1.0
         for i, j in pairs:
-            table = np.vstack([counts.loc[groups[i]].sum().to_numpy(), counts.loc[groups[j]].sum().to_numpy()])
+            table = np.vstack(
+                [counts.loc[groups[i]].sum().to_numpy(), counts.loc[groups[j]].sum().to_numpy()]
+            )
             _, p, _ = _p_value(table)
             if p > best_p:
                 best, best_p = (i, j), p
@@ -586,8 +626,14 @@ def _merge_categories(x: pd.Series, y: pd.Series, ordered: bool, alpha_merge: fl
     return groups
 
 
-def chaid_split(frame: pd.DataFrame, outcome: str, predictors, alpha: float = 0.05, alpha_merge: float = 0.05,
-                min_size: int = 30) -> ChaidSplit:
+def chaid_split(
+    frame: pd.DataFrame,
+    outcome: str,
+    predictors,
+    alpha: float = 0.05,
+    alpha_merge: float = 0.05,
+    min_size: int = 30,
+) -> ChaidSplit:
     """Choose the predictor whose categories best separate a yes/no outcome (one CHAID step).
 
     Parameters
@@ -655,11 +701,20 @@ def chaid_split(frame: pd.DataFrame, outcome: str, predictors, alpha: float = 0.
         multiplier = comb(c - 1, r - 1) if ordered else _stirling2(c, r)
         small = table.sum(axis=1).min() < min_size
         rows.append(
-            {"predictor": pred, "groups": r, "chi2": chi2, "dof": dof, "p_value": p,
-             "p_adjusted": min(1.0, p * multiplier) if r > 1 else 1.0, "too_small": bool(small)}
+            {
+                "predictor": pred,
+                "groups": r,
+                "chi2": chi2,
+                "dof": dof,
+                "p_value": p,
+                "p_adjusted": min(1.0, p * multiplier) if r > 1 else 1.0,
+                "too_small": bool(small),
+            }
         )
         merged[pred] = (groups, gx)
-    tests = pd.DataFrame(rows).sort_values(["too_small", "p_adjusted", "chi2"], ascending=[True, True, False], kind="stable", ignore_index=True)
+    tests = pd.DataFrame(rows).sort_values(
+        ["too_small", "p_adjusted", "chi2"], ascending=[True, True, False], kind="stable", ignore_index=True
+    )
     base = float(y.mean())
     best = tests.iloc[0] if len(tests) else None
     if best is None or best["too_small"] or best["p_adjusted"] >= alpha or best["groups"] < 2:
@@ -673,8 +728,9 @@ def chaid_split(frame: pd.DataFrame, outcome: str, predictors, alpha: float = 0.
     return ChaidSplit(pred, out[[pred, "customers", "with_outcome", "rate"]], tests, outcome, base)
 
 
-def chaid_tree(frame: pd.DataFrame, outcome: str, predictors, depth: int = 2, alpha: float = 0.05,
-               min_size: int = 100) -> pd.DataFrame:
+def chaid_tree(
+    frame: pd.DataFrame, outcome: str, predictors, depth: int = 2, alpha: float = 0.05, min_size: int = 100
+) -> pd.DataFrame:
     """Grow CHAID splits to a given depth and list the final groups as rules in words.
 
     Parameters
@@ -705,9 +761,19 @@ def chaid_tree(frame: pd.DataFrame, outcome: str, predictors, depth: int = 2, al
     leaves = []
 
     def grow(sub: pd.DataFrame, conditions: list[str], level: int):
-        split = chaid_split(sub, outcome, predictors, alpha=alpha, min_size=min(min_size, max(1, len(sub) // 10))) if level < depth and len(sub) >= min_size else None
+        split = (
+            chaid_split(sub, outcome, predictors, alpha=alpha, min_size=min(min_size, max(1, len(sub) // 10)))
+            if level < depth and len(sub) >= min_size
+            else None
+        )
         if split is None or split.predictor is None:
-            leaves.append({"rule": " and ".join(conditions) or "everyone", "customers": len(sub), "rate": float(sub[outcome].mean())})
+            leaves.append(
+                {
+                    "rule": " and ".join(conditions) or "everyone",
+                    "customers": len(sub),
+                    "rate": float(sub[outcome].mean()),
+                }
+            )
             return
         pred = split.predictor
         col = sub[pred].astype("str")
@@ -719,10 +785,14 @@ def chaid_tree(frame: pd.DataFrame, outcome: str, predictors, depth: int = 2, al
     grow(frame, [], 0)
     out = pd.DataFrame(leaves)
     out["share"] = out["customers"] / len(frame)
-    return out.sort_values(["rate", "customers"], ascending=[False, False], ignore_index=True)[["rule", "customers", "share", "rate"]]
+    return out.sort_values(["rate", "customers"], ascending=[False, False], ignore_index=True)[
+        ["rule", "customers", "share", "rate"]
+    ]
 
 
-def behaviour_table(sales: pd.DataFrame, customers: pd.DataFrame, reference_date, complaints: pd.DataFrame | None = None) -> pd.DataFrame:
+def behaviour_table(
+    sales: pd.DataFrame, customers: pd.DataFrame, reference_date, complaints: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per buying customer: RFM, tenure, product range, channel, kind and tier.
 
     Parameters
@@ -746,10 +816,14 @@ def behaviour_table(sales: pd.DataFrame, customers: pd.DataFrame, reference_date
     """
     from crm_lessons.rfm import purchases_from_sales, rfm_table
 
-    require_typed(sales, "sales", ["customer_id", "order_date", "category", "discount"],
-        source="load_sales()")
-    require_typed(customers, "customers", ["customer_id", "kind", "channel", "region", "tier"],
-        source="load_customers()"
+    require_typed(
+        sales, "sales", ["customer_id", "order_date", "category", "discount"], source="load_sales()"
+    )
+    require_typed(
+        customers,
+        "customers",
+        ["customer_id", "kind", "channel", "region", "tier"],
+        source="load_customers()",
     )
     require_same_id_type(sales["customer_id"], "sales", customers["customer_id"], "customers", "customer_id")
     ref = require_date(reference_date, "reference_date")
@@ -758,7 +832,9 @@ def behaviour_table(sales: pd.DataFrame, customers: pd.DataFrame, reference_date
     g = before.groupby("customer_id")
     table["tenure_years"] = ((ref - g["order_date"].min()).dt.days / 365.25).reindex(table.index).round(2)
     table["categories_bought"] = g["category"].nunique().reindex(table.index).astype("int64")
-    table["discount_share"] = (before["discount"] > 0).groupby(before["customer_id"]).mean().reindex(table.index)
+    table["discount_share"] = (
+        (before["discount"] > 0).groupby(before["customer_id"]).mean().reindex(table.index)
+    )
     c = customers.set_index("customer_id").reindex(table.index)
     for col in ("kind", "channel", "region"):
         table[col] = c[col]

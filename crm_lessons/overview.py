@@ -91,8 +91,15 @@ def _source(code: str, lang: str) -> str:
     return _data()["source"][code][lang]
 
 
-def _frame(table: str, fields: list[str], lang: str | None, *, source: str | None = None,
-           number: bool = False, key: str | None = None) -> pd.DataFrame:
+def _frame(
+    table: str,
+    fields: list[str],
+    lang: str | None,
+    *,
+    source: str | None = None,
+    number: bool = False,
+    key: str | None = None,
+) -> pd.DataFrame:
     lang = _lang(lang)
     rows = _rows(table, lang, fields, key=key)
     columns = ([key] if key else []) + list(fields)
@@ -176,8 +183,10 @@ def crm_definitions(*, lang: str | None = None) -> pd.DataFrame:
     True
     """
     lang = _lang(lang)
-    rows = [(*_rows("schools", lang, ["school", "definition", "emphasis"])[i], _source(entry["source"], lang))
-            for i, entry in enumerate(_data()["schools"].values())]
+    rows = [
+        (*_rows("schools", lang, ["school", "definition", "emphasis"])[i], _source(entry["source"], lang))
+        for i, entry in enumerate(_data()["schools"].values())
+    ]
     return pd.DataFrame(rows, columns=["school", "definition", "emphasis", "source"])
 
 
@@ -318,8 +327,12 @@ class QuizResult:
     def __str__(self) -> str:
         if self.correct:
             return tr("overview.quiz.correct", lang=self.lang, explanation=self.explanation)
-        return tr("overview.quiz.wrong", lang=self.lang, expected=self.expected_label or self.expected,
-                  explanation=self.explanation)
+        return tr(
+            "overview.quiz.wrong",
+            lang=self.lang,
+            expected=self.expected_label or self.expected,
+            explanation=self.explanation,
+        )
 
 
 def _normalise_choice(value, choices: Mapping[str, str], arg: str) -> str:
@@ -330,8 +343,9 @@ def _normalise_choice(value, choices: Mapping[str, str], arg: str) -> str:
     for key, zh in choices.items():
         if v in (key.casefold(), zh.casefold()):
             return key
-    raise ValueError(f"`{arg}` must be one of {list(choices)} (or the Chinese {list(choices.values())}), "
-                     f"got {value!r}.")
+    raise ValueError(
+        f"`{arg}` must be one of {list(choices)} (or the Chinese {list(choices.values())}), got {value!r}."
+    )
 
 
 def _find_item(quiz, activity, arg: str) -> pd.Series:
@@ -349,8 +363,10 @@ def _find_item(quiz, activity, arg: str) -> pd.Series:
             hit = items[texts.str.strip().str.casefold() == key]
             if not hit.empty:
                 return hit.iloc[0]
-        raise ValueError(f"`{arg}` is not one of the quiz's items; pass its item number (1-{len(items)}) "
-                         "or its text exactly as listed.")
+        raise ValueError(
+            f"`{arg}` is not one of the quiz's items; pass its item number (1-{len(items)}) "
+            "or its text exactly as listed."
+        )
     raise TypeError(f"`{arg}` must be an item number or the item's text, got {type(activity).__name__}.")
 
 
@@ -395,8 +411,9 @@ def check_crm_type(activity, answer: str) -> QuizResult:
     lang = get_language()
     entry = _data()["crm_type"][expected]
     type_label = entry["name"][lang].capitalize()
-    explanation = tr("overview.quiz.crm_type_explanation", why=row["why"], type=type_label,
-                     meaning=entry["meaning"][lang])
+    explanation = tr(
+        "overview.quiz.crm_type_explanation", why=row["why"], type=type_label, meaning=entry["meaning"][lang]
+    )
     return QuizResult(chosen == expected, chosen, expected, explanation, entry["name"][lang], lang)
 
 
@@ -479,8 +496,9 @@ def principles_checklist(ticked: Iterable[int] = (), *, lang: str | None = None)
     (2, [1, 4])
     """
     ticked = list(ticked)
-    bad = [t for t in ticked
-           if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or not 1 <= t <= 7]
+    bad = [
+        t for t in ticked if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or not 1 <= t <= 7
+    ]
     if bad:
         raise ValueError(f"`ticked` holds principle numbers 1-7; got {bad}.")
     out = implementation_principles(lang=lang)[["number", "principle"]].copy()
@@ -804,10 +822,21 @@ def crm_stage_figures(*, lang: str | None = None) -> pd.DataFrame:
         shared = stages[0] if len(stages) == 1 else f"{stages[0]}-{stages[-1]}"
         m = measures[entry["measure"]]
         for st in stages:
-            rows.append((st, m["name"][lang], entry["as_published"][lang], float(entry["low"]),
-                         float(entry["high"]), m["unit"][lang], shared, _source("004", lang)))
-    frame = pd.DataFrame(rows, columns=["stage", "measure", "as_published", "low", "high", "unit",
-                                        "shared_with", "source"])
+            rows.append(
+                (
+                    st,
+                    m["name"][lang],
+                    entry["as_published"][lang],
+                    float(entry["low"]),
+                    float(entry["high"]),
+                    m["unit"][lang],
+                    shared,
+                    _source("004", lang),
+                )
+            )
+    frame = pd.DataFrame(
+        rows, columns=["stage", "measure", "as_published", "low", "high", "unit", "shared_with", "source"]
+    )
     frame["stage"] = pd.Categorical(frame["stage"], categories=list(STAGE_ORDER), ordered=True)
     names = [m["name"][lang] for m in measures.values()]
     frame["measure"] = pd.Categorical(frame["measure"], categories=names, ordered=True)
@@ -848,8 +877,12 @@ def plot_crm_stages(figures: pd.DataFrame | None = None, *, axes=None):
 
     if figures is None:
         figures = crm_stage_figures()
-    require_columns(figures, list(crm_stage_figures().columns), "figures",
-                    source="crm_lessons.overview.crm_stage_figures()")
+    require_columns(
+        figures,
+        list(crm_stage_figures().columns),
+        "figures",
+        source="crm_lessons.overview.crm_stage_figures()",
+    )
     if axes is None:
         fig, axes = plt.subplots(2, 2, figsize=(13, 8.5))
     else:
@@ -1095,8 +1128,9 @@ def check_failure_reason(story, answer: str) -> QuizResult:
     expected = row["answer"]
     lang = get_language()
     entry = _data()["failure"][expected]
-    explanation = tr("overview.quiz.failure_explanation", reason=entry["reason"][lang],
-                     instead=entry["instead"][lang])
+    explanation = tr(
+        "overview.quiz.failure_explanation", reason=entry["reason"][lang], instead=entry["instead"][lang]
+    )
     return QuizResult(chosen == expected, chosen, expected, explanation, entry["label"][lang], lang)
 
 
@@ -1153,13 +1187,24 @@ def content_map(data: Mapping[str, pd.DataFrame] | None = None, *, lang: str | N
     for name, entry in _data()["content_table"].items():
         t = schema.TABLES[name]
         part = parts[entry["part"]]["part"]
-        rows.append((part[lang], part["zh"], name, t.file, len(t.columns), ", ".join(t.primary_key),
-                     entry["holds"][lang]))
+        rows.append(
+            (
+                part[lang],
+                part["zh"],
+                name,
+                t.file,
+                len(t.columns),
+                ", ".join(t.primary_key),
+                entry["holds"][lang],
+            )
+        )
     frame = pd.DataFrame(rows, columns=["part", "chinese", "table", "file", "columns", "key", "holds"])
     if data is not None:
         if not isinstance(data, Mapping):
-            raise TypeError("`data` must be a mapping of table name -> DataFrame, "
-                            "e.g. crm_lessons.data.load_case_company().")
+            raise TypeError(
+                "`data` must be a mapping of table name -> DataFrame, "
+                "e.g. crm_lessons.data.load_case_company()."
+            )
         missing = [t for t in frame["table"] if t not in data]
         if missing:
             raise ValueError(f"`data` lacks table(s) {missing}; pass crm_lessons.data.load_case_company().")
@@ -1194,15 +1239,28 @@ def plot_case_results(results: pd.DataFrame | None = None, *, ax=None):
         _, ax = plt.subplots(figsize=(11, 4.8))
     operator = _data()["case"]["churn"]["case"][lang]
     points = _data()["case"]["shell_share"]["unit"][lang]
-    labels = [tr("overview.plot.case_label", case=c.replace(operator, tr("overview.plot.mobile_operator")),
-                 measure=m, unit=tr("overview.plot.points") if u == points else "%")
-              for c, m, u in zip(r["case"], r["measure"], r["unit"])]
+    labels = [
+        tr(
+            "overview.plot.case_label",
+            case=c.replace(operator, tr("overview.plot.mobile_operator")),
+            measure=m,
+            unit=tr("overview.plot.points") if u == points else "%",
+        )
+        for c, m, u in zip(r["case"], r["measure"], r["unit"])
+    ]
     y = np.arange(len(r))[::-1]
     colours = [BOOK_COLOURS[1] if v < 0 else BOOK_COLOURS[0] for v in r["change"]]
     ax.barh(y, r["change"], color=colours, height=0.6)
     for yi, v in zip(y, r["change"]):
-        ax.annotate(f"{v:+g}", (v, yi), xytext=(8 if v >= 0 else -8, 0), textcoords="offset points",
-                    ha="left" if v >= 0 else "right", va="center", fontsize=14)
+        ax.annotate(
+            f"{v:+g}",
+            (v, yi),
+            xytext=(8 if v >= 0 else -8, 0),
+            textcoords="offset points",
+            ha="left" if v >= 0 else "right",
+            va="center",
+            fontsize=14,
+        )
     ax.set_yticks(y, labels)
     ax.axvline(0, color="black", lw=1)
     ax.set_xlabel(tr("overview.plot.cases_xlabel"))
@@ -1232,8 +1290,12 @@ def plot_small_business_lending(table: pd.DataFrame | None = None, *, axes=None)
     from crm_lessons.plotting import BOOK_COLOURS
 
     t = small_business_lending() if table is None else table
-    require_columns(t, list(small_business_lending().columns), "table",
-                    source="crm_lessons.overview.small_business_lending()")
+    require_columns(
+        t,
+        list(small_business_lending().columns),
+        "table",
+        source="crm_lessons.overview.small_business_lending()",
+    )
     if axes is None:
         fig, axes = plt.subplots(1, 2, figsize=(13, 4.8))
     else:
@@ -1242,8 +1304,9 @@ def plot_small_business_lending(table: pd.DataFrame | None = None, *, axes=None)
         x = np.arange(len(t))
         ax.bar(x, t[col], color=colour, width=0.6)
         for xi, v in zip(x, t[col]):
-            ax.annotate(f"{v:,}", (xi, v), xytext=(0, 4), textcoords="offset points", ha="center",
-                        fontsize=13)
+            ax.annotate(
+                f"{v:,}", (xi, v), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=13
+            )
         ax.set_xticks(x, [str(y) for y in t["year"]])
         ax.set_title(tr(f"overview.plot.{col}"))
         ax.set_xlabel(tr("overview.plot.lending_xlabel"))
@@ -1286,17 +1349,29 @@ def plot_crm_cycle(cycle: pd.DataFrame | None = None, *, ax=None):
     for i in range(n):
         a, b = xy[i], xy[(i + 1) % n]
         # shorten each arrow so it runs between the boxes
-        ax.annotate("", xy=a + 0.72 * (b - a), xytext=a + 0.28 * (b - a),
-                    arrowprops={"arrowstyle": "-|>", "lw": 2.5, "color": BOOK_COLOURS[2]})
+        ax.annotate(
+            "",
+            xy=a + 0.72 * (b - a),
+            xytext=a + 0.28 * (b - a),
+            arrowprops={"arrowstyle": "-|>", "lw": 2.5, "color": BOOK_COLOURS[2]},
+        )
     wrap = 9 if get_language() == "zh" else 16
     for (x, y), step, name, chapters in zip(xy, c["step"], c["name"], c["chapters"]):
         numbers = re.findall(r"(?:^|[,，]\s*)(\d+)", chapters)
         chapter_text = tr("overview.plot.chapter_short", chapters=", ".join(numbers))
         label = textwrap.fill(f"{step}. {name}", wrap)
-        ax.text(x, y, f"{label}\n{chapter_text}", ha="center", va="center", fontsize=14,
-                bbox={"boxstyle": "round,pad=0.5", "fc": "white", "ec": BOOK_COLOURS[0], "lw": 2.5})
-    ax.text(0, 0, tr("overview.plot.cycle_centre"), ha="center", va="center", fontsize=22,
-            color=BOOK_COLOURS[0])
+        ax.text(
+            x,
+            y,
+            f"{label}\n{chapter_text}",
+            ha="center",
+            va="center",
+            fontsize=14,
+            bbox={"boxstyle": "round,pad=0.5", "fc": "white", "ec": BOOK_COLOURS[0], "lw": 2.5},
+        )
+    ax.text(
+        0, 0, tr("overview.plot.cycle_centre"), ha="center", va="center", fontsize=22, color=BOOK_COLOURS[0]
+    )
     ax.set_xlim(-1.85, 1.85)
     ax.set_ylim(-1.3, 1.3)
     ax.set_aspect("equal")

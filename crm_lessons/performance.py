@@ -174,8 +174,17 @@ def customer_performance(sales: pd.DataFrame, start=None, end=None) -> pd.DataFr
     out["revenue_share"] = out["revenue"] / out["revenue"].sum()
     order = np.lexsort((out.index.to_numpy(), -out["revenue"].to_numpy()))
     cols = [
-        "orders", "units", "revenue", "cost", "profit", "gross_margin", "avg_order_value",
-        "revenue_share", "avg_discount", "first_order", "last_order",
+        "orders",
+        "units",
+        "revenue",
+        "cost",
+        "profit",
+        "gross_margin",
+        "avg_order_value",
+        "revenue_share",
+        "avg_discount",
+        "first_order",
+        "last_order",
     ]
     return out.iloc[order][cols]
 
@@ -283,8 +292,9 @@ def sales_mix_by_year(sales: pd.DataFrame, by: str = "category", measure: str = 
 BEST_WORST_GROUPS = ("best", "all", "worst")
 
 
-def best_and_worst(sales: pd.DataFrame, customers: pd.DataFrame, complaints: pd.DataFrame | None = None,
-                   share: float = 0.05) -> pd.DataFrame:
+def best_and_worst(
+    sales: pd.DataFrame, customers: pd.DataFrame, complaints: pd.DataFrame | None = None, share: float = 0.05
+) -> pd.DataFrame:
     """Profile of the best and the worst customers by profit (最佳客户和最差客户), beside everyone.
 
     Parameters
@@ -347,7 +357,7 @@ def best_and_worst(sales: pd.DataFrame, customers: pd.DataFrame, complaints: pd.
     perf = customer_performance(sales)
     ranked = customer_totals(sales, "profit").index
     k = max(1, int(round(share * len(ranked))))
-    groups = {"best": ranked[:k], "all": ranked, "worst": ranked[len(ranked) - k:]}
+    groups = {"best": ranked[:k], "all": ranked, "worst": ranked[len(ranked) - k :]}
     kind = customers.set_index("customer_id")["kind"]
     categorical = isinstance(kind.dtype, pd.CategoricalDtype)
     kinds = list(kind.cat.categories) if categorical else sorted(kind.dropna().unique())
@@ -367,7 +377,8 @@ def best_and_worst(sales: pd.DataFrame, customers: pd.DataFrame, complaints: pd.
             median_profit=float(p["profit"].median()),
             gross_margin=float(p["profit"].sum() / p["revenue"].sum()) if p["revenue"].sum() > 0 else 0.0,
             avg_discount=float(lines["discount_value"].sum() / lines["list_value"].sum())
-            if lines["list_value"].sum() > 0 else 0.0,
+            if lines["list_value"].sum() > 0
+            else 0.0,
             loss_makers=int((p["profit"].round(2) < 0).sum()),
         )
         if complaints is not None:
@@ -446,7 +457,8 @@ def year_on_year(sales: pd.DataFrame, year: int, measure: str = "revenue", custo
     prev, cur = out["previous"].round(2), out["current"].round(2)
     trend = np.select(
         [(prev == 0) & (cur == 0), prev == 0, cur == 0, cur > prev, cur < prev],
-        ["none", "started", "stopped", "up", "down"], default="flat",
+        ["none", "started", "stopped", "up", "down"],
+        default="flat",
     )
     out["trend"] = pd.Categorical(trend, categories=list(TRENDS))
     out.index.name = "customer_id"

@@ -57,7 +57,9 @@ def _check_counts(successes, n, arg_s: str, arg_n: str) -> tuple[int, int]:
     if n <= 0:
         raise ValueError(f"`{arg_n}` must be a positive whole number of customers, got {n!r}.")
     if not 0 <= successes <= n:
-        raise ValueError(f"`{arg_s}` must be a whole number between 0 and `{arg_n}` ({n}), got {successes!r}.")
+        raise ValueError(
+            f"`{arg_s}` must be a whole number between 0 and `{arg_n}` ({n}), got {successes!r}."
+        )
     return int(successes), int(n)
 
 
@@ -245,7 +247,9 @@ def two_proportion_test(
     return pd.Series({"statistic": float(z), "p_value": float(2 * stats.norm.sf(abs(z)))})
 
 
-def _groups(pilot: pd.DataFrame, group: str, treatment: str, control: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _groups(
+    pilot: pd.DataFrame, group: str, treatment: str, control: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     require_columns(pilot, [group], "pilot", source="load_pilot()")
     labels = pilot[group].astype(str)
     t, c = pilot[labels == treatment], pilot[labels == control]
@@ -307,7 +311,9 @@ def response_uplift(
     t, c = _groups(pilot, group, treatment, control)
     yt = require_boolean(t, outcome, "pilot", source="load_pilot()")
     yc = require_boolean(c, outcome, "pilot", source="load_pilot()")
-    diff = difference_in_proportions(int(yt.sum()), len(yt), int(yc.sum()), len(yc), confidence=confidence, method=method)
+    diff = difference_in_proportions(
+        int(yt.sum()), len(yt), int(yc.sum()), len(yc), confidence=confidence, method=method
+    )
     test = two_proportion_test(int(yt.sum()), len(yt), int(yc.sum()), len(yc))
     out = {"n_treatment": len(yt), "n_control": len(yc), **diff.to_dict()}
     out["relative_uplift"] = diff["uplift"] / diff["rate_control"] if diff["rate_control"] > 0 else np.nan
@@ -387,8 +393,18 @@ def spend_uplift(
     se = np.sqrt(vt + vc)
     d = yt.mean() - yc.mean()
     if se == 0:
-        return pd.Series({"mean_treatment": yt.mean(), "mean_control": yc.mean(), "uplift": d, "ci_low": d,
-                          "ci_high": d, "t": np.nan, "df": np.nan, "p_value": np.nan})
+        return pd.Series(
+            {
+                "mean_treatment": yt.mean(),
+                "mean_control": yc.mean(),
+                "uplift": d,
+                "ci_low": d,
+                "ci_high": d,
+                "t": np.nan,
+                "df": np.nan,
+                "p_value": np.nan,
+            }
+        )
     df = se**4 / (vt**2 / (len(yt) - 1) + vc**2 / (len(yc) - 1))
     q = stats.t.ppf(0.5 + confidence / 2, df)
     tstat = d / se
@@ -406,7 +422,9 @@ def spend_uplift(
     )
 
 
-def _with_customer_columns(pilot: pd.DataFrame, customers: pd.DataFrame | None, columns: list, arg: str) -> pd.DataFrame:
+def _with_customer_columns(
+    pilot: pd.DataFrame, customers: pd.DataFrame | None, columns: list, arg: str
+) -> pd.DataFrame:
     """``pilot`` with those of ``columns`` it lacks joined from ``customers`` on ``customer_id``."""
     need = [k for k in columns if k not in pilot.columns]
     if not need:
@@ -417,7 +435,9 @@ def _with_customer_columns(pilot: pd.DataFrame, customers: pd.DataFrame | None, 
     return pilot.merge(customers[["customer_id", *need]], on="customer_id", how="left", validate="one_to_one")
 
 
-def select_segment(pilot: pd.DataFrame, customers: pd.DataFrame | None = None, segment: Mapping | None = None) -> pd.DataFrame:
+def select_segment(
+    pilot: pd.DataFrame, customers: pd.DataFrame | None = None, segment: Mapping | None = None
+) -> pd.DataFrame:
     """Keep the pilot customers of one segment.
 
     Parameters
@@ -456,7 +476,9 @@ def select_segment(pilot: pd.DataFrame, customers: pd.DataFrame | None = None, s
     Checked against: hand selection.
     """
     require_frame(pilot, "pilot")
-    criteria = {k: v for k, v in (segment or {}).items() if not (isinstance(v, str) and v == "all") and v is not None}
+    criteria = {
+        k: v for k, v in (segment or {}).items() if not (isinstance(v, str) and v == "all") and v is not None
+    }
     if not criteria:
         return pilot
     data = _with_customer_columns(pilot, customers, list(criteria), "segment")
@@ -466,11 +488,15 @@ def select_segment(pilot: pd.DataFrame, customers: pd.DataFrame | None = None, s
         mask &= data[col].astype(str).isin([str(a) for a in allowed])
     out = data[mask]
     if out.empty:
-        raise ValueError(f"`segment`={dict(criteria)!r} holds no pilot customers; choose values that occur in the data.")
+        raise ValueError(
+            f"`segment`={dict(criteria)!r} holds no pilot customers; choose values that occur in the data."
+        )
     return out
 
 
-def uplift_by_segment(pilot: pd.DataFrame, customers: pd.DataFrame | None, by: str, *, confidence: float = 0.95) -> pd.DataFrame:
+def uplift_by_segment(
+    pilot: pd.DataFrame, customers: pd.DataFrame | None, by: str, *, confidence: float = 0.95
+) -> pd.DataFrame:
     """Response uplift with interval for each value of one customer column.
 
     Parameters
@@ -524,8 +550,9 @@ def uplift_by_segment(pilot: pd.DataFrame, customers: pd.DataFrame | None, by: s
 
 def _window(window, arg: str) -> tuple:
     if isinstance(window, str) or not hasattr(window, "__len__") or len(window) != 2:
-        raise TypeError(f"`{arg}` must be a pair of dates (first day, last day), e.g. ('2024-07-01', "
-                        "'2024-09-30').")
+        raise TypeError(
+            f"`{arg}` must be a pair of dates (first day, last day), e.g. ('2024-07-01', '2024-09-30')."
+        )
     return tuple(window)
 
 
@@ -606,5 +633,7 @@ def before_during(
     out["change"] = out["during"] - out["before"]
     out.attrs["naive_uplift"] = float(out.loc["treatment", "change"])
     out.attrs["controlled_uplift"] = float(out.loc["treatment", "during"] - out.loc["control", "during"])
-    out.attrs["difference_in_differences"] = float(out.loc["treatment", "change"] - out.loc["control", "change"])
+    out.attrs["difference_in_differences"] = float(
+        out.loc["treatment", "change"] - out.loc["control", "change"]
+    )
     return out

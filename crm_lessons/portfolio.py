@@ -49,8 +49,13 @@ STRATEGIES = pd.DataFrame(
 )
 
 
-def segment_table(sales: pd.DataFrame, customers: pd.DataFrame, by: str = "kind", measure: str = "profit",
-                  cutoffs=(0.05, 0.20)) -> pd.DataFrame:
+def segment_table(
+    sales: pd.DataFrame,
+    customers: pd.DataFrame,
+    by: str = "kind",
+    measure: str = "profit",
+    cutoffs=(0.05, 0.20),
+) -> pd.DataFrame:
     """Customers, profit and margin per ABC class × customer attribute.
 
     Parameters
@@ -95,12 +100,28 @@ def segment_table(sales: pd.DataFrame, customers: pd.DataFrame, by: str = "kind"
     perf = customer_performance(sales)
     classes = abc_classes(customer_totals(sales, measure), cutoffs)
     seg = customers.set_index("customer_id")[by].reindex(perf.index)
-    t = pd.DataFrame({"abc_class": classes.reindex(perf.index), by: seg, "revenue": perf["revenue"],
-                      "profit": perf["profit"]})
+    t = pd.DataFrame(
+        {
+            "abc_class": classes.reindex(perf.index),
+            by: seg,
+            "revenue": perf["revenue"],
+            "profit": perf["profit"],
+        }
+    )
     g = t.groupby(["abc_class", by], observed=True)
     out = pd.DataFrame({"customers": g.size(), "revenue": g["revenue"].sum(), "profit": g["profit"].sum()})
     out["customer_share"] = out["customers"] / out["customers"].sum()
     out["profit_share"] = out["profit"] / out["profit"].sum()
     out["profit_per_customer"] = out["profit"] / out["customers"]
     out["gross_margin"] = out["profit"] / out["revenue"]
-    return out[["customers", "customer_share", "revenue", "profit", "profit_share", "profit_per_customer", "gross_margin"]]
+    return out[
+        [
+            "customers",
+            "customer_share",
+            "revenue",
+            "profit",
+            "profit_share",
+            "profit_per_customer",
+            "gross_margin",
+        ]
+    ]

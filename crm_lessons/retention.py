@@ -76,7 +76,9 @@ def purchases_per_year(orders: pd.DataFrame) -> pd.DataFrame:
     """
     require_typed(orders, "orders", _ORDER_COLUMNS, source="load_orders()")
     if not pd.api.types.is_datetime64_any_dtype(orders["order_date"]):
-        raise TypeError("`orders['order_date']` must be datetime64; load orders with crm_lessons.data.load_orders().")
+        raise TypeError(
+            "`orders['order_date']` must be datetime64; load orders with crm_lessons.data.load_orders()."
+        )
     years = orders["order_date"].dt.year.rename("year")
     counts = orders.groupby([orders["customer_id"], years]).size().rename("orders").reset_index()
     return counts.sort_values(["customer_id", "year"], kind="stable").reset_index(drop=True)
@@ -226,7 +228,10 @@ def thesis_retention(
     years = range(int(per_year["year"].min()), int(per_year["year"].max()) + 1)
     group = _groups(customers, by)
     _check_known(per_year, group)
-    require_typed(customers, "customers", ["customer_id"] + (["join_date"] if base == "registered" else []),
+    require_typed(
+        customers,
+        "customers",
+        ["customer_id"] + (["join_date"] if base == "registered" else []),
         source="load_customers()",
     )
     rows = []
@@ -240,11 +245,15 @@ def thesis_retention(
         repeat = this.reindex(base_ids, fill_value=0) >= min_orders
         frame = pd.DataFrame({"repeat": repeat.to_numpy()}, index=base_ids)
         if group is None:
-            rows.append({"year": year, "customers": len(frame), "repeat_customers": int(frame["repeat"].sum())})
+            rows.append(
+                {"year": year, "customers": len(frame), "repeat_customers": int(frame["repeat"].sum())}
+            )
             continue
         frame[by] = group.reindex(base_ids).to_numpy()
         for g, part in frame.groupby(by, observed=False, sort=True):
-            rows.append({"year": year, by: g, "customers": len(part), "repeat_customers": int(part["repeat"].sum())})
+            rows.append(
+                {"year": year, by: g, "customers": len(part), "repeat_customers": int(part["repeat"].sum())}
+            )
     out = pd.DataFrame(rows)
     if group is not None and isinstance(group.dtype, pd.CategoricalDtype):
         out[by] = pd.Categorical(out[by], categories=group.cat.categories, ordered=group.cat.ordered)
@@ -252,7 +261,9 @@ def thesis_retention(
     return out
 
 
-def cohort_retention(orders: pd.DataFrame, customers: pd.DataFrame | None = None, *, by: str | None = "tier") -> pd.DataFrame:
+def cohort_retention(
+    orders: pd.DataFrame, customers: pd.DataFrame | None = None, *, by: str | None = "tier"
+) -> pd.DataFrame:
     """Retention by the usual definition: share of last year's active customers who buy this year.
 
     Parameters
@@ -304,8 +315,14 @@ def cohort_retention(orders: pd.DataFrame, customers: pd.DataFrame | None = None
     first, last = int(per_year["year"].min()), int(per_year["year"].max())
     active = {y: pd.Index(part["customer_id"]) for y, part in per_year.groupby("year")}
     rows = []
-    groups = [None] if group is None else list(
-        group.cat.categories if isinstance(group.dtype, pd.CategoricalDtype) else sorted(group.dropna().unique())
+    groups = (
+        [None]
+        if group is None
+        else list(
+            group.cat.categories
+            if isinstance(group.dtype, pd.CategoricalDtype)
+            else sorted(group.dropna().unique())
+        )
     )
     for year in range(first + 1, last + 1):
         prev = active.get(year - 1, pd.Index([]))
@@ -319,7 +336,13 @@ def cohort_retention(orders: pd.DataFrame, customers: pd.DataFrame | None = None
                 n_prev = int((group.reindex(prev) == g).sum())
                 n_kept = int((group.reindex(kept) == g).sum())
                 row = {"year": year, by: g}
-            row.update({"active_last_year": n_prev, "retained": n_kept, "retention_rate": n_kept / n_prev if n_prev else np.nan})
+            row.update(
+                {
+                    "active_last_year": n_prev,
+                    "retained": n_kept,
+                    "retention_rate": n_kept / n_prev if n_prev else np.nan,
+                }
+            )
             rows.append(row)
     out = pd.DataFrame(rows)
     if group is not None and isinstance(group.dtype, pd.CategoricalDtype):
@@ -327,7 +350,9 @@ def cohort_retention(orders: pd.DataFrame, customers: pd.DataFrame | None = None
     return out
 
 
-def retention_table(orders: pd.DataFrame, customers: pd.DataFrame, *, by: str = "tier", min_orders: int = 3) -> pd.DataFrame:
+def retention_table(
+    orders: pd.DataFrame, customers: pd.DataFrame, *, by: str = "tier", min_orders: int = 3
+) -> pd.DataFrame:
     """Both definitions side by side: one row per year, one column per (definition, group).
 
     Parameters
@@ -365,14 +390,27 @@ def retention_table(orders: pd.DataFrame, customers: pd.DataFrame, *, by: str = 
 
     Checked against: the two functions it combines.
     """
-    thesis = thesis_retention(orders, customers, by=by, min_orders=min_orders).pivot(index="year", columns=by, values="retention_rate")
-    cohort = cohort_retention(orders, customers, by=by).pivot(index="year", columns=by, values="retention_rate")
-    out = pd.concat({"thesis": thesis, "cohort": cohort.reindex(thesis.index)}, axis=1, names=["definition", by])
+    thesis = thesis_retention(orders, customers, by=by, min_orders=min_orders).pivot(
+        index="year", columns=by, values="retention_rate"
+    )
+    cohort = cohort_retention(orders, customers, by=by).pivot(
+        index="year", columns=by, values="retention_rate"
+    )
+    out = pd.concat(
+        {"thesis": thesis, "cohort": cohort.reindex(thesis.index)}, axis=1, names=["definition", by]
+    )
     out.columns = pd.MultiIndex.from_tuples([(d, str(g)) for d, g in out.columns], names=["definition", by])
     return out
 
 
-def before_after(table: pd.DataFrame, *, go_live: str = CRM_GO_LIVE, year: str = "year", rate: str = "retention_rate", by: str | None = "tier") -> pd.DataFrame:
+def before_after(
+    table: pd.DataFrame,
+    *,
+    go_live: str = CRM_GO_LIVE,
+    year: str = "year",
+    rate: str = "retention_rate",
+    by: str | None = "tier",
+) -> pd.DataFrame:
     """Average retention before and after the CRM go-live.
 
     Parameters
@@ -414,7 +452,9 @@ def before_after(table: pd.DataFrame, *, go_live: str = CRM_GO_LIVE, year: str =
     data = table.dropna(subset=[rate])
     after = data[year] >= cut
     if not after.any() or after.all():
-        raise ValueError(f"`table` must have years both before and from {cut} (`go_live`={go_live!r}) to compare.")
+        raise ValueError(
+            f"`table` must have years both before and from {cut} (`go_live`={go_live!r}) to compare."
+        )
     keys = data[by].astype(str) if by else pd.Series("all", index=data.index)
     out = pd.DataFrame(
         {
@@ -427,7 +467,14 @@ def before_after(table: pd.DataFrame, *, go_live: str = CRM_GO_LIVE, year: str =
     return out
 
 
-def cohort_table(orders: pd.DataFrame, *, period: str = "year", customers: pd.DataFrame | None = None, by: str | None = None, group=None) -> pd.DataFrame:
+def cohort_table(
+    orders: pd.DataFrame,
+    *,
+    period: str = "year",
+    customers: pd.DataFrame | None = None,
+    by: str | None = None,
+    group=None,
+) -> pd.DataFrame:
     """Acquisition-cohort table for a retention heatmap.
 
     Parameters
@@ -481,12 +528,16 @@ def cohort_table(orders: pd.DataFrame, *, period: str = "year", customers: pd.Da
     data = orders
     if by is not None or group is not None:
         if by is None or group is None:
-            raise ValueError("give both `by` and `group` (e.g. by='tier', group='gold') to select a customer group.")
+            raise ValueError(
+                "give both `by` and `group` (e.g. by='tier', group='gold') to select a customer group."
+            )
         groups = _groups(customers, by)
         keep = groups[groups.astype(str) == str(group)].index
         data = orders[orders["customer_id"].isin(keep)]
         if data.empty:
-            raise ValueError(f"`group`={group!r} selects no customers with orders (column {by!r}); choose one of {sorted(map(str, groups.dropna().unique()))}.")
+            raise ValueError(
+                f"`group`={group!r} selects no customers with orders (column {by!r}); choose one of {sorted(map(str, groups.dropna().unique()))}."
+            )
     if data.empty:
         raise ValueError("`orders` is empty: an empty cohort has no retention to show.")
     freq = "Y" if period == "year" else "Q"
@@ -566,12 +617,17 @@ def retention_economics(
 
     Checked against: the formula by hand (200 x 500 + 800 x 100 = 180,000).
     """
-    rates = np.asarray([require_fraction(r, "retention_rates", high_open=True) for r in retention_rates], dtype=float)
+    rates = np.asarray(
+        [require_fraction(r, "retention_rates", high_open=True) for r in retention_rates], dtype=float
+    )
     if rates.size == 0:
         raise ValueError("`retention_rates` is empty; give at least one rate, e.g. [0.7, 0.8, 0.9].")
     if require_real(n_customers, "n_customers") <= 0:
         raise ValueError(f"`n_customers` must be positive, got {n_customers!r}.")
-    if require_real(acquisition_cost, "acquisition_cost") < 0 or require_real(retention_cost, "retention_cost") < 0:
+    if (
+        require_real(acquisition_cost, "acquisition_cost") < 0
+        or require_real(retention_cost, "retention_cost") < 0
+    ):
         raise ValueError("`acquisition_cost` and `retention_cost` must not be negative.")
     lost = n_customers * (1 - rates)
     acq = lost * acquisition_cost

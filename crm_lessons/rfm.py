@@ -156,8 +156,14 @@ def purchases_from_sales(sales: pd.DataFrame) -> pd.DataFrame:
 
     Checked against :func:`rfm_sql` on the database (tests).
     """
-    require_table(sales, "sales", ids=["order_id", "customer_id"], dates=["order_date"], numbers=["revenue"],
-                  source="load_sales()")
+    require_table(
+        sales,
+        "sales",
+        ids=["order_id", "customer_id"],
+        dates=["order_date"],
+        numbers=["revenue"],
+        source="load_sales()",
+    )
     lines = pd.DataFrame(
         {
             "order_id": sales["order_id"].to_numpy(),
@@ -175,7 +181,9 @@ def purchases_from_sales(sales: pd.DataFrame) -> pd.DataFrame:
     return orders[["customer_id", "order_id", "purchase_date", "amount_cents"]]
 
 
-def purchases_from_log(log: pd.DataFrame, customer: str = "customer_id", date: str = "date", amount: str = "dollars") -> pd.DataFrame:
+def purchases_from_log(
+    log: pd.DataFrame, customer: str = "customer_id", date: str = "date", amount: str = "dollars"
+) -> pd.DataFrame:
     """Purchases from a log without order numbers: one purchase per customer and day.
 
     Parameters
@@ -204,7 +212,11 @@ def purchases_from_log(log: pd.DataFrame, customer: str = "customer_id", date: s
     """
     require_table(log, "log", ids=[customer], dates=[date], numbers=[amount], source="load_cdnow()")
     lines = pd.DataFrame(
-        {"customer_id": log[customer].to_numpy(), "purchase_date": log[date].to_numpy(), "amount_cents": cents(log[amount]).to_numpy()}
+        {
+            "customer_id": log[customer].to_numpy(),
+            "purchase_date": log[date].to_numpy(),
+            "amount_cents": cents(log[amount]).to_numpy(),
+        }
     )
     days = lines.groupby(["customer_id", "purchase_date"], sort=True, as_index=False)["amount_cents"].sum()
     return days[days["amount_cents"] > 0].reset_index(drop=True)
@@ -217,7 +229,9 @@ def purchases_from_log(log: pd.DataFrame, customer: str = "customer_id", date: s
 def _reference(reference_date, purchases: pd.DataFrame) -> pd.Timestamp:
     if reference_date is None:
         if len(purchases) == 0:
-            raise ValueError("reference_date is needed when purchases is empty; pass e.g. reference_date='2025-01-01'")
+            raise ValueError(
+                "reference_date is needed when purchases is empty; pass e.g. reference_date='2025-01-01'"
+            )
         return purchases["purchase_date"].max().normalize() + pd.Timedelta(days=1)
     ref = require_date(reference_date, "reference_date", "2025-01-01")
     if ref != ref.normalize():
@@ -270,14 +284,22 @@ def rfm_table(purchases: pd.DataFrame, reference_date=None, monetary: str = "sum
     Checked against hand-computed values (above, tests) and against :func:`rfm_sql`.
     """
     require_columns(
-        purchases, ["customer_id", "purchase_date", "amount_cents"], "purchases",
+        purchases,
+        ["customer_id", "purchase_date", "amount_cents"],
+        "purchases",
         source="crm_lessons.rfm.purchases_from_sales()",
     )
     if monetary not in MONETARY_CHOICES:
-        raise ValueError(f"monetary must be one of {MONETARY_CHOICES} (total spend or spend per purchase), got {monetary!r}")
+        raise ValueError(
+            f"monetary must be one of {MONETARY_CHOICES} (total spend or spend per purchase), got {monetary!r}"
+        )
     require_table(purchases, "purchases", ids=["customer_id"], dates=["purchase_date"])
-    if not pd.api.types.is_integer_dtype(purchases["amount_cents"]) or pd.api.types.is_bool_dtype(purchases["amount_cents"]):
-        raise TypeError("purchases['amount_cents'] must hold whole cents (integers); build it with crm_lessons.rfm.cents()")
+    if not pd.api.types.is_integer_dtype(purchases["amount_cents"]) or pd.api.types.is_bool_dtype(
+        purchases["amount_cents"]
+    ):
+        raise TypeError(
+            "purchases['amount_cents'] must hold whole cents (integers); build it with crm_lessons.rfm.cents()"
+        )
     ref = _reference(reference_date, purchases)
     p = purchases[(purchases["purchase_date"] < ref) & (purchases["amount_cents"] > 0)]
     grouped = p.groupby("customer_id", sort=True)
@@ -321,7 +343,9 @@ def _check_edges(edges, bins: int) -> dict:
             continue
         arr = np.asarray(e, dtype="float64")
         if arr.ndim != 1 or len(arr) != bins - 1:
-            raise ValueError(f"edges[{measure!r}] must list {bins - 1} edges for {bins} scores, got {list(e)}")
+            raise ValueError(
+                f"edges[{measure!r}] must list {bins - 1} edges for {bins} scores, got {list(e)}"
+            )
         if np.any(np.diff(arr) <= 0) or not np.all(np.isfinite(arr)):
             raise ValueError(f"edges[{measure!r}] must be finite and strictly increasing, got {list(e)}")
         out[measure] = arr
@@ -343,8 +367,9 @@ def _scores(scored: pd.DataFrame, columns, arg: str = "scored") -> None:
     for col in columns:
         values = require_numeric(scored, col, arg)
         if not (values == values.round()).all() or (values < 1).any():
-            raise ValueError(f"`{arg}` column {col!r} must hold whole scores 1, 2, ...; compute it with "
-                             "rfm_scores().")
+            raise ValueError(
+                f"`{arg}` column {col!r} must hold whole scores 1, 2, ...; compute it with rfm_scores()."
+            )
 
 
 def rank_score(values, higher_is_better: bool = True, bins: int = 5) -> np.ndarray:
@@ -575,13 +600,21 @@ def segment_rules(high: int = 4, low: int = 2) -> pd.DataFrame:
         ("Champions", high, 5, high, 5, f"R >= {high} and F >= {high}: bought recently and often"),
         ("Loyal", low + 1, 5, low + 1, 5, f"R > {low} and F > {low} (not champions): buy regularly"),
         ("New or promising", high, 5, 1, low, f"R >= {high} and F <= {low}: bought recently, not often yet"),
-        ("Need attention", mid_lo, mid_hi, 1, low,
-         f"{f'R = {mid_lo}' if mid_lo == mid_hi else f'{mid_lo} <= R <= {mid_hi}'} and F <= {low}: middling recency, few purchases"),
+        (
+            "Need attention",
+            mid_lo,
+            mid_hi,
+            1,
+            low,
+            f"{f'R = {mid_lo}' if mid_lo == mid_hi else f'{mid_lo} <= R <= {mid_hi}'} and F <= {low}: middling recency, few purchases",
+        ),
         ("At risk", 1, low, low + 1, 5, f"R <= {low} and F > {low}: used to buy often, not lately"),
         ("Hibernating", 1, low, 1, low, f"R <= {low} and F <= {low}: few purchases, long ago"),
     ]
     frame = pd.DataFrame(rules, columns=["segment", "r_min", "r_max", "f_min", "f_max", "rule"])
-    frame = frame[frame["r_min"] <= frame["r_max"]].reset_index(drop=True)  # 'Need attention' vanishes when high = low + 1
+    frame = frame[frame["r_min"] <= frame["r_max"]].reset_index(
+        drop=True
+    )  # 'Need attention' vanishes when high = low + 1
     frame.insert(5, "m_min", 1)
     frame.insert(6, "m_max", 5)
     return frame
@@ -593,13 +626,17 @@ _RULE_COLUMNS = ["segment", "r_min", "r_max", "f_min", "f_max", "m_min", "m_max"
 def _check_rules(rules) -> pd.DataFrame:
     if rules is None:
         return segment_rules()
-    require_table(rules, "rules", ["segment"], numbers=_RULE_COLUMNS[1:], source="crm_lessons.rfm.segment_rules()")
+    require_table(
+        rules, "rules", ["segment"], numbers=_RULE_COLUMNS[1:], source="crm_lessons.rfm.segment_rules()"
+    )
     if rules["segment"].duplicated().any():
         raise ValueError("`rules`: each segment name must appear once")
     return rules
 
 
-def assign_segments(scored: pd.DataFrame, rules: pd.DataFrame | None = None, other: str = "Other") -> pd.Series:
+def assign_segments(
+    scored: pd.DataFrame, rules: pd.DataFrame | None = None, other: str = "Other"
+) -> pd.Series:
     """The segment of each customer: the first rule whose score ranges contain the customer.
 
     Parameters
@@ -629,15 +666,30 @@ def assign_segments(scored: pd.DataFrame, rules: pd.DataFrame | None = None, oth
     rules = _check_rules(rules)
     r, f, m = (scored[c].to_numpy() for c in ("r_score", "f_score", "m_score"))
     conditions = [
-        (r >= rule.r_min) & (r <= rule.r_max) & (f >= rule.f_min) & (f <= rule.f_max) & (m >= rule.m_min) & (m <= rule.m_max)
+        (r >= rule.r_min)
+        & (r <= rule.r_max)
+        & (f >= rule.f_min)
+        & (f <= rule.f_max)
+        & (m >= rule.m_min)
+        & (m <= rule.m_max)
         for rule in rules.itertuples()
     ]
-    labels = np.select(conditions, rules["segment"].tolist(), default=other) if conditions else np.full(len(scored), other)
+    labels = (
+        np.select(conditions, rules["segment"].tolist(), default=other)
+        if conditions
+        else np.full(len(scored), other)
+    )
     return pd.Series(labels, index=scored.index, name="segment", dtype="str")
 
 
-def rfm_segments(purchases: pd.DataFrame, reference_date=None, monetary: str = "sum", bins: int = 5,
-                 edges: dict | None = None, rules: pd.DataFrame | None = None) -> pd.DataFrame:
+def rfm_segments(
+    purchases: pd.DataFrame,
+    reference_date=None,
+    monetary: str = "sum",
+    bins: int = 5,
+    edges: dict | None = None,
+    rules: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """RFM table, scores and segment of every customer in one call (the pandas path).
 
     Parameters
@@ -662,7 +714,9 @@ def rfm_segments(purchases: pd.DataFrame, reference_date=None, monetary: str = "
     return scored
 
 
-def segment_summary(segmented: pd.DataFrame, value: pd.DataFrame | None = None, rules: pd.DataFrame | None = None) -> pd.DataFrame:
+def segment_summary(
+    segmented: pd.DataFrame, value: pd.DataFrame | None = None, rules: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Size and value of each segment: customers, shares of customers, revenue and profit.
 
     Parameters
@@ -695,17 +749,23 @@ def segment_summary(segmented: pd.DataFrame, value: pd.DataFrame | None = None, 
     Hibernating          2             0.5    100.0            0.1
     """
     require_columns(
-        segmented, ["segment", "recency", "frequency", "monetary"], "segmented", source="crm_lessons.rfm.rfm_segments()"
+        segmented,
+        ["segment", "recency", "frequency", "monetary"],
+        "segmented",
+        source="crm_lessons.rfm.rfm_segments()",
     )
     require_table(segmented, "segmented", numbers=["recency", "frequency", "monetary"])
     rules = _check_rules(rules)
     frame = segmented[["segment", "recency", "frequency", "monetary"]].copy()
     has_profit = value is not None and "profit" in value.columns
     if value is not None:
-        require_table(value, "value", numbers=["revenue", *(["profit"] if has_profit else [])], allow_nan=["profit"])
+        require_table(
+            value, "value", numbers=["revenue", *(["profit"] if has_profit else [])], allow_nan=["profit"]
+        )
         if value.index.has_duplicates:
-            raise ValueError("`value` has repeated customers in its index; sum it per customer first "
-                             "(groupby).")
+            raise ValueError(
+                "`value` has repeated customers in its index; sum it per customer first (groupby)."
+            )
         joined = value.reindex(frame.index)
         frame["revenue"] = joined["revenue"].fillna(0.0).to_numpy()
         if has_profit:
@@ -727,8 +787,13 @@ def segment_summary(segmented: pd.DataFrame, value: pd.DataFrame | None = None, 
     return out
 
 
-def response_by_segment(segments: pd.Series, outcome: pd.DataFrame, responded: str = "responded",
-                        group: str | None = "group", rules: pd.DataFrame | None = None) -> pd.DataFrame:
+def response_by_segment(
+    segments: pd.Series,
+    outcome: pd.DataFrame,
+    responded: str = "responded",
+    group: str | None = "group",
+    rules: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Response rate of each segment, by group when the outcome comes from a controlled pilot.
 
     Parameters
@@ -773,13 +838,21 @@ def response_by_segment(segments: pd.Series, outcome: pd.DataFrame, responded: s
     o["segment"] = segments.reindex(o["customer_id"]).fillna(NO_PURCHASE).to_numpy()
     require_ids(outcome, "customer_id", "outcome")
     o["hit"] = require_boolean(outcome, responded, "outcome").astype("float64").to_numpy()
-    order = [s for s in list(rules["segment"]) + sorted(set(o["segment"]) - set(rules["segment"])) if s in set(o["segment"])]
+    order = [
+        s
+        for s in list(rules["segment"]) + sorted(set(o["segment"]) - set(rules["segment"]))
+        if s in set(o["segment"])
+    ]
     if not group:
         g = o.groupby("segment", sort=False)["hit"]
         out = pd.DataFrame({"customers": g.size(), "response_rate": g.mean()}).reindex(order)
         out.index.name = "segment"
         return out
-    t = o.groupby(["segment", group], observed=True, sort=True)["hit"].agg(customers="size", response_rate="mean").unstack(group)
+    t = (
+        o.groupby(["segment", group], observed=True, sort=True)["hit"]
+        .agg(customers="size", response_rate="mean")
+        .unstack(group)
+    )
     t.columns = [f"{a}_{b}" for a, b in t.columns]
     t = t.reindex(order)
     if {"response_rate_control", "response_rate_treatment"} <= set(t.columns):
@@ -796,8 +869,9 @@ def response_by_segment(segments: pd.Series, outcome: pd.DataFrame, responded: s
 
 def _sql_date(reference_date) -> str:
     if reference_date is None:
-        raise ValueError("`reference_date` is required in SQL (the day of the analysis); pass e.g. "
-                         "'2025-01-01'.")
+        raise ValueError(
+            "`reference_date` is required in SQL (the day of the analysis); pass e.g. '2025-01-01'."
+        )
     ref = require_date(reference_date, "reference_date", "2025-01-01")
     if ref != ref.normalize():
         raise ValueError(f"`reference_date` must be a calendar day without time, got {reference_date!r}.")
@@ -821,8 +895,14 @@ SOURCES = {
 }
 
 
-def rfm_sql(reference_date, monetary: str = "sum", bins: int = 5, edges: dict | None = None,
-            rules: pd.DataFrame | None = None, purchases: str = "order_lines") -> str:
+def rfm_sql(
+    reference_date,
+    monetary: str = "sum",
+    bins: int = 5,
+    edges: dict | None = None,
+    rules: pd.DataFrame | None = None,
+    purchases: str = "order_lines",
+) -> str:
     """The SQL query computing :func:`rfm_segments` inside the customer database.
 
     Parameters
@@ -864,7 +944,11 @@ def rfm_sql(reference_date, monetary: str = "sum", bins: int = 5, edges: dict | 
     if not isinstance(purchases, str):
         raise TypeError("purchases must be 'order_lines', 'order_totals' or the SQL of a purchases relation")
     purchases = SOURCES.get(purchases, purchases)
-    value = "(sum(amount_cents) / count(*)) / 100" if monetary == "mean" else "CAST(sum(amount_cents) AS DOUBLE) / 100"
+    value = (
+        "(sum(amount_cents) / count(*)) / 100"
+        if monetary == "mean"
+        else "CAST(sum(amount_cents) AS DOUBLE) / 100"
+    )
     scores = ",\n           ".join(
         f"{_sql_score(m, h, bins, fixed.get(m))} AS {SCORE_COLUMNS[m]}" for m, h in MEASURES.items()
     )
@@ -900,8 +984,15 @@ FROM scored
 ORDER BY "customer_id\""""
 
 
-def rfm_from_database(con, reference_date, monetary: str = "sum", bins: int = 5, edges: dict | None = None,
-                      rules: pd.DataFrame | None = None, purchases: str = "order_lines") -> pd.DataFrame:
+def rfm_from_database(
+    con,
+    reference_date,
+    monetary: str = "sum",
+    bins: int = 5,
+    edges: dict | None = None,
+    rules: pd.DataFrame | None = None,
+    purchases: str = "order_lines",
+) -> pd.DataFrame:
     """:func:`rfm_segments` computed by the database (:func:`rfm_sql`), as the same frame.
 
     Parameters
@@ -971,7 +1062,9 @@ def rf_grid(scored: pd.DataFrame, value: str = "customers") -> pd.DataFrame:
     else:
         grid = scored.groupby(["f_score", "r_score"])["monetary"].mean()
         fill = np.nan
-    grid = grid.unstack("r_score").reindex(index=range(bins, 0, -1), columns=range(1, bins + 1), fill_value=fill)
+    grid = grid.unstack("r_score").reindex(
+        index=range(bins, 0, -1), columns=range(1, bins + 1), fill_value=fill
+    )
     if value == "customers":
         grid = grid.fillna(0).astype("int64")
     grid.index.name, grid.columns.name = "F score", "R score"
@@ -996,8 +1089,12 @@ def plot_segments(summary: pd.DataFrame, ax=None):
 
     from crm_lessons.plotting import BOOK_COLOURS
 
-    require_table(summary, "summary", numbers=["customer_share", "revenue_share"],
-                  source="crm_lessons.rfm.segment_summary()")
+    require_table(
+        summary,
+        "summary",
+        numbers=["customer_share", "revenue_share"],
+        source="crm_lessons.rfm.segment_summary()",
+    )
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 5.5))
     ax.clear()
@@ -1007,8 +1104,13 @@ def plot_segments(summary: pd.DataFrame, ax=None):
     y = np.arange(len(summary))
     height = 0.8 / len(shares)
     for i, col in enumerate(shares):
-        ax.barh(y + (i - (len(shares) - 1) / 2) * height, summary[col].to_numpy() * 100, height=height,
-                color=BOOK_COLOURS[i], label=label(col))
+        ax.barh(
+            y + (i - (len(shares) - 1) / 2) * height,
+            summary[col].to_numpy() * 100,
+            height=height,
+            color=BOOK_COLOURS[i],
+            label=label(col),
+        )
     ax.set_yticks(y, [str(value_label(s)) for s in summary.index])
     ax.invert_yaxis()
     ax.set_xlabel(tr("rfm.plot.percent"))

@@ -42,7 +42,9 @@ def _as_series(values, arg: str) -> pd.Series:
     elif np.ndim(values) == 1:
         series = pd.Series(values)
     else:
-        raise TypeError(f"`{arg}` must be a pandas Series or a 1-D sequence of scores, got {type(values).__name__}.")
+        raise TypeError(
+            f"`{arg}` must be a pandas Series or a 1-D sequence of scores, got {type(values).__name__}."
+        )
     if not pd.api.types.is_numeric_dtype(series):
         raise TypeError(f"`{arg}` must hold numbers (Likert scores), got dtype {series.dtype}.")
     return series
@@ -105,7 +107,9 @@ def satisfaction_state(perceived, expected, *, tolerance: float = 0.0) -> pd.Ser
         raise ValueError(f"`tolerance` must be zero or positive, got {tolerance!r}.")
     gap = perceived.to_numpy(dtype=float) - expected.to_numpy(dtype=float)
     if np.isnan(gap).any():
-        raise ValueError("`perceived` and `expected` must not contain missing values; drop those respondents first.")
+        raise ValueError(
+            "`perceived` and `expected` must not contain missing values; drop those respondents first."
+        )
     codes = np.where(gap < -tolerance, 0, np.where(gap > tolerance, 2, 1))
     return pd.Series(
         pd.Categorical.from_codes(codes, categories=list(SATISFACTION_STATES), ordered=True),
@@ -191,7 +195,9 @@ def dimension_scores(survey: pd.DataFrame, dimensions: Mapping[str, Iterable[str
     """
     require_frame(survey, "survey")
     if not isinstance(dimensions, Mapping) or not dimensions:
-        raise ValueError("`dimensions` must map each dimension name to a list of item columns, e.g. SERVQUAL_ITEMS.")
+        raise ValueError(
+            "`dimensions` must map each dimension name to a list of item columns, e.g. SERVQUAL_ITEMS."
+        )
     out = {}
     for name, items in dimensions.items():
         items = require_column_list(items, f"dimensions[{name!r}]")
@@ -200,8 +206,9 @@ def dimension_scores(survey: pd.DataFrame, dimensions: Mapping[str, Iterable[str
     return pd.DataFrame(out, index=survey.index)
 
 
-def driver_scores(survey: pd.DataFrame, drivers: Mapping[str, Iterable[str]] | Iterable[str],
-                  arg: str = "drivers") -> pd.DataFrame:
+def driver_scores(
+    survey: pd.DataFrame, drivers: Mapping[str, Iterable[str]] | Iterable[str], arg: str = "drivers"
+) -> pd.DataFrame:
     """Score each driver per respondent: the mean of its items, or a column as it is.
 
     Parameters
@@ -412,7 +419,9 @@ def driver_analysis(
     X, y = X[ok], y[ok]
     n, k = X.shape
     if n <= k + 1:
-        raise ValueError(f"`survey` has {n} complete respondents; driver analysis of {k} drivers needs more than {k + 1}.")
+        raise ValueError(
+            f"`survey` has {n} complete respondents; driver analysis of {k} drivers needs more than {k + 1}."
+        )
     A = np.column_stack([np.ones(n), X.to_numpy()])
     coef, *_ = np.linalg.lstsq(A, y.to_numpy(), rcond=None)
     slopes = coef[1:]
@@ -508,8 +517,7 @@ def prune_factors(
     """
     require_frame(scores, "scores")
     if scores.shape[1] < 2:
-        raise ValueError("`scores` needs at least two factor columns to compare; got "
-                         f"{scores.shape[1]}.")
+        raise ValueError(f"`scores` needs at least two factor columns to compare; got {scores.shape[1]}.")
     for name, value in (("max_correlation", max_correlation), ("min_correlation", min_correlation)):
         if not isinstance(value, (int, float)) or not 0 <= value <= 1:
             raise ValueError(f"`{name}` must be a number from 0 to 1, got {value!r}.")
@@ -519,12 +527,15 @@ def prune_factors(
     target = _as_series(satisfaction, "satisfaction")
     if len(target) != len(scores):
         raise ValueError(
-            f"`satisfaction` has {len(target)} values but `scores` has {len(scores)} rows; align them.")
+            f"`satisfaction` has {len(target)} values but `scores` has {len(scores)} rows; align them."
+        )
     frame = require_numeric_frame(scores, scores.columns, "scores").reset_index(drop=True)
     target = require_numeric(pd.Series(target.to_numpy()), None, "satisfaction", allow_nan=True)
     ok = frame.notna().all(axis=1) & target.notna()
     frame, target = frame[ok], target[ok]
-    flat = [str(c) for c in frame.columns if frame[c].nunique() < 2] + (["satisfaction"] if target.nunique() < 2 else [])
+    flat = [str(c) for c in frame.columns if frame[c].nunique() < 2] + (
+        ["satisfaction"] if target.nunique() < 2 else []
+    )
     if len(frame) < 3 or flat:
         raise ValueError(
             f"`scores` and `satisfaction` need at least 3 complete respondents whose answers vary "
@@ -549,10 +560,12 @@ def prune_factors(
         if abs(with_target[name]) < min_correlation:
             decision[name], rule[name] = "drop: weak link", 2
     most_like = others.abs().idxmax()
-    return pd.DataFrame({
-        "most_like": most_like,
-        "max_correlation": [others.loc[name, most_like[name]] for name in frame.columns],
-        "satisfaction_correlation": with_target,
-        "decision": decision,
-        "rule": rule,
-    })
+    return pd.DataFrame(
+        {
+            "most_like": most_like,
+            "max_correlation": [others.loc[name, most_like[name]] for name in frame.columns],
+            "satisfaction_correlation": with_target,
+            "decision": decision,
+            "rule": rule,
+        }
+    )

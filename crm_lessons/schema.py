@@ -104,7 +104,9 @@ class Table:
 
 
 def _likert(name: str, what: str) -> Column:
-    return Column(name, "int", what, unit="1-5 Likert (1 = strongly disagree, 5 = strongly agree)", min=1, max=5)
+    return Column(
+        name, "int", what, unit="1-5 Likert (1 = strongly disagree, 5 = strongly agree)", min=1, max=5
+    )
 
 
 _customers = Table(
@@ -115,13 +117,27 @@ _customers = Table(
         Column("customer_id", "str", "Customer key, C followed by five digits"),
         Column("name", "str", "Person's or business's name"),
         Column("kind", "category", "Nature of the customer", categories=CUSTOMER_KINDS),
-        Column("retail_format", "category", "Retail format, intermediaries only", nullable=True, categories=RETAIL_FORMATS),
+        Column(
+            "retail_format",
+            "category",
+            "Retail format, intermediaries only",
+            nullable=True,
+            categories=RETAIL_FORMATS,
+        ),
         Column("region", "category", "Sales region", categories=REGIONS),
         Column("channel", "category", "Main sales channel serving the customer", categories=CHANNELS),
         Column("join_date", "date", "Date the customer record was created"),
         Column("tier", "category", "Membership tier today", categories=TIERS, ordered=True),
-        Column("credit_rating", "category", "Credit rating, A safest", categories=CREDIT_RATINGS, ordered=True),
-        Column("buying_motive", "category", "Main buying motive, consumers only", nullable=True, categories=BUYING_MOTIVES),
+        Column(
+            "credit_rating", "category", "Credit rating, A safest", categories=CREDIT_RATINGS, ordered=True
+        ),
+        Column(
+            "buying_motive",
+            "category",
+            "Main buying motive, consumers only",
+            nullable=True,
+            categories=BUYING_MOTIVES,
+        ),
         Column("internal", "bool", "True for internal customers (staff and own departments buying)"),
     ),
     primary_key=("customer_id",),
@@ -135,7 +151,9 @@ _products = Table(
         Column("product_id", "str", "Product key, P followed by three digits"),
         Column("product_name", "str", "Product name"),
         Column("category", "category", "Product category", categories=PRODUCT_CATEGORIES),
-        Column("price_band", "category", "Position in its category's range", categories=PRICE_BANDS, ordered=True),
+        Column(
+            "price_band", "category", "Position in its category's range", categories=PRICE_BANDS, ordered=True
+        ),
         Column("unit_cost", "float", "Cost of one unit to the company", unit="CNY", min=0),
         Column("list_price", "float", "List price of one unit before discount", unit="CNY", min=0),
     ),
@@ -165,7 +183,9 @@ _order_lines = Table(
         Column("product_id", "str", "Product sold"),
         Column("quantity", "int", "Units sold", unit="units", min=1),
         Column("unit_price", "float", "Price of one unit before discount", unit="CNY", min=0),
-        Column("discount", "float", "Discount given on the line", unit="fraction of unit price", min=0, max=0.9),
+        Column(
+            "discount", "float", "Discount given on the line", unit="fraction of unit price", min=0, max=0.9
+        ),
     ),
     primary_key=("order_id", "line_no"),
     foreign_keys={"order_id": ("orders", "order_id"), "product_id": ("products", "product_id")},
@@ -179,7 +199,9 @@ _inventory = Table(
         Column("product_id", "str", "Product"),
         Column("month", "date", "First day of the month"),
         Column("opening_units", "int", "Units in stock at the start of the month", unit="units", min=0),
-        Column("received_units", "int", "Units received from the factory during the month", unit="units", min=0),
+        Column(
+            "received_units", "int", "Units received from the factory during the month", unit="units", min=0
+        ),
         Column("sold_units", "int", "Units sold during the month (from order lines)", unit="units", min=0),
         Column("closing_units", "int", "Units in stock at the end of the month", unit="units", min=0),
     ),
@@ -201,18 +223,70 @@ _survey = Table(
         Column("respondent_id", "str", "Respondent key, S followed by four digits"),
         Column("customer_id", "str", "Customer who answered"),
         Column("survey_date", "date", "Date the questionnaire was answered"),
-        Column("survey_mode", "category", "How the questionnaire was given", categories=("on-site", "mail", "phone", "online")),
+        Column(
+            "survey_mode",
+            "category",
+            "How the questionnaire was given",
+            categories=("on-site", "mail", "phone", "online"),
+        ),
         # part 1: demographics
         Column("gender", "category", "Gender", categories=("female", "male")),
-        Column("age_group", "category", "Age group", categories=("18-29", "30-39", "40-49", "50-59", "60+"), ordered=True),
-        Column("income_band", "category", "Monthly household income", unit="CNY", categories=("<8k", "8-15k", "15-30k", "30k+"), ordered=True),
+        Column(
+            "age_group",
+            "category",
+            "Age group",
+            categories=("18-29", "30-39", "40-49", "50-59", "60+"),
+            ordered=True,
+        ),
+        Column(
+            "income_band",
+            "category",
+            "Monthly household income",
+            unit="CNY",
+            categories=("<8k", "8-15k", "15-30k", "30k+"),
+            ordered=True,
+        ),
         # part 2: buying behaviour
-        Column("purchases_per_year", "category", "Self-reported appliance purchases per year", categories=("<1", "1-2", "3+"), ordered=True),
-        Column("info_source", "category", "Where the respondent learns about appliances", categories=("word of mouth", "online", "advertising", "store staff")),
-        Column("price_sensitivity", "int", "Would switch brand for a 5% lower price", unit="1-5 Likert", min=1, max=5),
-        Column("competitor_attitude", "int", "Interest in competitors' offers", unit="1-5 Likert", min=1, max=5),
-        Column("brand_attention", "int", "Attention paid to the brand's news and new products", unit="1-5 Likert", min=1, max=5),
-        Column("choosing_time", "int", "Time spent choosing a brand (1 = very little, 5 = very long)", unit="1-5 Likert", min=1, max=5),
+        Column(
+            "purchases_per_year",
+            "category",
+            "Self-reported appliance purchases per year",
+            categories=("<1", "1-2", "3+"),
+            ordered=True,
+        ),
+        Column(
+            "info_source",
+            "category",
+            "Where the respondent learns about appliances",
+            categories=("word of mouth", "online", "advertising", "store staff"),
+        ),
+        Column(
+            "price_sensitivity",
+            "int",
+            "Would switch brand for a 5% lower price",
+            unit="1-5 Likert",
+            min=1,
+            max=5,
+        ),
+        Column(
+            "competitor_attitude", "int", "Interest in competitors' offers", unit="1-5 Likert", min=1, max=5
+        ),
+        Column(
+            "brand_attention",
+            "int",
+            "Attention paid to the brand's news and new products",
+            unit="1-5 Likert",
+            min=1,
+            max=5,
+        ),
+        Column(
+            "choosing_time",
+            "int",
+            "Time spent choosing a brand (1 = very little, 5 = very long)",
+            unit="1-5 Likert",
+            min=1,
+            max=5,
+        ),
         # part 3: satisfaction
         *_servqual_columns,
         *(_likert(item, f"Product attribute: {item.replace('_', ' ')}") for item in PRODUCT_ITEMS),
@@ -235,10 +309,19 @@ _complaints = Table(
         Column("complaint_id", "str", "Complaint key, K followed by five digits"),
         Column("customer_id", "str", "Customer who complained"),
         Column("complaint_date", "date", "Date received"),
-        Column("topic", "category", "What went wrong", categories=("product quality", "delivery", "installation", "staff attitude", "billing")),
-        Column("complaint_channel", "category", "How it was received", categories=("hotline", "online", "store")),
+        Column(
+            "topic",
+            "category",
+            "What went wrong",
+            categories=("product quality", "delivery", "installation", "staff attitude", "billing"),
+        ),
+        Column(
+            "complaint_channel", "category", "How it was received", categories=("hotline", "online", "store")
+        ),
         Column("resolution_days", "int", "Days until the case was closed", unit="days", min=0),
-        Column("recovered", "bool", "True when the customer accepted the remedy (service recovery succeeded)"),
+        Column(
+            "recovered", "bool", "True when the customer accepted the remedy (service recovery succeeded)"
+        ),
     ),
     primary_key=("complaint_id",),
     foreign_keys={"customer_id": ("customers", "customer_id")},
@@ -267,10 +350,28 @@ _leads = Table(
         Column("lead_id", "str", "Lead key, L followed by five digits"),
         Column("kind", "category", "Nature of the prospect", categories=CUSTOMER_KINDS),
         Column("region", "category", "Sales region", categories=REGIONS),
-        Column("source", "category", "Where the lead came from", categories=("referral", "trade fair", "website", "cold call")),
+        Column(
+            "source",
+            "category",
+            "Where the lead came from",
+            categories=("referral", "trade fair", "website", "cold call"),
+        ),
         Column("contact_date", "date", "First contact"),
-        Column("employees", "int", "Head count, organisations and intermediaries only", unit="people", nullable=True, min=1),
-        Column("website_visits", "int", "Visits to the company website before first contact", unit="visits", min=0),
+        Column(
+            "employees",
+            "int",
+            "Head count, organisations and intermediaries only",
+            unit="people",
+            nullable=True,
+            min=1,
+        ),
+        Column(
+            "website_visits",
+            "int",
+            "Visits to the company website before first contact",
+            unit="visits",
+            min=0,
+        ),
         Column("requested_quote", "bool", "Asked for a price quote"),
         Column("converted", "bool", "Became a customer within six months"),
     ),
@@ -287,11 +388,19 @@ _new_records = Table(
         Column("name", "str", "Name as typed", nullable=True),
         Column("phone", "str", "Phone number as typed (mixed formats)", nullable=True),
         Column("email", "str", "E-mail as typed", nullable=True),
-        Column("kind", "str", "Kind as typed (should be consumer / intermediary / organisation)", nullable=True),
+        Column(
+            "kind", "str", "Kind as typed (should be consumer / intermediary / organisation)", nullable=True
+        ),
         Column("region", "str", "Region as typed", nullable=True),
         Column("join_date", "str", "Date as typed (mixed formats, some impossible)", nullable=True),
         Column("birth_year", "str", "Year of birth as typed, consumers", nullable=True),
-        Column("expected_annual_purchase", "str", "Expected purchases per year as typed", unit="CNY", nullable=True),
+        Column(
+            "expected_annual_purchase",
+            "str",
+            "Expected purchases per year as typed",
+            unit="CNY",
+            nullable=True,
+        ),
     ),
     primary_key=("record_id",),
     raw=True,

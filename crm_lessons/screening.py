@@ -54,8 +54,9 @@ CREDIT_POINTS = {"A": 3.0, "B": 2.0, "C": 1.0, "D": 0.0}
 EQUAL_WEIGHTS = dict.fromkeys(CRITERIA, 1.0)
 
 
-def screening_criteria(sales: pd.DataFrame, customers: pd.DataFrame, year: int | None = None,
-                       heavy_discount: float = 0.15) -> pd.DataFrame:
+def screening_criteria(
+    sales: pd.DataFrame, customers: pd.DataFrame, year: int | None = None, heavy_discount: float = 0.15
+) -> pd.DataFrame:
     """The five screening criteria, in their own units, for every customer who bought in ``year``.
 
     Parameters
@@ -105,8 +106,13 @@ def screening_criteria(sales: pd.DataFrame, customers: pd.DataFrame, year: int |
     Checked by hand: C1 spent 2000 + 400 = 2400 in 2022 and 3600 in 2023, so growth is
     (3600 − 2400) / 6000 = 0.2; its 2023 margin is 600 / 3600 = 0.167; C3 is new in 2023 (+1).
     """
-    require_typed(sales, "sales", ["customer_id", "order_date", "revenue", "cost", "discount"],
-                  source="load_sales()", nonempty=True)
+    require_typed(
+        sales,
+        "sales",
+        ["customer_id", "order_date", "revenue", "cost", "discount"],
+        source="load_sales()",
+        nonempty=True,
+    )
     require_typed(customers, "customers", ["customer_id", "credit_rating"], source="load_customers()")
     require_same_id_type(sales["customer_id"], "sales", customers["customer_id"], "customers", "customer_id")
     years = sales["order_date"].dt.year
@@ -115,7 +121,9 @@ def screening_criteria(sales: pd.DataFrame, customers: pd.DataFrame, year: int |
     if not isinstance(year, (int, np.integer)) or isinstance(year, bool):
         raise TypeError(f"`year` must be a whole year such as 2024, got {year!r}.")
     if not (0 < heavy_discount < 1):
-        raise ValueError(f"`heavy_discount` must be a fraction in (0, 1) such as 0.15, got {heavy_discount!r}.")
+        raise ValueError(
+            f"`heavy_discount` must be a fraction in (0, 1) such as 0.15, got {heavy_discount!r}."
+        )
     this = sales.loc[years == year]
     if this.empty:
         raise ValueError(f"`year` {year} has no sales; choose one of {sorted(years.unique().tolist())}.")
@@ -134,8 +142,9 @@ def screening_criteria(sales: pd.DataFrame, customers: pd.DataFrame, year: int |
     safety = rating.astype(str).map(CREDIT_POINTS).astype(float)
     if safety.isna().any():
         bad = sorted(set(rating[safety.isna()].astype(str)))[:5]
-        raise ValueError(f"`customers` column 'credit_rating' has unknown ratings {bad}; use "
-                         f"{list(CREDIT_POINTS)}.")
+        raise ValueError(
+            f"`customers` column 'credit_rating' has unknown ratings {bad}; use {list(CREDIT_POINTS)}."
+        )
     out = pd.DataFrame(
         {
             "annual_purchases": revenue.astype(float),
@@ -185,7 +194,9 @@ def criterion_scores(criteria: pd.DataFrame, method: str = "percentile") -> pd.D
     if method not in ("percentile", "minmax"):
         raise ValueError(f"`method` must be 'percentile' or 'minmax', got {method!r}.")
     if not isinstance(criteria, pd.DataFrame):
-        raise TypeError(f"`criteria` must be a DataFrame from screening_criteria(), got {type(criteria).__name__}.")
+        raise TypeError(
+            f"`criteria` must be a DataFrame from screening_criteria(), got {type(criteria).__name__}."
+        )
     unknown = [c for c in criteria.columns if c not in CRITERIA]
     if unknown:
         raise ValueError(f"`criteria` has unknown column(s) {unknown}; expected some of {list(CRITERIA)}.")
@@ -242,9 +253,13 @@ def check_weights(weights) -> np.ndarray:
         try:
             values = list(weights)
         except TypeError:
-            raise TypeError(f"`weights` must be a dict of criterion -> weight or five numbers, got {weights!r}.") from None
+            raise TypeError(
+                f"`weights` must be a dict of criterion -> weight or five numbers, got {weights!r}."
+            ) from None
         if len(values) != len(CRITERIA):
-            raise ValueError(f"`weights` must hold {len(CRITERIA)} numbers, one per criterion {list(CRITERIA)}; got {len(values)}.")
+            raise ValueError(
+                f"`weights` must hold {len(CRITERIA)} numbers, one per criterion {list(CRITERIA)}; got {len(values)}."
+            )
     if any(isinstance(v, (str, bytes, bool, np.bool_)) for v in values):
         raise TypeError(f"`weights` must be numbers (without quotes), got {values!r}.")
     try:
@@ -394,8 +409,9 @@ def plot_ranking(ranking: pd.DataFrame, weights, ax=None, labels: pd.Series | No
     from crm_lessons.plotting import new_figure
 
     w = check_weights(weights)
-    require_numeric_frame(ranking, list(CRITERIA), "ranking", allow_nan=False,
-                          source="crm_lessons.screening.rank_customers()")
+    require_numeric_frame(
+        ranking, list(CRITERIA), "ranking", allow_nan=False, source="crm_lessons.screening.rank_customers()"
+    )
     fig, ax = new_figure(ax, (11, 0.42 * len(ranking) + 2), clear=True)
     colours = sns.color_palette("colorblind", len(CRITERIA))
     names = ranking.index.astype(str) if labels is None else labels.reindex(ranking.index).astype(str)

@@ -99,7 +99,9 @@ def validate_likert(
     for col in columns:
         if isinstance(survey[col], pd.DataFrame):
             raise ValueError(f"`survey` has several columns named {col!r}; rename or drop the duplicates.")
-        raw = survey[col].astype(object) if isinstance(survey[col].dtype, pd.CategoricalDtype) else survey[col]
+        raw = (
+            survey[col].astype(object) if isinstance(survey[col].dtype, pd.CategoricalDtype) else survey[col]
+        )
         values = pd.to_numeric(raw, errors="coerce").astype(float)
         text = raw.map(lambda v: isinstance(v, (str, bytes))).to_numpy(dtype=bool)
         bad = (values.isna() & raw.notna()) | text | np.isinf(values)
@@ -131,12 +133,15 @@ def _complete_items(items: pd.DataFrame, arg: str, min_items: int) -> pd.DataFra
     if items.shape[1] < min_items:
         raise ValueError(f"`{arg}` has {items.shape[1]} item column(s); this needs at least {min_items}.")
     if items.columns.duplicated().any():
-        raise ValueError(f"`{arg}` has repeated column names "
-                         f"{sorted(set(items.columns[items.columns.duplicated()]))}; "
-                         "drop or rename the duplicates.")
+        raise ValueError(
+            f"`{arg}` has repeated column names "
+            f"{sorted(set(items.columns[items.columns.duplicated()]))}; "
+            "drop or rename the duplicates."
+        )
     # each item numeric and finite, missing answers allowed (those respondents are left out)
-    complete = pd.DataFrame({col: require_numeric(items, col, arg, allow_nan=True) for col in items.columns},
-                            index=items.index).dropna()
+    complete = pd.DataFrame(
+        {col: require_numeric(items, col, arg, allow_nan=True) for col in items.columns}, index=items.index
+    ).dropna()
     if complete.shape[0] < 2:
         raise ValueError(f"`{arg}` has fewer than 2 complete respondents; reliability needs more answers.")
     return complete
@@ -191,7 +196,9 @@ def cronbach_alpha(items: pd.DataFrame) -> float:
     item_var = values.var(axis=0, ddof=1).sum()
     total_var = values.sum(axis=1).var(ddof=1)
     if total_var == 0:
-        raise ValueError("`items` total scores do not vary (every respondent has the same total); alpha is undefined.")
+        raise ValueError(
+            "`items` total scores do not vary (every respondent has the same total); alpha is undefined."
+        )
     return float(k / (k - 1) * (1.0 - item_var / total_var))
 
 
@@ -285,7 +292,9 @@ def _check_dimensions(dimensions) -> None:
         )
 
 
-def reliability_table(survey: pd.DataFrame, dimensions: Mapping[str, Iterable[str]] = SERVQUAL_ITEMS) -> pd.DataFrame:
+def reliability_table(
+    survey: pd.DataFrame, dimensions: Mapping[str, Iterable[str]] = SERVQUAL_ITEMS
+) -> pd.DataFrame:
     """Reliability of every dimension, item by item.
 
     Parameters
@@ -350,7 +359,9 @@ def reliability_table(survey: pd.DataFrame, dimensions: Mapping[str, Iterable[st
     return pd.DataFrame(rows)
 
 
-def satisfaction_index(survey: pd.DataFrame, weights: Mapping[str, float], *, low: int = 1, high: int = 5) -> pd.Series:
+def satisfaction_index(
+    survey: pd.DataFrame, weights: Mapping[str, float], *, low: int = 1, high: int = 5
+) -> pd.Series:
     """Customer satisfaction index (客户满意度指数) on a 0-100 scale from weighted items.
 
     Parameters
@@ -402,10 +413,14 @@ def satisfaction_index(survey: pd.DataFrame, weights: Mapping[str, float], *, lo
     """
     require_frame(survey, "survey")
     if not isinstance(weights, Mapping) or not weights:
-        raise ValueError("`weights` must map item columns to weights, e.g. {'reliability_1': 0.4, 'empathy_1': 0.6}.")
+        raise ValueError(
+            "`weights` must map item columns to weights, e.g. {'reliability_1': 0.4, 'empathy_1': 0.6}."
+        )
     w = require_numeric(pd.Series(weights, dtype=object), None, "weights", allow_inf=True)
     if (w < 0).any() or not np.isfinite(w).all():
-        raise ValueError(f"`weights` must be finite and non-negative; got {w[(w < 0) | ~np.isfinite(w)].to_dict()}.")
+        raise ValueError(
+            f"`weights` must be finite and non-negative; got {w[(w < 0) | ~np.isfinite(w)].to_dict()}."
+        )
     if w.sum() <= 0:
         raise ValueError("`weights` sum to zero; give at least one item a positive weight.")
     answers = validate_likert(survey, list(w.index), low=low, high=high).astype(float)
@@ -413,7 +428,9 @@ def satisfaction_index(survey: pd.DataFrame, weights: Mapping[str, float], *, lo
     return pd.Series((weighted - low) / (high - low) * 100.0, index=survey.index, name="csi")
 
 
-def servqual_scores(survey: pd.DataFrame, dimensions: Mapping[str, Iterable[str]] = SERVQUAL_ITEMS) -> pd.DataFrame:
+def servqual_scores(
+    survey: pd.DataFrame, dimensions: Mapping[str, Iterable[str]] = SERVQUAL_ITEMS
+) -> pd.DataFrame:
     """Score the five service-quality dimensions per respondent.
 
     Parameters
@@ -612,16 +629,21 @@ def compare_groups(survey: pd.DataFrame, value: str, group: str) -> pd.Series:
     """
     require_columns(survey, [value, group], "survey", source="load_survey()")
     if value == group:
-        raise ValueError(f"`value` and `group` are both {value!r}; compare one column across the groups "
-                         "of another.")
+        raise ValueError(
+            f"`value` and `group` are both {value!r}; compare one column across the groups of another."
+        )
     require_numeric(survey, value, "survey", allow_nan=True)
     data = survey[[value, group]].dropna()
-    samples = {str(k): g[value].astype(float).to_numpy() for k, g in data.groupby(group, observed=True, sort=True)}
+    samples = {
+        str(k): g[value].astype(float).to_numpy() for k, g in data.groupby(group, observed=True, sort=True)
+    }
     samples = {k: v for k, v in samples.items() if len(v) > 0}
     if len(samples) < 2:
         raise ValueError(f"`group` column {group!r} has fewer than two non-empty groups; nothing to compare.")
     if any(len(v) < 2 for v in samples.values()):
-        raise ValueError(f"every group of {group!r} needs at least two respondents; merge or drop the small ones.")
+        raise ValueError(
+            f"every group of {group!r} needs at least two respondents; merge or drop the small ones."
+        )
     if len(samples) == 2:
         a, b = samples.values()
         res = stats.ttest_ind(a, b, equal_var=False)
@@ -629,7 +651,12 @@ def compare_groups(survey: pd.DataFrame, value: str, group: str) -> pd.Series:
     else:
         res = stats.f_oneway(*samples.values())
         test = "one-way ANOVA"
-    out = {"test": test, "statistic": float(res.statistic), "p_value": float(res.pvalue), "groups": len(samples)}
+    out = {
+        "test": test,
+        "statistic": float(res.statistic),
+        "p_value": float(res.pvalue),
+        "groups": len(samples),
+    }
     out.update({f"mean[{k}]": float(v.mean()) for k, v in samples.items()})
     return pd.Series(out, dtype=object, name=value)
 
@@ -663,7 +690,9 @@ def correlation_matrix(survey: pd.DataFrame, columns: Iterable[str], method: str
     columns = require_column_list(columns, "columns")
     require_columns(survey, columns, "survey", source="load_survey()")
     require_choice(method, ["pearson", "spearman"], "method")
-    values = pd.DataFrame({c: require_numeric(survey, c, "survey", allow_nan=True) for c in columns}, index=survey.index)
+    values = pd.DataFrame(
+        {c: require_numeric(survey, c, "survey", allow_nan=True) for c in columns}, index=survey.index
+    )
     return values.corr(method=method)
 
 
@@ -708,14 +737,17 @@ def cluster_respondents(scores: pd.DataFrame, n_clusters: int = 3, *, seed: int 
     require_frame(scores, "scores")
     if not isinstance(n_clusters, (int, np.integer)) or n_clusters < 2:
         raise ValueError(f"`n_clusters` must be a whole number of at least 2, got {n_clusters!r}.")
-    values = pd.DataFrame({c: require_numeric(scores, c, "scores", allow_nan=True) for c in scores.columns},
-                          index=scores.index)
+    values = pd.DataFrame(
+        {c: require_numeric(scores, c, "scores", allow_nan=True) for c in scores.columns}, index=scores.index
+    )
     if values.columns.empty:
         raise ValueError("`scores` has no columns; pass one column of scores per dimension.")
     if values.isna().any().any():
         raise ValueError("`scores` contains missing values; drop or fill those respondents first.")
     if len(values) <= n_clusters:
-        raise ValueError(f"`scores` has {len(values)} respondents; need more than `n_clusters` ({n_clusters}).")
+        raise ValueError(
+            f"`scores` has {len(values)} respondents; need more than `n_clusters` ({n_clusters})."
+        )
     std = values.std(ddof=0).replace(0, 1.0)
     z = ((values - values.mean()) / std).to_numpy()
     raw = KMeans(n_clusters=n_clusters, n_init=10, random_state=seed).fit_predict(z)

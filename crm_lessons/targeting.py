@@ -67,8 +67,9 @@ def _whole_days(value, arg: str) -> int:
 
 
 # --------------------------------------------------------------------------- level 1
-def segment_profile(customers: pd.DataFrame, sales: pd.DataFrame, by=("kind", "tier"),
-                    start=None, end=None) -> pd.DataFrame:
+def segment_profile(
+    customers: pd.DataFrame, sales: pd.DataFrame, by=("kind", "tier"), start=None, end=None
+) -> pd.DataFrame:
     """Customer intelligence, level 1: how the customer segments differ.
 
     Parameters
@@ -114,19 +115,24 @@ def segment_profile(customers: pd.DataFrame, sales: pd.DataFrame, by=("kind", "t
     by = [by] if isinstance(by, str) else list(by)
     require_typed(customers, "customers", ["customer_id", *by], source="load_customers()")
     require_typed(
-        sales, "sales", list(_SALES_COLUMNS) + ["unit_price", "discount", "quantity", "cost"], source="load_sales()"
+        sales,
+        "sales",
+        list(_SALES_COLUMNS) + ["unit_price", "discount", "quantity", "cost"],
+        source="load_sales()",
     )
     perf = customer_performance(sales, start, end)[["revenue", "profit"]]
     c = customers[["customer_id", *by]].set_index("customer_id").join(perf)
     c["buyer"] = c["revenue"].notna()
     c[["revenue", "profit"]] = c[["revenue", "profit"]].fillna(0.0)
     g = c.groupby(by, observed=True, sort=True)
-    out = pd.DataFrame({
-        "customers": g.size(),
-        "buyers": g["buyer"].sum().astype("int64"),
-        "revenue": g["revenue"].sum(),
-        "profit": g["profit"].sum(),
-    })
+    out = pd.DataFrame(
+        {
+            "customers": g.size(),
+            "buyers": g["buyer"].sum().astype("int64"),
+            "revenue": g["revenue"].sum(),
+            "profit": g["profit"].sum(),
+        }
+    )
     out["profit_per_customer"] = out["profit"] / out["customers"]
     out["customer_share"] = out["customers"] / out["customers"].sum()
     total = out["profit"].sum()
@@ -149,8 +155,9 @@ def _check_screen_args(key_share, lapsed_days, as_of):
     return key_share, _whole_days(lapsed_days, "lapsed_days"), require_date(as_of, "as_of")
 
 
-def treatment_segments(customers: pd.DataFrame, sales: pd.DataFrame, as_of, *, key_share: float = 0.05,
-                       lapsed_days: int = 365) -> pd.DataFrame:
+def treatment_segments(
+    customers: pd.DataFrame, sales: pd.DataFrame, as_of, *, key_share: float = 0.05, lapsed_days: int = 365
+) -> pd.DataFrame:
     """Customer intelligence, level 1: tell customers apart and give each a treatment.
 
     Parameters
@@ -202,8 +209,11 @@ def treatment_segments(customers: pd.DataFrame, sales: pd.DataFrame, as_of, *, k
     perf = perf.iloc[np.lexsort((perf.index.to_numpy(), -perf["profit"].to_numpy()))]
     perf["profit_rank"] = np.arange(1, len(perf) + 1)
     perf["profit_top_share"] = perf["profit_rank"] / len(perf)
-    out = customers[["customer_id", "tier"]].set_index("customer_id").join(
-        perf[["orders", "revenue", "profit", "last_order", "profit_rank", "profit_top_share"]])
+    out = (
+        customers[["customer_id", "tier"]]
+        .set_index("customer_id")
+        .join(perf[["orders", "revenue", "profit", "last_order", "profit_rank", "profit_top_share"]])
+    )
     out["orders"] = out["orders"].fillna(0).astype("int64")
     out[["revenue", "profit"]] = out[["revenue", "profit"]].fillna(0.0)
     out["profit_rank"] = out["profit_rank"].astype("Int64")
@@ -212,17 +222,37 @@ def treatment_segments(customers: pd.DataFrame, sales: pd.DataFrame, as_of, *, k
     top = (out["profit_top_share"] <= key_share).fillna(False).to_numpy()
     lapsed = (out["days_since_last_order"] > lapsed_days).fillna(False).to_numpy(dtype=bool)
     gold = (out["tier"].astype(str) == "gold").to_numpy()
-    segment = np.select([~buyer, top, lapsed, gold], ["new or prospect", "key customer", "win back", "gold member"],
-                        default="develop")
+    segment = np.select(
+        [~buyer, top, lapsed, gold],
+        ["new or prospect", "key customer", "win back", "gold member"],
+        default="develop",
+    )
     out["segment"] = pd.Categorical(segment, categories=list(TREATMENTS), ordered=True)
     out["treatment"] = out["segment"].astype(str).map(TREATMENTS)
-    cols = ["tier", "orders", "revenue", "profit", "last_order", "days_since_last_order", "profit_rank",
-            "profit_top_share", "segment", "treatment"]
+    cols = [
+        "tier",
+        "orders",
+        "revenue",
+        "profit",
+        "last_order",
+        "days_since_last_order",
+        "profit_rank",
+        "profit_top_share",
+        "segment",
+        "treatment",
+    ]
     return out[cols]
 
 
-def customer_screen(customer_id: str, customers: pd.DataFrame, sales: pd.DataFrame, as_of,
-                    *, key_share: float = 0.05, lapsed_days: int = 365) -> pd.Series:
+def customer_screen(
+    customer_id: str,
+    customers: pd.DataFrame,
+    sales: pd.DataFrame,
+    as_of,
+    *,
+    key_share: float = 0.05,
+    lapsed_days: int = 365,
+) -> pd.Series:
     """Customer intelligence, level 1: what the hotline agent sees when a customer calls.
 
     Parameters
@@ -253,13 +283,18 @@ def customer_screen(customer_id: str, customers: pd.DataFrame, sales: pd.DataFra
     'win back'
     """
     require_typed(
-        customers, "customers", ["customer_id", "name", "kind", "tier", "region", "channel"], source="load_customers()"
+        customers,
+        "customers",
+        ["customer_id", "name", "kind", "tier", "region", "channel"],
+        source="load_customers()",
     )
     _check_screen_args(key_share, lapsed_days, as_of)
     row = customers[customers["customer_id"] == customer_id]
     if row.empty:
         raise ValueError(f"`customer_id` {customer_id!r} is not in `customers`.")
-    seg = treatment_segments(customers, sales, as_of, key_share=key_share, lapsed_days=lapsed_days).loc[customer_id]
+    seg = treatment_segments(customers, sales, as_of, key_share=key_share, lapsed_days=lapsed_days).loc[
+        customer_id
+    ]
     out = {k: row.iloc[0][k] for k in ("name", "kind", "region", "channel")}
     for k, v in seg.items():
         if k == "segment":
@@ -275,8 +310,9 @@ def customer_screen(customer_id: str, customers: pd.DataFrame, sales: pd.DataFra
 
 
 # --------------------------------------------------------------------------- campaign data
-def campaign_frame(customers: pd.DataFrame, sales: pd.DataFrame, *, cutoff, end, lookback_days: int = 365,
-                   kinds=None) -> pd.DataFrame:
+def campaign_frame(
+    customers: pd.DataFrame, sales: pd.DataFrame, *, cutoff, end, lookback_days: int = 365, kinds=None
+) -> pd.DataFrame:
     """One row per customer: a score known before a campaign and the outcome after it.
 
     Parameters
@@ -330,8 +366,11 @@ def campaign_frame(customers: pd.DataFrame, sales: pd.DataFrame, *, cutoff, end,
     c = customers[customers["join_date"] < start]
     if kinds is not None:
         kinds = [kinds] if isinstance(kinds, str) else list(kinds)
-        known = list(customers["kind"].cat.categories) if hasattr(customers["kind"], "cat") else sorted(
-            customers["kind"].unique())
+        known = (
+            list(customers["kind"].cat.categories)
+            if hasattr(customers["kind"], "cat")
+            else sorted(customers["kind"].unique())
+        )
         bad = [k for k in kinds if k not in known]
         if bad:
             raise ValueError(f"`kinds` has unknown kind(s) {bad}; choose from {known}.")
@@ -351,8 +390,14 @@ def campaign_frame(customers: pd.DataFrame, sales: pd.DataFrame, *, cutoff, end,
 
 
 # --------------------------------------------------------------------------- level 2
-def response_by_score_band(frame: pd.DataFrame, bands: int = 10, *, score: str = "score",
-                           responded: str = "responded", value: str = "profit") -> pd.DataFrame:
+def response_by_score_band(
+    frame: pd.DataFrame,
+    bands: int = 10,
+    *,
+    score: str = "score",
+    responded: str = "responded",
+    value: str = "profit",
+) -> pd.DataFrame:
     """Customer intelligence, level 2: how the response rate falls from the best-scored band down.
 
     Parameters
@@ -388,29 +433,39 @@ def response_by_score_band(frame: pd.DataFrame, bands: int = 10, *, score: str =
     1             2            1.0   2.0
     2             2            0.0   0.0
     """
-    require_columns(frame, [score, responded, value], "frame", source="crm_lessons.targeting.campaign_frame()")
+    require_columns(
+        frame, [score, responded, value], "frame", source="crm_lessons.targeting.campaign_frame()"
+    )
     n = len(frame)
     if n == 0:
         raise ValueError("`frame` has no customers; pass one row per customer.")
     if isinstance(bands, bool) or not isinstance(bands, (int, np.integer)) or not 1 <= bands <= n:
-        raise ValueError(f"`bands` must be a whole number from 1 to the number of customers ({n}), got {bands!r}.")
+        raise ValueError(
+            f"`bands` must be a whole number from 1 to the number of customers ({n}), got {bands!r}."
+        )
     ranked = _ranked(frame, score)
     band = np.floor(np.arange(n) * bands / n).astype(int) + 1
     resp, val = _response_values(ranked, responded, value)
     val = np.where(resp, val, 0.0)
-    work = pd.DataFrame({"band": band, "score": ranked[score].to_numpy(dtype=float), "resp": resp, "val": val})
+    work = pd.DataFrame(
+        {"band": band, "score": ranked[score].to_numpy(dtype=float), "resp": resp, "val": val}
+    )
     g = work.groupby("band")
-    out = pd.DataFrame({
-        "customers": g.size(),
-        "min_score": g["score"].min(),
-        "responses": g["resp"].sum().astype("int64"),
-        "value": g["val"].sum(),
-    })
+    out = pd.DataFrame(
+        {
+            "customers": g.size(),
+            "min_score": g["score"].min(),
+            "responses": g["resp"].sum().astype("int64"),
+            "value": g["val"].sum(),
+        }
+    )
     out["response_rate"] = out["responses"] / out["customers"]
     out["value_per_customer"] = out["value"] / out["customers"]
     overall = resp.mean() if n else np.nan
     out["lift"] = out["response_rate"] / overall if overall else np.nan
-    return out[["customers", "min_score", "responses", "response_rate", "value", "value_per_customer", "lift"]]
+    return out[
+        ["customers", "min_score", "responses", "response_rate", "value", "value_per_customer", "lift"]
+    ]
 
 
 # --------------------------------------------------------------------------- mass vs targeted
@@ -425,8 +480,9 @@ def _response_values(ranked: pd.DataFrame, responded: str, value: str) -> tuple[
     resp = require_boolean(ranked, responded, "frame").to_numpy()
     val = require_numeric(ranked, value, "frame", allow_nan=True).to_numpy()
     if np.isnan(val[resp]).any():
-        raise ValueError(f"`frame` column {value!r} (the `value` of a response) is missing for some "
-                         "buyers; fill it first.")
+        raise ValueError(
+            f"`frame` column {value!r} (the `value` of a response) is missing for some buyers; fill it first."
+        )
     return resp, val
 
 
@@ -471,7 +527,9 @@ def n_targeted(n_customers: int, top_share: float) -> int:
 
 
 def _prepare(frame, score, responded, value, cost_per_contact):
-    require_columns(frame, [score, responded, value], "frame", source="crm_lessons.targeting.campaign_frame()")
+    require_columns(
+        frame, [score, responded, value], "frame", source="crm_lessons.targeting.campaign_frame()"
+    )
     if len(frame) == 0:
         raise ValueError("`frame` has no customers; pass one row per customer.")
     c = _positive_number(cost_per_contact, "cost_per_contact")
@@ -480,9 +538,16 @@ def _prepare(frame, score, responded, value, cost_per_contact):
     return resp, val, c
 
 
-def mass_vs_targeted(frame: pd.DataFrame, *, cost_per_contact: float, top_share: float = 0.2,
-                     uplift: float | None = None, score: str = "score", responded: str = "responded",
-                     value: str = "profit") -> pd.DataFrame:
+def mass_vs_targeted(
+    frame: pd.DataFrame,
+    *,
+    cost_per_contact: float,
+    top_share: float = 0.2,
+    uplift: float | None = None,
+    score: str = "score",
+    responded: str = "responded",
+    value: str = "profit",
+) -> pd.DataFrame:
     """Compare sending an offer to every customer with sending it only to the top-scored share.
 
     Parameters
@@ -571,8 +636,16 @@ def mass_vs_targeted(frame: pd.DataFrame, *, cost_per_contact: float, top_share:
     return out
 
 
-def targeting_curve(frame: pd.DataFrame, *, cost_per_contact: float, shares=None, uplift: float | None = None,
-                    score: str = "score", responded: str = "responded", value: str = "profit") -> pd.DataFrame:
+def targeting_curve(
+    frame: pd.DataFrame,
+    *,
+    cost_per_contact: float,
+    shares=None,
+    uplift: float | None = None,
+    score: str = "score",
+    responded: str = "responded",
+    value: str = "profit",
+) -> pd.DataFrame:
     """Net profit and ROI of contacting the top share of customers, for many shares.
 
     Parameters
@@ -640,8 +713,14 @@ def plot_targeting_curve(curve: pd.DataFrame, *, ax=None, title: str | None = No
     y = curve["net_profit"].to_numpy() / 1e3
     ax.plot(x, y, marker="o", color=BOOK_COLOURS[0], lw=3)
     best = int(np.argmax(y))
-    ax.scatter([x[best]], [y[best]], s=250, color=BOOK_COLOURS[1], zorder=3,
-               label=tr("targeting.curve.best", share=x[best]))
+    ax.scatter(
+        [x[best]],
+        [y[best]],
+        s=250,
+        color=BOOK_COLOURS[1],
+        zorder=3,
+        label=tr("targeting.curve.best", share=x[best]),
+    )
     ax.scatter([x[-1]], [y[-1]], s=250, color=BOOK_COLOURS[2], zorder=3, label=tr("targeting.curve.mass"))
     ax.axhline(0, color="black", lw=1)
     ax.set_xlabel(tr("targeting.curve.xlabel"))

@@ -40,7 +40,9 @@ def _typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         if col.name not in out.columns:
             continue
         if col.dtype == "category":
-            out[col.name] = pd.Categorical(out[col.name], categories=list(col.categories), ordered=col.ordered)
+            out[col.name] = pd.Categorical(
+                out[col.name], categories=list(col.categories), ordered=col.ordered
+            )
         elif col.dtype == "date":
             out[col.name] = pd.to_datetime(out[col.name])
         elif col.dtype == "bool":
@@ -100,7 +102,14 @@ def toy_orders() -> pd.DataFrame:
             {
                 "order_id": ["O1", "O2", "O3", "O4", "O5", "O6"],
                 "customer_id": ["C1", "C1", "C2", "C3", "C2", "C4"],
-                "order_date": ["2022-03-01", "2023-05-10", "2022-07-01", "2023-01-15", "2024-02-01", "2024-06-30"],
+                "order_date": [
+                    "2022-03-01",
+                    "2023-05-10",
+                    "2022-07-01",
+                    "2023-01-15",
+                    "2024-02-01",
+                    "2024-06-30",
+                ],
             }
         ),
         "orders",

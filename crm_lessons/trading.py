@@ -56,7 +56,9 @@ def trading_years(sales: pd.DataFrame) -> pd.DataFrame:
     Checked against the toy orders: C2 bought in 2022 and 2024, not 2023.
     """
     require_typed(sales, "sales", ["customer_id", "order_date"], source="load_sales()", nonempty=True)
-    years = pd.DataFrame({"customer_id": sales["customer_id"], "year": sales["order_date"].dt.year.astype("int64")})
+    years = pd.DataFrame(
+        {"customer_id": sales["customer_id"], "year": sales["order_date"].dt.year.astype("int64")}
+    )
     g = years.groupby("customer_id", sort=True)["year"]
     return pd.DataFrame({"first_year": g.min(), "last_year": g.max(), "active_years": g.nunique()})
 
@@ -197,8 +199,9 @@ def plot_starts_and_stops(table: pd.DataFrame, ax=None, go_live: str | None = No
     """
     from crm_lessons.plotting import BOOK_COLOURS, new_figure
 
-    require_typed(table, "table", ["active", "new", "stopped"],
-        source="crm_lessons.trading.starts_and_stops()")
+    require_typed(
+        table, "table", ["active", "new", "stopped"], source="crm_lessons.trading.starts_and_stops()"
+    )
     fig, ax = new_figure(ax, (11, 6))
     years = np.asarray(table.index, dtype=int)
     stopped = table["stopped"].astype("Float64").fillna(np.nan).to_numpy(dtype=float)

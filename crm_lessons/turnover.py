@@ -27,8 +27,8 @@ _GROUPINGS = ("product_id", "category", "price_band", "all")
 
 def _stock_at_cost(inventory: pd.DataFrame, products: pd.DataFrame, year) -> pd.DataFrame:
     require_typed(inventory, "inventory", _INVENTORY_COLUMNS, source="load_inventory()")
-    require_typed(products, "products", ["product_id", "category", "price_band", "unit_cost"],
-        source="load_products()"
+    require_typed(
+        products, "products", ["product_id", "category", "price_band", "unit_cost"], source="load_products()"
     )
     inv = inventory
     if year is not None:
@@ -38,7 +38,9 @@ def _stock_at_cost(inventory: pd.DataFrame, products: pd.DataFrame, year) -> pd.
         if inv.empty:
             years = sorted(inventory["month"].dt.year.unique().tolist())
             raise ValueError(f"`year` {year} has no inventory months; choose one of {years}.")
-    work = inv.merge(products[["product_id", "category", "price_band", "unit_cost"]], on="product_id", how="left")
+    work = inv.merge(
+        products[["product_id", "category", "price_band", "unit_cost"]], on="product_id", how="left"
+    )
     if work["unit_cost"].isna().any():
         bad = work.loc[work["unit_cost"].isna(), "product_id"].unique()[:5].tolist()
         raise ValueError(f"`inventory` has products missing from `products`: {bad}.")

@@ -32,7 +32,6 @@ C4              0.0                  1              0.0
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from crm_lessons._validation import require_numeric_frame, require_typed
@@ -124,25 +123,38 @@ def value_to_customer(sales: pd.DataFrame, survey: pd.DataFrame | None = None) -
 
     Checked by hand: C2's 2022 order lists 10000 + 15000 at 20 % off (5000 saved).
     """
-    require_typed(sales, "sales", ["customer_id", "quantity", "unit_price", "discount"],
-        source="load_sales()")
+    require_typed(
+        sales, "sales", ["customer_id", "quantity", "unit_price", "discount"], source="load_sales()"
+    )
     list_value = sales["quantity"] * sales["unit_price"]
-    work = pd.DataFrame({"customer_id": sales["customer_id"], "list_value": list_value,
-                         "savings": list_value * sales["discount"]})
+    work = pd.DataFrame(
+        {
+            "customer_id": sales["customer_id"],
+            "list_value": list_value,
+            "savings": list_value * sales["discount"],
+        }
+    )
     out = work.groupby("customer_id", sort=True)[["list_value", "savings"]].sum().astype(float)
     out["savings_rate"] = out["savings"] / out["list_value"].where(out["list_value"] > 0)
     if survey is not None:
-        require_typed(survey, "survey", ["customer_id", "expectation", "perceived_quality", "overall_satisfaction"],
-                      source="load_survey()")
-        answers = require_numeric_frame(survey, ["expectation", "perceived_quality", "overall_satisfaction"], "survey")
+        require_typed(
+            survey,
+            "survey",
+            ["customer_id", "expectation", "perceived_quality", "overall_satisfaction"],
+            source="load_survey()",
+        )
+        answers = require_numeric_frame(
+            survey, ["expectation", "perceived_quality", "overall_satisfaction"], "survey"
+        )
         s = answers.groupby(survey["customer_id"].to_numpy()).mean()
         out["perceived_gap"] = (s["perceived_quality"] - s["expectation"]).reindex(out.index)
         out["overall_satisfaction"] = s["overall_satisfaction"].reindex(out.index)
     return out
 
 
-def value_by_segment(sales: pd.DataFrame, customers: pd.DataFrame, by: str = "kind",
-                     survey: pd.DataFrame | None = None) -> pd.DataFrame:
+def value_by_segment(
+    sales: pd.DataFrame, customers: pd.DataFrame, by: str = "kind", survey: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Both directions of customer value side by side for each customer segment.
 
     Parameters

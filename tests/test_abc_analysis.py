@@ -107,5 +107,5 @@ def test_case_data_near_textbook_shares(profit):
 def test_case_data_curve_is_monotone_until_losses(profit):
     c = abc.pareto_curve(profit)
     gains = np.diff(c["value_share"].to_numpy())
-    positive = (c["value"].to_numpy()[1:] >= 0)
+    positive = c["value"].to_numpy()[1:] >= 0
     assert (gains[positive] >= 0).all()

@@ -54,8 +54,12 @@ def test_filter_rules_thresholds_and_order():
 
 @pytest.mark.parametrize(
     "kwargs, argument",
-    [({"min_support": 1.5}, "min_support"), ({"min_support": -0.1}, "min_support"),
-     ({"min_confidence": 2}, "min_confidence"), ({"min_lift": -1}, "min_lift")],
+    [
+        ({"min_support": 1.5}, "min_support"),
+        ({"min_support": -0.1}, "min_support"),
+        ({"min_confidence": 2}, "min_confidence"),
+        ({"min_lift": -1}, "min_lift"),
+    ],
 )
 def test_bad_thresholds_name_the_argument(kwargs, argument):
     with pytest.raises(ValueError, match=f"`{argument}`"):
@@ -79,8 +83,11 @@ def test_cross_sell_recommendations_toy():
 def test_upsell_candidates_toy():
     u = basket.upsell_candidates(toy_sales())
     assert set(zip(u["customer_id"], u["category"])) == {
-        ("C1", "refrigerator"), ("C2", "refrigerator"), ("C1", "small appliance"),
-        ("C2", "small appliance"), ("C4", "small appliance"),
+        ("C1", "refrigerator"),
+        ("C2", "refrigerator"),
+        ("C1", "small appliance"),
+        ("C2", "small appliance"),
+        ("C4", "small appliance"),
     }
     assert u.loc[(u["customer_id"] == "C1") & (u["category"] == "refrigerator"), "entry_orders"].item() == 2
     assert len(basket.upsell_candidates(toy_sales(), since="2024-01-01")) == 2
@@ -89,8 +96,9 @@ def test_upsell_candidates_toy():
 def test_upsell_excludes_customers_who_bought_higher():
     s = toy_sales()
     # C2 also buys a mid-band fridge: no longer a refrigerator up-sell candidate
-    extra = s.iloc[[3]].assign(line_no=9, price_band=pd.Categorical(["mid"], categories=s["price_band"].cat.categories,
-                                                                    ordered=True))
+    extra = s.iloc[[3]].assign(
+        line_no=9, price_band=pd.Categorical(["mid"], categories=s["price_band"].cat.categories, ordered=True)
+    )
     u = basket.upsell_candidates(pd.concat([s, extra], ignore_index=True))
     assert ("C2", "refrigerator") not in set(zip(u["customer_id"], u["category"]))
 
@@ -108,7 +116,9 @@ def test_case_data_true_pairs_have_the_highest_lift(case_pairs):
 
 def test_case_data_other_pairs_near_independence(case_pairs):
     true = {frozenset(p) for p in TRUE_PRODUCT_PAIRS}
-    others = case_pairs.loc[[frozenset(p) not in true for p in zip(case_pairs["antecedent"], case_pairs["consequent"])]]
+    others = case_pairs.loc[
+        [frozenset(p) not in true for p in zip(case_pairs["antecedent"], case_pairs["consequent"])]
+    ]
     frequent = others.loc[others["orders_both"] >= 100]
     assert frequent["lift"].between(0.3, 2.5).all()
 
@@ -119,7 +129,9 @@ def test_case_data_other_pairs_near_independence(case_pairs):
 def test_order_ids_mixing_numbers_and_text_are_refused_not_miscounted():
     # before: lift 1.5 instead of 1.0, the order 1 / "1" counted as two orders
     sales = pd.DataFrame({"order_id": [1, "1", 2, 2], "product_id": ["A", "B", "A", "B"]})
-    with pytest.raises(TypeError, match=r"`sales` column 'order_id' mixes id types \(number, text; e.g. 1 and '1'\)"):
+    with pytest.raises(
+        TypeError, match=r"`sales` column 'order_id' mixes id types \(number, text; e.g. 1 and '1'\)"
+    ):
         basket.pair_statistics(sales)
     fixed = basket.pair_statistics(sales.assign(order_id=sales["order_id"].astype(str)))
     assert fixed["lift"].tolist() == [1.0, 1.0] and fixed["support"].tolist() == [1.0, 1.0]
@@ -133,4 +145,7 @@ def test_missing_order_id_is_refused_not_crashing_in_scipy():
 
 def test_integer_and_text_order_ids_give_the_same_rules():
     sales = pd.DataFrame({"order_id": [1, 1, 2, 3, 3], "product_id": ["A", "B", "A", "B", "C"]})
-    pd.testing.assert_frame_equal(basket.pair_statistics(sales), basket.pair_statistics(sales.assign(order_id=["1", "1", "2", "3", "3"])))
+    pd.testing.assert_frame_equal(
+        basket.pair_statistics(sales),
+        basket.pair_statistics(sales.assign(order_id=["1", "1", "2", "3", "3"])),
+    )

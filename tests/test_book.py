@@ -21,8 +21,9 @@ def _headings(nb):
 
 
 def _code(nb):
-    return [c.source for c in nb.cells if c.cell_type == "code"
-            and "parameters" not in c.metadata.get("tags", [])]
+    return [
+        c.source for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])
+    ]
 
 
 def test_every_chapter_has_a_source():
@@ -56,8 +57,11 @@ def test_the_chinese_edition_is_written_in_chinese(source):
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_the_parameters_cell_sets_the_language(source):
     for lang in ("en", "zh"):
-        cells = [c for c in book.edition(book.read_source(source), lang).cells
-                 if "parameters" in c.metadata.get("tags", [])]
+        cells = [
+            c
+            for c in book.edition(book.read_source(source), lang).cells
+            if "parameters" in c.metadata.get("tags", [])
+        ]
         assert len(cells) == 1
         assert f'lang = "{lang}"' in cells[0].source
 
@@ -84,5 +88,11 @@ def test_unknown_chapter_names_the_choices():
 
 
 def test_the_chinese_edition_sits_in_its_own_folder():
-    assert book.edition_path(ROOT / "notebooks/src/01_crm_overview.md", "zh") == ROOT / "notebooks/zh/01_crm_overview.ipynb"
-    assert book.edition_path(ROOT / "notebooks/src/01_crm_overview.md", "en") == ROOT / "notebooks/01_crm_overview.ipynb"
+    assert (
+        book.edition_path(ROOT / "notebooks/src/01_crm_overview.md", "zh")
+        == ROOT / "notebooks/zh/01_crm_overview.ipynb"
+    )
+    assert (
+        book.edition_path(ROOT / "notebooks/src/01_crm_overview.md", "en")
+        == ROOT / "notebooks/01_crm_overview.ipynb"
+    )

@@ -31,7 +31,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 STUDENT = ROOT / "exercises" / "ch01_crm_overview.ipynb"
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)",
+    ),
 ]
 
 CHROMIUM_ARGS = [
@@ -66,7 +69,9 @@ def lab(tmp_path_factory):
     settings = tmp_path_factory.mktemp("settings")
     workspaces = tmp_path_factory.mktemp("workspaces")
     (settings / "overrides.json").write_text(
-        json.dumps({"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}})
+        json.dumps(
+            {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+        )
     )
     shutil.copy(STUDENT, root / "student.ipynb")
     # a practice release: the key beside the notebook gives right/wrong at once (issue 9)
@@ -75,9 +80,16 @@ def lab(tmp_path_factory):
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(workspaces))
     server = subprocess.Popen(
         [
-            str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
-            f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", f"--LabApp.app_settings_dir={settings}",
+            str(Path(sys.executable).parent / "jupyter"),
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            f"--LabApp.app_settings_dir={settings}",
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -152,8 +164,9 @@ def _grade(notebooks: dict, tmp_path: Path) -> dict:
     for name, nb in notebooks.items():
         (tmp_path / f"{name}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     # insecure only where this machine has no sandbox (the hostile suite tests the sandbox)
-    results = grade([tmp_path / f"{name}.ipynb" for name in notebooks], tmp_path / "out", progress=False,
-                    insecure=True)
+    results = grade(
+        [tmp_path / f"{name}.ipynb" for name in notebooks], tmp_path / "out", progress=False, insecure=True
+    )
     return {r.student: {q.question: q for q in r.questions} for r in results}
 
 

@@ -9,7 +9,12 @@ import pytest
 from crm_lessons import cleaning
 from crm_lessons.cleaning import clean_records, load_clean_records
 from crm_lessons.database import NEW_CUSTOMERS, table_ddl
-from crm_lessons.generator import NEW_RECORDS_TRUE_PEOPLE, NEW_RECORDS_TRUTH, new_customer_records, new_records_truth
+from crm_lessons.generator import (
+    NEW_RECORDS_TRUE_PEOPLE,
+    NEW_RECORDS_TRUTH,
+    new_customer_records,
+    new_records_truth,
+)
 from crm_lessons.schema import TABLES
 
 # ------------------------------------------------------------------ field rules
@@ -33,7 +38,9 @@ def test_phone_formats_normalise_to_eleven_digits(typed, digits):
     assert cleaning.normalise_phone(typed) == (digits, None)
 
 
-@pytest.mark.parametrize("typed", ["12345", "23800138000", "1380013800", "+1 415 555 0100", "138OO138000", "010-12345678"])
+@pytest.mark.parametrize(
+    "typed", ["12345", "23800138000", "1380013800", "+1 415 555 0100", "138OO138000", "010-12345678"]
+)
 def test_bad_phones_are_reported(typed):
     value, problem = cleaning.normalise_phone(typed)
     assert value is None and "phone" in problem
@@ -103,7 +110,10 @@ def test_amounts_and_missing_markers():
 def test_categories_ignore_case_but_not_spelling_mistakes():
     kinds = TABLES["customers"].column("kind").categories
     assert cleaning.normalise_category("CONSUMER ", kinds) == ("consumer", None)
-    assert cleaning.normalise_category("organization", kinds, cleaning.KIND_SYNONYMS) == ("organisation", None)
+    assert cleaning.normalise_category("organization", kinds, cleaning.KIND_SYNONYMS) == (
+        "organisation",
+        None,
+    )
     assert cleaning.normalise_category("retailer", kinds)[0] is None
 
 
@@ -116,13 +126,23 @@ def _raw(rows):
 
 HOSTILE = _raw(
     [
-        ("R01", "Robert'); DROP TABLE customers;--", "13800000001", "bobby@tables.com", "consumer", "East", "2024-03-05", "1990", "5000"),
+        (
+            "R01",
+            "Robert'); DROP TABLE customers;--",
+            "13800000001",
+            "bobby@tables.com",
+            "consumer",
+            "East",
+            "2024-03-05",
+            "1990",
+            "5000",
+        ),
         ("R02", "", "13800000002", "", "consumer", "East", "2024-03-05", "", ""),
         ("R03", "Zhāng Wěi", "13800000003", "", "consumer", "", "2023-02-30", "1985", "100"),
         ("R04", "Li Na", "13800000004", "", "consumer", "West", "2024-01-01", "1985", "-100"),
         ("R05", "李娜", "+86 138 0000 0005", "", "Consumer", "north", "2024年1月2日", "1980", "n/a"),
         ("R06", "   ", "", "", "", "", "", "", ""),
-        ("R07", "Chen \"Tony\" Hao; --", "13800000007", "", "organisation", "South", "2024-01-02", "", "1e3"),
+        ("R07", 'Chen "Tony" Hao; --', "13800000007", "", "organisation", "South", "2024-01-02", "", "1e3"),
         ("R08", "O'Brien", "13800000008", "", "consumer", "East", "2099-01-01", "2030", ""),
         ("R09", "李 娜", "138-0000-0005", "li@na.cn", "consumer", "North", "2024-01-02", "", "800"),
         ("R10", "Wang Wei", "138-0000-0005", "", "consumer", "North", "2024-01-02", "", ""),
@@ -184,7 +204,7 @@ def test_sql_metacharacters_are_stored_as_text(hostile):
     result = load_clean_records(con, hostile.clean)
     assert result.committed and result.loaded == 3
     names = sorted(n for (n,) in con.execute("SELECT name FROM new_customers").fetchall())
-    assert names == ["Chen \"Tony\" Hao; --", "Robert'); DROP TABLE customers;--", "李娜"]
+    assert names == ['Chen "Tony" Hao; --', "Robert'); DROP TABLE customers;--", "李娜"]
     assert con.execute("SELECT count(*) FROM customers").fetchone() == (0,)  # still there
 
 
@@ -233,7 +253,14 @@ def test_every_person_with_a_valid_record_is_kept(batch):
 
 @pytest.mark.parametrize(
     "issue",
-    ["missing phone", "missing join date", "impossible date", "future date", "impossible birth year", "negative expected purchase"],
+    [
+        "missing phone",
+        "missing join date",
+        "impossible date",
+        "future date",
+        "impossible birth year",
+        "negative expected purchase",
+    ],
 )
 def test_records_with_impossible_or_missing_required_values_never_reach_the_database(batch, issue):
     _, _, truth = batch

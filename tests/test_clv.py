@@ -35,19 +35,35 @@ PUBLISHED_GAMMA_GAMMA = {"p": 6.25, "q": 3.74, "gamma": 15.44}
 #: "date", calibration_period_end="1997-09-30", freq="D", freq_multiplier=7,
 #: monetary_value_col="dollars"); the gamma-gamma fit on frequency_cal > 0.
 LIFETIMES_SAMPLE = {
-    "bgnbd": {"r": 0.24259454342106734, "alpha": 4.413602716077379, "a": 0.7929218333478742,
-              "b": 2.4259057287217503},
-    "pareto_nbd": {"r": 0.5532780384270732, "alpha": 10.577903752616107, "s": 0.6061928707721296,
-                   "beta": 11.668288353145032},
+    "bgnbd": {
+        "r": 0.24259454342106734,
+        "alpha": 4.413602716077379,
+        "a": 0.7929218333478742,
+        "b": 2.4259057287217503,
+    },
+    "pareto_nbd": {
+        "r": 0.5532780384270732,
+        "alpha": 10.577903752616107,
+        "s": 0.6061928707721296,
+        "beta": 11.668288353145032,
+    },
     "gamma_gamma": {"p": 6.24957227763445, "q": 3.744224674758553, "gamma": 15.443521018367175},
 }
 #: Same set-up on the full CDNOW log (23,570 customers); the gamma-gamma fit on
 #: the 9,450 repeat customers with a positive mean spend (one spent $0).
 LIFETIMES_MASTER = {
-    "bgnbd": {"r": 0.251624011424104, "alpha": 4.788945170327028, "a": 0.7234330357288162,
-              "b": 2.161086981372379},
-    "pareto_nbd": {"r": 0.5974214371728283, "alpha": 11.585787057152634, "s": 0.5222329194658044,
-                   "beta": 8.829226349376546},
+    "bgnbd": {
+        "r": 0.251624011424104,
+        "alpha": 4.788945170327028,
+        "a": 0.7234330357288162,
+        "b": 2.161086981372379,
+    },
+    "pareto_nbd": {
+        "r": 0.5974214371728283,
+        "alpha": 11.585787057152634,
+        "s": 0.5222329194658044,
+        "beta": 8.829226349376546,
+    },
     "gamma_gamma": {"p": 6.275358592840589, "q": 3.624450210390405, "gamma": 14.98368896193695},
 }
 
@@ -59,8 +75,9 @@ LIFETIMES_MASTER = {
 
 @pytest.fixture(scope="module")
 def sample_cal():
-    return clv.calibration_and_holdout(load_cdnow(sample=True), monetary_col="dollars",
-                                       calibration_end="1997-09-30")
+    return clv.calibration_and_holdout(
+        load_cdnow(sample=True), monetary_col="dollars", calibration_end="1997-09-30"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -88,12 +105,23 @@ def sample_gamma_gamma(sample_cal):
 def three_customer_log():
     """a: two purchases on 1 Jan (merged), then 15 Jan and 29 Jan; b: one purchase;
     c: 3 Jan and 6 Jan; observation ends 12 Feb 1997 (6 weeks after 1 Jan)."""
-    return pd.DataFrame({
-        "customer_id": ["a", "a", "a", "a", "b", "c", "c"],
-        "date": pd.to_datetime(["1997-01-01", "1997-01-01", "1997-01-15", "1997-01-29",
-                                "1997-01-08", "1997-01-03", "1997-01-06"]),
-        "dollars": [10.0, 5.0, 20.0, 30.0, 7.0, 12.0, 8.0],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "a", "b", "c", "c"],
+            "date": pd.to_datetime(
+                [
+                    "1997-01-01",
+                    "1997-01-01",
+                    "1997-01-15",
+                    "1997-01-29",
+                    "1997-01-08",
+                    "1997-01-03",
+                    "1997-01-06",
+                ]
+            ),
+            "dollars": [10.0, 5.0, 20.0, 30.0, 7.0, 12.0, 8.0],
+        }
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -121,8 +149,12 @@ def test_variants_differ_by_one_margin_and_one_period_of_discount():
 def test_finite_horizon_by_hand():
     # t = 1, 2: 100*0.8/1.1 + 100*0.64/1.21
     assert clv.simple_clv(100, 0.8, 0.1, horizon=2) == pytest.approx(72.7272727 + 52.8925620)
-    assert clv.simple_clv(100, 0.8, 0.1, horizon=2, first_margin="now") == pytest.approx(100 + 72.7272727 + 52.8925620)
-    assert clv.simple_clv(100, 0.8, 0.1, horizon=2, first_margin="end") == pytest.approx(100 / 1.1 + 80 / 1.21)
+    assert clv.simple_clv(100, 0.8, 0.1, horizon=2, first_margin="now") == pytest.approx(
+        100 + 72.7272727 + 52.8925620
+    )
+    assert clv.simple_clv(100, 0.8, 0.1, horizon=2, first_margin="end") == pytest.approx(
+        100 / 1.1 + 80 / 1.21
+    )
 
 
 @pytest.mark.parametrize("variant", ["excluded", "now", "end"])
@@ -135,7 +167,9 @@ def test_long_horizon_converges_to_closed_form(variant):
 @pytest.mark.parametrize("variant", ["excluded", "now", "end"])
 def test_cash_flow_table_sums_to_finite_horizon_value(variant):
     table = clv.clv_cash_flows(100, 0.75, 0.08, 7, first_margin=variant)
-    assert table["cumulative_clv"].iloc[-1] == pytest.approx(clv.simple_clv(100, 0.75, 0.08, horizon=7, first_margin=variant))
+    assert table["cumulative_clv"].iloc[-1] == pytest.approx(
+        clv.simple_clv(100, 0.75, 0.08, horizon=7, first_margin=variant)
+    )
     assert table["present_value"].sum() == pytest.approx(table["cumulative_clv"].iloc[-1])
     assert table["period"].iloc[0] == (0 if variant == "now" else 1)
 
@@ -166,18 +200,21 @@ def test_variants_frame_side_by_side():
     assert "clv_horizon" not in clv.simple_clv_variants(100, 0.8, 0.1).columns
 
 
-@pytest.mark.parametrize("kwargs, error, name", [
-    ({"retention": 1.0}, ValueError, "retention"),
-    ({"retention": 1.2, "discount_rate": 0.5}, ValueError, "retention"),
-    ({"retention": -0.1}, ValueError, "retention"),
-    ({"retention": float("nan")}, ValueError, "retention"),
-    ({"discount_rate": -0.01}, ValueError, "discount_rate"),
-    ({"margin": "100"}, TypeError, "margin"),
-    ({"horizon": 0}, ValueError, "horizon"),
-    ({"horizon": 2.5}, TypeError, "horizon"),
-    ({"horizon": True}, TypeError, "horizon"),
-    ({"first_margin": "start"}, ValueError, "first_margin"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, name",
+    [
+        ({"retention": 1.0}, ValueError, "retention"),
+        ({"retention": 1.2, "discount_rate": 0.5}, ValueError, "retention"),
+        ({"retention": -0.1}, ValueError, "retention"),
+        ({"retention": float("nan")}, ValueError, "retention"),
+        ({"discount_rate": -0.01}, ValueError, "discount_rate"),
+        ({"margin": "100"}, TypeError, "margin"),
+        ({"horizon": 0}, ValueError, "horizon"),
+        ({"horizon": 2.5}, TypeError, "horizon"),
+        ({"horizon": True}, TypeError, "horizon"),
+        ({"first_margin": "start"}, ValueError, "first_margin"),
+    ],
+)
 def test_simple_clv_rejects_bad_arguments(kwargs, error, name):
     args = {"margin": 100, "retention": 0.8, "discount_rate": 0.1} | kwargs
     with pytest.raises(error, match=name):
@@ -196,12 +233,15 @@ def test_variants_need_scalars():
 
 def test_rfm_summary_three_customers_by_hand(three_customer_log):
     summary = clv.rfm_summary(three_customer_log, monetary_col="dollars", observation_end="1997-02-12")
-    expected = pd.DataFrame({
-        "frequency": [2.0, 0.0, 1.0],
-        "recency": [4.0, 0.0, 3 / 7],          # 28 days; 0; 3 days
-        "T": [6.0, 5.0, 40 / 7],               # 42, 35, 40 days to 12 Feb
-        "monetary_value": [25.0, 0.0, 8.0],    # (20 + 30) / 2; first day excluded
-    }, index=pd.Index(["a", "b", "c"], name="customer_id"))
+    expected = pd.DataFrame(
+        {
+            "frequency": [2.0, 0.0, 1.0],
+            "recency": [4.0, 0.0, 3 / 7],  # 28 days; 0; 3 days
+            "T": [6.0, 5.0, 40 / 7],  # 42, 35, 40 days to 12 Feb
+            "monetary_value": [25.0, 0.0, 8.0],  # (20 + 30) / 2; first day excluded
+        },
+        index=pd.Index(["a", "b", "c"], name="customer_id"),
+    )
     pd.testing.assert_frame_equal(summary, expected, check_index_type=False)
 
 
@@ -214,9 +254,13 @@ def test_rfm_summary_in_days_and_default_end(three_customer_log):
 
 
 def test_rfm_summary_merges_same_day_purchases_at_different_hours():
-    log = pd.DataFrame({"customer_id": ["a", "a", "a"],
-                        "date": pd.to_datetime(["1997-01-01 09:00", "1997-01-01 17:30", "1997-01-08 12:00"]),
-                        "dollars": [1.0, 2.0, 4.0]})
+    log = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "a"],
+            "date": pd.to_datetime(["1997-01-01 09:00", "1997-01-01 17:30", "1997-01-08 12:00"]),
+            "dollars": [1.0, 2.0, 4.0],
+        }
+    )
     summary = clv.rfm_summary(log, monetary_col="dollars")
     assert summary.loc["a"].tolist() == [1.0, 1.0, 1.0, 4.0]
 
@@ -228,8 +272,9 @@ def test_rfm_summary_ignores_purchases_after_the_end(three_customer_log):
 
 
 def test_calibration_and_holdout_three_customers(three_customer_log):
-    split = clv.calibration_and_holdout(three_customer_log, monetary_col="dollars",
-                                        calibration_end="1997-01-10", observation_end="1997-02-07")
+    split = clv.calibration_and_holdout(
+        three_customer_log, monetary_col="dollars", calibration_end="1997-01-10", observation_end="1997-02-07"
+    )
     assert split.index.tolist() == ["a", "b", "c"]
     assert split["frequency_cal"].tolist() == [0.0, 0.0, 1.0]
     assert split["T_cal"].tolist() == pytest.approx([9 / 7, 2 / 7, 1.0])
@@ -240,7 +285,9 @@ def test_calibration_and_holdout_three_customers(three_customer_log):
 
 def test_rfm_summary_with_calibration_end_splits(three_customer_log):
     via_summary = clv.rfm_summary(three_customer_log, monetary_col="dollars", calibration_end="1997-01-10")
-    direct = clv.calibration_and_holdout(three_customer_log, monetary_col="dollars", calibration_end="1997-01-10")
+    direct = clv.calibration_and_holdout(
+        three_customer_log, monetary_col="dollars", calibration_end="1997-01-10"
+    )
     pd.testing.assert_frame_equal(via_summary, direct)
     with pytest.raises(ValueError, match="calibration_end"):
         clv.rfm_summary(three_customer_log, calibration_end="1998-01-01")
@@ -251,16 +298,19 @@ def test_customers_first_seen_in_holdout_are_left_out(three_customer_log):
     assert split.index.tolist() == ["a", "c"]
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    ({"calibration_end": "1998-01-01"}, "calibration_end"),
-    ({"calibration_end": "1997-01-29"}, "calibration_end"),   # = last purchase: empty holdout
-    ({"calibration_end": "1996-12-01"}, "calibration_end"),
-    ({"calibration_end": "not a date"}, "calibration_end"),
-    ({"calibration_end": None}, "calibration_end"),
-    ({"calibration_end": "1997-01-10", "observation_end": "1997-01-10"}, "observation_end"),
-    ({"calibration_end": "1997-01-10", "freq": "M"}, "freq"),
-    ({"calibration_end": "1997-01-10", "monetary_col": "spend"}, "transactions"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"calibration_end": "1998-01-01"}, "calibration_end"),
+        ({"calibration_end": "1997-01-29"}, "calibration_end"),  # = last purchase: empty holdout
+        ({"calibration_end": "1996-12-01"}, "calibration_end"),
+        ({"calibration_end": "not a date"}, "calibration_end"),
+        ({"calibration_end": None}, "calibration_end"),
+        ({"calibration_end": "1997-01-10", "observation_end": "1997-01-10"}, "observation_end"),
+        ({"calibration_end": "1997-01-10", "freq": "M"}, "freq"),
+        ({"calibration_end": "1997-01-10", "monetary_col": "spend"}, "transactions"),
+    ],
+)
 def test_calibration_and_holdout_rejects_bad_arguments(three_customer_log, kwargs, name):
     with pytest.raises(ValueError, match=name):
         clv.calibration_and_holdout(three_customer_log, **kwargs)
@@ -276,8 +326,9 @@ def test_rfm_summary_rejects_bad_input(three_customer_log):
     bad = three_customer_log.assign(dollars=[1.0, None, 2.0, 3.0, 4.0, 5.0, 6.0])
     with pytest.raises(ValueError, match="dollars"):
         clv.rfm_summary(bad, monetary_col="dollars")
-    bad = three_customer_log.assign(date=["1997-01-01", "soon", "1997-01-15", "1997-01-29",
-                                          "1997-01-08", "1997-01-03", "1997-01-06"])
+    bad = three_customer_log.assign(
+        date=["1997-01-01", "soon", "1997-01-15", "1997-01-29", "1997-01-08", "1997-01-03", "1997-01-06"]
+    )
     with pytest.raises(ValueError, match="date"):
         clv.rfm_summary(bad)
 
@@ -286,8 +337,12 @@ def test_cdnow_sample_summary_matches_hardies_published_file(sample_cal):
     # Hardie's cdnow_customers_summary_with_transactions.csv (as shipped in
     # lifetimes 0.11.3): rows for sample ids 1, 2, 56, 133 = customers 00004,
     # 00021, 00756, 01583; values rounded to 2 decimals.
-    published = {"00004": (2, 30.43, 38.86, 22.35), "00021": (1, 1.71, 38.86, 11.77),
-                 "00756": (2, 33.14, 38.57, 28.03), "01583": (2, 28.43, 38.00, 13.87)}
+    published = {
+        "00004": (2, 30.43, 38.86, 22.35),
+        "00021": (1, 1.71, 38.86, 11.77),
+        "00756": (2, 33.14, 38.57, 28.03),
+        "01583": (2, 28.43, 38.00, 13.87),
+    }
     for customer, (x, t_x, age, spend) in published.items():
         row = sample_cal.loc[customer]
         assert row.frequency_cal == x
@@ -310,13 +365,21 @@ def test_cdnow_summary_matches_lifetimes(sample_cal):
     from lifetimes.utils import calibration_and_holdout_data
 
     reference = calibration_and_holdout_data(
-        load_cdnow(sample=True), "customer_id", "date", calibration_period_end="1997-09-30",
-        freq="D", freq_multiplier=7, monetary_value_col="dollars")
+        load_cdnow(sample=True),
+        "customer_id",
+        "date",
+        calibration_period_end="1997-09-30",
+        freq="D",
+        freq_multiplier=7,
+        monetary_value_col="dollars",
+    )
     reference = reference.loc[sample_cal.index]
     # lifetimes averages holdout spend over log lines, we over purchase days
     # (same-day lines merged, as in the calibration columns): not compared
     for column in sample_cal.columns.drop("monetary_value_holdout"):
-        np.testing.assert_allclose(sample_cal[column], reference[column], rtol=1e-12, atol=1e-9, err_msg=column)
+        np.testing.assert_allclose(
+            sample_cal[column], reference[column], rtol=1e-12, atol=1e-9, err_msg=column
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -337,7 +400,9 @@ def test_bgnbd_log_likelihood_against_direct_formula():
         a2 = beta_fn(a, b + x) / beta_fn(a, b) / (alpha + t) ** (r + x)
         a3 = beta_fn(a + 1, b + x - 1) / beta_fn(a, b) / (alpha + t_x) ** (r + x) if x > 0 else 0.0
         direct = math.log(a1 * (a2 + a3))
-        assert clv.bgnbd_log_likelihood([x], [t_x], [t], r, alpha, a, b)[0] == pytest.approx(direct, rel=1e-12)
+        assert clv.bgnbd_log_likelihood([x], [t_x], [t], r, alpha, a, b)[0] == pytest.approx(
+            direct, rel=1e-12
+        )
 
 
 def _gamma_nodes(shape, rate, n=100):
@@ -378,7 +443,9 @@ def test_pareto_nbd_log_likelihood_against_integral_over_customers(alpha, beta):
     lam, mu = lam[:, None], mu[None, :]
     total = lam + mu
     for x, t_x, t in zip(TINY_X, TINY_TX, TINY_T):
-        individual = lam**x * np.exp(-total * t) + lam**x * mu / total * (np.exp(-total * t_x) - np.exp(-total * t))
+        individual = lam**x * np.exp(-total * t) + lam**x * mu / total * (
+            np.exp(-total * t_x) - np.exp(-total * t)
+        )
         integral = w_lam @ individual @ w_mu
         ll = clv.pareto_nbd_log_likelihood([x], [t_x], [t], r, alpha, s, beta)[0]
         assert ll == pytest.approx(math.log(integral), abs=1e-8)
@@ -387,20 +454,39 @@ def test_pareto_nbd_log_likelihood_against_integral_over_customers(alpha, beta):
 def test_pareto_nbd_handles_last_purchase_on_last_day():
     # t_x = T: the 'died between t_x and T' term is zero, not an error
     ll = clv.pareto_nbd_log_likelihood([2.0], [5.0], [5.0], 0.5, 2.0, 0.6, 3.0)[0]
-    direct = (math.lgamma(2.5) - math.lgamma(0.5) + 0.5 * math.log(2.0) + 0.6 * math.log(3.0)
-              - 2.5 * math.log(7.0) - 0.6 * math.log(8.0))
+    direct = (
+        math.lgamma(2.5)
+        - math.lgamma(0.5)
+        + 0.5 * math.log(2.0)
+        + 0.6 * math.log(3.0)
+        - 2.5 * math.log(7.0)
+        - 0.6 * math.log(8.0)
+    )
     assert ll == pytest.approx(direct, rel=1e-12)
 
 
 def test_gamma_gamma_log_likelihood_against_direct_formula_and_integral():
     p, q, gamma = 6.0, 4.0, 15.0
     for x, m in [(1, 20.0), (3, 35.0)]:
-        direct = (math.lgamma(p * x + q) - math.lgamma(p * x) - math.lgamma(q) + q * math.log(gamma)
-                  + (p * x - 1) * math.log(m) + p * x * math.log(x) - (p * x + q) * math.log(gamma + m * x))
+        direct = (
+            math.lgamma(p * x + q)
+            - math.lgamma(p * x)
+            - math.lgamma(q)
+            + q * math.log(gamma)
+            + (p * x - 1) * math.log(m)
+            + p * x * math.log(x)
+            - (p * x + q) * math.log(gamma + m * x)
+        )
         assert clv.gamma_gamma_log_likelihood([x], [m], p, q, gamma)[0] == pytest.approx(direct, rel=1e-12)
         # mean of x gamma(p, ν) spends is gamma(px, rate νx); ν ~ gamma(q, rate γ)
-        integral, _ = integrate.quad(lambda nu: stats.gamma.pdf(m, p * x, scale=1 / (nu * x))
-                                     * stats.gamma.pdf(nu, q, scale=1 / gamma), 0, np.inf, epsabs=1e-14)
+        integral, _ = integrate.quad(
+            lambda nu: (
+                stats.gamma.pdf(m, p * x, scale=1 / (nu * x)) * stats.gamma.pdf(nu, q, scale=1 / gamma)
+            ),
+            0,
+            np.inf,
+            epsabs=1e-14,
+        )
         assert direct == pytest.approx(math.log(integral), abs=1e-6)
 
 
@@ -459,7 +545,9 @@ def test_fits_on_hardies_rounded_summary_match_the_lifetimes_documentation():
 
 
 @pytest.mark.parametrize("model", ["bgnbd", "pareto_nbd", "gamma_gamma"])
-def test_sample_fits_match_recorded_lifetimes_estimates(model, sample_bgnbd, sample_pareto, sample_gamma_gamma):
+def test_sample_fits_match_recorded_lifetimes_estimates(
+    model, sample_bgnbd, sample_pareto, sample_gamma_gamma
+):
     fit = {"bgnbd": sample_bgnbd, "pareto_nbd": sample_pareto, "gamma_gamma": sample_gamma_gamma}[model]
     for name, value in LIFETIMES_SAMPLE[model].items():
         assert fit.params[name] == pytest.approx(value, rel=1e-3), name
@@ -484,12 +572,21 @@ def test_bgnbd_matches_installed_lifetimes(sample_cal, sample_bgnbd):
     np.testing.assert_allclose(sample_bgnbd.params.to_numpy(), reference.params_.to_numpy(), rtol=1e-3)
     # predictions at the same parameters agree to rounding error
     reference.params_ = pd.Series(sample_bgnbd.params.to_numpy(), index=reference.params_.index)
-    np.testing.assert_allclose(sample_bgnbd.expected_purchases([5.0, 39.0, 78.0]),
-                               reference.expected_number_of_purchases_up_to_time(np.array([5.0, 39.0, 78.0])), rtol=1e-10)
-    np.testing.assert_allclose(sample_bgnbd.conditional_expected_purchases(39, sample_cal),
-                               reference.conditional_expected_number_of_purchases_up_to_time(39, f, r, t), rtol=1e-9)
-    np.testing.assert_allclose(sample_bgnbd.probability_alive(sample_cal),
-                               reference.conditional_probability_alive(f, r, t), rtol=1e-10)
+    np.testing.assert_allclose(
+        sample_bgnbd.expected_purchases([5.0, 39.0, 78.0]),
+        reference.expected_number_of_purchases_up_to_time(np.array([5.0, 39.0, 78.0])),
+        rtol=1e-10,
+    )
+    np.testing.assert_allclose(
+        sample_bgnbd.conditional_expected_purchases(39, sample_cal),
+        reference.conditional_expected_number_of_purchases_up_to_time(39, f, r, t),
+        rtol=1e-9,
+    )
+    np.testing.assert_allclose(
+        sample_bgnbd.probability_alive(sample_cal),
+        reference.conditional_probability_alive(f, r, t),
+        rtol=1e-10,
+    )
 
 
 def test_pareto_nbd_matches_installed_lifetimes(sample_cal, sample_pareto):
@@ -498,12 +595,21 @@ def test_pareto_nbd_matches_installed_lifetimes(sample_cal, sample_pareto):
     reference = lifetimes.ParetoNBDFitter().fit(f, r, t)
     np.testing.assert_allclose(sample_pareto.params.to_numpy(), reference.params_.to_numpy(), rtol=1e-3)
     reference.params_ = pd.Series(sample_pareto.params.to_numpy(), index=reference.params_.index)
-    np.testing.assert_allclose(sample_pareto.expected_purchases(39.0),
-                               reference.expected_number_of_purchases_up_to_time(39.0), rtol=1e-10)
-    np.testing.assert_allclose(sample_pareto.conditional_expected_purchases(39, sample_cal),
-                               reference.conditional_expected_number_of_purchases_up_to_time(39, f, r, t), rtol=1e-9)
-    np.testing.assert_allclose(sample_pareto.probability_alive(sample_cal),
-                               reference.conditional_probability_alive(f, r, t), rtol=1e-9)
+    np.testing.assert_allclose(
+        sample_pareto.expected_purchases(39.0),
+        reference.expected_number_of_purchases_up_to_time(39.0),
+        rtol=1e-10,
+    )
+    np.testing.assert_allclose(
+        sample_pareto.conditional_expected_purchases(39, sample_cal),
+        reference.conditional_expected_number_of_purchases_up_to_time(39, f, r, t),
+        rtol=1e-9,
+    )
+    np.testing.assert_allclose(
+        sample_pareto.probability_alive(sample_cal),
+        reference.conditional_probability_alive(f, r, t),
+        rtol=1e-9,
+    )
 
 
 def test_gamma_gamma_and_clv_match_installed_lifetimes(sample_cal, sample_bgnbd, sample_gamma_gamma):
@@ -513,8 +619,11 @@ def test_gamma_gamma_and_clv_match_installed_lifetimes(sample_cal, sample_bgnbd,
     np.testing.assert_allclose(sample_gamma_gamma.params.to_numpy(), reference.params_.to_numpy(), rtol=1e-3)
     reference.params_ = pd.Series(sample_gamma_gamma.params.to_numpy(), index=reference.params_.index)
     f, r, t, m = (sample_cal[c] for c in ("frequency_cal", "recency_cal", "T_cal", "monetary_value_cal"))
-    np.testing.assert_allclose(sample_gamma_gamma.conditional_expected_average_profit(f, m),
-                               reference.conditional_expected_average_profit(f, m), rtol=1e-12)
+    np.testing.assert_allclose(
+        sample_gamma_gamma.conditional_expected_average_profit(f, m),
+        reference.conditional_expected_average_profit(f, m),
+        rtol=1e-12,
+    )
     purchases = lifetimes.BetaGeoFitter().fit(f, r, t)
     purchases.params_ = pd.Series(sample_bgnbd.params.to_numpy(), index=["r", "alpha", "a", "b"])
     expected = reference.customer_lifetime_value(purchases, f, r, t, m, time=12, discount_rate=0.01, freq="W")
@@ -568,27 +677,33 @@ def test_gamma_gamma_shrinks_towards_population_mean(sample_gamma_gamma):
 
 
 def test_clv_by_hand_for_one_month(sample_bgnbd, sample_gamma_gamma):
-    value = clv.customer_lifetime_value(sample_bgnbd, sample_gamma_gamma, [2], [30.0], [38.0], [25.0],
-                                        months=1, discount_rate=0.01)
+    value = clv.customer_lifetime_value(
+        sample_bgnbd, sample_gamma_gamma, [2], [30.0], [38.0], [25.0], months=1, discount_rate=0.01
+    )
     purchases = sample_bgnbd.conditional_expected_purchases(4.345, [2], [30.0], [38.0])[0]
     spend = sample_gamma_gamma.conditional_expected_average_profit([2], [25.0])[0]
     assert value[0] == pytest.approx(purchases * spend / 1.01)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    ({"months": 0}, "months"), ({"discount_rate": -0.1}, "discount_rate"), ({"freq": "M"}, "freq")])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [({"months": 0}, "months"), ({"discount_rate": -0.1}, "discount_rate"), ({"freq": "M"}, "freq")],
+)
 def test_clv_rejects_bad_arguments(sample_bgnbd, sample_gamma_gamma, kwargs, name):
     with pytest.raises(ValueError, match=name):
         clv.customer_lifetime_value(sample_bgnbd, sample_gamma_gamma, [1], [2.0], [3.0], [10.0], **kwargs)
 
 
-@pytest.mark.parametrize("frequency, recency, T, name", [
-    ([1.0], [5.0], [4.0], "recency"),
-    ([-1.0], [0.0], [4.0], "frequency"),
-    ([1.5], [1.0], [4.0], "frequency"),
-    ([0.0], [1.0], [4.0], "recency"),
-    ([1.0], [np.nan], [4.0], "recency"),
-])
+@pytest.mark.parametrize(
+    "frequency, recency, T, name",
+    [
+        ([1.0], [5.0], [4.0], "recency"),
+        ([-1.0], [0.0], [4.0], "frequency"),
+        ([1.5], [1.0], [4.0], "frequency"),
+        ([0.0], [1.0], [4.0], "recency"),
+        ([1.0], [np.nan], [4.0], "recency"),
+    ],
+)
 def test_fits_reject_impossible_summaries(frequency, recency, T, name):
     with pytest.raises(ValueError, match=name):
         clv.fit_bgnbd(frequency, recency, T)
@@ -609,10 +724,14 @@ def test_gamma_gamma_needs_repeat_customers_with_spend():
 
 
 def test_fast_fit_objectives_equal_the_readable_log_likelihoods(sample_cal):
-    f, r, t, m = (sample_cal[c].to_numpy() for c in ("frequency_cal", "recency_cal", "T_cal", "monetary_value_cal"))
+    f, r, t, m = (
+        sample_cal[c].to_numpy() for c in ("frequency_cal", "recency_cal", "T_cal", "monetary_value_cal")
+    )
     params = np.array([0.3, 5.0, 0.8, 2.5])
     objective = clv._bgnbd_objective(f, r, t)
-    assert objective(np.log(params)) == pytest.approx(-clv.bgnbd_log_likelihood(f, r, t, *params).mean(), rel=1e-12)
+    assert objective(np.log(params)) == pytest.approx(
+        -clv.bgnbd_log_likelihood(f, r, t, *params).mean(), rel=1e-12
+    )
     repeat = f > 0
     objective = clv._gamma_gamma_objective(f[repeat], m[repeat])
     expected = -clv.gamma_gamma_log_likelihood(f[repeat], m[repeat], 6.0, 3.5, 15.0).mean()
@@ -622,12 +741,20 @@ def test_fast_fit_objectives_equal_the_readable_log_likelihoods(sample_cal):
 def test_clv_from_a_summary_frame_equals_clv_from_columns(sample_cal, sample_bgnbd, sample_gamma_gamma):
     from_frame = clv.customer_lifetime_value(sample_bgnbd, sample_gamma_gamma, sample_cal, months=6)
     from_columns = clv.customer_lifetime_value(
-        sample_bgnbd, sample_gamma_gamma, sample_cal.frequency_cal, sample_cal.recency_cal, sample_cal.T_cal,
-        sample_cal.monetary_value_cal, months=6)
+        sample_bgnbd,
+        sample_gamma_gamma,
+        sample_cal.frequency_cal,
+        sample_cal.recency_cal,
+        sample_cal.T_cal,
+        sample_cal.monetary_value_cal,
+        months=6,
+    )
     pd.testing.assert_series_equal(from_frame, from_columns)
     assert from_frame.index.equals(sample_cal.index)
     # longer horizons add value
-    assert (clv.customer_lifetime_value(sample_bgnbd, sample_gamma_gamma, sample_cal, months=12) > from_frame).all()
+    assert (
+        clv.customer_lifetime_value(sample_bgnbd, sample_gamma_gamma, sample_cal, months=12) > from_frame
+    ).all()
 
 
 def test_holdout_by_frequency_pools_heavy_buyers(sample_cal, sample_bgnbd):

@@ -13,7 +13,12 @@ from crm_lessons.toy import toy_customers, toy_sales
 
 @pytest.fixture(scope="module")
 def case():
-    return {"customers": load_customers(), "sales": load_sales(), "leads": load_leads(), "complaints": load_complaints()}
+    return {
+        "customers": load_customers(),
+        "sales": load_sales(),
+        "leads": load_leads(),
+        "complaints": load_complaints(),
+    }
 
 
 def test_composition_hand_computed():
@@ -67,7 +72,9 @@ def test_volume_loyalty_hand_computed():
     assert q.loc["C2", "volume"] == pytest.approx(28000 / 3, abs=0.05)
     assert q.loc["C1", "loyalty"] == pytest.approx(2 / 3, abs=1e-3)
     assert q["quadrant"].astype(str).to_dict() == {
-        "C1": "small & loyal", "C2": "large & loyal", "C3": "small & disloyal",
+        "C1": "small & loyal",
+        "C2": "large & loyal",
+        "C3": "small & disloyal",
     }
     s = composition.quadrant_summary(q)
     assert s["customers"].sum() == 3
@@ -76,13 +83,19 @@ def test_volume_loyalty_hand_computed():
 
 def test_volume_loyalty_default_cut_is_median():
     q = composition.volume_loyalty(toy_sales(), min_years=1)
-    assert (q["volume"] >= q["volume"].median()).sum() == q["quadrant"].astype(str).str.startswith("large").sum()
+    assert (q["volume"] >= q["volume"].median()).sum() == q["quadrant"].astype(str).str.startswith(
+        "large"
+    ).sum()
 
 
 @pytest.mark.parametrize(
     "kwargs, argument",
-    [({"loyalty_cut": 1.5}, "loyalty_cut"), ({"loyalty_cut": 0}, "loyalty_cut"), ({"min_years": 0}, "min_years"),
-     ({"volume_cut": -1.0}, "volume_cut")],
+    [
+        ({"loyalty_cut": 1.5}, "loyalty_cut"),
+        ({"loyalty_cut": 0}, "loyalty_cut"),
+        ({"min_years": 0}, "min_years"),
+        ({"volume_cut": -1.0}, "volume_cut"),
+    ],
 )
 def test_volume_loyalty_bad_arguments(kwargs, argument):
     with pytest.raises(ValueError, match=f"`{argument}`"):
@@ -104,7 +117,12 @@ def test_customer_file_toy():
     assert v["orders"] == "2"
     assert v["first order"] == "2022-07-01"
     assert v["orders in last 12 months"] == "1"
-    assert list(dict.fromkeys(f["section"])) == ["basic data", "characteristics", "business status", "trading status"]
+    assert list(dict.fromkeys(f["section"])) == [
+        "basic data",
+        "characteristics",
+        "business status",
+        "trading status",
+    ]
     with pytest.raises(ValueError, match="`customer_id`"):
         composition.customer_file("nobody", toy_customers(), toy_sales())
 

@@ -18,11 +18,45 @@ from crm_lessons.schema import HISTORY_END, HISTORY_START, TABLES
 
 TINY = {
     "customers": [
-        ["C00001", "Li Wei", "consumer", "", "North", "online", "2018-03-05", "gold", "A", "economic", "false"],
-        ["C00002", "Dongfang Mall, Ltd.", "intermediary", "department store", "East", "distributor",
-         "2019-11-30", "ordinary", "B", "", "false"],
-        ["C00003", "Huamei staff canteen", "organisation", "", "South", "sales rep", "2021-01-01",
-         "ordinary", "C", "", "true"],
+        [
+            "C00001",
+            "Li Wei",
+            "consumer",
+            "",
+            "North",
+            "online",
+            "2018-03-05",
+            "gold",
+            "A",
+            "economic",
+            "false",
+        ],
+        [
+            "C00002",
+            "Dongfang Mall, Ltd.",
+            "intermediary",
+            "department store",
+            "East",
+            "distributor",
+            "2019-11-30",
+            "ordinary",
+            "B",
+            "",
+            "false",
+        ],
+        [
+            "C00003",
+            "Huamei staff canteen",
+            "organisation",
+            "",
+            "South",
+            "sales rep",
+            "2021-01-01",
+            "ordinary",
+            "C",
+            "",
+            "true",
+        ],
     ],
     "products": [
         ["P001", "Frost 300 fridge", "refrigerator", "premium", "2100.00", "3999.00"],
@@ -42,8 +76,21 @@ TINY = {
         ["P002", "2023-01-01", "50", "0", "2", "48"],
     ],
     "survey": [
-        ["S0001", "C00001", "2024-05-02", "online", "female", "30-39", "15-30k", "1-2", "online",
-         "2", "3", "4", "3"]  # price_sensitivity .. choosing_time
+        [
+            "S0001",
+            "C00001",
+            "2024-05-02",
+            "online",
+            "female",
+            "30-39",
+            "15-30k",
+            "1-2",
+            "online",
+            "2",
+            "3",
+            "4",
+            "3",
+        ]  # price_sensitivity .. choosing_time
         + ["4"] * 22  # SERVQUAL, product and driver items
         + ["4", "3", "4", "9", "5"],  # expectation, perceived_quality, overall, recommend, repurchase
     ],
@@ -59,7 +106,17 @@ TINY = {
         ["L00002", "consumer", "Central", "website", "2024-01-09", "", "0", "false", "true"],
     ],
     "new_records": [
-        ["1", "Zhang San", "138-0013-8000", "zs@example.com", "consumer", "north", "2024/03/05", "1985", "5000"],
+        [
+            "1",
+            "Zhang San",
+            "138-0013-8000",
+            "zs@example.com",
+            "consumer",
+            "north",
+            "2024/03/05",
+            "1985",
+            "5000",
+        ],
         ["2", "zhang san", "13800138000", "", "Consumer", "North", "05.03.2024", "n/a", "NA"],
         ["3", "", "", "", "", "", "2024-02-30", "1850", "-10"],
     ],
@@ -213,7 +270,9 @@ def test_missing_folder(tmp_path):
 
 def test_missing_column(tiny):
     header = [c for c in TABLES["customers"].column_names if c != "tier"]
-    rows = [[v for c, v in zip(TABLES["customers"].column_names, r) if c != "tier"] for r in TINY["customers"]]
+    rows = [
+        [v for c, v in zip(TABLES["customers"].column_names, r) if c != "tier"] for r in TINY["customers"]
+    ]
     _write(tiny, "customers", rows, header=header)
     err = _error(data.load_customers, tiny)
     message = str(err)
@@ -238,7 +297,12 @@ def test_renamed_column_names_both(tiny):
 
 
 def test_duplicated_column_name(tiny):
-    _write(tiny, "orders", [r + [r[2]] for r in TINY["orders"]], header=TABLES["orders"].column_names + ["order_date"])
+    _write(
+        tiny,
+        "orders",
+        [r + [r[2]] for r in TINY["orders"]],
+        header=TABLES["orders"].column_names + ["order_date"],
+    )
     err = _error(data.load_orders, tiny)
     assert "more than once" in str(err) and err.column == "order_date"
 
@@ -382,7 +446,9 @@ def test_at_most_five_lines_quoted(tiny):
 
 def test_ragged_row_too_many_fields(tiny):
     path = tiny / "case_company" / "orders.csv"
-    path.write_text("order_id,customer_id,order_date\nO0000001,C00001,2023-01-15\nO0000002,C00002,2024-02-29,x\n")
+    path.write_text(
+        "order_id,customer_id,order_date\nO0000001,C00001,2023-01-15\nO0000002,C00002,2024-02-29,x\n"
+    )
     err = _error(data.load_orders, tiny)
     assert "orders.csv" in str(err) and "line 3: 4 fields" in str(err) and err.lines == [3]
 
@@ -396,15 +462,19 @@ def test_ragged_row_too_few_fields(tiny):
 
 def test_blank_line_inside(tiny):
     path = tiny / "case_company" / "orders.csv"
-    path.write_text("order_id,customer_id,order_date\nO0000001,C00001,2023-01-15\n\nO0000002,C00002,2024-02-29\n")
+    path.write_text(
+        "order_id,customer_id,order_date\nO0000001,C00001,2023-01-15\n\nO0000002,C00002,2024-02-29\n"
+    )
     err = _error(data.load_orders, tiny)
     assert "line 3: empty line" in str(err)
 
 
 def test_ragged_row_with_quotes(tiny):
     path = tiny / "case_company" / "products.csv"
-    path.write_text('product_id,product_name,category,price_band,unit_cost,list_price\n'
-                    'P001,"Frost, 300",refrigerator,premium,2100\n')
+    path.write_text(
+        "product_id,product_name,category,price_band,unit_cost,list_price\n"
+        'P001,"Frost, 300",refrigerator,premium,2100\n'
+    )
     err = _error(data.load_products, tiny)
     assert "line 2: 5 fields" in str(err)
 
@@ -426,7 +496,7 @@ def test_binary_junk(tiny):
 
 def test_not_utf8(tiny):
     path = tiny / "case_company" / "customers.csv"
-    path.write_bytes(path.read_bytes().replace("Li Wei".encode(), "李伟".encode("gbk")))
+    path.write_bytes(path.read_bytes().replace(b"Li Wei", "李伟".encode("gbk")))
     err = _error(data.load_customers, tiny)
     assert "customers.csv" in str(err) and "line 2 is not UTF-8" in str(err)
 
@@ -451,7 +521,7 @@ def test_corrupted_bytes_give_a_frame_or_one_data_file_error(tiny):
             if rng.random() < 0.5:
                 damaged[pos:pos] = junk[int(rng.integers(len(junk)))]
             else:
-                del damaged[pos:pos + int(rng.integers(1, 6))]
+                del damaged[pos : pos + int(rng.integers(1, 6))]
         path = tiny / "case_company" / TABLES[name].file
         path.write_bytes(bytes(damaged))
         try:
@@ -544,25 +614,31 @@ def test_data_dir_rejects_non_path():
 
 
 def _sales_inputs():
-    orders = pd.DataFrame({
-        "order_id": ["O1", "O2"],
-        "customer_id": ["C1", "C2"],
-        "order_date": pd.to_datetime(["2024-01-02", "2024-03-04"]),
-    })
-    order_lines = pd.DataFrame({
-        "order_id": ["O2", "O1", "O1"],
-        "line_no": [1, 1, 2],
-        "product_id": ["P2", "P1", "P2"],
-        "quantity": [3, 2, 1],
-        "unit_price": [40.0, 100.0, 50.0],
-        "discount": [0.25, 0.1, 0.0],
-    })
-    products = pd.DataFrame({
-        "product_id": ["P1", "P2"],
-        "category": pd.Categorical(["television", "small appliance"]),
-        "price_band": ["mid", "entry"],
-        "unit_cost": [60.0, 20.0],
-    })
+    orders = pd.DataFrame(
+        {
+            "order_id": ["O1", "O2"],
+            "customer_id": ["C1", "C2"],
+            "order_date": pd.to_datetime(["2024-01-02", "2024-03-04"]),
+        }
+    )
+    order_lines = pd.DataFrame(
+        {
+            "order_id": ["O2", "O1", "O1"],
+            "line_no": [1, 1, 2],
+            "product_id": ["P2", "P1", "P2"],
+            "quantity": [3, 2, 1],
+            "unit_price": [40.0, 100.0, 50.0],
+            "discount": [0.25, 0.1, 0.0],
+        }
+    )
+    products = pd.DataFrame(
+        {
+            "product_id": ["P1", "P2"],
+            "category": pd.Categorical(["television", "small appliance"]),
+            "price_band": ["mid", "entry"],
+            "unit_cost": [60.0, 20.0],
+        }
+    )
     return orders, order_lines, products
 
 
@@ -710,9 +786,13 @@ def test_cdnow_bad_line_names_file_and_line(tmp_path):
 
 def test_cdnow_ragged_line(tmp_path):
     (tmp_path / "cdnow").mkdir()
-    (tmp_path / "cdnow" / "CDNOW_sample.txt").write_text(" 00004 0001 19970101  2   29.33\r\n 00004 19970118  2   29.73\r\n")
+    (tmp_path / "cdnow" / "CDNOW_sample.txt").write_text(
+        " 00004 0001 19970101  2   29.33\r\n 00004 19970118  2   29.73\r\n"
+    )
     err = _error(lambda d: load_cdnow(sample=True, data_dir=d), tmp_path)
-    assert "CDNOW_sample.txt" in str(err) and "line 2: 4 fields" in str(err) and "expected 5 fields" in str(err)
+    assert (
+        "CDNOW_sample.txt" in str(err) and "line 2: 4 fields" in str(err) and "expected 5 fields" in str(err)
+    )
 
 
 def test_cdnow_missing_file(tmp_path):

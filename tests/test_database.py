@@ -71,7 +71,10 @@ def test_relations_list_every_foreign_key():
     rel = database.relations()
     expected = {(t.name, c) for t in TABLES.values() if not t.raw for c in t.foreign_keys}
     assert set(zip(rel["table"], rel["column"])) == expected
-    assert rel.set_index(["table", "column"]).loc[("pilot", "customer_id"), "cardinality"] == "one-to-one (at most)"
+    assert (
+        rel.set_index(["table", "column"]).loc[("pilot", "customer_id"), "cardinality"]
+        == "one-to-one (at most)"
+    )
 
 
 def test_bad_table_names():
@@ -91,7 +94,9 @@ def empty_db():
     con = duckdb.connect()
     for name in TINY_TABLES:
         con.execute(database.table_ddl(TABLES[name]))
-    con.execute("INSERT INTO customers VALUES ('C1', 'A', 'consumer', NULL, 'East', 'online', DATE '2020-01-01', 'gold', 'A', NULL, false)")
+    con.execute(
+        "INSERT INTO customers VALUES ('C1', 'A', 'consumer', NULL, 'East', 'online', DATE '2020-01-01', 'gold', 'A', NULL, false)"
+    )
     con.execute("INSERT INTO products VALUES ('P1', 'Kettle', 'small appliance', 'entry', 60, 129)")
     con.execute("INSERT INTO orders VALUES ('O1', 'C1', DATE '2024-01-01')")
     yield con
@@ -106,10 +111,18 @@ def empty_db():
         ("INSERT INTO order_lines VALUES ('O1', 1, 'P1', 1, 129, 0.95)", "CHECK discount <= 0.9"),
         ("INSERT INTO order_lines VALUES ('O1', 1, 'P1', 0, 129, 0)", "CHECK quantity >= 1"),
         ("INSERT INTO order_lines VALUES ('O1', 1, NULL, 1, 129, 0)", "NOT NULL"),
-        ("INSERT INTO customers VALUES ('C2', 'B', 'alien', NULL, 'East', 'online', DATE '2020-01-01', 'gold', 'A', NULL, false)", "category"),
-        ("INSERT INTO customers VALUES ('C3', 'B', 'consumer', 'supermarket', 'East', 'online', DATE '2020-01-01', 'gold', 'A', NULL, false)",
-         "retail format only for intermediaries"),
-        ("INSERT INTO products VALUES ('P2', 'Loss leader', 'television', 'entry', 100, 90)", "list price below cost"),
+        (
+            "INSERT INTO customers VALUES ('C2', 'B', 'alien', NULL, 'East', 'online', DATE '2020-01-01', 'gold', 'A', NULL, false)",
+            "category",
+        ),
+        (
+            "INSERT INTO customers VALUES ('C3', 'B', 'consumer', 'supermarket', 'East', 'online', DATE '2020-01-01', 'gold', 'A', NULL, false)",
+            "retail format only for intermediaries",
+        ),
+        (
+            "INSERT INTO products VALUES ('P2', 'Loss leader', 'television', 'entry', 100, 90)",
+            "list price below cost",
+        ),
     ],
 )
 def test_constraints_reject_bad_rows(empty_db, sql, kind):
@@ -178,7 +191,9 @@ def test_missing_file_is_named(tiny_dir, tmp_path):
 def test_sales_view_matches_the_formula(tiny_dir, tmp_path):
     db = database.build_database(tmp_path / "crm.duckdb", data_dir=tiny_dir, tables=TINY_TABLES)
     con = database.connect(db)
-    s = con.execute("SELECT order_id, line_no, revenue, cost, profit FROM sales ORDER BY order_id, line_no").df()
+    s = con.execute(
+        "SELECT order_id, line_no, revenue, cost, profit FROM sales ORDER BY order_id, line_no"
+    ).df()
     assert s["revenue"].round(2).tolist() == [2699.1, 258.0, 122.55, 23992.0, 129.0]
     assert s["profit"].round(2).tolist() == [1199.1, 138.0, 62.55, 8992.0, 69.0]
     top = database.customer_file_query(con, "top customers by profit", n=1)

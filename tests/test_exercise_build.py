@@ -89,7 +89,8 @@ def test_chinese_edition_from_the_same_source():
     assert 'lang = "zh"' in text and 'ex.start("ch01", data_dir, lang=lang)' in text
     en = edition(sol, "en")
     assert "English note" in "\n".join(c.source for c in en.cells) and "lang=lang" not in "\n".join(
-        c.source for c in en.cells)
+        c.source for c in en.cells
+    )
     with pytest.raises(ValueError, match="lang"):
         edition(sol, "fr")
 

@@ -36,7 +36,9 @@ def test_to_plain_series_and_frame_keep_labels():
     s = pd.Series([1.5, 2.5], index=pd.CategoricalIndex(["gold", "ordinary"]))
     assert to_plain(s) == {"__series__": {"index": ["gold", "ordinary"], "values": [1.5, 2.5]}}
     f = pd.DataFrame({"n": [1, 2], "share": [0.25, 0.75]}, index=["A", "B"])
-    assert to_plain(f) == {"__frame__": {"columns": ["n", "share"], "index": ["A", "B"], "data": [[1, 0.25], [2, 0.75]]}}
+    assert to_plain(f) == {
+        "__frame__": {"columns": ["n", "share"], "index": ["A", "B"], "data": [[1, 0.25], [2, 0.75]]}
+    }
 
 
 def test_to_plain_refuses_unknown_objects_and_huge_answers():
@@ -115,14 +117,23 @@ def test_hints_come_in_order_and_never_run_out():
 
 def test_saved_answers_read_the_last_widget_record_of_the_exercise():
     def rec(q, a, exercise="ch01", source="widget"):
-        return {"output_type": "display_data", "metadata": {},
-                "data": {ANSWER_MIME: {"exercise": exercise, "question": q, "answer": a, "source": source}}}
+        return {
+            "output_type": "display_data",
+            "metadata": {},
+            "data": {ANSWER_MIME: {"exercise": exercise, "question": q, "answer": a, "source": source}},
+        }
 
-    nb = {"cells": [
-        {"cell_type": "code", "source": "", "outputs": [rec("q1", "a")]},
-        {"cell_type": "markdown", "source": "", "outputs": [rec("q1", "zzz")]},  # markdown: ignored
-        {"cell_type": "code", "source": "", "outputs": [rec("q1", "b"), rec("q2", "c", "ch02"), rec("q6", 1.0, source="run")]},
-    ]}
+    nb = {
+        "cells": [
+            {"cell_type": "code", "source": "", "outputs": [rec("q1", "a")]},
+            {"cell_type": "markdown", "source": "", "outputs": [rec("q1", "zzz")]},  # markdown: ignored
+            {
+                "cell_type": "code",
+                "source": "",
+                "outputs": [rec("q1", "b"), rec("q2", "c", "ch02"), rec("q6", 1.0, source="run")],
+            },
+        ]
+    }
     assert saved_answers(nb, "ch01") == {"q1": "b"}
 
 
@@ -144,9 +155,28 @@ def test_answers_survive_a_new_session_through_the_sidecar(tmp_path, monkeypatch
 
 
 def test_sidecar_missing_falls_back_to_the_saved_notebook(tmp_path, monkeypatch):
-    nb = {"cells": [{"cell_type": "code", "source": "", "outputs": [
-        {"output_type": "display_data", "metadata": {},
-         "data": {ANSWER_MIME: {"exercise": "ch01", "question": "q4", "answer": "run the campaign", "source": "widget"}}}]}]}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": "",
+                "outputs": [
+                    {
+                        "output_type": "display_data",
+                        "metadata": {},
+                        "data": {
+                            ANSWER_MIME: {
+                                "exercise": "ch01",
+                                "question": "q4",
+                                "answer": "run the campaign",
+                                "source": "widget",
+                            }
+                        },
+                    }
+                ],
+            }
+        ]
+    }
     path = tmp_path / "mine.ipynb"
     path.write_text(json.dumps(nb))
     monkeypatch.setenv("JPY_SESSION_NAME", str(path))
@@ -188,8 +218,19 @@ def test_every_question_has_chinese_text():
 def test_installed_package_holds_no_answer_key():
     """The public bank has no correct options and no reference functions (issue 9)."""
     package = Path(ex.__file__).resolve().parent
-    text = "".join(p.read_text(encoding="utf-8") for p in (package / "exercise_bank").iterdir() if p.suffix in (".py", ".toml"))
-    for needle in ("correct =", "REFERENCES =", "reference_fn", "def revenue_by_year", "def segment_of", "def simple_clv"):
+    text = "".join(
+        p.read_text(encoding="utf-8")
+        for p in (package / "exercise_bank").iterdir()
+        if p.suffix in (".py", ".toml")
+    )
+    for needle in (
+        "correct =",
+        "REFERENCES =",
+        "reference_fn",
+        "def revenue_by_year",
+        "def segment_of",
+        "def simple_clv",
+    ):
         assert needle not in text, needle
     ex.import_banks()
     for exercise in ex.EXERCISES.values():

@@ -16,16 +16,77 @@ GLOSSARY_ROW = {
 
 #: Every Chinese term written in the syllabus tables of chapters 1-4 (column 中文).
 SYLLABUS_CHINESE = {
-    1: ["客户关系管理", "客户关系管理的内容", "本质", "运营型", "合作型", "分析型", "实施CRM系统应坚持的原则",
-        "客户智能", "战略", "明确目标", "量身定制", "及时性", "实践检验", "CRM的发展", "CRM循环", "案例",
-        "CRM项目失败的原因", "口碑", "客户忠诚度", "客户终身价值", "绩效管理", "企业文化"],
-    2: ["客户的界定", "客户与顾客", "客户档案", "客户的分类", "销量与忠诚", "ABC分类法", "客户分析的流程与方法",
-        "集中策略", "区分策略", "个性化策略", "客户的筛选", "潜在客户", "交叉销售", "追加销售", "客户价值"],
+    1: [
+        "客户关系管理",
+        "客户关系管理的内容",
+        "本质",
+        "运营型",
+        "合作型",
+        "分析型",
+        "实施CRM系统应坚持的原则",
+        "客户智能",
+        "战略",
+        "明确目标",
+        "量身定制",
+        "及时性",
+        "实践检验",
+        "CRM的发展",
+        "CRM循环",
+        "案例",
+        "CRM项目失败的原因",
+        "口碑",
+        "客户忠诚度",
+        "客户终身价值",
+        "绩效管理",
+        "企业文化",
+    ],
+    2: [
+        "客户的界定",
+        "客户与顾客",
+        "客户档案",
+        "客户的分类",
+        "销量与忠诚",
+        "ABC分类法",
+        "客户分析的流程与方法",
+        "集中策略",
+        "区分策略",
+        "个性化策略",
+        "客户的筛选",
+        "潜在客户",
+        "交叉销售",
+        "追加销售",
+        "客户价值",
+    ],
     3: ["客户数据库的建立", "客户数据的分类与整理", "RFM法", "数据挖掘", "客户细分"],
-    4: ["客户满意", "木桶原理", "影响客户满意的因素", "客户满意度指数", "李克特量表", "问卷", "调研报告",
-        "有形资产", "可信赖感", "责任感", "保证", "感情", "认知忠诚", "情感忠诚", "行为忠诚", "客户重复购买率",
-        "客户保留率", "黄金客户", "获取成本", "客户终身价值", "客户生命周期", "大客户", "忠诚计划", "对照组",
-        "客户抱怨", "服务补救", "客户贿赂"],
+    4: [
+        "客户满意",
+        "木桶原理",
+        "影响客户满意的因素",
+        "客户满意度指数",
+        "李克特量表",
+        "问卷",
+        "调研报告",
+        "有形资产",
+        "可信赖感",
+        "责任感",
+        "保证",
+        "感情",
+        "认知忠诚",
+        "情感忠诚",
+        "行为忠诚",
+        "客户重复购买率",
+        "客户保留率",
+        "黄金客户",
+        "获取成本",
+        "客户终身价值",
+        "客户生命周期",
+        "大客户",
+        "忠诚计划",
+        "对照组",
+        "客户抱怨",
+        "服务补救",
+        "客户贿赂",
+    ],
 }
 
 #: Syllabus rows whose Chinese is written differently in the glossary: syllabus text -> glossary Chinese.
@@ -106,8 +167,13 @@ def test_lookup_english_case_insensitive():
 
 def test_lookup_chinese():
     assert g.lookup("口碑")["english"].tolist() == ["word of mouth"]
-    assert set(g.lookup("忠诚")["english"]) >= {"customer loyalty", "cognitive loyalty", "affective loyalty",
-                                                 "behavioural loyalty", "loyalty programme"}
+    assert set(g.lookup("忠诚")["english"]) >= {
+        "customer loyalty",
+        "cognitive loyalty",
+        "affective loyalty",
+        "behavioural loyalty",
+        "loyalty programme",
+    }
 
 
 def test_lookup_definitions_after_names():
@@ -163,12 +229,19 @@ def test_definitions_follow_the_current_language():
 
     try:
         i18n.set_language("zh")
-        assert g.glossary().set_index("english").loc["customer lifetime value", "definition"].startswith("客户终身价值")
+        assert (
+            g.glossary()
+            .set_index("english")
+            .loc["customer lifetime value", "definition"]
+            .startswith("客户终身价值")
+        )
         assert g.lookup("净现值")["english"].tolist() == ["customer lifetime value"]
         assert g.chapter_title(1) == "客户关系管理概述"
     finally:
         i18n.set_language("en")
-    assert g.glossary().set_index("english").loc["customer lifetime value", "definition"].startswith("The total")
+    assert (
+        g.glossary().set_index("english").loc["customer lifetime value", "definition"].startswith("The total")
+    )
 
 
 def test_terms_come_from_the_data_file():
@@ -181,7 +254,9 @@ def test_terms_come_from_the_data_file():
 
 def test_questionnaire_has_the_course_three_parts():
     t = g.glossary(lang="en").set_index("english").loc["questionnaire", "definition"]
-    assert "three parts" in t and "basic information" in t and "buying behaviour" in t and "main questions" in t
+    assert (
+        "three parts" in t and "basic information" in t and "buying behaviour" in t and "main questions" in t
+    )
     z = g.glossary(lang="zh").set_index("english").loc["questionnaire", "definition"]
     assert "三个部分" in z and "基本情况" in z and "购买行为" in z and "主体问题" in z
 

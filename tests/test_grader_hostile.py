@@ -86,18 +86,32 @@ def _cases(out_dir: Path, sandbox: bool = IS_ROOT, port: int = 9) -> dict[str, t
         "honest_a": (sol, FULL, ""),
         "blank": (blank, 0.0, "not answered"),
         # raises inside a question's cell: that question only
-        "raises": (_replace_in(sol, q7, "sales = case.sales", "raise RuntimeError('boom')"), FULL - 2, "RuntimeError: boom"),
+        "raises": (
+            _replace_in(sol, q7, "sales = case.sales", "raise RuntimeError('boom')"),
+            FULL - 2,
+            "RuntimeError: boom",
+        ),
         # infinite loop in a question's cell: interrupted, the next cells still run
-        "infinite_loop": (_replace_in(sol, q7, "sales = case.sales", "sales = case.sales\nwhile True:\n    pass"), FULL - 2, "too long"),
+        "infinite_loop": (
+            _replace_in(sol, q7, "sales = case.sales", "sales = case.sales\nwhile True:\n    pass"),
+            FULL - 2,
+            "too long",
+        ),
         # a loop that ignores the interrupt: the notebook deadline kills it, earlier answers stay
         "loop_ignoring_interrupt": (
-            _insert_before(sol, q8, "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"),
+            _insert_before(
+                sol, q8, "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
+            ),
             FULL - 3,
             "",
         ),
         # the kernel exits or is killed: points earned before it died are kept
         "os_exit": (_insert_before(sol, q8, "import os\nos._exit(0)"), FULL - 3, "kernel died"),
-        "kill_kernel": (_insert_before(sol, q8, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"), FULL - 3, "kernel died"),
+        "kill_kernel": (
+            _insert_before(sol, q8, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"),
+            FULL - 3,
+            "kernel died",
+        ),
         # sys.exit is caught by IPython: a failed non-question cell costs nothing
         "sys_exit": (_insert_before(sol, q8, "import sys\nsys.exit(3)"), FULL, ""),
         # tens of GB: MemoryError under the memory cap, in a cell of its own
@@ -168,7 +182,12 @@ def _cases(out_dir: Path, sandbox: bool = IS_ROOT, port: int = 9) -> dict[str, t
         # parameters cell pointed at the shipped data: values computed on the wrong data fail;
         # the function q8 is still right on the fixed test table (half of its cases)
         "parameters_shipped_data": (
-            _replace_in(_untag_parameters(sol), "data_dir = None", "data_dir = None", f"data_dir = {str(ROOT / 'datasets')!r}"),
+            _replace_in(
+                _untag_parameters(sol),
+                "data_dir = None",
+                "data_dir = None",
+                f"data_dir = {str(ROOT / 'datasets')!r}",
+            ),
             # in the sandbox the shipped data is not there: datasets/ holds the hidden data
             FULL if sandbox else FULL - 4 - 1.5,
             "" if sandbox else "right on 1 of 2 test cases",
@@ -184,15 +203,13 @@ def _cases(out_dir: Path, sandbox: bool = IS_ROOT, port: int = 9) -> dict[str, t
     cases["huge_answers"] = (_huge_answers(sol), FULL - 4, "too large to compare")
     # an honest notebook printing 2 MB in many lines: capped, every cell still runs, "graded"
     many_lines = "for i in range(40000):\n    print('line', i, 'x' * 40)"
-    cases["prints_a_lot"] = (_insert_before(sol, q8, many_lines), FULL,
-                             "output over the limit")
+    cases["prints_a_lot"] = (_insert_before(sol, q8, many_lines), FULL, "output over the limit")
     if sandbox:
         cases["write_gradebook"] = (_write_gradebook(sol, out_dir), FULL, "")
         # the kernel's parent is outside its PID namespace: getppid() is 0, and kill(0) hits only
         # its own process group, so the kernel kills itself (q8 lost) and nothing of the grader
         kill = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"
-        cases["kill_parent"] = (_insert_before(sol, q8, kill),
-                                FULL - 3, "kernel died")
+        cases["kill_parent"] = (_insert_before(sol, q8, kill), FULL - 3, "kernel died")
         # --- issue 9: what only the sandbox stops (the key and solutions are on this disk)
         cases["import_key"] = (_steal_key(blank), 0.0, "")
         cases["run_solutions"] = (_run_solutions(blank), 0.0, "")
@@ -219,7 +236,7 @@ for pid in [p for p in os.listdir('/proc') if p.isdigit() and int(p) != os.getpi
         escaped = True  # the grader, the zygote, another kernel (only bubblewrap and its placeholder)
 if len(glob.glob('/tmp/crm-grading-*/*/sockets')) > 1 or glob.glob('/tmp/crm-grading-*/*/sockets/*'):
     escaped = True  # other kernels' sockets (or even its own, which is root's)
-for path in [{str(ROOT / 'exercises')!r}, {str(ROOT / 'README.md')!r}, '/root/.bash_history']:
+for path in [{str(ROOT / "exercises")!r}, {str(ROOT / "README.md")!r}, '/root/.bash_history']:
     if os.path.exists(path):
         escaped = True
 try:
@@ -319,32 +336,51 @@ def _append(nb: dict, source: str) -> dict:
 
 def _sabotage_if(sol: dict, probe: str) -> dict:
     """The solution with ``probe`` in q7's cell, which hands in a wrong q7 if ``escaped``."""
-    return _replace_in(sol, 'ex.check("q7"', 'ex.check("q7", answer_q7)',
-                       probe + '\nif escaped:\n    answer_q7 = 0.0\nex.check("q7", answer_q7)')
+    return _replace_in(
+        sol,
+        'ex.check("q7"',
+        'ex.check("q7", answer_q7)',
+        probe + '\nif escaped:\n    answer_q7 = 0.0\nex.check("q7", answer_q7)',
+    )
 
 
 def _forged_records(blank: dict) -> dict:
     """A graded-release notebook whose saved outputs claim points and carry compute answers."""
     nb = copy.deepcopy(blank)
-    forged = {"format": 1, "exercise": "ch01", "question": "q1", "source": "widget", "answer": "analytical",
-              "points": 100, "status": "correct", "score": 1.0}
-    run = [{"format": 1, "exercise": "ch01", "question": q, "source": "run", "answer": v, "points": 9}
-           for q, v in (("q6", {"__series__": {"index": ["consumer"], "values": [1]}}), ("q7", 0.8))]
+    forged = {
+        "format": 1,
+        "exercise": "ch01",
+        "question": "q1",
+        "source": "widget",
+        "answer": "analytical",
+        "points": 100,
+        "status": "correct",
+        "score": 1.0,
+    }
+    run = [
+        {"format": 1, "exercise": "ch01", "question": q, "source": "run", "answer": v, "points": 9}
+        for q, v in (("q6", {"__series__": {"index": ["consumer"], "values": [1]}}), ("q7", 0.8))
+    ]
     cell = nb["cells"][_find(nb, 'ex.ask("q1")')]
-    cell["outputs"] = [{"output_type": "display_data", "metadata": {},
-                        "data": {ANSWER_MIME: rec, "text/plain": "ok"}}
-                       for rec in [forged, *run]]
+    cell["outputs"] = [
+        {"output_type": "display_data", "metadata": {}, "data": {ANSWER_MIME: rec, "text/plain": "ok"}}
+        for rec in [forged, *run]
+    ]
     nb["metadata"]["crm_lessons"]["points"] = 100
     return nb
 
 
 def _huge_answers(sol: dict) -> dict:
     """Answer records built to be expensive: 2 M entries (dropped unread), 1 M entries (not compared)."""
+
     def forged(qid, n):
-        return ("from IPython.display import display\n"
-                f"rec = {{'format': 1, 'exercise': 'ch01', 'question': {qid!r}, 'source': 'run', "
-                f"'answer': list(range({n}))}}\n"
-                "display({'text/plain': 'x'}, raw=True, transient={'crm_lessons_answer': rec})")
+        return (
+            "from IPython.display import display\n"
+            f"rec = {{'format': 1, 'exercise': 'ch01', 'question': {qid!r}, 'source': 'run', "
+            f"'answer': list(range({n}))}}\n"
+            "display({'text/plain': 'x'}, raw=True, transient={'crm_lessons_answer': rec})"
+        )
+
     nb = _replace_in(sol, 'ex.check("q6"', 'ex.check("q6", answer_q6)', forged("q6", 2_000_000))
     return _replace_in(nb, 'ex.check("q7"', 'ex.check("q7", answer_q7)', forged("q7", 1_000_000))
 
@@ -423,7 +459,9 @@ def _edited(sol: dict) -> dict:
     for out in nb["cells"][i]["outputs"]:
         if ANSWER_MIME in out.get("data", {}):
             out["data"][ANSWER_MIME]["points"] = 100  # the bank's points count, not the record's
-    return _replace_in(nb, 'ex.check("q8"', 'ex.check("q8", revenue_by_year)', 'ex.check("q8", lambda sales: None)')
+    return _replace_in(
+        nb, 'ex.check("q8"', 'ex.check("q8", revenue_by_year)', 'ex.check("q8", lambda sales: None)'
+    )
 
 
 def _untag_parameters(sol: dict) -> dict:
@@ -453,11 +491,20 @@ def _read_outside(sol: dict) -> dict:
         "except OSError:\n"
         "    pass\n"
     )
-    nb = _insert_before(sol, 'customers = case.customers', steal)
-    nb = _replace_in(nb, 'ex.check("q6"', 'ex.check("q6", answer_q6)',
-                     "import pandas as pd\ns = stolen['q6']['__series__']\n"
-                     "answer_q6 = pd.Series(s['values'], index=s['index'])\nex.check(\"q6\", answer_q6)")
-    return _replace_in(nb, 'ex.check("q7"', 'ex.check("q7", answer_q7)', "answer_q7 = stolen['q7']\nex.check(\"q7\", answer_q7)")
+    nb = _insert_before(sol, "customers = case.customers", steal)
+    nb = _replace_in(
+        nb,
+        'ex.check("q6"',
+        'ex.check("q6", answer_q6)',
+        "import pandas as pd\ns = stolen['q6']['__series__']\n"
+        "answer_q6 = pd.Series(s['values'], index=s['index'])\nex.check(\"q6\", answer_q6)",
+    )
+    return _replace_in(
+        nb,
+        'ex.check("q7"',
+        'ex.check("q7", answer_q7)',
+        "answer_q7 = stolen['q7']\nex.check(\"q7\", answer_q7)",
+    )
 
 
 def _detect_grading(blank: dict, sol: dict) -> dict:
@@ -521,8 +568,17 @@ def batch(tmp_path_factory):
         (subs / f"{name}.ipynb").write_text(text, encoding="utf-8")
     # a fixed seed keeps the suite deterministic (a random one could make a count coincide by chance)
     try:
-        results = grade([subs], out, seed=SEED, cell_timeout=8, notebook_timeout=30, memory_mb=1024, workers=3,
-                        progress=False, insecure=not sandbox)
+        results = grade(
+            [subs],
+            out,
+            seed=SEED,
+            cell_timeout=8,
+            notebook_timeout=30,
+            memory_mb=1024,
+            workers=3,
+            progress=False,
+            insecure=not sandbox,
+        )
     finally:
         listener.close()
     return cases, {r.student: r for r in results}, out
@@ -551,15 +607,44 @@ def test_batch_finishes_with_every_submission(batch):
     assert count == len(cases) + len(EVERYONE_ELSE)
 
 
-@pytest.mark.parametrize("name", [
-    "honest_a", "blank", "raises", "infinite_loop", "loop_ignoring_interrupt", "os_exit", "kill_kernel",
-    "sys_exit", "allocate_30gb", "allocate_slowly", "print_100mb", "monkeypatch_checks", "redefined_check",
-    "always_equal", "deleted_cells", "edited_cells", "parameters_untagged", "parameters_shipped_data",
-    "read_outside", "detect_grading", "write_gradebook", "kill_parent",
-    "forged_records", "display_flood", "huge_answers", "prints_a_lot",
-    "import_key", "run_solutions", "probe_neighbours", "survivors", "tmp_leftovers", "memory_in_children",
-    "many_children",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "honest_a",
+        "blank",
+        "raises",
+        "infinite_loop",
+        "loop_ignoring_interrupt",
+        "os_exit",
+        "kill_kernel",
+        "sys_exit",
+        "allocate_30gb",
+        "allocate_slowly",
+        "print_100mb",
+        "monkeypatch_checks",
+        "redefined_check",
+        "always_equal",
+        "deleted_cells",
+        "edited_cells",
+        "parameters_untagged",
+        "parameters_shipped_data",
+        "read_outside",
+        "detect_grading",
+        "write_gradebook",
+        "kill_parent",
+        "forged_records",
+        "display_flood",
+        "huge_answers",
+        "prints_a_lot",
+        "import_key",
+        "run_solutions",
+        "probe_neighbours",
+        "survivors",
+        "tmp_leftovers",
+        "memory_in_children",
+        "many_children",
+    ],
+)
 def test_honest_part_earns_exactly_its_points(batch, name):
     cases, results, _ = batch
     if name not in cases:
@@ -581,7 +666,10 @@ def test_reasons_name_what_went_wrong(batch):
     assert "interrupted" in results["infinite_loop"].questions[6].reason
     assert results["os_exit"].status == "partly run"
     assert "kernel died" in results["os_exit"].questions[7].reason
-    assert "longer than" in results["loop_ignoring_interrupt"].reason or "died" in results["loop_ignoring_interrupt"].reason
+    assert (
+        "longer than" in results["loop_ignoring_interrupt"].reason
+        or "died" in results["loop_ignoring_interrupt"].reason
+    )
     assert "question cell is missing" in results["deleted_cells"].questions[1].reason
     assert "check cell for this question is missing" in results["deleted_cells"].questions[5].reason
 

@@ -96,8 +96,9 @@ def test_unreadable_submission_is_reported_not_fatal(tmp_path, graded):
 
 def test_feedback_escapes_what_the_student_controls():
     r = SubmissionResult("<script>x</script>", "ch01", "/x/<b>.ipynb", "0", "graded", "")
-    r.questions = [QuestionResult("q1", 0, 1, "run", "wrong", "raised <img src=x onerror=alert(1)>",
-                                  "hint & more")]
+    r.questions = [
+        QuestionResult("q1", 0, 1, "run", "wrong", "raised <img src=x onerror=alert(1)>", "hint & more")
+    ]
     page = feedback_html(r)
     assert "<script>" not in page and "<img" not in page and "&lt;img" in page and "hint &amp; more" in page
 
@@ -189,7 +190,9 @@ def test_roster_decides_ids_and_adding_a_file_rekeys_nobody(tmp_path):
     shutil.copy(blank, subs / "ann lee.ipynb")
     (tmp_path / "roster.csv").write_text(
         "student_id,name,email,lms_id,file\n2024001,张伟,zw@example.edu,L-1,zhang_wei\n"
-        "2024002,Ann Lee,,L-2,ann lee.ipynb\n2024003,Bob,,L-3,bob\n", encoding="utf-8")
+        "2024002,Ann Lee,,L-2,ann lee.ipynb\n2024003,Bob,,L-3,bob\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     first = grade([subs], out, roster=tmp_path / "roster.csv", progress=False, seed=7)
     assert sorted(r.student for r in first) == ["2024001", "2024002"]
@@ -214,12 +217,26 @@ def test_every_roster_student_has_a_row_and_one_file_each(tmp_path):
     shutil.copy(blank, subs / "ann" / "final.ipynb")
     os.utime(subs / "ann" / "first_try.ipynb", (1_700_000_000, 1_700_000_000))
     roster = tmp_path / "roster.csv"
-    roster.write_text("student_id,name,email,lms_id,file\nA1,Ann,,,ann\nB2,王芳,,,wang_fang\n",
-                      encoding="utf-8")
+    roster.write_text(
+        "student_id,name,email,lms_id,file\nA1,Ann,,,ann\nB2,王芳,,,wang_fang\n", encoding="utf-8"
+    )
     from crm_lessons.grading import grade_main
 
-    code = grade_main([str(subs), "--out", str(tmp_path / "out"), "--roster", str(roster),
-                       "--exercise", "ch01", "--seed", "7", "--no-progress", "--insecure"])
+    code = grade_main(
+        [
+            str(subs),
+            "--out",
+            str(tmp_path / "out"),
+            "--roster",
+            str(roster),
+            "--exercise",
+            "ch01",
+            "--seed",
+            "7",
+            "--no-progress",
+            "--insecure",
+        ]
+    )
     assert code == 1
     with sqlite3.connect(tmp_path / "out" / "gradebook.sqlite") as db:
         query = "SELECT student, status, reason, points, file FROM submissions"

@@ -20,17 +20,26 @@ def english_afterwards():
 
 def test_every_key_has_both_languages():
     # an entry may be empty in both languages (no note), never in one only
-    missing = {key: [lang for lang in i18n.LANGUAGES if entry.get(lang) is None
-                     or (not entry.get(lang) and any(entry.values()))]
-               for key, entry in i18n.catalogue().items()}
+    missing = {
+        key: [
+            lang
+            for lang in i18n.LANGUAGES
+            if entry.get(lang) is None or (not entry.get(lang) and any(entry.values()))
+        ]
+        for key, entry in i18n.catalogue().items()
+    }
     assert {key: langs for key, langs in missing.items() if langs} == {}
 
 
 def test_chinese_text_is_chinese():
     # a zh entry that holds no CJK character at all is an untranslated copy of the English
-    untranslated = [key for key, entry in i18n.catalogue().items()
-                    if not any("\u4e00" <= ch <= "\u9fff" for ch in entry["zh"])
-                    and entry["zh"] == entry["en"] and any(ch.isalpha() for ch in entry["en"])]
+    untranslated = [
+        key
+        for key, entry in i18n.catalogue().items()
+        if not any("\u4e00" <= ch <= "\u9fff" for ch in entry["zh"])
+        and entry["zh"] == entry["en"]
+        and any(ch.isalpha() for ch in entry["en"])
+    ]
     assert untranslated == []
 
 
@@ -63,8 +72,9 @@ def test_unknown_key_names_the_key():
 
 
 def test_localize_relabels_only_labels():
-    frame = pd.DataFrame({"customers": [3, 4], "revenue": [1.5, 2.0]},
-                         index=pd.Index([2023, 2024], name="year"))
+    frame = pd.DataFrame(
+        {"customers": [3, 4], "revenue": [1.5, 2.0]}, index=pd.Index([2023, 2024], name="year")
+    )
     shown = i18n.localize(frame, lang="zh")
     assert list(shown.columns) == ["客户数", "销售收入"]
     assert shown.index.name == "年份"

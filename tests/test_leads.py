@@ -17,16 +17,28 @@ def case_leads():
 
 
 def _toy():
-    return pd.DataFrame({"source": ["referral", "cold call"] * 20, "kind": ["consumer"] * 40,
-                         "requested_quote": [True, False] * 20, "website_visits": [2, 1] * 20,
-                         "converted": [True, False, False, False] * 10})
+    return pd.DataFrame(
+        {
+            "source": ["referral", "cold call"] * 20,
+            "kind": ["consumer"] * 40,
+            "requested_quote": [True, False] * 20,
+            "website_visits": [2, 1] * 20,
+            "converted": [True, False, False, False] * 10,
+        }
+    )
 
 
 def test_features_hand_built():
     f = ls.lead_features(_toy().head(2))
-    assert f.loc[0].to_dict() == {"source[referral]": 1, "source[trade fair]": 0, "source[website]": 0,
-                                  "kind[intermediary]": 0, "kind[organisation]": 0, "requested_quote": 1,
-                                  "website_visits": 2}
+    assert f.loc[0].to_dict() == {
+        "source[referral]": 1,
+        "source[trade fair]": 0,
+        "source[website]": 0,
+        "kind[intermediary]": 0,
+        "kind[organisation]": 0,
+        "requested_quote": 1,
+        "website_visits": 2,
+    }
     assert f.loc[1].sum() == 1  # cold-call consumer: only its one website visit
 
 
@@ -42,7 +54,9 @@ def test_fit_needs_both_outcomes():
 
 
 def test_conversion_by_decile_hand_computed():
-    t = ls.conversion_by_decile(pd.Series([0.1, 0.9, 0.5, 0.7]), pd.Series([False, True, False, True]), n_groups=2)
+    t = ls.conversion_by_decile(
+        pd.Series([0.1, 0.9, 0.5, 0.7]), pd.Series([False, True, False, True]), n_groups=2
+    )
     assert t["leads"].tolist() == [2, 2]
     assert t["converted"].tolist() == [2, 0]
     assert t["lift"].tolist() == [2.0, 0.0]
@@ -87,9 +101,15 @@ def test_out_of_fold_is_seeded(case_leads):
 
 
 def _leads(**changes):
-    frame = pd.DataFrame({"source": ["referral", "cold call"] * 4, "kind": ["consumer"] * 8,
-                          "requested_quote": [True, False] * 4, "website_visits": [2, 1] * 4,
-                          "converted": [True, False, False, True] * 2})
+    frame = pd.DataFrame(
+        {
+            "source": ["referral", "cold call"] * 4,
+            "kind": ["consumer"] * 8,
+            "requested_quote": [True, False] * 4,
+            "website_visits": [2, 1] * 4,
+            "converted": [True, False, False, True] * 2,
+        }
+    )
     return frame.assign(**changes)
 
 

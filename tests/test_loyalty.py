@@ -22,7 +22,9 @@ def case():
 
 
 def _orders(rows):
-    return pd.DataFrame({"customer_id": [c for c, _ in rows], "order_date": pd.to_datetime([d for _, d in rows])})
+    return pd.DataFrame(
+        {"customer_id": [c for c, _ in rows], "order_date": pd.to_datetime([d for _, d in rows])}
+    )
 
 
 def test_orders_in_window_edges():
@@ -45,7 +47,15 @@ def test_loyalty_levels_by_hand():
             "recommend": [10, 9, 0],
         }
     )
-    orders = _orders([("a", "2023-05-01"), ("a", "2024-03-01"), ("b", "2020-01-01"), ("c", "2024-01-01"), ("c", "2024-02-01")])
+    orders = _orders(
+        [
+            ("a", "2023-05-01"),
+            ("a", "2024-03-01"),
+            ("b", "2020-01-01"),
+            ("c", "2024-01-01"),
+            ("c", "2024-02-01"),
+        ]
+    )
     levels = loyalty_levels(survey, orders)
     assert levels["cognitive"].tolist() == [True, False, False]
     assert levels["affective"].tolist() == [True, True, False]
@@ -54,7 +64,16 @@ def test_loyalty_levels_by_hand():
 
 
 def test_repeat_purchase_rate_by_hand():
-    orders = _orders([("a", "2024-01-01"), ("a", "2024-02-01"), ("b", "2024-03-01"), ("c", "2024-04-01"), ("c", "2024-05-01"), ("c", "2024-06-01")])
+    orders = _orders(
+        [
+            ("a", "2024-01-01"),
+            ("a", "2024-02-01"),
+            ("b", "2024-03-01"),
+            ("c", "2024-04-01"),
+            ("c", "2024-05-01"),
+            ("c", "2024-06-01"),
+        ]
+    )
     customers = pd.DataFrame({"customer_id": ["a", "b", "c"], "tier": ["gold", "ordinary", "ordinary"]})
     out = repeat_purchase_rate(orders, "2024-01-01", "2024-12-31", customers=customers, by="tier")
     assert out.loc["gold", "repeat_purchase_rate"] == 1.0
@@ -71,9 +90,16 @@ def test_life_cycle_stages_by_hand():
     orders = _orders(
         [
             ("new", "2024-06-01"),
-            ("young", "2023-03-01"), ("young", "2024-02-01"),
-            ("old", "2019-01-01"), ("old", "2023-06-01"), ("old", "2024-06-01"),
-            ("fading", "2019-01-01"), ("fading", "2023-02-01"), ("fading", "2023-05-01"), ("fading", "2023-09-01"), ("fading", "2024-03-01"),
+            ("young", "2023-03-01"),
+            ("young", "2024-02-01"),
+            ("old", "2019-01-01"),
+            ("old", "2023-06-01"),
+            ("old", "2024-06-01"),
+            ("fading", "2019-01-01"),
+            ("fading", "2023-02-01"),
+            ("fading", "2023-05-01"),
+            ("fading", "2023-09-01"),
+            ("fading", "2024-03-01"),
             ("gone", "2021-01-01"),
         ]
     )
@@ -113,7 +139,12 @@ def test_complaint_window_is_censored_at_data_end():
 
 
 def test_recovery_loyalty_by_hand():
-    r = pd.DataFrame({"recovered": [True] * 4 + [False] * 5, "repurchased": [True, True, True, False, True, False, False, False, False]})
+    r = pd.DataFrame(
+        {
+            "recovered": [True] * 4 + [False] * 5,
+            "repurchased": [True, True, True, False, True, False, False, False, False],
+        }
+    )
     out = recovery_loyalty(r)
     assert out.loc["recovered", "repurchase_rate"] == 0.75
     assert out.loc["not recovered", "repurchase_rate"] == 0.2
@@ -132,7 +163,9 @@ def test_recovered_complaints_are_more_loyal(case):
 def test_loyalty_measures_agree_with_theory_on_stated_intent(case):
     survey = case["survey"]
     levels = loyalty_levels(survey, case["orders"])
-    table = loyalty_measures(survey, survey["repurchase_intent"] >= 4, orders_before_survey=levels["orders_before_survey"])
+    table = loyalty_measures(
+        survey, survey["repurchase_intent"] >= 4, orders_before_survey=levels["orders_before_survey"]
+    )
     attitudes = table.drop(index="repeat purchases")
     assert attitudes["agrees"].all()
     assert (attitudes["p_value"] < 0.001).all()
@@ -152,9 +185,13 @@ def test_need_satisfaction_is_not_overall_satisfaction():
 def test_recovery_by_speed_by_hand():
     from crm_lessons.loyalty import recovery_by_speed
 
-    cases = pd.DataFrame({"resolution_days": [0, 3, 4, 7, 8, 30],
-                          "recovered": [True, True, True, False, False, False],
-                          "repurchased": [True, False, True, False, False, True]})
+    cases = pd.DataFrame(
+        {
+            "resolution_days": [0, 3, 4, 7, 8, 30],
+            "recovered": [True, True, True, False, False, False],
+            "repurchased": [True, False, True, False, False, True],
+        }
+    )
     out = recovery_by_speed(cases, bands=(3, 7))
     assert out.index.tolist() == ["≤3", "4-7", ">7"]
     assert out["complaints"].tolist() == [2, 2, 2]
@@ -183,17 +220,25 @@ def test_loyalty_measures_arguments():
 
 
 def test_gold_customers_repeat_more(case):
-    out = repeat_purchase_rate(case["orders"], "2024-01-01", "2024-12-31", customers=case["customers"], by="tier")
+    out = repeat_purchase_rate(
+        case["orders"], "2024-01-01", "2024-12-31", customers=case["customers"], by="tier"
+    )
     assert out.loc["gold", "repeat_purchase_rate"] > out.loc["ordinary", "repeat_purchase_rate"]
 
 
 def test_profit_by_tenure_by_hand():
     from crm_lessons.loyalty import profit_by_tenure
 
-    sales = pd.DataFrame({"customer_id": ["a", "a", "b", "b", "b"],
-                          "order_date": pd.to_datetime(["2020-01-05", "2024-02-01", "2021-07-01",
-                                                        "2022-01-01", "2022-12-31"]),
-                          "revenue": [10.0, 40.0, 20.0, 5.0, 5.0], "profit": [1.0, 4.0, 2.0, 1.0, 1.0]})
+    sales = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "b", "b"],
+            "order_date": pd.to_datetime(
+                ["2020-01-05", "2024-02-01", "2021-07-01", "2022-01-01", "2022-12-31"]
+            ),
+            "revenue": [10.0, 40.0, 20.0, 5.0, 5.0],
+            "profit": [1.0, 4.0, 2.0, 1.0, 1.0],
+        }
+    )
     out = profit_by_tenure(sales, max_years=3)
     assert out.index.tolist() == [0, 1, 3]  # a's 2024 is tenure 4, pooled into 3
     assert out["customer_years"].tolist() == [2, 1, 1]
@@ -232,9 +277,16 @@ def test_recovery_loyalty_accepts_zero_one():
 
 
 def test_loyalty_levels_refuses_answers_written_as_text():
-    survey = pd.DataFrame({"customer_id": ["a"], "survey_date": pd.to_datetime(["2024-04-01"]),
-                           "perceived_quality": ["5"], "brand_attention": [4], "overall_satisfaction": [5],
-                           "recommend": [9]})
+    survey = pd.DataFrame(
+        {
+            "customer_id": ["a"],
+            "survey_date": pd.to_datetime(["2024-04-01"]),
+            "perceived_quality": ["5"],
+            "brand_attention": [4],
+            "overall_satisfaction": [5],
+            "recommend": [9],
+        }
+    )
     orders = pd.DataFrame({"customer_id": ["a"], "order_date": pd.to_datetime(["2024-01-01"])})
     with pytest.raises(TypeError, match="`survey` column 'perceived_quality' must hold numbers"):
         loyalty_levels(survey, orders)

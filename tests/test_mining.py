@@ -73,7 +73,9 @@ def test_tree_finds_planted_rule():
         }
     )
     frame["gold"] = (frame["orders"] >= 20) & (frame["channel"] == "sales rep")
-    tree = mining.decision_tree(frame, "gold", ["orders", "channel", "noise"], max_depth=2, min_samples_leaf=20)
+    tree = mining.decision_tree(
+        frame, "gold", ["orders", "channel", "noise"], max_depth=2, min_samples_leaf=20
+    )
     top = tree.leaves.iloc[0]
     assert top["rate"] == 1.0
     assert "orders >= 20" in top["rule"]
@@ -142,7 +144,9 @@ def test_chaid_no_split_when_nothing_matters():
 def test_chaid_tree_finds_an_interaction():
     rng = np.random.default_rng(2)
     n = 4000
-    frame = pd.DataFrame({"balance": rng.choice(["high", "low"], n), "atm": rng.choice(["often", "rarely"], n)})
+    frame = pd.DataFrame(
+        {"balance": rng.choice(["high", "low"], n), "atm": rng.choice(["often", "rarely"], n)}
+    )
     p = np.where((frame["balance"] == "high") & (frame["atm"] == "often"), 0.7, 0.1)
     frame["card_user"] = rng.random(n) < p
     leaves = mining.chaid_tree(frame, "card_user", ["balance", "atm"], depth=2)
@@ -161,4 +165,7 @@ def test_behaviour_table_on_the_case_company():
     assert table["categories_bought"].between(1, 6).all()
     assert table["discount_share"].between(0, 1).all()
     # the generator makes gold customers big, long-standing buyers: gold goes with frequency
-    assert table.loc[table["is_gold"], "frequency"].median() > 2 * table.loc[~table["is_gold"], "frequency"].median()
+    assert (
+        table.loc[table["is_gold"], "frequency"].median()
+        > 2 * table.loc[~table["is_gold"], "frequency"].median()
+    )

@@ -26,7 +26,9 @@ def markdown_of(chapter: int) -> str:
 def test_every_chapter_term_is_introduced_bilingually(chapter):
     text = markdown_of(chapter)
     terms = glossary(chapter=chapter)
-    missing = [e for e, z in zip(terms["english"], terms["chinese"]) if f"({z})" not in text and z not in text]
+    missing = [
+        e for e, z in zip(terms["english"], terms["chinese"]) if f"({z})" not in text and z not in text
+    ]
     assert not missing
 
 

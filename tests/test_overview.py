@@ -94,8 +94,12 @@ def test_counts_of_the_course_lists():
 
 def test_principles_match_outline():
     p = o.implementation_principles()
-    assert p["chinese"].tolist()[:4] == ["转变传统管理观念", "合理调整组织结构", "实施业务重组",
-                                         "获得高层领导支持"]
+    assert p["chinese"].tolist()[:4] == [
+        "转变传统管理观念",
+        "合理调整组织结构",
+        "实施业务重组",
+        "获得高层领导支持",
+    ]
 
 
 def test_crm_cycle_names_chapters():
@@ -127,15 +131,18 @@ def test_crm_type_quiz_is_balanced_and_interleaved():
     assert not any(a[i] == a[i + 1] == a[i + 2] for i in range(len(a) - 2))
 
 
-@pytest.mark.parametrize("item, answer, correct", [
-    (1, "operational", True),          # sales visit log
-    (2, "collaborative", True),        # one record across channels
-    (3, "analytical", True),           # RFM scoring
-    (3, "operational", False),
-    (2, "分析型", False),
-    (2, " 合作型 ", True),
-    (1, "OPERATIONAL", True),
-])
+@pytest.mark.parametrize(
+    "item, answer, correct",
+    [
+        (1, "operational", True),  # sales visit log
+        (2, "collaborative", True),  # one record across channels
+        (3, "analytical", True),  # RFM scoring
+        (3, "operational", False),
+        (2, "分析型", False),
+        (2, " 合作型 ", True),
+        (1, "OPERATIONAL", True),
+    ],
+)
 def test_check_crm_type(item, answer, correct):
     r = o.check_crm_type(item, answer)
     assert r.correct is correct
@@ -200,8 +207,12 @@ def test_content_map_covers_every_schema_table_once():
     m = o.content_map()
     assert sorted(m["table"]) == sorted(schema.TABLES)
     assert m["table"].is_unique
-    assert m["part"].unique().tolist() == ["identifying customers", "service staff", "market behaviour",
-                                           "information and systems"]
+    assert m["part"].unique().tolist() == [
+        "identifying customers",
+        "service staff",
+        "market behaviour",
+        "information and systems",
+    ]
     assert m.set_index("table").loc["orders", "key"] == "order_id"
     assert m.set_index("table").loc["order_lines", "key"] == "order_id, line_no"
 
@@ -246,12 +257,31 @@ def test_plot_crm_cycle_labels_every_step_with_chapters():
 
 
 # ---------------------------------------------------------------- both languages, from the data file
-LISTS = ["crm_definition", "crm_definitions", "crm_essence", "why_strategic", "crm_benefits",
-         "information_roles", "implementation_principles", "hughes_model", "key_success_factors",
-         "deck_tenets", "industries_by_stage", "china_key_questions", "rollout_phases", "it_pages",
-         "organisation_change",
-         "deck_pilot_results", "crm_stages", "crm_stage_figures", "crm_cycle", "case_results",
-         "shell_canada_tactics", "failure_reasons", "content_map"]
+LISTS = [
+    "crm_definition",
+    "crm_definitions",
+    "crm_essence",
+    "why_strategic",
+    "crm_benefits",
+    "information_roles",
+    "implementation_principles",
+    "hughes_model",
+    "key_success_factors",
+    "deck_tenets",
+    "industries_by_stage",
+    "china_key_questions",
+    "rollout_phases",
+    "it_pages",
+    "organisation_change",
+    "deck_pilot_results",
+    "crm_stages",
+    "crm_stage_figures",
+    "crm_cycle",
+    "case_results",
+    "shell_canada_tactics",
+    "failure_reasons",
+    "content_map",
+]
 
 
 @pytest.mark.parametrize("name", LISTS)

@@ -134,11 +134,13 @@ def test_year_on_year_toy():
 
 
 def test_year_on_year_down_up_flat():
-    s = pd.DataFrame({
-        "customer_id": ["a", "a", "b", "b", "c", "c"],
-        "order_date": pd.to_datetime(["2023-01-01", "2024-01-01"] * 3),
-        "revenue": [10.0, 5.0, 5.0, 10.0, 7.0, 7.0],
-    })
+    s = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "b", "c", "c"],
+            "order_date": pd.to_datetime(["2023-01-01", "2024-01-01"] * 3),
+            "revenue": [10.0, 5.0, 5.0, 10.0, 7.0, 7.0],
+        }
+    )
     t = performance.year_on_year(s, 2024)
     assert t["trend"].astype(str).to_dict() == {"a": "down", "b": "up", "c": "flat"}
 

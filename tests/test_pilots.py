@@ -61,7 +61,9 @@ def test_z_test_by_hand_and_chi_square_agree():
 
 
 def test_count_arguments_are_checked():
-    with pytest.raises(ValueError, match="`successes_treatment` must be a whole number between 0 and `n_treatment`"):
+    with pytest.raises(
+        ValueError, match="`successes_treatment` must be a whole number between 0 and `n_treatment`"
+    ):
         difference_in_proportions(80, 70, 48, 80)
     with pytest.raises(ValueError, match="`n_control` must be a positive whole number"):
         two_proportion_test(5, 10, 0, 0)
@@ -73,7 +75,12 @@ def test_count_arguments_are_checked():
 
 def test_spend_uplift_matches_scipy_welch():
     rng = np.random.default_rng(3)
-    pilot = pd.DataFrame({"group": ["treatment"] * 40 + ["control"] * 50, "spend": np.r_[rng.gamma(1, 300, 40), rng.gamma(1, 250, 50)]})
+    pilot = pd.DataFrame(
+        {
+            "group": ["treatment"] * 40 + ["control"] * 50,
+            "spend": np.r_[rng.gamma(1, 300, 40), rng.gamma(1, 250, 50)],
+        }
+    )
     out = spend_uplift(pilot)
     ref = stats.ttest_ind(pilot["spend"][:40], pilot["spend"][40:], equal_var=False)
     ci = ref.confidence_interval(0.95)
@@ -125,15 +132,22 @@ def test_before_during_shows_why_control_matters(case):
     # both groups' response changes a lot from last year; only the control separates the programme
     assert abs(out.attrs["naive_uplift"] - out.attrs["controlled_uplift"]) > 0.1
     assert out.attrs["controlled_uplift"] == pytest.approx(response_uplift(pilot)["uplift"])
-    assert abs(out.loc["treatment", "before"] - out.loc["control", "before"]) < 0.05  # randomised groups alike before
+    assert (
+        abs(out.loc["treatment", "before"] - out.loc["control", "before"]) < 0.05
+    )  # randomised groups alike before
 
 
 # --------------------------------------------------------------------------- issue 13 regressions
 
 
 def _pilot_with(responded):
-    return pd.DataFrame({"group": ["treatment"] * 3 + ["control"] * 3, "responded": responded,
-                         "spend": [10.0, 20.0, 30.0, 0.0, 5.0, 10.0]})
+    return pd.DataFrame(
+        {
+            "group": ["treatment"] * 3 + ["control"] * 3,
+            "responded": responded,
+            "spend": [10.0, 20.0, 30.0, 0.0, 5.0, 10.0],
+        }
+    )
 
 
 def test_response_uplift_refuses_text_false_instead_of_counting_it_true():

@@ -19,7 +19,11 @@ from crm_lessons.retention import (
 CUSTOMERS = pd.DataFrame(
     {
         "customer_id": ["a", "b", "c", "d", "e"],
-        "tier": pd.Categorical(["gold", "gold", "ordinary", "ordinary", "ordinary"], categories=["ordinary", "gold"], ordered=True),
+        "tier": pd.Categorical(
+            ["gold", "gold", "ordinary", "ordinary", "ordinary"],
+            categories=["ordinary", "gold"],
+            ordered=True,
+        ),
         "join_date": pd.to_datetime(["2019-01-01"] * 4 + ["2021-06-01"]),
     }
 )
@@ -111,7 +115,9 @@ def test_cohort_table_by_hand():
 
 
 def test_before_after_by_hand():
-    t = pd.DataFrame({"year": [2019, 2020, 2021, 2022], "tier": ["gold"] * 4, "retention_rate": [0.7, 0.8, 0.85, 0.95]})
+    t = pd.DataFrame(
+        {"year": [2019, 2020, 2021, 2022], "tier": ["gold"] * 4, "retention_rate": [0.7, 0.8, 0.85, 0.95]}
+    )
     out = before_after(t)
     assert out.loc["gold"].tolist() == pytest.approx([0.75, 0.9, 0.15])
     with pytest.raises(ValueError, match="`go_live`"):

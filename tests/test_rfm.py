@@ -89,7 +89,13 @@ def test_rank_score_hand_computed_with_ties():
 
 
 def test_edge_score_right_closed():
-    assert rfm.edge_score([0, 30, 31, 90, 366], [30, 90, 180, 365], higher_is_better=False).tolist() == [5, 5, 4, 4, 1]
+    assert rfm.edge_score([0, 30, 31, 90, 366], [30, 90, 180, 365], higher_is_better=False).tolist() == [
+        5,
+        5,
+        4,
+        4,
+        1,
+    ]
     assert rfm.edge_score([1, 2, 3, 9], [1, 2, 4, 8]).tolist() == [1, 2, 3, 5]
 
 
@@ -105,33 +111,54 @@ def test_segments_hand_computed():
         {"r_score": [5, 4, 3, 3, 2, 1, 5], "f_score": [4, 2, 3, 1, 5, 1, 5], "m_score": [1, 1, 1, 1, 1, 1, 5]}
     )
     assert rfm.assign_segments(scored).tolist() == [
-        "Champions", "New or promising", "Loyal", "Need attention", "At risk", "Hibernating", "Champions",
+        "Champions",
+        "New or promising",
+        "Loyal",
+        "Need attention",
+        "At risk",
+        "Hibernating",
+        "Champions",
     ]
 
 
 def test_default_rules_cover_every_cell_once():
     rules = rfm.segment_rules()
-    grid = pd.DataFrame([(r, f, 3) for r in range(1, 6) for f in range(1, 6)], columns=["r_score", "f_score", "m_score"])
+    grid = pd.DataFrame(
+        [(r, f, 3) for r in range(1, 6) for f in range(1, 6)], columns=["r_score", "f_score", "m_score"]
+    )
     seg = rfm.assign_segments(grid, rules)
     assert "Other" not in set(seg)
     assert seg.value_counts().to_dict() == {
-        "Loyal": 5, "At risk": 6, "Hibernating": 4, "Champions": 4, "New or promising": 4, "Need attention": 2,
+        "Loyal": 5,
+        "At risk": 6,
+        "Hibernating": 4,
+        "Champions": 4,
+        "New or promising": 4,
+        "Need attention": 2,
     }
 
 
 @pytest.mark.parametrize("high,low", [(4, 2), (5, 1), (3, 2), (5, 3)])
 def test_rules_partition_for_other_thresholds(high, low):
-    grid = pd.DataFrame([(r, f, 3) for r in range(1, 6) for f in range(1, 6)], columns=["r_score", "f_score", "m_score"])
+    grid = pd.DataFrame(
+        [(r, f, 3) for r in range(1, 6) for f in range(1, 6)], columns=["r_score", "f_score", "m_score"]
+    )
     assert "Other" not in set(rfm.assign_segments(grid, rfm.segment_rules(high, low)))
 
 
 def test_segment_summary_shares_add_up():
     seg = pd.DataFrame(
-        {"segment": ["Champions", "Loyal", "Loyal", "At risk"], "recency": [1, 2, 3, 4],
-         "frequency": [5, 3, 3, 4], "monetary": [500.0, 200.0, 100.0, 200.0]},
+        {
+            "segment": ["Champions", "Loyal", "Loyal", "At risk"],
+            "recency": [1, 2, 3, 4],
+            "frequency": [5, 3, 3, 4],
+            "monetary": [500.0, 200.0, 100.0, 200.0],
+        },
         index=pd.Index(list("ABCD"), name="customer_id"),
     )
-    value = pd.DataFrame({"revenue": [500.0, 200.0, 100.0, 200.0], "profit": [100.0, 50.0, -10.0, 60.0]}, index=list("ABCD"))
+    value = pd.DataFrame(
+        {"revenue": [500.0, 200.0, 100.0, 200.0], "profit": [100.0, 50.0, -10.0, 60.0]}, index=list("ABCD")
+    )
     s = rfm.segment_summary(seg, value)
     assert s.loc["Loyal", "customers"] == 2
     assert s.loc["Loyal", "revenue_share"] == pytest.approx(0.3)
@@ -141,10 +168,15 @@ def test_segment_summary_shares_add_up():
 
 
 def test_response_by_segment_with_uplift():
-    seg = pd.Series(["Champions", "Champions", "Hibernating"], index=pd.Index(["A", "B", "C"], name="customer_id"))
+    seg = pd.Series(
+        ["Champions", "Champions", "Hibernating"], index=pd.Index(["A", "B", "C"], name="customer_id")
+    )
     outcome = pd.DataFrame(
-        {"customer_id": ["A", "B", "C", "D"], "group": ["treatment", "control", "treatment", "control"],
-         "responded": [True, False, False, True]}
+        {
+            "customer_id": ["A", "B", "C", "D"],
+            "group": ["treatment", "control", "treatment", "control"],
+            "responded": [True, False, False, True],
+        }
     )
     r = rfm.response_by_segment(seg, outcome)
     assert r.loc["Champions", "uplift"] == 1.0
@@ -188,34 +220,70 @@ def shop():
         {
             "customer_id": [f"C{i:05d}" for i in range(1, n_customers + 1)],
             "name": [f"Customer {i}" for i in range(1, n_customers + 1)],
-            "kind": "consumer", "retail_format": None, "region": "East", "channel": "online",
-            "join_date": pd.Timestamp("2018-01-01"), "tier": "ordinary", "credit_rating": "B",
-            "buying_motive": "economic", "internal": False,
+            "kind": "consumer",
+            "retail_format": None,
+            "region": "East",
+            "channel": "online",
+            "join_date": pd.Timestamp("2018-01-01"),
+            "tier": "ordinary",
+            "credit_rating": "B",
+            "buying_motive": "economic",
+            "internal": False,
         }
     )
     products = pd.DataFrame(
-        {"product_id": ["P001", "P002", "P003"], "product_name": ["Fridge", "Kettle", "TV"],
-         "category": ["refrigerator", "small appliance", "television"], "price_band": ["mid", "entry", "premium"],
-         "unit_cost": [1500.0, 60.0, 3000.0], "list_price": [2999.0, 129.0, 5999.0]}
+        {
+            "product_id": ["P001", "P002", "P003"],
+            "product_name": ["Fridge", "Kettle", "TV"],
+            "category": ["refrigerator", "small appliance", "television"],
+            "price_band": ["mid", "entry", "premium"],
+            "unit_cost": [1500.0, 60.0, 3000.0],
+            "list_price": [2999.0, 129.0, 5999.0],
+        }
     )
     n_orders = 700
-    order_customer = np.where(rng.random(n_orders) < 0.4, 1 + rng.integers(0, n_customers, n_orders), 1 + rng.integers(0, 40, n_orders))
+    order_customer = np.where(
+        rng.random(n_orders) < 0.4,
+        1 + rng.integers(0, n_customers, n_orders),
+        1 + rng.integers(0, 40, n_orders),
+    )
     dates = pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 1096, n_orders), unit="D")
     orders = pd.DataFrame(
-        {"order_id": [f"O{i:07d}" for i in range(1, n_orders + 1)], "customer_id": [f"C{c:05d}" for c in order_customer], "order_date": dates}
+        {
+            "order_id": [f"O{i:07d}" for i in range(1, n_orders + 1)],
+            "customer_id": [f"C{c:05d}" for c in order_customer],
+            "order_date": dates,
+        }
     )
     rows = []
     for o in orders["order_id"]:
         for line in range(1, 1 + int(rng.integers(1, 4))):
             k = int(rng.integers(0, 3))
-            rows.append((o, line, products["product_id"][k], int(rng.integers(1, 3)), float(products["list_price"][k]),
-                         float(rng.choice([0.0, 0.05, 0.1, 0.15]))))
-    lines = pd.DataFrame(rows, columns=["order_id", "line_no", "product_id", "quantity", "unit_price", "discount"])
+            rows.append(
+                (
+                    o,
+                    line,
+                    products["product_id"][k],
+                    int(rng.integers(1, 3)),
+                    float(products["list_price"][k]),
+                    float(rng.choice([0.0, 0.05, 0.1, 0.15])),
+                )
+            )
+    lines = pd.DataFrame(
+        rows, columns=["order_id", "line_no", "product_id", "quantity", "unit_price", "discount"]
+    )
     con = duckdb.connect()
-    for name, frame in (("customers", customers), ("products", products), ("orders", orders), ("order_lines", lines)):
+    for name, frame in (
+        ("customers", customers),
+        ("products", products),
+        ("orders", orders),
+        ("order_lines", lines),
+    ):
         con.execute(table_ddl(TABLES[name]))
         con.register("frame", frame)
-        con.execute(f'INSERT INTO "{name}" SELECT {", ".join(chr(34) + c + chr(34) for c in TABLES[name].column_names)} FROM frame')
+        con.execute(
+            f'INSERT INTO "{name}" SELECT {", ".join(chr(34) + c + chr(34) for c in TABLES[name].column_names)} FROM frame'
+        )
         con.unregister("frame")
     from crm_lessons.database import ORDER_TOTALS, ORDER_TOTALS_SELECT
 
@@ -281,9 +349,13 @@ def test_sql_path_accepts_a_timestamp_order_date_and_agrees_with_pandas():
         "t(customer_id, order_date, amount_cents)"
     )
     sql = rfm.rfm_from_database(con, "2024-02-01", purchases="SELECT * FROM p")
-    purchases = pd.DataFrame({"customer_id": ["A", "A", "B"],
-                              "purchase_date": pd.to_datetime(["2024-01-01 12:00", "2024-01-31 00:00", "2024-01-15 18:00"]),
-                              "amount_cents": np.array([1000, 2001, 500], dtype="int64")})
+    purchases = pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "B"],
+            "purchase_date": pd.to_datetime(["2024-01-01 12:00", "2024-01-31 00:00", "2024-01-15 18:00"]),
+            "amount_cents": np.array([1000, 2001, 500], dtype="int64"),
+        }
+    )
     pandas_path = rfm.rfm_table(purchases, "2024-02-01")
     assert sql["recency"].tolist() == pandas_path["recency"].tolist() == [1, 16]
 

@@ -27,26 +27,32 @@ def test_roster_keeps_names_as_written_and_extra_columns(tmp_path):
     assert roster.get("2024001").extra == {"deadline": "2026-12-01"}
 
 
-@pytest.mark.parametrize("relative, student", [
-    ("zhang_wei/ch01.ipynb", "2024001"),
-    ("zhang_wei/sub/deeper.ipynb", "2024001"),
-    ("zoe_ch02.ipynb", "2024002"),
-    ("ann lee/ch01.ipynb", "2024003"),
-    ("ann lee.ipynb", "2024003"),
-])
+@pytest.mark.parametrize(
+    "relative, student",
+    [
+        ("zhang_wei/ch01.ipynb", "2024001"),
+        ("zhang_wei/sub/deeper.ipynb", "2024001"),
+        ("zoe_ch02.ipynb", "2024002"),
+        ("ann lee/ch01.ipynb", "2024003"),
+        ("ann lee.ipynb", "2024003"),
+    ],
+)
 def test_roster_matches_folders_and_files(relative, student):
     assert Roster.from_text(ROSTER).match(Path(relative)).student_id == student
 
 
-@pytest.mark.parametrize("text, message", [
-    ("student_id,name,file\n1,a,b\n", "missing column(s) email, lms_id"),
-    ("student_id,name,email,lms_id,file\n1,a,,,x\n1,b,,,y\n", "student_id '1' appears twice"),
-    ("student_id,name,email,lms_id,file\n1,a,,,x\n2,b,,,x\n", "file 'x' is given for both '1' and '2'"),
-    ("student_id,name,email,lms_id,file\n,a,,,x\n", "line 2: column student_id is empty"),
-    ("student_id,name,email,lms_id,file\n1,a,,,../x\n", "give a file or folder name, not a path"),
-    ("student_id,name,email,lms_id,file\n1,a,,,x,extra\n", "more fields than columns"),
-    ("student_id,name,email,lms_id,file\n../1,a,,,x\n", "holds a slash"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("student_id,name,file\n1,a,b\n", "missing column(s) email, lms_id"),
+        ("student_id,name,email,lms_id,file\n1,a,,,x\n1,b,,,y\n", "student_id '1' appears twice"),
+        ("student_id,name,email,lms_id,file\n1,a,,,x\n2,b,,,x\n", "file 'x' is given for both '1' and '2'"),
+        ("student_id,name,email,lms_id,file\n,a,,,x\n", "line 2: column student_id is empty"),
+        ("student_id,name,email,lms_id,file\n1,a,,,../x\n", "give a file or folder name, not a path"),
+        ("student_id,name,email,lms_id,file\n1,a,,,x,extra\n", "more fields than columns"),
+        ("student_id,name,email,lms_id,file\n../1,a,,,x\n", "holds a slash"),
+    ],
+)
 def test_bad_rosters_are_refused_with_the_line(text, message):
     with pytest.raises(RosterError, match=message.replace("(", r"\(").replace(")", r"\)")):
         Roster.from_text(text)

@@ -89,8 +89,11 @@ def test_kernel_sees_only_its_own_view(tmp_path):
         open("/tmp/x", "w").write("x")
         open(os.path.join(HOME, "notes.txt"), "w").write("mine")  # its home is writable
         return {
-            "uid": os.getuid(), "cwd": os.getcwd(), "net": net,
-            "repo": os.path.exists(str(ROOT / "exercises")), "package": os.path.exists(PACKAGE),
+            "uid": os.getuid(),
+            "cwd": os.getcwd(),
+            "net": net,
+            "repo": os.path.exists(str(ROOT / "exercises")),
+            "package": os.path.exists(PACKAGE),
             "pids": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
             "conn": os.access(str(conn), os.R_OK),
         }

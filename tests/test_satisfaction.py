@@ -33,7 +33,13 @@ def survey():
 
 def test_three_states_by_hand():
     states = satisfaction_state(pd.Series([1, 3, 3, 5, 4]), pd.Series([2, 3, 2, 4, 5]))
-    assert states.tolist() == ["dissatisfied", "satisfied", "highly satisfied", "highly satisfied", "dissatisfied"]
+    assert states.tolist() == [
+        "dissatisfied",
+        "satisfied",
+        "highly satisfied",
+        "highly satisfied",
+        "dissatisfied",
+    ]
     assert list(states.cat.categories) == list(SATISFACTION_STATES)
     shares = state_shares(states)
     assert shares["respondents"].tolist() == [2, 1, 2]
@@ -63,7 +69,9 @@ def test_states_on_survey_match_plain_comparisons(survey):
 
 
 def test_barrel_weakest_stave_by_hand():
-    scores = pd.DataFrame({"company": [4.0, 3.0, 5.0], "product": [2.0, 3.0, 4.0], "service": [3.0, 1.0, 4.0]})
+    scores = pd.DataFrame(
+        {"company": [4.0, 3.0, 5.0], "product": [2.0, 3.0, 4.0], "service": [3.0, 1.0, 4.0]}
+    )
     weakest = weakest_dimension(scores)
     assert weakest["weakest_dimension"].tolist() == ["product", "service", "product"]
     assert weakest["weakest_score"].tolist() == [2.0, 1.0, 4.0]
@@ -114,8 +122,14 @@ def test_driver_weights_recover_the_generator(survey):
 def test_prune_factors_by_hand():
     from crm_lessons.satisfaction import prune_factors
 
-    scores = pd.DataFrame({"a": [1, 2, 3, 4, 5, 3], "a_twin": [1, 2, 3, 4, 5, 2],
-                           "b": [2, 1, 4, 3, 5, 4], "noise": [3, 1, 3, 1, 3, 1]})
+    scores = pd.DataFrame(
+        {
+            "a": [1, 2, 3, 4, 5, 3],
+            "a_twin": [1, 2, 3, 4, 5, 2],
+            "b": [2, 1, 4, 3, 5, 4],
+            "noise": [3, 1, 3, 1, 3, 1],
+        }
+    )
     overall = pd.Series([1, 2, 4, 4, 5, 3])
     out = prune_factors(scores, overall)
     assert out["decision"].tolist() == ["keep", "drop: duplicate", "keep", "drop: weak link"]

@@ -25,7 +25,9 @@ def test_criteria_hand_computed():
 
 
 def test_scores_percentile_and_minmax():
-    raw = pd.DataFrame({"annual_purchases": [10.0, 20.0, 1000.0], "safety": [3.0, 3.0, 0.0]}, index=list("abc"))
+    raw = pd.DataFrame(
+        {"annual_purchases": [10.0, 20.0, 1000.0], "safety": [3.0, 3.0, 0.0]}, index=list("abc")
+    )
     p = screening.criterion_scores(raw)
     assert p["annual_purchases"].tolist() == [0.0, 50.0, 100.0]
     assert p["safety"].tolist() == [100.0, 100.0, 0.0]  # ties share their rank
@@ -36,10 +38,15 @@ def test_scores_percentile_and_minmax():
 
 
 def test_weighted_score_hand_computed():
-    s = pd.DataFrame([[100, 0, 50, 50, 50], [0, 100, 50, 50, 50]], index=["x", "y"], columns=screening.CRITERIA)
+    s = pd.DataFrame(
+        [[100, 0, 50, 50, 50], [0, 100, 50, 50, 50]], index=["x", "y"], columns=screening.CRITERIA
+    )
     assert screening.screening_score(s, {"annual_purchases": 3, "profitability": 1}).tolist() == [75.0, 25.0]
     # weights are relative: scaling them changes nothing
-    assert screening.screening_score(s, [2, 2, 2, 2, 2]).tolist() == screening.screening_score(s, [1] * 5).tolist()
+    assert (
+        screening.screening_score(s, [2, 2, 2, 2, 2]).tolist()
+        == screening.screening_score(s, [1] * 5).tolist()
+    )
     r = screening.rank_customers(s, {"profitability": 1})
     assert r.index.tolist() == ["y", "x"] and r["rank"].tolist() == [1, 2]
 

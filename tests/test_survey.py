@@ -85,7 +85,10 @@ def test_reliability_finds_the_weak_item(survey):
     assert (others["alpha"] > 0.7).all()
 
 
-@pytest.mark.parametrize("bad, where", [(6, "outside the Likert scale 1-5"), (0, "outside"), (2.5, "outside"), (np.nan, "missing answers")])
+@pytest.mark.parametrize(
+    "bad, where",
+    [(6, "outside the Likert scale 1-5"), (0, "outside"), (2.5, "outside"), (np.nan, "missing answers")],
+)
 def test_likert_answers_outside_scale_name_the_column(bad, where):
     frame = pd.DataFrame({"ok": [1, 2, 3], "empathy_1": [1.0, bad, 3.0]})
     with pytest.raises(ValueError, match=rf"'empathy_1'.*{where}"):
@@ -123,7 +126,9 @@ def test_satisfaction_index_arguments():
 def test_servqual_scores_and_index_range(survey):
     scores = servqual_scores(survey)
     assert list(scores.columns) == list(SERVQUAL_ITEMS)
-    assert scores.loc[0, "tangibles"] == pytest.approx(survey.loc[0, list(SERVQUAL_ITEMS["tangibles"])].mean())
+    assert scores.loc[0, "tangibles"] == pytest.approx(
+        survey.loc[0, list(SERVQUAL_ITEMS["tangibles"])].mean()
+    )
     csi = satisfaction_index(survey, {i: 1 for i in SERVQUAL_ITEMS["reliability"]})
     assert csi.between(0, 100).all()
     assert csi.mean() == pytest.approx((scores["reliability"].mean() - 1) / 4 * 100)
@@ -193,7 +198,9 @@ def test_cronbach_alpha_refuses_inf_instead_of_returning_nan():
 def test_cronbach_alpha_names_the_text_column():
     # before: pandas' "could not convert string to float: 'agree'" without the column
     items = pd.DataFrame({"q1": [1, 2, 3, 4], "q2": ["agree", 3, 3, 5]})
-    with pytest.raises(TypeError, match=r"`items` column 'q2' must hold numbers, but it holds text such as \['agree'\]"):
+    with pytest.raises(
+        TypeError, match=r"`items` column 'q2' must hold numbers, but it holds text such as \['agree'\]"
+    ):
         survey_module.cronbach_alpha(items)
 
 

@@ -14,12 +14,14 @@ matplotlib.use("Agg")
 @pytest.fixture
 def tiny():
     """Six customers; scores 60..10; buyers: a (300), b (200), d (100), f (50)."""
-    return pd.DataFrame({
-        "customer_id": list("abcdef"),
-        "score": [60.0, 50.0, 40.0, 30.0, 20.0, 10.0],
-        "responded": [True, True, False, True, False, True],
-        "profit": [300.0, 200.0, 0.0, 100.0, 0.0, 50.0],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": list("abcdef"),
+            "score": [60.0, 50.0, 40.0, 30.0, 20.0, 10.0],
+            "responded": [True, True, False, True, False, True],
+            "profit": [300.0, 200.0, 0.0, 100.0, 0.0, 50.0],
+        }
+    )
 
 
 # ---------------------------------------------------------------- mass vs targeted, by hand
@@ -52,12 +54,15 @@ def test_mass_vs_targeted_with_uplift_hand_computed(tiny):
 
 def test_targeting_ignores_profit_of_non_buyers(tiny):
     noisy = tiny.assign(profit=tiny["profit"].where(tiny["responded"], 999.0))
-    pd.testing.assert_frame_equal(t.mass_vs_targeted(noisy, cost_per_contact=25),
-                                  t.mass_vs_targeted(tiny, cost_per_contact=25))
+    pd.testing.assert_frame_equal(
+        t.mass_vs_targeted(noisy, cost_per_contact=25), t.mass_vs_targeted(tiny, cost_per_contact=25)
+    )
 
 
 def test_targeting_ties_keep_frame_order():
-    f = pd.DataFrame({"score": [1.0, 1.0, 1.0], "responded": [False, True, True], "profit": [0.0, 10.0, 10.0]})
+    f = pd.DataFrame(
+        {"score": [1.0, 1.0, 1.0], "responded": [False, True, True], "profit": [0.0, 10.0, 10.0]}
+    )
     r = t.mass_vs_targeted(f, cost_per_contact=1, top_share=0.34)  # ceil(1.02) = 2 -> rows 0, 1
     assert r.loc["targeted marketing", "contacted"] == 2
     assert r.loc["targeted marketing", "responses"] == 1
@@ -74,16 +79,19 @@ def test_n_targeted_rounding():
     assert t.n_targeted(7, 0.5) == 4
 
 
-@pytest.mark.parametrize("kwargs, error, argument", [
-    ({"cost_per_contact": 0}, ValueError, "cost_per_contact"),
-    ({"cost_per_contact": -5}, ValueError, "cost_per_contact"),
-    ({"cost_per_contact": "20"}, TypeError, "cost_per_contact"),
-    ({"cost_per_contact": float("nan")}, ValueError, "cost_per_contact"),
-    ({"cost_per_contact": 5, "top_share": 0}, ValueError, "top_share"),
-    ({"cost_per_contact": 5, "top_share": 1.5}, ValueError, "top_share"),
-    ({"cost_per_contact": 5, "uplift": -0.1}, ValueError, "uplift"),
-    ({"cost_per_contact": 5, "score": "rfm"}, ValueError, "frame"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, argument",
+    [
+        ({"cost_per_contact": 0}, ValueError, "cost_per_contact"),
+        ({"cost_per_contact": -5}, ValueError, "cost_per_contact"),
+        ({"cost_per_contact": "20"}, TypeError, "cost_per_contact"),
+        ({"cost_per_contact": float("nan")}, ValueError, "cost_per_contact"),
+        ({"cost_per_contact": 5, "top_share": 0}, ValueError, "top_share"),
+        ({"cost_per_contact": 5, "top_share": 1.5}, ValueError, "top_share"),
+        ({"cost_per_contact": 5, "uplift": -0.1}, ValueError, "uplift"),
+        ({"cost_per_contact": 5, "score": "rfm"}, ValueError, "frame"),
+    ],
+)
 def test_mass_vs_targeted_validates(tiny, kwargs, error, argument):
     with pytest.raises(error, match=f"`{argument}`"):
         t.mass_vs_targeted(tiny, **kwargs)
@@ -159,8 +167,8 @@ def test_segment_profile_period_counts_non_buyers():
 def test_customer_screen_rules():
     c, s = toy_customers(), toy_sales()
     assert customer_segment("C2", c, s, key_share=0.25) == "key customer"
-    assert customer_segment("C2", c, s) == "develop"          # top 1 of 4 = 25 % > 5 %
-    assert customer_segment("C1", c, s) == "win back"         # last order 2023-05-10
+    assert customer_segment("C2", c, s) == "develop"  # top 1 of 4 = 25 % > 5 %
+    assert customer_segment("C1", c, s) == "win back"  # last order 2023-05-10
     assert customer_segment("C1", c, s, as_of="2023-06-01") == "gold member"
     assert customer_segment("C4", c, s, as_of="2024-01-01") == "new or prospect"
     screen = t.customer_screen("C3", c, s, as_of="2024-12-31")
@@ -185,8 +193,9 @@ def test_customer_screen_validates():
 
 
 def test_campaign_frame_toy_and_validation():
-    f = t.campaign_frame(toy_customers(), toy_sales(), cutoff="2024-01-01", end="2024-06-30",
-                         kinds=["consumer"])
+    f = t.campaign_frame(
+        toy_customers(), toy_sales(), cutoff="2024-01-01", end="2024-06-30", kinds=["consumer"]
+    )
     assert f["customer_id"].tolist() == ["C1", "C4"]
     assert f["score"].tolist() == [3600.0, 0.0]
     assert f["responded"].tolist() == [False, True]
@@ -213,7 +222,9 @@ def case():
 
 def test_case_past_buyers_respond_more(case):
     tables, sales = case
-    f = t.campaign_frame(tables["customers"], sales, cutoff="2024-07-01", end="2024-12-31", kinds=["consumer"])
+    f = t.campaign_frame(
+        tables["customers"], sales, cutoff="2024-07-01", end="2024-12-31", kinds=["consumer"]
+    )
     bands = t.response_by_score_band(f, bands=10)
     # recent buyers buy again far more often than customers who bought nothing last year
     assert bands.loc[1, "response_rate"] > 2 * bands.loc[10, "response_rate"]
@@ -234,7 +245,11 @@ def test_treatment_segments_toy():
     seg = t.treatment_segments(toy_customers(), toy_sales(), as_of="2023-06-01")
     # before 2023-06-01: C1 (O1, O2), C2 (O3), C3 (O4) bought; C4 not yet
     assert seg["segment"].astype(str).to_dict() == {
-        "C1": "gold member", "C2": "develop", "C3": "develop", "C4": "new or prospect"}
+        "C1": "gold member",
+        "C2": "develop",
+        "C3": "develop",
+        "C4": "new or prospect",
+    }
     assert seg.loc["C4", "orders"] == 0 and pd.isna(seg.loc["C4", "profit_rank"])
     assert seg["profit_rank"].dropna().tolist() == [3, 1, 2]  # C2 2500 (O3), C3 2000, C1 1300
     assert seg.loc["C1", "days_since_last_order"] == 22
@@ -253,7 +268,9 @@ def test_treatment_segments_on_case_data(case):
 
 
 def test_responses_written_as_text_are_refused_not_counted_true():
-    frame = pd.DataFrame({"score": [3.0, 2.0, 1.0], "responded": ["true", "false", "false"], "profit": [10.0, 0, 0]})
+    frame = pd.DataFrame(
+        {"score": [3.0, 2.0, 1.0], "responded": ["true", "false", "false"], "profit": [10.0, 0, 0]}
+    )
     with pytest.raises(TypeError, match=r"`frame` column 'responded' must hold booleans.*'false'"):
         t.response_by_score_band(frame, 1)
     with pytest.raises(TypeError, match=r"`frame` column 'responded' must hold booleans"):

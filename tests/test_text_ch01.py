@@ -22,14 +22,26 @@ def case():
 @pytest.fixture(scope="module")
 def campaign(case):
     tables, sales = case
-    return targeting.campaign_frame(tables["customers"], sales, cutoff="2024-07-01", end="2024-12-31",
-                                    kinds=["consumer"])
+    return targeting.campaign_frame(
+        tables["customers"], sales, cutoff="2024-07-01", end="2024-12-31", kinds=["consumer"]
+    )
 
 
 def test_quiz_mistakes_are_items_9_and_10_and_story_7():
-    answers = {1: "operational", 2: "collaborative", 3: "analytical", 4: "collaborative", 5: "operational",
-               6: "analytical", 7: "analytical", 8: "operational", 9: "operational", 10: "analytical",
-               11: "analytical", 12: "collaborative"}
+    answers = {
+        1: "operational",
+        2: "collaborative",
+        3: "analytical",
+        4: "collaborative",
+        5: "operational",
+        6: "analytical",
+        7: "analytical",
+        8: "operational",
+        9: "operational",
+        10: "analytical",
+        11: "analytical",
+        12: "collaborative",
+    }
     s = overview.score_crm_type_quiz(answers)
     assert s.loc[~s["correct"], "item"].tolist() == [9, 10]
     assert s.set_index("item").loc[10, "expected"] == "operational"
@@ -44,8 +56,12 @@ def test_gold_customers_and_intermediaries_earn_more_than_their_head_count(case)
     p = targeting.segment_profile(tables["customers"], sales, by=["kind", "tier"])
     ordinary = p.loc[("consumer", "ordinary")]
     assert ordinary["profit_share"] < ordinary["customer_share"] and ordinary["customer_share"] > 0.5
-    for idx in [("consumer", "gold"), ("intermediary", "ordinary"), ("intermediary", "gold"),
-                ("organisation", "gold")]:
+    for idx in [
+        ("consumer", "gold"),
+        ("intermediary", "ordinary"),
+        ("intermediary", "gold"),
+        ("organisation", "gold"),
+    ]:
         assert p.loc[idx, "profit_share"] > 1.5 * p.loc[idx, "customer_share"], idx
 
 
@@ -55,8 +71,13 @@ def test_the_three_product_pairs_named_in_the_text(case):
     names = tables["products"].set_index("product_id")["product_name"]
     pairs = {frozenset((names[a], names[c])) for a, c in zip(rules["antecedent"], rules["consequent"])}
     assert len(pairs) == 3
-    kinds = sorted(sorted(next(w for w in ("Loader", "Dryer", "TV", "Soundbar", "Refrigerator", "Purifier")
-                               if w in n) for n in pair) for pair in pairs)
+    kinds = sorted(
+        sorted(
+            next(w for w in ("Loader", "Dryer", "TV", "Soundbar", "Refrigerator", "Purifier") if w in n)
+            for n in pair
+        )
+        for pair in pairs
+    )
     assert kinds == [["Dryer", "Loader"], ["Purifier", "Refrigerator"], ["Soundbar", "TV"]]
     text = _markdown("en")
     assert "a washer with a dryer, a television with a soundbar" in text and "water purifier" in text
@@ -103,11 +124,13 @@ def test_published_figures_quoted_in_the_text():
 
 def test_readings_are_flagged_in_both_editions():
     en, zh = _markdown("en"), _markdown("zh")
-    for phrase in ["is the book's reading of a figure whose sign was lost",  # "<0.5 %"
-                   "compares before with after, is the book's reading",  # churn chart labels
-                   "that unit is a reading",  # lending units
-                   "is the book's reading of the printed order",  # industries by stage
-                   "pairing them row by row in the printed order is the book's reading"]:  # deck pilots
+    for phrase in [
+        "is the book's reading of a figure whose sign was lost",  # "<0.5 %"
+        "compares before with after, is the book's reading",  # churn chart labels
+        "that unit is a reading",  # lending units
+        "is the book's reading of the printed order",  # industries by stage
+        "pairing them row by row in the printed order is the book's reading",
+    ]:  # deck pilots
         assert phrase in en, phrase
     assert zh.count("本书的解读") >= 6
     assert "百万美元" in zh and "million US dollars" in en

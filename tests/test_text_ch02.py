@@ -23,8 +23,9 @@ def _read(lang):
 
 @pytest.fixture(scope="module")
 def texts():
-    return {lang: "\n".join(c.source for c in _read(lang).cells if c.cell_type == "markdown")
-            for lang in EDITIONS}
+    return {
+        lang: "\n".join(c.source for c in _read(lang).cells if c.cell_type == "markdown") for lang in EDITIONS
+    }
 
 
 @pytest.fixture(scope="module")
@@ -60,21 +61,33 @@ def test_review_questions_carry_no_answers(texts):
 
 # ------------------------------------------------------------------ the course's own lists, both editions
 TEN_STRATEGIES_ZH = [
-    "优先向大客户供货", "向大客户开展关系营销", "及时向大客户供应新产品", "关注大客户的动态",
-    "安排企业领导访问大客户", "与大客户联合设计促销方案", "经常征求大客户的意见",
-    "及时、准确地与大客户相互传递信息", "为大客户制定特别的奖励政策",
+    "优先向大客户供货",
+    "向大客户开展关系营销",
+    "及时向大客户供应新产品",
+    "关注大客户的动态",
+    "安排企业领导访问大客户",
+    "与大客户联合设计促销方案",
+    "经常征求大客户的意见",
+    "及时、准确地与大客户相互传递信息",
+    "为大客户制定特别的奖励政策",
     "组织大客户与企业之间的业务洽谈会",
 ]
 TEN_STRATEGIES_EN = [
-    "priority in supply", "relationship marketing", "new products to key accounts promptly",
-    "follow key accounts' developments", "leaders to visit key accounts", "design promotion plans jointly",
-    "ask key accounts' opinion regularly", "exchange information with key accounts promptly and accurately",
-    "special reward policies", "organise business meetings",
+    "priority in supply",
+    "relationship marketing",
+    "new products to key accounts promptly",
+    "follow key accounts' developments",
+    "leaders to visit key accounts",
+    "design promotion plans jointly",
+    "ask key accounts' opinion regularly",
+    "exchange information with key accounts promptly and accurately",
+    "special reward policies",
+    "organise business meetings",
 ]
 
 
 def test_the_ten_key_account_strategies_are_the_courses(texts):
-    source = (Path("/work/shared/course") / "000_65609c7a4d35a619.txt")
+    source = Path("/work/shared/course") / "000_65609c7a4d35a619.txt"
     if source.exists():  # the course's slides: the list is there, in two pieces
         slides = source.read_text(encoding="utf-8")
         slides = slides.replace("及时,准确", "及时、准确").replace("及时向大客户及时", "及时向大客户")
@@ -91,18 +104,26 @@ def test_the_ten_key_account_strategies_are_the_courses(texts):
 
 def test_customer_value_definition_comes_before_the_proxies(texts):
     zh, en = texts["zh"].replace("**", "").replace("\n", ""), texts["en"]
-    definition = ("客户价值是客户对产品属性、属性效能以及使用结果对实现客户目的和初衷的促进或妨碍的"
-                  "感知偏好和评价")
+    definition = (
+        "客户价值是客户对产品属性、属性效能以及使用结果对实现客户目的和初衷的促进或妨碍的感知偏好和评价"
+    )
     assert definition in zh
     assert zh.index(definition) < zh.index("value.value_to_customer")
     quote = "perceived\npreference for, and evaluation of, product attributes"
     assert quote in en and en.index(quote) < en.index("value.value_to_customer")
-    assert "此处为本书的解读" in zh[zh.index(definition):zh.index(definition) + 200]
+    assert "此处为本书的解读" in zh[zh.index(definition) : zh.index(definition) + 200]
 
 
 def test_seven_characteristics_of_customer_value_management(texts):
-    names = ["客户导向型过程", "战略性任务", "盈利性", "竞争性", "整合能力", "价值链",
-             "满足客户当前或未来的需求"]
+    names = [
+        "客户导向型过程",
+        "战略性任务",
+        "盈利性",
+        "竞争性",
+        "整合能力",
+        "价值链",
+        "满足客户当前或未来的需求",
+    ]
     for lang, text in texts.items():
         start = text.index("客户价值管理的七个特点" if lang == "zh" else "seven characteristics:")
         positions = [text.index(n, start) for n in names]
@@ -213,8 +234,11 @@ def test_value_claims(case, sales, texts):
     assert by_tier.loc["ordinary", "perceived_gap"] < 0  # "a gap below zero"
     by_kind = value.value_by_segment(sales, case["customers"], "kind", survey=case["survey"])
     assert by_kind["savings_rate"].idxmax() == "intermediary"  # "intermediaries get the biggest discounts"
-    assert (case["survey"]["customer_id"].nunique() == 1500 and "1,500 consumers" in texts["en"]
-            and "1,500位消费者" in texts["zh"])
+    assert (
+        case["survey"]["customer_id"].nunique() == 1500
+        and "1,500 consumers" in texts["en"]
+        and "1,500位消费者" in texts["zh"]
+    )
 
 
 def test_numbers_in_the_prose(case, texts):

@@ -10,8 +10,10 @@ from crm_lessons import data, loyalty, pilots, retention, satisfaction, survey
 from crm_lessons.schema import DRIVER_ITEMS, PRODUCT_ITEMS, SERVQUAL_ITEMS
 
 ROOT = Path(__file__).resolve().parent.parent
-EDITIONS = {"en": ROOT / "notebooks" / "04_loyalty.ipynb",
-            "zh": ROOT / "notebooks" / "zh" / "04_loyalty.ipynb"}
+EDITIONS = {
+    "en": ROOT / "notebooks" / "04_loyalty.ipynb",
+    "zh": ROOT / "notebooks" / "zh" / "04_loyalty.ipynb",
+}
 
 
 def markdown(lang: str) -> str:
@@ -57,8 +59,13 @@ def test_barrel_and_grid_claims(case):
     barrel = satisfaction.barrel_summary(survey.servqual_scores(answers))
     assert barrel.index[0] == "responsiveness"
     assert 0.4 < barrel.loc["responsiveness", "share_weakest"] < 0.6  # "about half of the respondents"
-    attributes = {**SERVQUAL_ITEMS, "product": list(PRODUCT_ITEMS), "company_image": ["company_image"],
-                  "communication": ["communication"], "customer_care": ["customer_care"]}
+    attributes = {
+        **SERVQUAL_ITEMS,
+        "product": list(PRODUCT_ITEMS),
+        "company_image": ["company_image"],
+        "communication": ["communication"],
+        "customer_care": ["customer_care"],
+    }
     grid = survey.importance_performance(answers, attributes)
     assert grid["performance"].idxmin() == "responsiveness"
     assert set(grid["importance"].nlargest(3).index) == {"product", "responsiveness", "customer_care"}
@@ -73,8 +80,9 @@ def test_loyalty_claims(case):
     assert kinds["spurious loyalty"] > kinds["true loyalty"] > kinds["latent loyalty"]
     # "most repeat buyers are spuriously loyal"
     assert kinds["spurious loyalty"] > levels["behavioural"].sum() / 2
-    table = loyalty.loyalty_measures(answers, answers["repurchase_intent"] >= 4,
-                                     orders_before_survey=levels["orders_before_survey"])
+    table = loyalty.loyalty_measures(
+        answers, answers["repurchase_intent"] >= 4, orders_before_survey=levels["orders_before_survey"]
+    )
     ratio = table.loc["repeat purchases", "mean_loyal"] / table.loc["repeat purchases", "mean_other"]
     assert 2.5 < ratio < 3.5  # "about three times as many orders"
     assert table["agrees"].all() and (table["p_value"] < 0.05).all()
@@ -124,24 +132,39 @@ def test_cdnow_counts(texts):
 def test_rate_differences_are_printed_in_points():
     for lang, path in EDITIONS.items():
         nb = nbformat.read(path, as_version=4)
-        printed = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                            for o in c.get("outputs", []))
+        printed = "\n".join(
+            o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+        )
         word = "percentage points" if lang == "en" else "个百分点"
         assert printed.count(word) >= 6
 
 
 def test_the_course_lists_are_the_course_s(texts):
     # the ten key-account strategies of source 000, not a paraphrase; the seven loyalty measures
-    for strategy in ["优先向大客户供货", "向大客户开展关系营销", "及时向大客户供应新产品", "关注大客户的动态",
-                     "安排企业领导访问大客户", "与大客户联合设计促销方案", "经常征求大客户的意见",
-                     "及时、准确地与大客户相互传递信息", "为大客户制定特别的奖励政策",
-                     "组织大客户与企业之间的业务洽谈会"]:
+    for strategy in [
+        "优先向大客户供货",
+        "向大客户开展关系营销",
+        "及时向大客户供应新产品",
+        "关注大客户的动态",
+        "安排企业领导访问大客户",
+        "与大客户联合设计促销方案",
+        "经常征求大客户的意见",
+        "及时、准确地与大客户相互传递信息",
+        "为大客户制定特别的奖励政策",
+        "组织大客户与企业之间的业务洽谈会",
+    ]:
         assert strategy in texts["zh"], strategy
     assert "Ask key accounts for their opinion regularly" in texts["en"]
     assert "Organise business meetings between key accounts and the company" in texts["en"]
-    for measure in ["客户重复购买率", "客户对本企业产品品牌的关心程度", "客户需求满足率",
-                    "客户对产品价格的敏感程度", "客户对竞争产品的态度", "客户对商品的认同度",
-                    "客户购买时的挑选时间"]:
+    for measure in [
+        "客户重复购买率",
+        "客户对本企业产品品牌的关心程度",
+        "客户需求满足率",
+        "客户对产品价格的敏感程度",
+        "客户对竞争产品的态度",
+        "客户对商品的认同度",
+        "客户购买时的挑选时间",
+    ]:
         assert measure in texts["zh"], measure
     assert "The case data cannot show need satisfaction" in texts["en"]
     assert "案例数据无法反映客户需求满足率" in texts["zh"]

@@ -26,8 +26,14 @@ def test_value_to_customer_hand_computed():
 
 
 def test_value_to_customer_with_survey():
-    survey = pd.DataFrame({"customer_id": ["C1", "C1", "C3"], "expectation": [4, 4, 3],
-                           "perceived_quality": [5, 3, 5], "overall_satisfaction": [5, 3, 4]})
+    survey = pd.DataFrame(
+        {
+            "customer_id": ["C1", "C1", "C3"],
+            "expectation": [4, 4, 3],
+            "perceived_quality": [5, 3, 5],
+            "overall_satisfaction": [5, 3, 4],
+        }
+    )
     v = value.value_to_customer(toy_sales(), survey)
     assert v.loc["C1", "perceived_gap"] == 0.0  # mean of +1 and -1
     assert v.loc["C3", "perceived_gap"] == 2.0

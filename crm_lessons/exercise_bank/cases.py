@@ -13,7 +13,11 @@ import pandas as pd
 
 #: Weights used in chapter 2 q9's first test case (the five screening criteria of the chapter).
 CH02_Q9_WEIGHTS = {
-    "annual_purchases": 3, "profitability": 3, "safety": 2, "future_potential": 1, "cooperation": 1,
+    "annual_purchases": 3,
+    "profitability": 3,
+    "safety": 2,
+    "future_potential": 1,
+    "cooperation": 1,
 }
 
 
@@ -27,10 +31,19 @@ def ch02_q9(data):
     from crm_lessons.screening import CRITERIA, criterion_scores, screening_criteria
 
     scores = criterion_scores(screening_criteria(data.sales, data.customers))
-    small = pd.DataFrame([[100, 0, 50, 50, 50], [0, 100, 50, 50, 50], [10, 20, 30, 40, 50]],
-                         index=["x", "y", "z"], columns=list(CRITERIA), dtype=float)
-    return [(scores, dict(CH02_Q9_WEIGHTS)), (small, {"annual_purchases": 1, "profitability": 1, "safety": 0,
-                                                       "future_potential": 0, "cooperation": 2})]
+    small = pd.DataFrame(
+        [[100, 0, 50, 50, 50], [0, 100, 50, 50, 50], [10, 20, 30, 40, 50]],
+        index=["x", "y", "z"],
+        columns=list(CRITERIA),
+        dtype=float,
+    )
+    return [
+        (scores, dict(CH02_Q9_WEIGHTS)),
+        (
+            small,
+            {"annual_purchases": 1, "profitability": 1, "safety": 0, "future_potential": 0, "cooperation": 2},
+        ),
+    ]
 
 
 def ch03_q8(data):

@@ -67,7 +67,6 @@ lists answer cells that call ``crm_lessons`` functions so an instructor can judg
 Explore-then-answer questions are graded on the data the students explored.
 """
 
-
 from __future__ import annotations
 
 import argparse
@@ -246,15 +245,34 @@ def plain_size(value, limit: int = MAX_ANSWER_ITEMS) -> int:
     return n
 
 
-def score_submission(exercise, widget_answers: dict, run_answers: dict, refs: References,
-                     cell_of: dict, cell_errors: dict, timed_out: set, stop_reason: str) -> list[QuestionResult]:
+def score_submission(
+    exercise,
+    widget_answers: dict,
+    run_answers: dict,
+    refs: References,
+    cell_of: dict,
+    cell_errors: dict,
+    timed_out: set,
+    stop_reason: str,
+) -> list[QuestionResult]:
     """Score every question of ``exercise`` from plain answers (never from student objects)."""
     results = []
     for q in exercise.questions:
         ref, ref_error = refs.get(exercise, q)
         hint = ""
         if ref_error:
-            results.append(QuestionResult(q.id, 0.0, q.points, q.source, "error", f"grader could not compute the reference ({ref_error})", "", q.prompt))
+            results.append(
+                QuestionResult(
+                    q.id,
+                    0.0,
+                    q.points,
+                    q.source,
+                    "error",
+                    f"grader could not compute the reference ({ref_error})",
+                    "",
+                    q.prompt,
+                )
+            )
             continue
         if q.source in ("widget", "written"):  # both read from the saved file
             answer = widget_answers.get(q.id)
@@ -281,12 +299,32 @@ def score_submission(exercise, widget_answers: dict, run_answers: dict, refs: Re
             else:
                 reason = "not answered"
         elif answer is None and q.source == "widget":
-            reason = "not answered in the saved notebook" if q.id in cell_of else "not answered (the question cell is missing)"
-        status = "correct" if frac == 1.0 else ("partial" if frac > 0 else ("unanswered" if answer is None else "wrong"))
+            reason = (
+                "not answered in the saved notebook"
+                if q.id in cell_of
+                else "not answered (the question cell is missing)"
+            )
+        status = (
+            "correct"
+            if frac == 1.0
+            else ("partial" if frac > 0 else ("unanswered" if answer is None else "wrong"))
+        )
         if frac < 1.0:
             hint = q.hint(1)
-        results.append(QuestionResult(q.id, round(frac * q.points, 4), float(q.points), q.source, status, reason, hint,
-                                      q.prompt, answer=answer, expected=ref))
+        results.append(
+            QuestionResult(
+                q.id,
+                round(frac * q.points, 4),
+                float(q.points),
+                q.source,
+                status,
+                reason,
+                hint,
+                q.prompt,
+                answer=answer,
+                expected=ref,
+            )
+        )
     return results
 
 
@@ -296,9 +334,26 @@ def score_submission(exercise, widget_answers: dict, run_answers: dict, refs: Re
 class BatchContext:
     """What every submission of a batch shares."""
 
-    def __init__(self, *, zygote, refs, data_root, work_root, isolate, cell_timeout, notebook_timeout,
-                 memory_mb, output_cap, exercise, sandbox="", expose=(), uids=None, limits=None, cgroups=None,
-                 bwrap=None):
+    def __init__(
+        self,
+        *,
+        zygote,
+        refs,
+        data_root,
+        work_root,
+        isolate,
+        cell_timeout,
+        notebook_timeout,
+        memory_mb,
+        output_cap,
+        exercise,
+        sandbox="",
+        expose=(),
+        uids=None,
+        limits=None,
+        cgroups=None,
+        bwrap=None,
+    ):
         self.zygote = zygote
         self.refs = refs
         self.data_root = data_root
@@ -414,7 +469,9 @@ def grade_one(path: Path, student: str, index: int, ctx: BatchContext) -> Submis
     os.chmod(sub_root, 0o700)
     uid, lease = ctx.uids.acquire() if ctx.isolate else (None, None)
     try:
-        result = _run_in_sandbox(path, nb, exercise, result, widget_answers, cell_of, sub_root, work, uid, ctx, start)
+        result = _run_in_sandbox(
+            path, nb, exercise, result, widget_answers, cell_of, sub_root, work, uid, ctx, start
+        )
         flags = getattr(ctx, "flags", {}).get(path)
         if flags:
             result.reason = "; ".join(([result.reason] if result.reason else []) + flags)
@@ -439,8 +496,14 @@ def _run_in_sandbox(path, nb, exercise, result, widget_answers, cell_of, sub_roo
     jail = None
     if ctx.isolate:
         home = HOME
-        jail = Jail(ctx.expose, str(sockets), limits, getattr(ctx, "cgroups", None),
-                    getattr(ctx, "bwrap", None), data_aliases(ctx.data_root))
+        jail = Jail(
+            ctx.expose,
+            str(sockets),
+            limits,
+            getattr(ctx, "cgroups", None),
+            getattr(ctx, "bwrap", None),
+            data_aliases(ctx.data_root),
+        )
         try:
             jail.start()
         except Exception as exc:
@@ -503,7 +566,11 @@ def _run_in_sandbox(path, nb, exercise, result, widget_answers, cell_of, sub_roo
             raise  # the grader's own failure: not the student's grade, retried on the next run
         if "before replying to kernel_info" in str(exc) or "didn't respond" in str(exc):
             # no student code ran yet: the sandbox or the kernel failed to start
-            log = (sub_root / "kernel.log").read_text(errors="replace")[-2000:] if (sub_root / "kernel.log").exists() else ""
+            log = (
+                (sub_root / "kernel.log").read_text(errors="replace")[-2000:]
+                if (sub_root / "kernel.log").exists()
+                else ""
+            )
             from crm_lessons.grading.engine import GraderError
 
             shutil.rmtree(sub_root, ignore_errors=True)
@@ -514,20 +581,28 @@ def _run_in_sandbox(path, nb, exercise, result, widget_answers, cell_of, sub_roo
         elif name == "DeadKernelError" or "died" in str(exc).lower():
             stop_reason = "the kernel died (the notebook exited, crashed or ran out of memory)"
         else:
-            stop_reason = f"the notebook could not be run: {name}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
+            stop_reason = (
+                f"the notebook could not be run: {name}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
+            )
     finally:
         job.kill_everything()
         shutil.rmtree(sub_root, ignore_errors=True)
 
     run_answers = {}
     for _, rec in job.records:
-        if rec.get("exercise") == exercise.id and rec.get("source") == "run" and isinstance(rec.get("question"), str):
+        if (
+            rec.get("exercise") == exercise.id
+            and rec.get("source") == "run"
+            and isinstance(rec.get("question"), str)
+        ):
             run_answers[rec["question"]] = rec.get("answer")
     errors = {job.original_index(i): e for i, e in job.cell_errors.items()}
     timed_out = {job.original_index(i) for i in job.timed_out_cells}
     if job.killed_for_deadline and not stop_reason:
         stop_reason = f"the notebook ran longer than {ctx.notebook_timeout:g} s and was stopped"
-    result.questions = score_submission(exercise, widget_answers, run_answers, ctx.refs, cell_of, errors, timed_out, stop_reason)
+    result.questions = score_submission(
+        exercise, widget_answers, run_answers, ctx.refs, cell_of, errors, timed_out, stop_reason
+    )
     # "partly run" only when the run itself was cut short (a dead kernel, the notebook deadline);
     # dropped output or a cell that raised is not a partial run
     result.status = "partly run" if (stop_reason or job.killed_for_deadline) else "graded"
@@ -622,11 +697,29 @@ def make_hidden_data(root: Path, seed: int) -> Path:
     return root
 
 
-def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None = None, workers: int | None = None,
-          cell_timeout: float = 30, notebook_timeout: float = 180, memory_mb: int = 2048,
-          output_cap: int = 1_000_000, student_data=None, progress: bool = True, isolate: bool | None = None,
-          data_dir=None, force: bool = False, students=None, runner=None, roster=None, key=None,
-          insecure: bool = False, solutions=None) -> list[SubmissionResult]:
+def grade(
+    submissions,
+    out_dir,
+    *,
+    exercise: str | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    cell_timeout: float = 30,
+    notebook_timeout: float = 180,
+    memory_mb: int = 2048,
+    output_cap: int = 1_000_000,
+    student_data=None,
+    progress: bool = True,
+    isolate: bool | None = None,
+    data_dir=None,
+    force: bool = False,
+    students=None,
+    runner=None,
+    roster=None,
+    key=None,
+    insecure: bool = False,
+    solutions=None,
+) -> list[SubmissionResult]:
     """Grade exercise notebooks into ``out_dir`` (gradebook.sqlite / .csv, answers.csv, feedback/).
 
     Parameters
@@ -716,7 +809,9 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        raise RuntimeError(f"out_dir: another grader is writing to {out}; wait for it or use another folder") from None
+        raise RuntimeError(
+            f"out_dir: another grader is writing to {out}; wait for it or use another folder"
+        ) from None
     book = Gradebook(out)
     try:
         stored = book.meta("seed")
@@ -727,14 +822,23 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
         elif seed is None:
             seed = secrets.randbelow(2**31 - 1)
         book.set_meta("seed", str(seed))
-        book.record_students([
-            {"student": s_.student_id, "name": s_.name, "lms_id": s_.lms_id, "file": str(s_.relative),
-             "on_roster": int(s_.on_roster)} for s_ in subs
-        ])
+        book.record_students(
+            [
+                {
+                    "student": s_.student_id,
+                    "name": s_.name,
+                    "lms_id": s_.lms_id,
+                    "file": str(s_.relative),
+                    "on_roster": int(s_.on_roster),
+                }
+                for s_ in subs
+            ]
+        )
 
         wanted = None if students is None else set(students)
         todo = [
-            (i, p) for i, p in enumerate(paths)
+            (i, p)
+            for i, p in enumerate(paths)
             if (wanted is None or names[p] in wanted)
             and (force or wanted is not None or not book.is_done(names[p], exercise, _sha256(p)))
         ]
@@ -765,15 +869,20 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
                 data_root = make_hidden_data(work_root / "data", seed)
             refs = References(str(data_root), student_data, key)
             if refs.key_dir is None:
-                raise FileNotFoundError("key: no answer key; pass --key KEY (the folder written by "
-                                        "`crm-lessons exercises release --graded --key-out KEY`)")
+                raise FileNotFoundError(
+                    "key: no answer key; pass --key KEY (the folder written by "
+                    "`crm-lessons exercises release --graded --key-out KEY`)"
+                )
             book.set_meta("key", str(refs.key_dir))
             expose = readable_paths(data_root)
             from crm_lessons.grading import sandbox as sandbox_mod
 
             limits = sandbox_mod.Limits(memory_bytes=int(memory_mb) << 20)
-            iso = sandbox_mod.probe(expose, work_root, limits) if isolate is not False else \
-                sandbox_mod.Isolation(False, "none", "isolation turned off by the caller")
+            iso = (
+                sandbox_mod.probe(expose, work_root, limits)
+                if isolate is not False
+                else sandbox_mod.Isolation(False, "none", "isolation turned off by the caller")
+            )
             if not iso.available and not insecure:
                 raise RuntimeError(
                     f"refusing to grade for credit without isolation: {iso.reason}. Run the grader as root "
@@ -789,10 +898,22 @@ def grade(submissions, out_dir, *, exercise: str | None = None, seed: int | None
                 book.set_meta("insecure", "0" if iso.available else "1")
                 zygote = Zygote(str(data_root)) if runner is None else None  # a runner brings its own kernels
                 ctx = BatchContext(
-                    zygote=zygote, refs=refs, data_root=data_root, work_root=work_root, isolate=iso.available,
-                    cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, memory_mb=memory_mb,
-                    output_cap=output_cap, exercise=exercise, sandbox=sandbox, expose=expose, uids=uids,
-                    limits=limits, cgroups=cgroups, bwrap=iso.bwrap,
+                    zygote=zygote,
+                    refs=refs,
+                    data_root=data_root,
+                    work_root=work_root,
+                    isolate=iso.available,
+                    cell_timeout=cell_timeout,
+                    notebook_timeout=notebook_timeout,
+                    memory_mb=memory_mb,
+                    output_cap=output_cap,
+                    exercise=exercise,
+                    sandbox=sandbox,
+                    expose=expose,
+                    uids=uids,
+                    limits=limits,
+                    cgroups=cgroups,
+                    bwrap=iso.bwrap,
                 )
                 ctx.flags = flags
                 # one more than the cores: while one kernel waits on the grader's side, the others compute
@@ -839,8 +960,11 @@ def _missing_students(class_list, subs, book, exercise: str | None) -> list[Subm
     rows = []
     for entry in class_list:
         if entry.student_id not in found and (entry.student_id, exercise) not in graded:
-            rows.append(SubmissionResult(entry.student_id, exercise, "", "", "not gradable",
-                                         "no submission found for this student"))
+            rows.append(
+                SubmissionResult(
+                    entry.student_id, exercise, "", "", "not gradable", "no submission found for this student"
+                )
+            )
     return rows
 
 
@@ -887,7 +1011,9 @@ def _run_all(todo, names, ctx, book, workers, progress) -> list[SubmissionResult
                 try:
                     res = fut.result()
                 except Exception as exc:  # the grader's own failure: not recorded, retried next run
-                    bar.write(f"grader error on {futures[fut]}: {type(exc).__name__}: {exc}; run again to retry")
+                    bar.write(
+                        f"grader error on {futures[fut]}: {type(exc).__name__}: {exc}; run again to retry"
+                    )
                     bar.update(1)
                     continue
                 book.record(res)
@@ -907,48 +1033,91 @@ def grade_main(argv: list[str] | None = None) -> int:
     """``crm-lessons grade SUBMISSIONS... --out DIR [options]``."""
     from crm_lessons.grading import instructor
 
-    parser = argparse.ArgumentParser(prog="crm-lessons grade", description="Grade exercise notebooks headlessly.",
-                                     epilog=instructor.EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("submissions", nargs="*",
-                        help="notebook files or folders of them (none: only --import-marks/--question/--history)")
-    parser.add_argument("--out", required=True, help="output folder: gradebook.csv/.sqlite, answers.csv, feedback/")
+    parser = argparse.ArgumentParser(
+        prog="crm-lessons grade",
+        description="Grade exercise notebooks headlessly.",
+        epilog=instructor.EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "submissions",
+        nargs="*",
+        help="notebook files or folders of them (none: only --import-marks/--question/--history)",
+    )
+    parser.add_argument(
+        "--out", required=True, help="output folder: gradebook.csv/.sqlite, answers.csv, feedback/"
+    )
     parser.add_argument("--exercise", help="exercise id (ch01 ...); default: from each notebook")
-    parser.add_argument("--seed", type=int, help="seed of the hidden case data (default: random, kept for resuming)")
-    parser.add_argument("--workers", type=int, help="submissions graded at once (default: number of cores + 1)")
+    parser.add_argument(
+        "--seed", type=int, help="seed of the hidden case data (default: random, kept for resuming)"
+    )
+    parser.add_argument(
+        "--workers", type=int, help="submissions graded at once (default: number of cores + 1)"
+    )
     parser.add_argument("--cell-timeout", type=float, default=30, help="seconds per cell (default 30)")
-    parser.add_argument("--notebook-timeout", type=float, default=180, help="seconds per notebook (default 180)")
-    parser.add_argument("--memory-mb", type=int, default=2048, help="memory cap per kernel in MB (default 2048)")
-    parser.add_argument("--student-data", help="data folder the students used (default: the repository's datasets/)")
+    parser.add_argument(
+        "--notebook-timeout", type=float, default=180, help="seconds per notebook (default 180)"
+    )
+    parser.add_argument(
+        "--memory-mb", type=int, default=2048, help="memory cap per kernel in MB (default 2048)"
+    )
+    parser.add_argument(
+        "--student-data", help="data folder the students used (default: the repository's datasets/)"
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.add_argument("--roster",
-                        help="class roster CSV: student_id,name,email,lms_id,file (see grading/roster.py)")
-    parser.add_argument("--key", help="answer key folder (from `crm-lessons exercises release --key-out`); "
-                        "default: the repository's exercises/key")
-    parser.add_argument("--insecure", action="store_true",
-                        help="grade without the sandbox when isolation is unavailable "
-                        "(recorded in the gradebook)")
+    parser.add_argument(
+        "--roster", help="class roster CSV: student_id,name,email,lms_id,file (see grading/roster.py)"
+    )
+    parser.add_argument(
+        "--key",
+        help="answer key folder (from `crm-lessons exercises release --key-out`); "
+        "default: the repository's exercises/key",
+    )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="grade without the sandbox when isolation is unavailable (recorded in the gradebook)",
+    )
     instructor.add_grade_options(parser)
     args = parser.parse_args(argv)
     if not args.submissions and not (args.import_marks or args.question or args.history):
         parser.error("give the submissions to grade (or --import-marks, --question or --history with --out)")
     try:
         extra = instructor.before_grade(args)
-        results = grade(
-            args.submissions, args.out, exercise=args.exercise, seed=args.seed, workers=args.workers,
-            cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb,
-            student_data=args.student_data, progress=not args.no_progress, roster=args.roster, key=args.key,
-            insecure=args.insecure, **extra,
-        ) if args.submissions else None
+        results = (
+            grade(
+                args.submissions,
+                args.out,
+                exercise=args.exercise,
+                seed=args.seed,
+                workers=args.workers,
+                cell_timeout=args.cell_timeout,
+                notebook_timeout=args.notebook_timeout,
+                memory_mb=args.memory_mb,
+                student_data=args.student_data,
+                progress=not args.no_progress,
+                roster=args.roster,
+                key=args.key,
+                insecure=args.insecure,
+                **extra,
+            )
+            if args.submissions
+            else None
+        )
         code = instructor.after_grade(args)
     except (ValueError, FileNotFoundError, RuntimeError) as exc:
         print(f"crm-lessons grade: {exc}", file=sys.stderr)
         return 2
     if results is not None:
-        print(f"graded {len(results)} submission(s) into {args.out}/ (gradebook.csv, gradebook.sqlite, feedback/)")
+        print(
+            f"graded {len(results)} submission(s) into {args.out}/ (gradebook.csv, gradebook.sqlite, feedback/)"
+        )
         bad = [r for r in results if r.status == "not gradable"]
         for r in bad:
             shown = Path(r.file).name or "no file"
-            print(f"NOT GRADABLE: {r.student} ({shown}): {r.reason} -- recorded with 0 points", file=sys.stderr)
+            print(
+                f"NOT GRADABLE: {r.student} ({shown}): {r.reason} -- recorded with 0 points", file=sys.stderr
+            )
         if bad:
             code = code or 1
     return code

@@ -91,7 +91,9 @@ class Zygote:
         line = self.proc.stdout.readline() if ready else ""
         if line.strip() != "ready":
             self.close()
-            raise GraderError("the grading zygote did not start (try running `python -m crm_lessons.grading.zygote`)")
+            raise GraderError(
+                "the grading zygote did not start (try running `python -m crm_lessons.grading.zygote`)"
+            )
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -354,7 +356,9 @@ class GradingNotebookClient(PapermillNotebookClient):
             text = f"{content.get('ename', 'Error')}: {content.get('evalue', '')}"
             self.job.cell_errors.setdefault(cell_index, text[:300])
         transient = content.get("transient") or {}
-        if msg["msg_type"] in ("display_data", "execute_result") and (ANSWER_MIME in data or TRANSIENT_KEY in transient):
+        if msg["msg_type"] in ("display_data", "execute_result") and (
+            ANSWER_MIME in data or TRANSIENT_KEY in transient
+        ):
             record = transient.get(TRANSIENT_KEY, data.get(ANSWER_MIME))
             if isinstance(record, str):
                 try:
@@ -378,9 +382,11 @@ class GradingNotebookClient(PapermillNotebookClient):
                 self.job.truncated = True
                 # a NotebookNode, not a plain dict: nbclient merges later stream output into the
                 # last output by attribute (a dict there stopped the whole run: the false "partly run")
-                outs.append(nbformat.v4.new_output(
-                    "stream", name="stderr", text="[grader: further output dropped (too much output)]\n"
-                ))
+                outs.append(
+                    nbformat.v4.new_output(
+                        "stream", name="stderr", text="[grader: further output dropped (too much output)]\n"
+                    )
+                )
             return None
         return out
 
@@ -389,8 +395,17 @@ class ZygoteEngine(Engine):
     """papermill engine ``crm-zygote``: nbclient against a kernel forked from a warm zygote."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                 stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+    def execute_managed_notebook(
+        cls,
+        nb_man,
+        kernel_name,
+        log_output=False,
+        stdout_file=None,
+        stderr_file=None,
+        start_timeout=60,
+        execution_timeout=None,
+        **kwargs,
+    ):
         job: RunJob = kwargs["job"]
         for index, cell in enumerate(nb_man.nb.cells):
             if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
@@ -468,4 +483,13 @@ def register() -> None:
 
 register()
 
-__all__ = ["ENGINE_NAME", "ForkedKernelProcess", "GraderError", "GradingNotebookClient", "RunJob", "Zygote", "ZygoteEngine", "register"]
+__all__ = [
+    "ENGINE_NAME",
+    "ForkedKernelProcess",
+    "GraderError",
+    "GradingNotebookClient",
+    "RunJob",
+    "Zygote",
+    "ZygoteEngine",
+    "register",
+]

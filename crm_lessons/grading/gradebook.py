@@ -108,7 +108,9 @@ class SubmissionResult:
     exercise: str
     file: str
     sha256: str
-    status: str  # "graded" (the notebook ran), "partly graded" (it crashed, timed out or died), "not gradable"
+    status: (
+        str  # "graded" (the notebook ran), "partly graded" (it crashed, timed out or died), "not gradable"
+    )
     reason: str
     questions: list = field(default_factory=list)
     seconds: float = 0.0
@@ -158,10 +160,13 @@ class Gradebook:
 
     def is_done(self, student: str, exercise: str | None, sha256: str) -> bool:
         if exercise is None:
-            row = self.db.execute("SELECT 1 FROM submissions WHERE student = ? AND sha256 = ?", (student, sha256)).fetchone()
+            row = self.db.execute(
+                "SELECT 1 FROM submissions WHERE student = ? AND sha256 = ?", (student, sha256)
+            ).fetchone()
         else:
             row = self.db.execute(
-                "SELECT 1 FROM submissions WHERE student = ? AND exercise = ? AND sha256 = ?", (student, exercise, sha256)
+                "SELECT 1 FROM submissions WHERE student = ? AND exercise = ? AND sha256 = ?",
+                (student, exercise, sha256),
             ).fetchone()
         return row is not None
 
@@ -170,8 +175,16 @@ class Gradebook:
         self.db.execute(STUDENTS_SCHEMA)
         self.db.executemany(
             "INSERT OR REPLACE INTO students (student, name, lms_id, file, on_roster) VALUES (?, ?, ?, ?, ?)",
-            [(r["student"], r.get("name", ""), r.get("lms_id", ""), r.get("file", ""), int(r.get("on_roster", 1)))
-             for r in rows],
+            [
+                (
+                    r["student"],
+                    r.get("name", ""),
+                    r.get("lms_id", ""),
+                    r.get("file", ""),
+                    int(r.get("on_roster", 1)),
+                )
+                for r in rows
+            ],
         )
 
     def count(self) -> int:
@@ -183,7 +196,9 @@ class Gradebook:
         db.execute("BEGIN IMMEDIATE")
         try:
             ledger.archive(db, result.student, result.exercise, "graded again")
-            db.execute("DELETE FROM answers WHERE student = ? AND exercise = ?", (result.student, result.exercise))
+            db.execute(
+                "DELETE FROM answers WHERE student = ? AND exercise = ?", (result.student, result.exercise)
+            )
             db.execute(
                 "INSERT OR REPLACE INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -202,7 +217,18 @@ class Gradebook:
             db.executemany(
                 "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (result.student, result.exercise, q.question, i, q.points, q.max_points, q.source, q.status, q.reason, q.hint)
+                    (
+                        result.student,
+                        result.exercise,
+                        q.question,
+                        i,
+                        q.points,
+                        q.max_points,
+                        q.source,
+                        q.status,
+                        q.reason,
+                        q.hint,
+                    )
                     for i, q in enumerate(result.questions)
                 ],
             )
@@ -227,7 +253,9 @@ class Gradebook:
         return [dict(zip(names, r)) for r in cur.fetchall()]
 
     def _write_atomic(self, path: Path, header: list[str], rows: list[list]) -> None:
-        tmp = path.with_suffix(f".csv.{os.getpid()}.tmp")  # two writers (a grader, a marks import) never share one
+        tmp = path.with_suffix(
+            f".csv.{os.getpid()}.tmp"
+        )  # two writers (a grader, a marks import) never share one
         with open(tmp, "w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)
             w.writerow(header)
@@ -241,7 +269,17 @@ class Gradebook:
         late = ledger.late_rows(self.db)
         self._write_atomic(
             self.out_dir / "gradebook.csv",
-            ["student", "exercise", "points", "max_points", "percent", "status", "reason", "late_days", "late_penalty"],
+            [
+                "student",
+                "exercise",
+                "points",
+                "max_points",
+                "percent",
+                "status",
+                "reason",
+                "late_days",
+                "late_penalty",
+            ],
             [
                 [
                     r["student"],
@@ -261,7 +299,16 @@ class Gradebook:
             self.out_dir / "answers.csv",
             ["student", "exercise", "question", "points", "max_points", "source", "status", "reason"],
             [
-                [a["student"], a["exercise"], a["question"], f"{a['points']:g}", f"{a['max_points']:g}", a["source"], a["status"], a["reason"]]
+                [
+                    a["student"],
+                    a["exercise"],
+                    a["question"],
+                    f"{a['points']:g}",
+                    f"{a['max_points']:g}",
+                    a["source"],
+                    a["status"],
+                    a["reason"],
+                ]
                 for a in self.answer_rows()
             ],
         )
@@ -303,7 +350,5 @@ def feedback_html(result: SubmissionResult) -> str:
         "<p>Answers given by clicking were read from your saved notebook; compute answers were "
         "checked by running your code on a new copy of the case data.</p>"
         "<table><tr><th>question</th><th>what was asked</th><th>points</th><th>result</th>"
-        "<th>what was wrong</th><th>hint</th></tr>"
-        + "".join(rows)
-        + "</table></body></html>\n"
+        "<th>what was wrong</th><th>hint</th></tr>" + "".join(rows) + "</table></body></html>\n"
     )

@@ -213,8 +213,10 @@ class Roster:
             if not sid:
                 raise RosterError(f"{source}, line {line_no}: column student_id is empty")
             if any(ch in sid for ch in "/\\") or any(unicodedata.category(ch) == "Cc" for ch in sid):
-                raise RosterError(f"{source}, line {line_no}: student_id {sid!r} holds a slash or a control "
-                                  "character; use letters, digits and dashes")
+                raise RosterError(
+                    f"{source}, line {line_no}: student_id {sid!r} holds a slash or a control "
+                    "character; use letters, digits and dashes"
+                )
             if len(sid) > MAX_ID_CHARS:
                 raise RosterError(
                     f"{source}, line {line_no}: student_id is longer than {MAX_ID_CHARS} characters"
@@ -227,9 +229,7 @@ class Roster:
                         "give a file or folder name, not a path"
                     )
             extra = {k: v for k, v in values.items() if k not in REQUIRED_COLUMNS}
-            entries.append(
-                RosterEntry(sid, values["name"], values["email"], values["lms_id"], files, extra)
-            )
+            entries.append(RosterEntry(sid, values["name"], values["email"], values["lms_id"], files, extra))
         return cls(entries, source)
 
     def match(self, relative: Path) -> RosterEntry | None:

