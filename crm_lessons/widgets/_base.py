@@ -190,6 +190,26 @@ def accessible(control, name: str, tip: str | None = None) -> None:
         control.description_allow_html = False
 
 
+def described(kind, key: str, *, tip: bool = True, **settings):
+    """A control of type ``kind`` (``widgets.FloatSlider``...) described by the catalogue.
+
+    Its description is ``widgets.<key>`` and its tooltip ``widgets.<key>_tip`` (with
+    ``tip=False``: the description itself), set by :func:`accessible`; ``settings`` go to
+    ``kind`` (value, min, max, step, readout_format, style, layout...).
+
+    Examples
+    --------
+    >>> import ipywidgets as widgets
+    >>> s = described(widgets.IntSlider, "clv.horizon", value=10, min=1, max=50)
+    >>> s.description == wtr("clv.horizon") and s.tooltip == wtr("clv.horizon_tip")
+    True
+    """
+    name = wtr(key)
+    control = kind(description=name, **settings)
+    accessible(control, name, wtr(f"{key}_tip") if tip else None)
+    return control
+
+
 class LessonWidget(widgets.VBox):
     """Base of the book's widgets: controls, status line, figure and fixed-height table.
 

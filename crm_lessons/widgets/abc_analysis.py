@@ -35,7 +35,7 @@ from crm_lessons.abc_analysis import (
 )
 from crm_lessons.performance import customer_totals
 from crm_lessons.plotting import BOOK_COLOURS
-from crm_lessons.widgets._base import InvalidSetting, LessonWidget, accessible, options, wtr
+from crm_lessons.widgets._base import InvalidSetting, LessonWidget, described, options, wtr
 from crm_lessons.widgets._blit import BlitPNG
 from crm_lessons.widgets._render import frame_html, new_figure
 
@@ -94,32 +94,35 @@ class ABCExplorer(LessonWidget):
             self._cumulative[m] = np.cumsum(self._sorted[m])
             self._curve[m] = pareto_curve(totals)
         self.draw = draw
-        self.a_cutoff = widgets.FloatSlider(
+        self.a_cutoff = described(
+            widgets.FloatSlider,
+            "abc.a_cutoff",
             value=a,
             min=0.01,
             max=0.50,
             step=0.01,
-            description=wtr("abc.a_cutoff"),
             readout_format=".0%",
             continuous_update=True,
             style={"description_width": "initial"},
         )
-        self.b_cutoff = widgets.FloatSlider(
+        self.b_cutoff = described(
+            widgets.FloatSlider,
+            "abc.b_cutoff",
             value=b,
             min=0.02,
             max=0.90,
             step=0.01,
-            description=wtr("abc.b_cutoff"),
             readout_format=".0%",
             continuous_update=True,
             style={"description_width": "initial"},
         )
-        self.measure = widgets.ToggleButtons(
-            options=options("measure", ["profit", "revenue"]), value=measure, description=wtr("abc.measure")
+        self.measure = described(
+            widgets.ToggleButtons,
+            "abc.measure",
+            tip=False,
+            options=options("measure", ["profit", "revenue"]),
+            value=measure,
         )
-        accessible(self.a_cutoff, wtr("abc.a_cutoff"), wtr("abc.a_cutoff_tip"))
-        accessible(self.b_cutoff, wtr("abc.b_cutoff"), wtr("abc.b_cutoff_tip"))
-        accessible(self.measure, wtr("abc.measure"))
         self.summary = pd.DataFrame()
         self._figure = None  # drawn lazily, only when `draw` is on
         self._assemble(

@@ -24,7 +24,7 @@ import pandas as pd
 
 from crm_lessons.basket import filter_rules, labelled_pairs, pair_statistics, style_rules_axes
 from crm_lessons.plotting import BOOK_COLOURS
-from crm_lessons.widgets._base import LessonWidget, accessible, wtr
+from crm_lessons.widgets._base import LessonWidget, described, wtr
 from crm_lessons.widgets._blit import BlitPNG
 from crm_lessons.widgets._render import frame_html, new_figure
 
@@ -89,39 +89,36 @@ class CrossSellingExplorer(LessonWidget):
         self.shown = int(shown)
         self.draw = draw
         style = {"description_width": "130px"}
-        self.min_support = widgets.FloatSlider(
+        self.min_support = described(
+            widgets.FloatSlider,
+            "basket.min_support",
             value=min_support,
             min=0.0,
             max=0.05,
             step=0.001,
             readout_format=".1%",
-            description=wtr("basket.min_support"),
             style=style,
         )
-        self.min_confidence = widgets.FloatSlider(
+        self.min_confidence = described(
+            widgets.FloatSlider,
+            "basket.min_confidence",
             value=min_confidence,
             min=0.0,
             max=1.0,
             step=0.01,
             readout_format=".0%",
-            description=wtr("basket.min_confidence"),
             style=style,
         )
-        self.min_lift = widgets.FloatSlider(
+        self.min_lift = described(
+            widgets.FloatSlider,
+            "basket.min_lift",
             value=min_lift,
             min=0.0,
             max=10.0,
             step=0.1,
             readout_format=".1f",
-            description=wtr("basket.min_lift"),
             style=style,
         )
-        for control, name in (
-            (self.min_support, "min_support"),
-            (self.min_confidence, "min_confidence"),
-            (self.min_lift, "min_lift"),
-        ):
-            accessible(control, wtr(f"basket.{name}"), wtr(f"basket.{name}_tip"))
         self.rules = pd.DataFrame()
         self._figure = None  # drawn lazily, only when `draw` is on
         self._assemble([self.min_support, self.min_confidence, self.min_lift])

@@ -24,7 +24,7 @@ import pandas as pd
 
 from crm_lessons.clv import clv_cash_flows, simple_clv_variants
 from crm_lessons.plotting import BOOK_COLOURS
-from crm_lessons.widgets._base import InvalidSetting, LessonWidget, accessible, name_text, wtr
+from crm_lessons.widgets._base import InvalidSetting, LessonWidget, described, name_text, wtr
 from crm_lessons.widgets._blit import BlitPNG
 from crm_lessons.widgets._render import frame_html, new_figure
 
@@ -70,48 +70,40 @@ class CLVCalculator(LessonWidget):
         draw: bool = True,
     ):
         self.draw = draw
-        style = {"description_width": "150px"}
-        layout = widgets.Layout(width="460px")
-        self.margin = widgets.FloatSlider(
+        look = {"style": {"description_width": "150px"}, "layout": widgets.Layout(width="460px")}
+        self.margin = described(
+            widgets.FloatSlider,
+            "clv.margin",
             value=margin,
             min=0,
             max=max(2000.0, float(margin)),
             step=10,
-            description=wtr("clv.margin"),
             readout_format=",.0f",
-            style=style,
-            layout=layout,
+            **look,
         )
-        self.retention = widgets.FloatSlider(
+        self.retention = described(
+            widgets.FloatSlider,
+            "clv.retention",
             value=retention,
             min=0,
             max=0.99,
             step=0.01,
-            description=wtr("clv.retention"),
             readout_format=".0%",
-            style=style,
-            layout=layout,
+            **look,
         )
-        self.discount_rate = widgets.FloatSlider(
+        self.discount_rate = described(
+            widgets.FloatSlider,
+            "clv.discount_rate",
             value=discount_rate,
             min=0,
             max=0.5,
             step=0.01,
-            description=wtr("clv.discount_rate"),
             readout_format=".0%",
-            style=style,
-            layout=layout,
+            **look,
         )
-        self.horizon = widgets.IntSlider(
-            value=horizon, min=1, max=50, step=1, description=wtr("clv.horizon"), style=style, layout=layout
+        self.horizon = described(
+            widgets.IntSlider, "clv.horizon", value=horizon, min=1, max=50, step=1, **look
         )
-        for control, name in (
-            (self.margin, "margin"),
-            (self.retention, "retention"),
-            (self.discount_rate, "discount_rate"),
-            (self.horizon, "horizon"),
-        ):
-            accessible(control, wtr(f"clv.{name}"), wtr(f"clv.{name}_tip"))
         self.variants = pd.DataFrame()
         self.cash_flows = pd.DataFrame()
         self._figure = new_figure(9, 4.8, left=0.11, bottom=0.15) if draw else None

@@ -24,7 +24,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from crm_lessons.glossary import CHAPTERS, chapter_title, glossary, lookup
-from crm_lessons.widgets._base import LessonWidget, accessible, col_label, wtr
+from crm_lessons.widgets._base import LessonWidget, col_label, described, wtr
 
 #: Columns shown in the table (the source column stays in the data).
 SHOWN_COLUMNS = ["english", "chinese", "definition", "chapter"]
@@ -76,21 +76,21 @@ class GlossarySearch(LessonWidget):
     table_height = "360px"
 
     def __init__(self, query: str = "", chapter: int | None = None):
-        self.query = widgets.Text(
+        self.query = described(
+            widgets.Text,
+            "glossary.search",
             value=query,
-            description=wtr("glossary.search"),
             placeholder=wtr("glossary.placeholder"),
             continuous_update=True,
         )
-        self.chapter = widgets.Dropdown(
+        self.chapter = described(
+            widgets.Dropdown,
+            "glossary.chapter",
             options=[(wtr("glossary.all"), ALL_CHAPTERS)]
             + [(f"{n}: {chapter_title(n)}", n) for n in CHAPTERS],
             value=ALL_CHAPTERS if chapter is None else chapter,
-            description=wtr("glossary.chapter"),
             layout=widgets.Layout(width="420px"),
         )
-        accessible(self.query, wtr("glossary.search"), wtr("glossary.search_tip"))
-        accessible(self.chapter, wtr("glossary.chapter"), wtr("glossary.chapter_tip"))
         self.result = pd.DataFrame(columns=SHOWN_COLUMNS)
         self._assemble([self.query, self.chapter], [widgets.HBox([self.query, self.chapter])], image=False)
 

@@ -30,7 +30,7 @@ import pandas as pd
 from crm_lessons.plotting import BOOK_COLOURS
 from crm_lessons.retention import DEFINITIONS, cohort_retention, thesis_retention
 from crm_lessons.schema import CRM_GO_LIVE
-from crm_lessons.widgets._base import MUTED, LessonWidget, accessible, name_text, options, wtr
+from crm_lessons.widgets._base import MUTED, LessonWidget, described, name_text, options, wtr
 from crm_lessons.widgets._blit import BlitPNG
 from crm_lessons.widgets._render import frame_html, new_figure
 
@@ -90,25 +90,26 @@ class RetentionExplorer(LessonWidget):
         self._go_live_year = pd.Timestamp(CRM_GO_LIVE).year
         tiers = list(self.rates["thesis"].columns)
         self.draw = draw
-        self.tier = widgets.ToggleButtons(
+        self.tier = described(
+            widgets.ToggleButtons,
+            "retention.tier",
             options=options("tier", tiers),
             value="gold" if "gold" in tiers else tiers[0],
-            description=wtr("retention.tier"),
         )
-        self.year = widgets.IntSlider(
+        self.year = described(
+            widgets.IntSlider,
+            "retention.year",
             value=int(years.max()),
             min=int(years.min()),
             max=int(years.max()),
             step=1,
-            description=wtr("retention.year"),
         )
-        self.definition = widgets.ToggleButtons(
+        self.definition = described(
+            widgets.ToggleButtons,
+            "retention.definition",
             options=options("retention.def", list(DEFINITIONS)),
             value="thesis",
-            description=wtr("retention.definition"),
         )
-        for control, name in ((self.tier, "tier"), (self.year, "year"), (self.definition, "definition")):
-            accessible(control, wtr(f"retention.{name}"), wtr(f"retention.{name}_tip"))
         self.rate = float("nan")
         self._min_orders = min_orders
         self._figure = new_figure(9, 4.8, left=0.11, bottom=0.14) if draw else None

@@ -40,7 +40,7 @@ from crm_lessons.rfm import (
     rfm_table,
     segment_rules,
 )
-from crm_lessons.widgets._base import InvalidSetting, LessonWidget, accessible, name_text, options, wtr
+from crm_lessons.widgets._base import InvalidSetting, LessonWidget, described, name_text, options, wtr
 from crm_lessons.widgets._blit import BlitPNG
 from crm_lessons.widgets._render import frame_html, new_figure
 
@@ -152,39 +152,32 @@ class RFMExplorer(LessonWidget):
         self._result = None
         self.draw = draw
         style = {"description_width": "130px"}
-        self.scoring = widgets.ToggleButtons(
+        self.scoring = described(
+            widgets.ToggleButtons,
+            "rfm.scores",
             options=options("rfm.scoring", ["quintiles", "fixed edges"]),
             value="quintiles",
-            description=wtr("rfm.scores"),
         )
-        self.recency_edges = widgets.Text(
-            value=DEFAULT_EDGES["recency"], description=wtr("rfm.recency_edges"), style=style
+        self.recency_edges = described(
+            widgets.Text, "rfm.recency_edges", value=DEFAULT_EDGES["recency"], style=style
         )
-        self.frequency_edges = widgets.Text(
-            value=DEFAULT_EDGES["frequency"], description=wtr("rfm.frequency_edges"), style=style
+        self.frequency_edges = described(
+            widgets.Text, "rfm.frequency_edges", value=DEFAULT_EDGES["frequency"], style=style
         )
-        self.monetary_edges = widgets.Text(
+        self.monetary_edges = described(
+            widgets.Text,
+            "rfm.monetary_edges",
             value=_round_edges(self._rfm["sum"]["monetary"].to_numpy()),
-            description=wtr("rfm.monetary_edges"),
             style=style,
         )
-        self.monetary = widgets.ToggleButtons(
+        self.monetary = described(
+            widgets.ToggleButtons,
+            "rfm.monetary",
             options=options("rfm.monetary_option", ["sum", "mean"]),
             value="sum",
-            description=wtr("rfm.monetary"),
         )
-        self.high = widgets.IntSlider(value=4, min=2, max=5, description=wtr("rfm.high"), style=style)
-        self.low = widgets.IntSlider(value=2, min=1, max=4, description=wtr("rfm.low"), style=style)
-        for control, name in (
-            (self.scoring, "scores"),
-            (self.recency_edges, "recency_edges"),
-            (self.frequency_edges, "frequency_edges"),
-            (self.monetary_edges, "monetary_edges"),
-            (self.monetary, "monetary"),
-            (self.high, "high"),
-            (self.low, "low"),
-        ):
-            accessible(control, wtr(f"rfm.{name}"), wtr(f"rfm.{name}_tip"))
+        self.high = described(widgets.IntSlider, "rfm.high", value=4, min=2, max=5, style=style)
+        self.low = described(widgets.IntSlider, "rfm.low", value=2, min=1, max=4, style=style)
         self.rule_table = widgets.HTML()
         self.summary = pd.DataFrame()
         self.rules = segment_rules()

@@ -26,7 +26,7 @@ import pandas as pd
 
 from crm_lessons.plotting import BOOK_COLOURS
 from crm_lessons.targeting import mass_vs_targeted, targeting_curve
-from crm_lessons.widgets._base import LessonWidget, accessible, col_label, name_text, wtr
+from crm_lessons.widgets._base import LessonWidget, col_label, described, name_text, wtr
 from crm_lessons.widgets._blit import BlitPNG
 from crm_lessons.widgets._render import new_figure
 
@@ -82,38 +82,35 @@ class TargetingExplorer(LessonWidget):
         self.uplift = uplift
         self.draw = draw
         style = {"description_width": "150px"}
-        self.cost_per_contact = widgets.FloatSlider(
+        self.cost_per_contact = described(
+            widgets.FloatSlider,
+            "targeting.cost",
             value=cost_per_contact,
             min=5,
             max=500,
             step=5,
-            description=wtr("targeting.cost"),
             readout_format=",.0f",
             continuous_update=True,
             style=style,
         )
-        self.top_share = widgets.FloatSlider(
+        self.top_share = described(
+            widgets.FloatSlider,
+            "targeting.top_share",
             value=top_share,
             min=0.05,
             max=1.0,
             step=0.05,
-            description=wtr("targeting.top_share"),
             readout_format=".0%",
             continuous_update=True,
             style=style,
         )
-        self.only_extra = widgets.Checkbox(
+        self.only_extra = described(
+            widgets.Checkbox,
+            "targeting.only_extra",
             value=uplift is not None,
             disabled=uplift is None,
-            description=wtr("targeting.only_extra"),
             indent=False,
         )
-        for control, name in (
-            (self.cost_per_contact, "cost"),
-            (self.top_share, "top_share"),
-            (self.only_extra, "only_extra"),
-        ):
-            accessible(control, wtr(f"targeting.{name}"), wtr(f"targeting.{name}_tip"))
         self.comparison = pd.DataFrame()
         self.curve = pd.DataFrame()
         self._figure = None
