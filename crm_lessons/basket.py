@@ -465,6 +465,91 @@ def style_rules_axes(ax) -> None:
     ax.set_title("Product pairs bought together")
 
 
+def rule_sizes(rules: pd.DataFrame) -> np.ndarray:
+    """Marker areas of the kept rules on the support-confidence plot: larger for a higher lift (capped at 10).
+
+    Examples
+    --------
+    >>> rule_sizes(pd.DataFrame({"lift": [1.0, 20.0]})).tolist()
+    [55.0, 280.0]
+    """
+    return 30 + 25 * rules["lift"].clip(upper=10).to_numpy(dtype=float)
+
+
+def draw_rules(
+    ax,
+    pairs: pd.DataFrame,
+    rules: pd.DataFrame,
+    labels: pd.DataFrame,
+    *,
+    slots: int | None = None,
+    all_label: str | None = None,
+    kept_label: str | None = None,
+) -> dict:
+    """Draw the support-confidence plot of :func:`plot_rules` on ``ax`` and return its changing artists.
+
+    All pairs in grey, the kept ``rules`` in colour (size by lift, :func:`rule_sizes`), a number
+    beside each pair of ``labels`` (the output of :func:`labelled_pairs`) and the list of those
+    pairs in a box; axes styled by :func:`style_rules_axes`. ``slots`` number annotations are
+    made (default: one a label; the spare ones empty, at the first pair's point), so that an
+    interactive view can move them later. ``all_label``/``kept_label`` replace the English legend
+    entries.
+
+    Returns a dict: ``kept`` (the kept rules' scatter), ``numbers`` (the annotations),
+    ``pair_list`` (the text box) and ``anchor`` (the point of the spare annotations).
+    """
+    from crm_lessons.plotting import BOOK_COLOURS
+
+    ax.scatter(
+        pairs["support"] * 100,
+        pairs["confidence"] * 100,
+        s=14,
+        color=BOOK_COLOURS[2],
+        alpha=0.35,
+        label=all_label or f"all product pairs ({len(pairs):,} rules)",
+    )
+    kept = ax.scatter(
+        rules["support"].to_numpy(dtype=float) * 100,
+        rules["confidence"].to_numpy(dtype=float) * 100,
+        s=rule_sizes(rules),
+        color=BOOK_COLOURS[1],
+        edgecolor="black",
+        lw=0.5,
+        label=kept_label or f"kept by the filters ({len(rules):,})",
+    )
+    # Every annotation needs a point on the (log) axes even while empty: the first pair's.
+    anchor = (
+        (float(pairs["support"].iloc[0] * 100), float(pairs["confidence"].iloc[0] * 100))
+        if len(pairs)
+        else (1.0, 1.0)
+    )
+    numbers = [
+        ax.annotate(
+            str(i + 1) if i < len(labels) else "",
+            (labels["x"].iloc[i], labels["y"].iloc[i]) if i < len(labels) else anchor,
+            xytext=(-14, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontsize=14,
+            fontweight="bold",
+        )
+        for i in range(len(labels) if slots is None else slots)
+    ]
+    pair_list = ax.text(  # an empty text (no pair labelled) draws nothing, its box neither
+        0.02,
+        0.62,
+        "\n".join(labels["line"]),
+        transform=ax.transAxes,
+        ha="left",
+        va="top",
+        fontsize=12,
+        bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]},
+    )
+    style_rules_axes(ax)
+    return {"kept": kept, "numbers": numbers, "pair_list": pair_list, "anchor": anchor}
+
+
 @styled
 def plot_rules(
     pairs: pd.DataFrame, rules: pd.DataFrame, ax=None, label_top: int = 3, names: dict | None = None
@@ -498,55 +583,13 @@ def plot_rules(
 
     Checked visually; points are the rows of :func:`pair_statistics`.
     """
-    from crm_lessons.plotting import BOOK_COLOURS, new_figure
+    from crm_lessons.plotting import new_figure
 
     require_table(
         pairs, "pairs", numbers=["support", "confidence"], source="crm_lessons.basket.pair_statistics()"
     )
-    labelled_pairs(rules, label_top, names)  # checks `rules`
+    labels = labelled_pairs(rules, label_top, names)  # checks `rules`
     fig, ax = new_figure(ax, (11, 6.5), clear=True)
-    ax.scatter(
-        pairs["support"] * 100,
-        pairs["confidence"] * 100,
-        s=14,
-        color=BOOK_COLOURS[2],
-        alpha=0.35,
-        label=f"all product pairs ({len(pairs):,} rules)",
-    )
-    size = 30 + 25 * rules["lift"].clip(upper=10).to_numpy()
-    ax.scatter(
-        rules["support"] * 100,
-        rules["confidence"] * 100,
-        s=size,
-        color=BOOK_COLOURS[1],
-        edgecolor="black",
-        lw=0.5,
-        label=f"kept by the filters ({len(rules):,})",
-    )
-    labels = labelled_pairs(rules, label_top, names)
-    for number, (x, y) in enumerate(zip(labels["x"], labels["y"]), start=1):
-        ax.annotate(
-            str(number),
-            (x, y),
-            xytext=(-14, 0),
-            textcoords="offset points",
-            ha="right",
-            va="center",
-            fontsize=14,
-            fontweight="bold",
-        )
-    lines = labels["line"].tolist()
-    if lines:
-        ax.text(
-            0.02,
-            0.62,
-            "\n".join(lines),
-            transform=ax.transAxes,
-            ha="left",
-            va="top",
-            fontsize=12,
-            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]},
-        )
-    style_rules_axes(ax)
+    draw_rules(ax, pairs, rules, labels)
     ax.legend(loc="upper left", fontsize=12)
     return fig

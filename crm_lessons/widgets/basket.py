@@ -22,7 +22,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from crm_lessons.basket import filter_rules, labelled_pairs, pair_statistics, style_rules_axes
+from crm_lessons.basket import draw_rules, filter_rules, labelled_pairs, pair_statistics, rule_sizes
 from crm_lessons.plotting import BOOK_COLOURS
 from crm_lessons.widgets._base import LessonWidget, described, wtr
 from crm_lessons.widgets._blit import BlitPNG
@@ -175,53 +175,19 @@ class CrossSellingExplorer(LessonWidget):
         # and rewrites the labels, the legend count and the list of labelled pairs.
         self._figure = new_figure(11, 6.2, left=0.09, right=0.97, bottom=0.12, top=0.92)
         ax = self._figure.axes[0]
-        pairs = self.pairs
-        ax.scatter(
-            pairs["support"] * 100,
-            pairs["confidence"] * 100,
-            s=14,
-            color=BOOK_COLOURS[2],
-            alpha=0.35,
-            label=wtr("basket.all_pairs", n=len(pairs)),
+        drawn = draw_rules(
+            ax,
+            self.pairs,
+            self.rules,
+            labelled_pairs(self.rules, 0),
+            slots=LABEL_TOP,
+            all_label=wtr("basket.all_pairs", n=len(self.pairs)),
+            kept_label=wtr("basket.kept", n=len(self.rules)),
         )
-        self._kept = ax.scatter(
-            *self._kept_points(),
-            color=BOOK_COLOURS[1],
-            edgecolor="black",
-            lw=0.5,
-            label=wtr("basket.kept", n=len(self.rules)),
-        )
-        # Every label needs a point on the (log) axes even while empty: the first pair's.
-        self._anchor = (
-            (float(pairs["support"].iloc[0] * 100), float(pairs["confidence"].iloc[0] * 100))
-            if len(pairs)
-            else (1.0, 1.0)
-        )
-        self._numbers = [
-            ax.annotate(
-                "",
-                self._anchor,
-                xytext=(-14, 0),
-                textcoords="offset points",
-                ha="right",
-                va="center",
-                fontsize=14,
-                fontweight="bold",
-                fontfamily="DejaVu Sans",
-            )
-            for _ in range(LABEL_TOP)
-        ]
-        self._pair_list = ax.text(
-            0.02,
-            0.62,
-            "",
-            transform=ax.transAxes,
-            ha="left",
-            va="top",
-            fontsize=12,
-            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": BOOK_COLOURS[2]},
-        )
-        style_rules_axes(ax)
+        self._kept, self._numbers, self._pair_list = drawn["kept"], drawn["numbers"], drawn["pair_list"]
+        self._anchor = drawn["anchor"]
+        for number in self._numbers:
+            number.set_fontfamily("DejaVu Sans")
         ax.set_xlabel(wtr("basket.xlabel"))
         ax.set_ylabel(wtr("basket.ylabel"))
         ax.set_title(wtr("basket.plot_title"))
@@ -249,7 +215,7 @@ class CrossSellingExplorer(LessonWidget):
         xy = np.column_stack(
             [rules["support"].to_numpy(dtype=float) * 100, rules["confidence"].to_numpy(dtype=float) * 100]
         )
-        return xy[:, 0], xy[:, 1], 30 + 25 * rules["lift"].clip(upper=10).to_numpy(dtype=float)
+        return xy[:, 0], xy[:, 1], rule_sizes(rules)
 
     def _plot(self) -> None:
         if self._figure is None:
