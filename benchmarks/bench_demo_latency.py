@@ -16,30 +16,28 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the browser set-up the browser tests use
+
+from browser_support import (  # noqa: E402
+    chromium_context,
+    dropdowns,
+    jupyter_lab,
+    open_notebook,
+    run_all,
+    slider,
+    text_box,
+    widgets_notebook,
+)
 
 from crm_lessons.widgets.demos import DEMO_DIR, DEMOS, DemoServer, demo_file  # noqa: E402
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 #: demo -> (kind of control, its label or option pair)
 CONTROLS = {
@@ -80,31 +78,20 @@ root => {
 """
 
 
-def _slider(root, label):
-    return root.locator(".widget-slider").filter(has=root.page.locator(".widget-label", has_text=label)).first
-
-
 def _act(root, name: str, i: int) -> None:
     kind, what = CONTROLS[name]
     if kind == "slider":
-        handle = _slider(root, what).locator(".noUi-handle")
+        handle = slider(root, what).locator(".noUi-handle")
         handle.focus()
         handle.press(
             "ArrowLeft" if i % 2 == 0 else "ArrowRight"
         )  # left first: a slider may start at its maximum
     elif kind == "select":
         label, a, b = what
-        boxes = (
-            root.locator(".widget-dropdown").filter(has=root.page.locator(".widget-label", has_text=label))
-            if label
-            else root.locator(".widget-dropdown")
-        )
-        boxes.first.locator("select").select_option(label=a if i % 2 == 0 else b)
+        dropdowns(root, label).first.locator("select").select_option(label=a if i % 2 == 0 else b)
     else:
         label, a, b = what
-        field = (
-            root.locator(".widget-text").filter(has=root.page.locator(".widget-label", has_text=label)).first
-        )
+        field = text_box(root, label)
         field.locator("input").press("End")
         field.locator("input").press("Backspace" if i % 2 else "s")
 
@@ -145,12 +132,6 @@ def summary(times: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def run_demo_server(context, names, reps) -> tuple[dict, float, float]:
     server = DemoServer(DEMO_DIR)
     start = server.start(timeout=120)
@@ -177,91 +158,24 @@ def run_demo_server(context, names, reps) -> tuple[dict, float, float]:
 
 def run_lab(context, names, reps) -> dict:
     root_dir = Path(tempfile.mkdtemp())
-    settings, workspaces = Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp())
-    (settings / "overrides.json").write_text(
-        json.dumps(
-            {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
-        )
-    )
-    cells = [
-        {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": "setup",
-            "metadata": {},
-            "outputs": [],
-            "source": "import crm_lessons as crm\nfrom crm_lessons.widgets.demos import build_widget\n"
-            "crm.set_language('en')",
-        }
-    ]
-    cells += [
-        {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": n,
-            "metadata": {},
-            "outputs": [],
-            "source": f"build_widget({n!r})",
-        }
-        for n in names
-    ]
-    nb = {
-        "cells": cells,
-        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    (root_dir / "widgets.ipynb").write_text(json.dumps(nb))
-    port, token = _free_port(), "bench"
-    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(workspaces))
-    env.pop("MPLBACKEND", None)
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "jupyter"),
-            "lab",
-            "--no-browser",
-            "--allow-root",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root_dir}",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            f"--LabApp.app_settings_dir={settings}",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    (root_dir / "widgets.ipynb").write_text(json.dumps(widgets_notebook(names)))
+    token = "bench"
     results = {}
     try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5).read()
-                break
-            except OSError:
-                time.sleep(0.5)
-        page = context.new_page()
-        page.set_viewport_size({"width": 1600, "height": 1000})
-        page.goto(f"{base}/lab/tree/widgets.ipynb?token={token}&reset", timeout=180_000)
-        page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=180_000)
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator("li[data-command='runmenu:run-all']").click()
-        for name in names:
-            root = page.locator(f".crm-w-{name}").first
-            root.wait_for(timeout=180_000)
-            root.scroll_into_view_if_needed()
-            page.wait_for_timeout(300)
-            results[name] = measure(root, name, reps)
-        page.close()
+        with jupyter_lab(root_dir, token) as base:
+            page = context.new_page()
+            page.set_viewport_size({"width": 1600, "height": 1000})
+            open_notebook(page, base, token, "widgets.ipynb", 180_000)
+            run_all(page)
+            for name in names:
+                root = page.locator(f".crm-w-{name}").first
+                root.wait_for(timeout=180_000)
+                root.scroll_into_view_if_needed()
+                page.wait_for_timeout(300)
+                results[name] = measure(root, name, reps)
+            page.close()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        for d in (root_dir, settings, workspaces):
-            shutil.rmtree(d, ignore_errors=True)
+        shutil.rmtree(root_dir, ignore_errors=True)
     return results
 
 
@@ -273,22 +187,10 @@ def main() -> None:
     names = [n for n in (args.only.split(",") if args.only else [d.name for d in DEMOS]) if n]
     from playwright.sync_api import sync_playwright
 
-    profile = tempfile.mkdtemp()
-    try:
-        with sync_playwright() as p:
-            context = p.chromium.launch_persistent_context(
-                profile,
-                executable_path="/usr/bin/chromium",
-                headless=True,
-                args=CHROMIUM_ARGS,
-                viewport={"width": 853, "height": 480},
-                device_scale_factor=1.5,
-            )
+    with sync_playwright() as p:
+        with chromium_context(p, viewport={"width": 853, "height": 480}, device_scale_factor=1.5) as context:
             demo, start, first_page = run_demo_server(context, names, args.reps)
             lab = run_lab(context, names, args.reps)
-            context.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
     print(
         f"\ninput event -> changed picture in the page (ms), {args.reps} changes per widget; "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"

@@ -20,43 +20,28 @@ Needs: ``apt-get install chromium`` (``/usr/bin/chromium``) and ``pip install pl
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
+from browser_support import (
+    CHROMIUM,
+    chromium_context,
+    dropdowns,
+    jupyter_lab,
+    open_notebook,
+    run_all,
+    slider,
+    text_box,
+    widgets_notebook,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOAD = 120_000  # ms: a page starts a kernel and loads the case data (slow on a busy machine)
 STEP = 30_000  # ms: one control change to its answer
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # ------------------------------------------------------------------------------ expected answers
@@ -180,12 +165,8 @@ def expect_glossary(case, text):
 
 
 # ------------------------------------------------------------------------------ acting as a person
-def _slider(root, label):
-    return root.locator(".widget-slider").filter(has=root.page.locator(".widget-label", has_text=label)).first
-
-
 def _press(root, label, key="ArrowRight", times=1):
-    handle = _slider(root, label).locator(".noUi-handle")
+    handle = slider(root, label).locator(".noUi-handle")
     handle.focus()
     for _ in range(times):
         handle.press(key)
@@ -193,10 +174,10 @@ def _press(root, label, key="ArrowRight", times=1):
 
 def _drag(root, label, dx):
     """Drag the slider's handle ``dx`` pixels with the mouse; return the readout afterwards."""
-    slider = _slider(root, label)
-    handle = slider.locator(".noUi-handle")
+    bar = slider(root, label)
+    handle = bar.locator(".noUi-handle")
     handle.scroll_into_view_if_needed()
-    before = slider.locator(".widget-readout").inner_text()
+    before = bar.locator(".widget-readout").inner_text()
     box = handle.bounding_box()
     page = root.page
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -207,9 +188,9 @@ def _drag(root, label, dx):
         page.wait_for_timeout(20)
     page.mouse.up()
     deadline = time.time() + 5
-    while slider.locator(".widget-readout").inner_text() == before and time.time() < deadline:
+    while bar.locator(".widget-readout").inner_text() == before and time.time() < deadline:
         page.wait_for_timeout(50)
-    after = slider.locator(".widget-readout").inner_text()
+    after = bar.locator(".widget-readout").inner_text()
     assert after != before, f"dragging {label!r} did not move it"
     return after
 
@@ -219,16 +200,11 @@ def _toggle(root, text):
 
 
 def _choose(root, label, option, index=0):
-    box = (
-        root.locator(".widget-dropdown").filter(has=root.page.locator(".widget-label", has_text=label))
-        if label
-        else root.locator(".widget-dropdown")
-    )
-    box.nth(index).locator("select").select_option(label=option)
+    dropdowns(root, label).nth(index).locator("select").select_option(label=option)
 
 
 def _type(root, label, text):
-    field = root.locator(".widget-text").filter(has=root.page.locator(".widget-label", has_text=label)).first
+    field = text_box(root, label)
     field.locator("input").fill("")
     field.locator("input").press_sequentially(text, delay=30)
 
@@ -252,9 +228,7 @@ ACTIONS = {
     "clv": (
         lambda r: (
             _press(r, "Retention"),
-            round(
-                float(_slider(r, "Retention").locator(".widget-readout").inner_text().rstrip("%")) / 100, 2
-            ),
+            round(float(slider(r, "Retention").locator(".widget-readout").inner_text().rstrip("%")) / 100, 2),
         )[1],
         expect_clv,
     ),
@@ -319,21 +293,9 @@ def exercise(case, root, name: str) -> None:
 @pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api", reason="needs `pip install playwright`")
-    profile = tempfile.mkdtemp()
     with sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            profile,
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 853, "height": 480},
-            device_scale_factor=1.5,
-        )
-        try:
+        with chromium_context(p, viewport={"width": 853, "height": 480}, device_scale_factor=1.5) as context:
             yield context
-        finally:
-            context.close()
-            shutil.rmtree(profile, ignore_errors=True)
 
 
 def _watch(page) -> list[str]:
@@ -458,79 +420,11 @@ def test_index_page_lists_every_demo(browser, demo_server):
 def lab(tmp_path_factory):
     """JupyterLab with a notebook that displays every widget as the chapters do."""
     root = tmp_path_factory.mktemp("lab")
-    settings = tmp_path_factory.mktemp("settings")
-    workspaces = tmp_path_factory.mktemp("workspaces")
-    (settings / "overrides.json").write_text(
-        json.dumps(
-            {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
-        )
-    )
-    cells = [
-        {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": "setup",
-            "metadata": {},
-            "outputs": [],
-            "source": "import crm_lessons as crm\nfrom crm_lessons.widgets.demos import build_widget\n"
-            "crm.set_language('en')",
-        }
-    ]
-    for demo in DEMOS:
-        cells.append(
-            {
-                "cell_type": "code",
-                "execution_count": None,
-                "id": demo.name,
-                "metadata": {},
-                "outputs": [],
-                "source": f"build_widget({demo.name!r})",
-            }
-        )
-    nb = {
-        "cells": cells,
-        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
+    nb = widgets_notebook(demo.name for demo in DEMOS)
     (root / "widgets.ipynb").write_text(json.dumps(nb), encoding="utf-8")
-    port, token = _free_port(), "crm-demo-test"
-    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(workspaces))
-    env.pop("MPLBACKEND", None)
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "jupyter"),
-            "lab",
-            "--no-browser",
-            "--allow-root",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root}",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            f"--LabApp.app_settings_dir={settings}",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5).read()
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("JupyterLab did not start")
+    token = "crm-demo-test"
+    with jupyter_lab(root, token) as base:
         yield {"base": base, "token": token}
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 def test_every_widget_in_jupyterlab_answers_like_the_topic_function(browser, lab, case):
@@ -538,10 +432,8 @@ def test_every_widget_in_jupyterlab_answers_like_the_topic_function(browser, lab
     errors = _watch(page)
     page.set_viewport_size({"width": 1600, "height": 1000})
     try:
-        page.goto(f"{lab['base']}/lab/tree/widgets.ipynb?token={lab['token']}&reset", timeout=LOAD)
-        page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=LOAD)
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator("li[data-command='runmenu:run-all']").click()
+        open_notebook(page, lab["base"], lab["token"], "widgets.ipynb", LOAD)
+        run_all(page)
         for demo in DEMOS:
             root = page.locator(f".crm-w-{demo.name}").first
             root.wait_for(timeout=LOAD)

@@ -14,20 +14,15 @@ Needs: ``apt-get install chromium`` (``/usr/bin/chromium``) and ``pip install pl
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM, chromium_context, jupyter_lab, menu, open_notebook, run_all
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 STUDENT = ROOT / "exercises" / "ch01_crm_overview.ipynb"
 
 pytestmark = [
@@ -36,23 +31,6 @@ pytestmark = [
         reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)",
     ),
 ]
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str, method: str = "GET"):
@@ -66,74 +44,23 @@ def _get(url: str, method: str = "GET"):
 def lab(tmp_path_factory):
     playwright = pytest.importorskip("playwright.sync_api", reason="needs `pip install playwright`")
     root = tmp_path_factory.mktemp("lab")
-    settings = tmp_path_factory.mktemp("settings")
-    workspaces = tmp_path_factory.mktemp("workspaces")
-    (settings / "overrides.json").write_text(
-        json.dumps(
-            {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
-        )
-    )
     shutil.copy(STUDENT, root / "student.ipynb")
     # a practice release: the key beside the notebook gives right/wrong at once (issue 9)
     shutil.copytree(ROOT / "exercises" / "key", root / "key")
-    port, token = _free_port(), "crm-test-token"
-    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(workspaces))
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "jupyter"),
-            "lab",
-            "--no-browser",
-            "--allow-root",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root}",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            f"--LabApp.app_settings_dir={settings}",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                _get(f"{base}/api/status?token={token}")
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("JupyterLab did not start")
-        with playwright.sync_playwright() as p:
-            profile = tempfile.mkdtemp()
-            context = p.chromium.launch_persistent_context(
-                profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-            )
-            try:
-                yield {"base": base, "token": token, "root": root, "context": context}
-            finally:
-                context.close()
-                shutil.rmtree(profile, ignore_errors=True)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    token = "crm-test-token"
+    with jupyter_lab(root, token, tries=120) as base, playwright.sync_playwright() as p:
+        with chromium_context(p) as context:
+            yield {"base": base, "token": token, "root": root, "context": context}
 
 
 def _open_and_run(lab) -> object:
     page = lab["context"].new_page()
-    page.goto(f"{lab['base']}/lab/tree/student.ipynb?token={lab['token']}&reset")
-    page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=90_000)
+    open_notebook(page, lab["base"], lab["token"], "student.ipynb", 90_000)
     # clear the saved outputs first, so that what shows up below comes from this run
-    page.locator(".lm-MenuBar-itemLabel", has_text="Edit").first.click()
-    page.locator("li[data-command='editmenu:clear-all']").click()
+    menu(page, "Edit", "editmenu:clear-all")
     page.get_by_text("q8 (3 points): not answered yet").wait_for(state="detached", timeout=15_000)
     assert page.get_by_text("q1: correct").count() == 0
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator("li[data-command='runmenu:run-all']").click()
+    run_all(page)
     page.get_by_text("q8 (3 points): not answered yet").wait_for(timeout=90_000)
     page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=90_000)
     return page
