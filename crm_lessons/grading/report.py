@@ -130,21 +130,7 @@ def class_tables(gradebook) -> dict[str, pd.DataFrame]:
             }
         )
     ungraded_unknown = int(((subs["status"] == "not gradable") & (subs["max_points"] == 0)).sum())
-    summary = pd.DataFrame(
-        rows,
-        columns=[
-            "exercise",
-            "submissions",
-            "mean_percent",
-            "median_percent",
-            "min_percent",
-            "max_percent",
-            "full_marks",
-            "not_gradable",
-            "partly_run",
-            "to_mark",
-        ],
-    )
+    summary = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
     if ungraded_unknown and "?" not in set(summary["exercise"]):
         summary.loc[len(summary)] = ["?", ungraded_unknown, None, None, None, None, 0, ungraded_unknown, 0, 0]
 
@@ -228,8 +214,8 @@ def _png(fig) -> str:
     return "<img alt='figure' src='data:image/png;base64," + base64.b64encode(buf.getvalue()).decode() + "'>"
 
 
-#: Code names of the report's columns, in the order of ``grading.report.columns`` in the catalogue.
-COLUMNS = (
+#: Columns of the per-exercise summary (``summary`` of :func:`class_tables`), the first of :data:`COLUMNS`.
+SUMMARY_COLUMNS = (
     "exercise",
     "submissions",
     "mean_percent",
@@ -240,6 +226,11 @@ COLUMNS = (
     "not_gradable",
     "partly_run",
     "to_mark",
+)
+
+#: Code names of the report's columns, in the order of ``grading.report.columns`` in the catalogue.
+COLUMNS = (
+    *SUMMARY_COLUMNS,
     "question",
     "answers",
     "success_rate",
