@@ -80,13 +80,15 @@ def main(argv=None):
     for label, sample in (("sample (2,357)", True), ("master (23,570)", False)):
         log = load_cdnow(sample=sample)
         ours_s, summary = best_time(
-            lambda: clv.calibration_and_holdout(log, monetary_col="dollars", calibration_end=CALIBRATION_END),
+            lambda log=log: clv.calibration_and_holdout(
+                log, monetary_col="dollars", calibration_end=CALIBRATION_END
+            ),
             args.repeats,
         )
         row = {"data": label, "model": "summary", "ours_s": ours_s}
         if lifetimes is not None:
             row["lifetimes_s"], _ = best_time(
-                lambda: calibration_and_holdout_data(
+                lambda log=log: calibration_and_holdout_data(
                     log,
                     "customer_id",
                     "date",

@@ -69,7 +69,8 @@ def bench(name, build, controls, repeats):
     redraws = wd._png.full_redraws - redraws
     flag = "ok" if compute <= TARGET_MS else "SLOW"
     print(
-        f"{name:<26} {build_ms:>9.0f} {compute:>10.2f} {update:>14.2f} {update_plot:>13.0f} {redraws:>9}   {flag}"
+        f"{name:<26} {build_ms:>9.0f} {compute:>10.2f} {update:>14.2f} {update_plot:>13.0f} "
+        f"{redraws:>9}   {flag}"
     )
     return compute
 
@@ -84,7 +85,8 @@ def main(argv=None) -> None:
     sales, customers, products = load_sales(), load_customers(), load_products()
     print(
         f"case data: {len(sales):,} order lines, {sales['order_id'].nunique():,} orders, "
-        f"{sales['customer_id'].nunique():,} customers; median of {args.repeats} moves; target compute ≤ {TARGET_MS:.0f} ms"
+        f"{sales['customer_id'].nunique():,} customers; median of {args.repeats} moves; "
+        f"target compute ≤ {TARGET_MS:.0f} ms"
     )
     print(
         f"{'widget':<26} {'build ms':>9} {'compute ms':>10} {'update ms':>14} {'+plot ms':>13} {'redraws':>9}"

@@ -94,11 +94,11 @@ def run_sql(folder: str, out: str | None) -> dict:
         sql = rfm.rfm_sql(REFERENCE_DATE, purchases=source)
         # in the database: the result kept as a table, as a campaign tool would use it
         _, timings[f"{source} in database"] = _time(
-            lambda: con.execute(f"CREATE OR REPLACE TEMP TABLE rfm_result AS {sql}")
+            lambda sql=sql: con.execute(f"CREATE OR REPLACE TEMP TABLE rfm_result AS {sql}")
         )
         # and fetched into pandas as the same frame as the pandas path
         frame, timings[f"{source} to pandas"] = _time(
-            lambda: rfm.rfm_from_database(con, REFERENCE_DATE, purchases=source)
+            lambda source=source: rfm.rfm_from_database(con, REFERENCE_DATE, purchases=source)
         )
         if source == "order_lines":
             result = frame
@@ -167,16 +167,21 @@ def main() -> None:
                 stats.update(engine=engine, target=target)
                 rows.append(stats)
                 head = f"{stats['lines']:>12,} lines {stats['customers']:>9,} customers"
-                memory = f"peak memory {stats['peak_loaded_mb']:,.0f} MB after loading, {stats['peak_mb']:,.0f} MB at end"
+                memory = (
+                    f"peak memory {stats['peak_loaded_mb']:,.0f} MB after loading, "
+                    f"{stats['peak_mb']:,.0f} MB at end"
+                )
                 if engine == "pandas":
                     t = stats["rfm_s"]
                     print(
-                        f"{head}  pandas: load {stats['load_s']:.1f} s; RFM first {t[0]:.2f} s, best {min(t):.2f} s; {memory}",
+                        f"{head}  pandas: load {stats['load_s']:.1f} s; "
+                        f"RFM first {t[0]:.2f} s, best {min(t):.2f} s; {memory}",
                         flush=True,
                     )
                 else:
                     print(
-                        f"{head}  DuckDB ({stats['threads']} threads): build {stats['load_s']:.1f} s; {memory}",
+                        f"{head}  DuckDB ({stats['threads']} threads): "
+                        f"build {stats['load_s']:.1f} s; {memory}",
                         flush=True,
                     )
                     for what, t in stats["timings"].items():

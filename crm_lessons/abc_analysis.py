@@ -83,7 +83,8 @@ def check_cutoffs(cutoffs) -> tuple[float, float]:
     ...
     ValueError: `cutoffs` must be customer shares strictly between 0 and 1 (0.05 means 5 %), got (5, 20).
 
-    Checked by tests/test_abc_analysis.py on every kind of bad pair (outside (0, 1), equal, decreasing, wrong length).
+    Checked by tests/test_abc_analysis.py on every kind of bad pair (outside (0, 1), equal,
+    decreasing, wrong length).
     """
     try:
         values = tuple(cutoffs)

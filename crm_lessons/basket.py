@@ -125,7 +125,8 @@ def pair_statistics(sales: pd.DataFrame, level: str = "product_id") -> pd.DataFr
     --------
     >>> from crm_lessons.toy import toy_sales
     >>> t = pair_statistics(toy_sales())
-    >>> t.loc[(t["antecedent"] == "P01") & (t["consequent"] == "P04"), ["support", "confidence", "lift"]].round(4)
+    >>> pair = (t["antecedent"] == "P01") & (t["consequent"] == "P04")
+    >>> t.loc[pair, ["support", "confidence", "lift"]].round(4)
        support  confidence    lift
     1   0.1667      0.3333  0.6667
 
@@ -177,7 +178,8 @@ def filter_rules(
     Examples
     --------
     >>> from crm_lessons.toy import toy_sales
-    >>> filter_rules(pair_statistics(toy_sales()), min_support=0.1, min_confidence=0.5)[["antecedent", "consequent", "lift"]]
+    >>> rules = filter_rules(pair_statistics(toy_sales()), min_support=0.1, min_confidence=0.5)
+    >>> rules[["antecedent", "consequent", "lift"]]
       antecedent consequent  lift
     0        P02        P01   1.0
     1        P02        P04   1.0

@@ -59,7 +59,8 @@ def repository_root(start: Path | None = None) -> Path:
     if (package_repo / SOURCE_DIR).is_dir():
         return package_repo
     raise FileNotFoundError(
-        f"no {SOURCE_DIR.as_posix()}/ here or above {here}; run the book commands from a clone of the repository"
+        f"no {SOURCE_DIR.as_posix()}/ here or above {here}; "
+        "run the book commands from a clone of the repository"
     )
 
 

@@ -534,7 +534,8 @@ def clean_records(raw: pd.DataFrame, as_of=HISTORY_END) -> CleaningResult:
             else:
                 status[rid], kept_as[rid] = "rejected", None
                 reason[rid] = (
-                    f"phone {phone} already belongs to {fields['name']!r} ({survivor}); check who owns the number"
+                    f"phone {phone} already belongs to {fields['name']!r} ({survivor}); "
+                    "check who owns the number"
                 )
             continue
         people[phone] = (rid, dict(clean), [rid])
@@ -549,12 +550,12 @@ def clean_records(raw: pd.DataFrame, as_of=HISTORY_END) -> CleaningResult:
             elif status[target] == "merged":
                 kept_as[rid] = kept_as[target]
             if kept_as[rid] is not None:
-                for phone, (survivor, _, sources) in people.items():
+                for _phone, (survivor, _, sources) in people.items():
                     if survivor == kept_as[rid]:
                         sources.append(rid)
 
     clean_rows = []
-    for phone, (survivor, fields, sources) in people.items():
+    for phone, (_survivor, fields, sources) in people.items():
         order = {str(r["record_id"]): i for i, r in enumerate(rows)}
         clean_rows.append(
             {
@@ -654,7 +655,8 @@ def load_clean_records(con, clean: pd.DataFrame) -> LoadResult:
     >>> con = duckdb.connect()
     >>> _ = con.execute(table_ddl(NEW_CUSTOMERS))
     >>> people = pd.DataFrame({"name": ["Robert'); DROP TABLE customers;--"], "phone": ["13800138000"],
-    ...     "email": [None], "kind": ["consumer"], "region": ["East"], "join_date": pd.to_datetime(["2024-03-05"]),
+    ...     "email": [None], "kind": ["consumer"], "region": ["East"],
+    ...     "join_date": pd.to_datetime(["2024-03-05"]),
     ...     "birth_year": [1990], "expected_annual_purchase": [5000.0], "source_records": ["R1"]})
     >>> print(load_clean_records(con, people))
     committed: 1 new customers loaded

@@ -355,7 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     book = sub.add_parser(
         "book",
-        help="build both editions (English, 中文) of the chapters from notebooks/src, or check they are current",
+        help="build both editions (English, 中文) of the chapters from notebooks/src, "
+        "or check they are current",
         description="Build the executed chapter notebooks of both editions from their text sources "
         "(notebooks/src/*.md), or check that the committed notebooks match them.",
         epilog="examples:\n  crm-lessons book build            # every chapter, both editions\n"

@@ -933,7 +933,8 @@ def bgnbd_conditional_expected_purchases(t, frequency, recency, T, r, alpha, a, 
     ----------
     Fader, Hardie & Lee (2005), "Counting your customers" the easy way.
 
-    Checked against ``lifetimes`` ``BetaGeoFitter.conditional_expected_number_of_purchases_up_to_time`` (tests).
+    Checked against ``lifetimes``
+    ``BetaGeoFitter.conditional_expected_number_of_purchases_up_to_time`` (tests).
 
     Examples
     --------
@@ -1226,7 +1227,8 @@ def pareto_nbd_expected_purchases(t, r, alpha, s, beta):
     -----
     .. math::
 
-        E[X(t)] = \\frac{r\\beta}{\\alpha(s-1)}\\left[1 - \\left(\\frac{\\beta}{\\beta+t}\\right)^{s-1}\\right]
+        E[X(t)] = \\frac{r\\beta}{\\alpha(s-1)}
+        \\left[1 - \\left(\\frac{\\beta}{\\beta+t}\\right)^{s-1}\\right]
 
     (Fader & Hardie 2005, equation (17)).
 
@@ -1262,7 +1264,8 @@ def pareto_nbd_conditional_expected_purchases(t, frequency, recency, T, r, alpha
     ----------
     Schmittlein, Morrison & Colombo (1987); Fader & Hardie (2005), note 009.
 
-    Checked against ``lifetimes`` ``ParetoNBDFitter.conditional_expected_number_of_purchases_up_to_time`` (tests).
+    Checked against ``lifetimes``
+    ``ParetoNBDFitter.conditional_expected_number_of_purchases_up_to_time`` (tests).
 
     Examples
     --------

@@ -37,7 +37,9 @@ from crm_lessons.plotting import styled
 #: Names of the four volume × loyalty quadrants and what the course says to do with them.
 QUADRANTS = {
     "large & loyal": "the company's most precious asset: keep and reward them",
-    "large & disloyal": "the most dangerous: big sales but they bargain hard and may leave; win loyalty or limit dependence",
+    "large & disloyal": (
+        "the most dangerous: big sales but they bargain hard and may leave; win loyalty or limit dependence"
+    ),
     "small & loyal": "tomorrow's stars: support them to grow",
     "small & disloyal": "little value: serve at low cost or let go",
 }
@@ -469,7 +471,8 @@ def customer_file(
     match = customers.loc[customers["customer_id"] == customer_id]
     if match.empty:
         raise ValueError(
-            f"`customer_id` {customer_id!r} is not in `customers`; e.g. use {customers['customer_id'].iloc[0]!r}."
+            f"`customer_id` {customer_id!r} is not in `customers`; "
+            f"e.g. use {customers['customer_id'].iloc[0]!r}."
         )
     c = match.iloc[0]
     s = sales.loc[sales["customer_id"] == customer_id]

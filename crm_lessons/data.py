@@ -250,7 +250,10 @@ def _plain(value):
 
 
 def _read_text(path: Path, *, folder_hint: str) -> tuple[str, bytes]:
-    """The file's text and a digest of its bytes, or a DataFileError for a missing, binary or non-UTF-8 file."""
+    """The file's text and a digest of its bytes.
+
+    A missing, binary or non-UTF-8 file raises a DataFileError.
+    """
     src = _Source(path)
     if path.is_dir():
         raise src.fail(
@@ -564,7 +567,8 @@ def _convert(src: _Source, col: Column, raw: pd.Series, *, date_format: str = "%
             pd.Categorical(raw, categories=categories, ordered=col.ordered), index=raw.index, name=raw.name
         )
     raise ValueError(
-        f"schema column {col.name!r} has unknown dtype {dtype!r}; use one of str, int, float, date, bool, category"
+        f"schema column {col.name!r} has unknown dtype {dtype!r}; "
+        "use one of str, int, float, date, bool, category"
     )
 
 
@@ -647,7 +651,8 @@ def _check_foreign_keys(frames: dict, sources: dict) -> None:
                     column,
                     child,
                     dangling,
-                    f"{{are}} not a {parent_column} found in {TABLES[parent].file} (the reference points nowhere)",
+                    f"{{are}} not a {parent_column} found in {TABLES[parent].file} "
+                    "(the reference points nowhere)",
                     f"Use a {parent_column} that exists in {TABLES[parent].file}, add the missing "
                     f"rows there, or delete these lines.",
                 )

@@ -220,7 +220,8 @@ def localize(obj, lang: str | None = None):
     >>> frame = pd.DataFrame({"customers": [3], "customer_share": [0.5]})
     >>> list(localize(frame, lang="zh").columns)
     ['客户数', '客户占比']
-    >>> localize(pd.Series([5, 7], index=["consumer", "organisation"], name="customers"), lang="zh").index.tolist()
+    >>> kinds = pd.Series([5, 7], index=["consumer", "organisation"], name="customers")
+    >>> localize(kinds, lang="zh").index.tolist()
     ['消费者', '机构组织']
     """
 

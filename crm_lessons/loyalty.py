@@ -104,9 +104,11 @@ def orders_in_window(
     >>> from crm_lessons.loyalty import orders_in_window
     >>> orders = pd.DataFrame({"customer_id": ["a", "a", "b"],
     ...     "order_date": pd.to_datetime(["2023-01-10", "2023-06-01", "2023-02-01"])})
-    >>> orders_in_window(orders, pd.Series(["a", "b"]), pd.Series(pd.to_datetime(["2023-06-01", "2023-06-01"])), days=365).tolist()
+    >>> dates = pd.Series(pd.to_datetime(["2023-06-01", "2023-06-01"]))
+    >>> orders_in_window(orders, pd.Series(["a", "b"]), dates, days=365).tolist()
     [2, 1]
-    >>> orders_in_window(orders, pd.Series(["a"]), pd.Series(pd.to_datetime(["2023-01-10"])), days=365, after=True).tolist()
+    >>> dates = pd.Series(pd.to_datetime(["2023-01-10"]))
+    >>> orders_in_window(orders, pd.Series(["a"]), dates, days=365, after=True).tolist()
     [1]
 
     Checked against: hand counts.
@@ -192,7 +194,8 @@ def loyalty_levels(
     >>> import pandas as pd
     >>> from crm_lessons.loyalty import loyalty_levels
     >>> survey = pd.DataFrame({"customer_id": ["a", "b"], "survey_date": pd.to_datetime(["2024-04-01"] * 2),
-    ...     "perceived_quality": [5, 2], "brand_attention": [4, 3], "overall_satisfaction": [5, 4], "recommend": [9, 6]})
+    ...     "perceived_quality": [5, 2], "brand_attention": [4, 3], "overall_satisfaction": [5, 4],
+    ...     "recommend": [9, 6]})
     >>> orders = pd.DataFrame({"customer_id": ["a", "a", "b", "b"],
     ...     "order_date": pd.to_datetime(["2023-01-01", "2024-02-01", "2023-05-01", "2023-09-01"])})
     >>> loyalty_levels(survey, orders).drop(columns="customer_id")
@@ -290,7 +293,8 @@ def repeat_purchase_rate(
     inside = orders[(orders["order_date"] >= lo) & (orders["order_date"] <= hi)]
     if inside.empty:
         raise ValueError(
-            f"no orders between `start`={lo.date()} and `end`={hi.date()}; choose a period inside the order history."
+            f"no orders between `start`={lo.date()} and `end`={hi.date()}; "
+            "choose a period inside the order history."
         )
     counts = inside.groupby("customer_id").size()
     if by is None:
@@ -452,7 +456,8 @@ def life_cycle_stages(
     >>> orders = pd.DataFrame({"customer_id": ["new", "old", "old", "old", "gone", "drop", "drop", "drop"],
     ...     "order_date": pd.to_datetime(["2024-05-01", "2018-02-01", "2023-03-01", "2024-03-01",
     ...                                   "2020-01-01", "2021-06-01", "2023-02-01", "2023-06-01"])})
-    >>> life_cycle_stages(orders, "2024-12-31")[["customer_id", "orders_last_year", "orders_year_before", "stage"]]
+    >>> stages = life_cycle_stages(orders, "2024-12-31")
+    >>> stages[["customer_id", "orders_last_year", "orders_year_before", "stage"]]
       customer_id  orders_last_year  orders_year_before        stage
     0        drop                 0                   2      decline
     1        gone                 0                   0         lost
@@ -538,7 +543,8 @@ def complaint_repurchase(
     >>> complaints = pd.DataFrame({"complaint_id": ["K1", "K2", "K3"], "customer_id": ["a", "b", "c"],
     ...     "complaint_date": pd.to_datetime(["2023-01-10", "2023-02-01", "2024-11-01"]),
     ...     "recovered": [True, False, True]})
-    >>> orders = pd.DataFrame({"customer_id": ["a", "b"], "order_date": pd.to_datetime(["2023-06-01", "2024-06-01"])})
+    >>> orders = pd.DataFrame({"customer_id": ["a", "b"],
+    ...     "order_date": pd.to_datetime(["2023-06-01", "2024-06-01"])})
     >>> out = complaint_repurchase(complaints, orders, data_end="2024-12-31")
     >>> out[["complaint_id", "recovered", "repurchased"]], out.attrs["censored"]
     (  complaint_id  recovered  repurchased

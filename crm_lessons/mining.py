@@ -95,7 +95,8 @@ def rfm_features(rfm: pd.DataFrame, log: bool = True) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> f = rfm_features(pd.DataFrame({"recency": [0, 0], "frequency": [1, 3], "monetary": [0.0, 9.0]}), log=False)
+    >>> rfm = pd.DataFrame({"recency": [0, 0], "frequency": [1, 3], "monetary": [0.0, 9.0]})
+    >>> f = rfm_features(rfm, log=False)
     >>> f.to_numpy().tolist()
     [[0.0, -1.0, -1.0], [0.0, 1.0, 1.0]]
     """
@@ -337,7 +338,8 @@ class TreeResult:
         top, bottom = self.leaves.iloc[0], self.leaves.iloc[-1]
         return (
             f"Overall {self.base_rate:.0%} have {outcome}. "
-            f"Among customers with {top['rule']} ({int(top['customers'])} customers) {top['rate']:.0%} have {outcome}; "
+            f"Among customers with {top['rule']} ({int(top['customers'])} customers) "
+            f"{top['rate']:.0%} have {outcome}; "
             f"among those with {bottom['rule']} ({int(bottom['customers'])}) only {bottom['rate']:.0%}."
         )
 
@@ -593,7 +595,8 @@ class ChaidSplit:
         p = self.tests.iloc[0]["p_adjusted"]
         p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
         return (
-            f"{self.predictor} matters most ({p_text}): of customers with {self.predictor} {top[self.predictor]}, "
+            f"{self.predictor} matters most ({p_text}): "
+            f"of customers with {self.predictor} {top[self.predictor]}, "
             f"{top['rate']:.0%} have {what} ({int(top['customers'])} customers); "
             f"of those with {self.predictor} {bottom[self.predictor]}, {bottom['rate']:.0%} "
             f"(overall {self.base_rate:.0%})."
@@ -677,7 +680,8 @@ def chaid_split(
     0  E / N / S        150   0.5
     1          W         50   0.0
     >>> print(res.read_out("gold status"))
-    region matters most (p < 0.001): of customers with region E / N / S, 50% have gold status (150 customers); of those with region W, 0% (overall 38%).
+    region matters most (p < 0.001): of customers with region E / N / S, 50% have gold status
+    (150 customers); of those with region W, 0% (overall 38%).
 
     Checked against a planted example (tests): the planted predictor and groups are found.
     """

@@ -133,7 +133,8 @@ def retention_rate(previous: Iterable, current: Iterable) -> float:
     >>> retention_rate([], ["a"])
     Traceback (most recent call last):
     ...
-    ValueError: `previous` is an empty cohort: no customers were active in the earlier period, so a retention rate is undefined. Choose a period (or group) with customers.
+    ValueError: `previous` is an empty cohort: no customers were active in the earlier period,
+    so a retention rate is undefined. Choose a period (or group) with customers.
 
     Checked against: hand counts (2 of 4 kept).
     """
@@ -378,7 +379,8 @@ def retention_table(
     >>> customers = pd.DataFrame({"customer_id": ["a", "b"], "tier": ["gold", "ordinary"],
     ...     "join_date": pd.to_datetime(["2019-01-01", "2019-01-01"])})
     >>> orders = pd.DataFrame({"customer_id": ["a", "a", "a", "b", "a"],
-    ...     "order_date": pd.to_datetime(["2020-01-01", "2020-02-01", "2020-03-01", "2020-05-01", "2021-01-09"])})
+    ...     "order_date": pd.to_datetime(["2020-01-01", "2020-02-01", "2020-03-01", "2020-05-01",
+    ...                                   "2021-01-09"])})
     >>> retention_table(orders, customers)
     definition thesis          cohort
     tier         gold ordinary   gold ordinary
@@ -512,7 +514,8 @@ def cohort_table(
     >>> import pandas as pd
     >>> from crm_lessons.retention import cohort_table
     >>> orders = pd.DataFrame({"customer_id": ["a", "b", "a", "c", "c"],
-    ...     "order_date": pd.to_datetime(["2020-01-01", "2020-06-01", "2021-02-01", "2021-03-01", "2022-01-01"])})
+    ...     "order_date": pd.to_datetime(["2020-01-01", "2020-06-01", "2021-02-01", "2021-03-01",
+    ...                                   "2022-01-01"])})
     >>> cohort_table(orders)
     periods_since_first    0    1    2
     cohort
@@ -536,7 +539,8 @@ def cohort_table(
         data = orders[orders["customer_id"].isin(keep)]
         if data.empty:
             raise ValueError(
-                f"`group`={group!r} selects no customers with orders (column {by!r}); choose one of {sorted(map(str, groups.dropna().unique()))}."
+                f"`group`={group!r} selects no customers with orders (column {by!r}); "
+                f"choose one of {sorted(map(str, groups.dropna().unique()))}."
             )
     if data.empty:
         raise ValueError("`orders` is empty: an empty cohort has no retention to show.")

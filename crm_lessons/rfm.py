@@ -23,7 +23,10 @@ Published RFM recipes disagree on almost every step, so each choice is stated he
 * **Scores and ties** -- a customer's score is one plus the number of fifths of the *other*
   customers with a strictly *worse* value:
 
-  .. math:: s_i = 1 + \\min\\left(4, \\left\\lfloor 5 \\cdot \\frac{\\#\\{j : x_j \\text{ worse than } x_i\\}}{n - 1} \\right\\rfloor\\right)
+  .. math::
+
+     s_i = 1 + \\min\\left(4, \\left\\lfloor 5 \\cdot
+     \\frac{\\#\\{j : x_j \\text{ worse than } x_i\\}}{n - 1} \\right\\rfloor\\right)
 
   so the worst customer scores 1 and the best 5. The count is the rank with ties given their
   lowest rank (pandas ``rank(method="min")``, SQL
@@ -291,14 +294,16 @@ def rfm_table(purchases: pd.DataFrame, reference_date=None, monetary: str = "sum
     )
     if monetary not in MONETARY_CHOICES:
         raise ValueError(
-            f"monetary must be one of {MONETARY_CHOICES} (total spend or spend per purchase), got {monetary!r}"
+            f"monetary must be one of {MONETARY_CHOICES} (total spend or spend per purchase), "
+            f"got {monetary!r}"
         )
     require_table(purchases, "purchases", ids=["customer_id"], dates=["purchase_date"])
     if not pd.api.types.is_integer_dtype(purchases["amount_cents"]) or pd.api.types.is_bool_dtype(
         purchases["amount_cents"]
     ):
         raise TypeError(
-            "purchases['amount_cents'] must hold whole cents (integers); build it with crm_lessons.rfm.cents()"
+            "purchases['amount_cents'] must hold whole cents (integers); "
+            "build it with crm_lessons.rfm.cents()"
         )
     ref = _reference(reference_date, purchases)
     p = purchases[(purchases["purchase_date"] < ref) & (purchases["amount_cents"] > 0)]
@@ -467,7 +472,8 @@ def rfm_scores(rfm: pd.DataFrame, bins: int = 5, edges: dict | None = None) -> p
     --------
     >>> import pandas as pd
     >>> rfm = pd.DataFrame({"recency": [5, 50, 500, 5], "frequency": [3, 1, 1, 1],
-    ...                     "monetary": [300.0, 20.0, 20.0, 80.0]}, index=pd.Index(list("ABCD"), name="customer_id"))
+    ...                     "monetary": [300.0, 20.0, 20.0, 80.0]},
+    ...                    index=pd.Index(list("ABCD"), name="customer_id"))
     >>> rfm_scores(rfm, edges={"frequency": [1, 2, 3, 4]})
                  recency  frequency  monetary  r_score  f_score  m_score rfm_cell
     customer_id
@@ -606,7 +612,8 @@ def segment_rules(high: int = 4, low: int = 2) -> pd.DataFrame:
             mid_hi,
             1,
             low,
-            f"{f'R = {mid_lo}' if mid_lo == mid_hi else f'{mid_lo} <= R <= {mid_hi}'} and F <= {low}: middling recency, few purchases",
+            f"{f'R = {mid_lo}' if mid_lo == mid_hi else f'{mid_lo} <= R <= {mid_hi}'} and F <= {low}: "
+            "middling recency, few purchases",
         ),
         ("At risk", 1, low, low + 1, 5, f"R <= {low} and F > {low}: used to buy often, not lately"),
         ("Hibernating", 1, low, 1, low, f"R <= {low} and F <= {low}: few purchases, long ago"),
@@ -742,7 +749,8 @@ def segment_summary(
     >>> import pandas as pd
     >>> seg = pd.DataFrame({"segment": ["Champions", "Champions", "Hibernating", "Hibernating"],
     ...     "recency": [1, 3, 300, 500], "frequency": [9, 7, 1, 1], "monetary": [800.0, 100.0, 50.0, 50.0]})
-    >>> segment_summary(seg).loc[["Champions", "Hibernating"], ["customers", "customer_share", "revenue", "revenue_share"]]
+    >>> columns = ["customers", "customer_share", "revenue", "revenue_share"]
+    >>> segment_summary(seg).loc[["Champions", "Hibernating"], columns]
                  customers  customer_share  revenue  revenue_share
     segment
     Champions            2             0.5    900.0            0.9
@@ -884,7 +892,10 @@ def _sql_score(measure: str, higher: bool, bins: int, edges) -> str:
         above = " + ".join(f"({col} > {float(e)!r})::INTEGER" for e in edges)
         return f"1 + ({above})" if higher else f"{len(edges) + 1} - ({above})"
     order = "ASC" if higher else "DESC"
-    return f"1 + least({bins - 1}, ({bins} * (rank() OVER (ORDER BY {col} {order}) - 1)) // greatest(count(*) OVER () - 1, 1))"
+    return (
+        f"1 + least({bins - 1}, ({bins} * (rank() OVER (ORDER BY {col} {order}) - 1)) "
+        "// greatest(count(*) OVER () - 1, 1))"
+    )
 
 
 #: Where :func:`rfm_sql` reads purchases from: order values computed from the order lines
@@ -953,9 +964,15 @@ def rfm_sql(
         f"{_sql_score(m, h, bins, fixed.get(m))} AS {SCORE_COLUMNS[m]}" for m, h in MEASURES.items()
     )
     cases = "\n".join(
-        f"        WHEN r_score BETWEEN {int(r.r_min)} AND {int(r.r_max)} AND f_score BETWEEN {int(r.f_min)} AND {int(r.f_max)}"
-        f" AND m_score BETWEEN {int(r.m_min)} AND {int(r.m_max)} THEN '{str(r.segment).replace(chr(39), chr(39) * 2)}'"
+        f"        WHEN r_score BETWEEN {int(r.r_min)} AND {int(r.r_max)}"
+        f" AND f_score BETWEEN {int(r.f_min)} AND {int(r.f_max)}"
+        f" AND m_score BETWEEN {int(r.m_min)} AND {int(r.m_max)}"
+        f" THEN '{str(r.segment).replace(chr(39), chr(39) * 2)}'"
         for r in rules.itertuples()
+    )
+    recency = (
+        f"CAST(floor((epoch(CAST({ref} AS TIMESTAMP)) - epoch(CAST(max(purchase_date) AS TIMESTAMP)))"
+        " / 86400)"
     )
     return f"""WITH purchases AS (
     SELECT "customer_id", "order_date" AS purchase_date, amount_cents FROM ({purchases}) p
@@ -963,7 +980,7 @@ def rfm_sql(
 ),
 rfm AS (
     SELECT "customer_id",
-           CAST(floor((epoch(CAST({ref} AS TIMESTAMP)) - epoch(CAST(max(purchase_date) AS TIMESTAMP))) / 86400)
+           {recency}
                 AS BIGINT) AS recency,
            CAST(count(*) AS BIGINT) AS frequency,
            {value} AS monetary
@@ -1047,7 +1064,8 @@ def rf_grid(scored: pd.DataFrame, value: str = "customers") -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> scored = pd.DataFrame({"r_score": [5, 5, 1], "f_score": [5, 5, 1], "m_score": [5, 4, 1], "monetary": [9.0, 7.0, 1.0]})
+    >>> scored = pd.DataFrame({"r_score": [5, 5, 1], "f_score": [5, 5, 1], "m_score": [5, 4, 1],
+    ...                        "monetary": [9.0, 7.0, 1.0]})
     >>> int(rf_grid(scored).loc[5, 5]), int(rf_grid(scored).loc[1, 1]), int(rf_grid(scored).loc[3, 3])
     (2, 1, 0)
     """

@@ -176,7 +176,8 @@ _orders = Table(
 _order_lines = Table(
     "order_lines",
     "order_lines.csv",
-    "One row per product on an order. Revenue = quantity x unit_price x (1 - discount); cost = quantity x unit_cost.",
+    "One row per product on an order. Revenue = quantity x unit_price x (1 - discount); "
+    "cost = quantity x unit_cost.",
     (
         Column("order_id", "str", "Order the line belongs to"),
         Column("line_no", "int", "Line number within the order, from 1", min=1),
@@ -218,7 +219,8 @@ _servqual_columns = tuple(
 _survey = Table(
     "survey",
     "survey.csv",
-    "Satisfaction survey of consumer customers (2024). Part 1 demographics, part 2 buying behaviour, part 3 the satisfaction items.",
+    "Satisfaction survey of consumer customers (2024). Part 1 demographics, part 2 buying behaviour, "
+    "part 3 the satisfaction items.",
     (
         Column("respondent_id", "str", "Respondent key, S followed by four digits"),
         Column("customer_id", "str", "Customer who answered"),

@@ -258,7 +258,8 @@ def check_weights(weights) -> np.ndarray:
             ) from None
         if len(values) != len(CRITERIA):
             raise ValueError(
-                f"`weights` must hold {len(CRITERIA)} numbers, one per criterion {list(CRITERIA)}; got {len(values)}."
+                f"`weights` must hold {len(CRITERIA)} numbers, one per criterion {list(CRITERIA)}; "
+                f"got {len(values)}."
             )
     if any(isinstance(v, (str, bytes, bool, np.bool_)) for v in values):
         raise TypeError(f"`weights` must be numbers (without quotes), got {values!r}.")
@@ -337,7 +338,8 @@ def rank_customers(scores: pd.DataFrame, weights, top: int | None = None) -> pd.
     Examples
     --------
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"annual_purchases": [0.0, 100.0, 100.0]}, index=pd.Index(["c", "b", "a"], name="customer_id"))
+    >>> s = pd.DataFrame({"annual_purchases": [0.0, 100.0, 100.0]},
+    ...                  index=pd.Index(["c", "b", "a"], name="customer_id"))
     >>> rank_customers(s, {"annual_purchases": 1})[["rank", "score"]]
                  rank  score
     customer_id

@@ -87,7 +87,8 @@ def validate_likert(
     >>> validate_likert(pd.DataFrame({"q1": [1, 6]}), ["q1"])
     Traceback (most recent call last):
     ...
-    ValueError: survey column 'q1' has answers outside the Likert scale 1-5 in row(s) [1] (values [6.0]); correct or drop those answers.
+    ValueError: survey column 'q1' has answers outside the Likert scale 1-5 in row(s) [1]
+    (values [6.0]); correct or drop those answers.
 
     Checked against: hand-made good and bad frames in ``tests/test_survey.py``.
     """

@@ -349,7 +349,8 @@ def campaign_frame(
     >>> from crm_lessons.targeting import campaign_frame
     >>> f = campaign_frame(toy_customers(), toy_sales(), cutoff="2024-01-01", end="2024-12-31")
     >>> f[["customer_id", "score", "responded", "profit"]].values.tolist()
-    [['C1', 3600.0, False, 0.0], ['C2', 0.0, True, 3000.0], ['C3', 5000.0, False, 0.0], ['C4', 0.0, True, 0.0]]
+    [['C1', 3600.0, False, 0.0], ['C2', 0.0, True, 3000.0], ['C3', 5000.0, False, 0.0],
+     ['C4', 0.0, True, 0.0]]
 
     Checked against the toy case: C1's O2 (2023-05-10, 2 x 2000 x 0.9 = 3600) is in the
     look-back; C2's O5 (2024-02-01: washer 6000 - 4000 plus kettles 2000 - 1000, profit 3000)

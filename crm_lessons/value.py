@@ -176,7 +176,8 @@ def value_by_segment(
     Examples
     --------
     >>> from crm_lessons.toy import toy_customers, toy_sales
-    >>> value_by_segment(toy_sales(), toy_customers(), "kind")[["customers", "profit_per_customer", "savings_rate"]].round(3)
+    >>> by_kind = value_by_segment(toy_sales(), toy_customers(), "kind")
+    >>> by_kind[["customers", "profit_per_customer", "savings_rate"]].round(3)
                   customers  profit_per_customer  savings_rate
     kind
     consumer              2                650.0         0.076

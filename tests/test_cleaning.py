@@ -1,4 +1,7 @@
-"""Tests of crm_lessons.cleaning: field rules, hostile records, the generator's truth, all-or-nothing loads."""
+"""Tests of crm_lessons.cleaning.
+
+Field rules, hostile records, the generator's truth, all-or-nothing loads.
+"""
 
 from __future__ import annotations
 

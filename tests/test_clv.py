@@ -480,7 +480,7 @@ def test_gamma_gamma_log_likelihood_against_direct_formula_and_integral():
         assert clv.gamma_gamma_log_likelihood([x], [m], p, q, gamma)[0] == pytest.approx(direct, rel=1e-12)
         # mean of x gamma(p, ν) spends is gamma(px, rate νx); ν ~ gamma(q, rate γ)
         integral, _ = integrate.quad(
-            lambda nu: (
+            lambda nu, m=m, x=x: (
                 stats.gamma.pdf(m, p * x, scale=1 / (nu * x)) * stats.gamma.pdf(nu, q, scale=1 / gamma)
             ),
             0,

@@ -436,7 +436,7 @@ def test_foreign_key_of_order_lines(tiny):
 
 
 def test_at_most_five_lines_quoted(tiny):
-    rows = [["O%07d" % i, "C00001", "2023-13-01"] for i in range(1, 8)]
+    rows = [[f"O{i:07d}", "C00001", "2023-13-01"] for i in range(1, 8)]
     _write(tiny, "orders", rows)
     err = _error(data.load_orders, tiny)
     message = str(err)
@@ -777,7 +777,9 @@ def test_cdnow_sample_is_the_master_lines_of_its_customers():
 def test_cdnow_bad_line_names_file_and_line(tmp_path):
     (tmp_path / "cdnow").mkdir()
     (tmp_path / "cdnow" / "CDNOW_master.txt").write_text(
-        " customer_id  date number_of_cds  dollar_value\r\n 00001 19970101  1   11.77\r\n 00002 19970230  1   12.00\r\n"
+        " customer_id  date number_of_cds  dollar_value\r\n"
+        " 00001 19970101  1   11.77\r\n"
+        " 00002 19970230  1   12.00\r\n"
     )
     err = _error(lambda d: load_cdnow(data_dir=d), tmp_path)
     assert "CDNOW_master.txt" in str(err) and err.column == "date" and err.lines == [3]

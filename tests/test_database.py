@@ -14,11 +14,14 @@ from crm_lessons.data import data_dir, load_customers, load_sales
 from crm_lessons.schema import TABLES
 
 TINY = {
-    "customers": """customer_id,name,kind,retail_format,region,channel,join_date,tier,credit_rating,buying_motive,internal
-C00001,Wang Fang,consumer,,East,online,2019-03-01,gold,A,economic,false
+    "customers": (
+        "customer_id,name,kind,retail_format,region,channel,join_date,tier,credit_rating,"
+        "buying_motive,internal\n"
+        """C00001,Wang Fang,consumer,,East,online,2019-03-01,gold,A,economic,false
 C00002,Li Store,intermediary,supermarket,North,distributor,2018-05-10,ordinary,B,,false
 C00003,Zhang Wei,consumer,,South,store,2020-01-15,ordinary,C,convenience,true
-""",
+"""
+    ),
     "products": """product_id,product_name,category,price_band,unit_cost,list_price
 P001,Fridge A,refrigerator,mid,1500.0,2999.0
 P002,Kettle,small appliance,entry,60.0,129.0
@@ -95,7 +98,8 @@ def empty_db():
     for name in TINY_TABLES:
         con.execute(database.table_ddl(TABLES[name]))
     con.execute(
-        "INSERT INTO customers VALUES ('C1', 'A', 'consumer', NULL, 'East', 'online', DATE '2020-01-01', 'gold', 'A', NULL, false)"
+        "INSERT INTO customers VALUES ('C1', 'A', 'consumer', NULL, 'East', 'online', "
+        "DATE '2020-01-01', 'gold', 'A', NULL, false)"
     )
     con.execute("INSERT INTO products VALUES ('P1', 'Kettle', 'small appliance', 'entry', 60, 129)")
     con.execute("INSERT INTO orders VALUES ('O1', 'C1', DATE '2024-01-01')")
@@ -112,11 +116,13 @@ def empty_db():
         ("INSERT INTO order_lines VALUES ('O1', 1, 'P1', 0, 129, 0)", "CHECK quantity >= 1"),
         ("INSERT INTO order_lines VALUES ('O1', 1, NULL, 1, 129, 0)", "NOT NULL"),
         (
-            "INSERT INTO customers VALUES ('C2', 'B', 'alien', NULL, 'East', 'online', DATE '2020-01-01', 'gold', 'A', NULL, false)",
+            "INSERT INTO customers VALUES ('C2', 'B', 'alien', NULL, 'East', 'online', "
+            "DATE '2020-01-01', 'gold', 'A', NULL, false)",
             "category",
         ),
         (
-            "INSERT INTO customers VALUES ('C3', 'B', 'consumer', 'supermarket', 'East', 'online', DATE '2020-01-01', 'gold', 'A', NULL, false)",
+            "INSERT INTO customers VALUES ('C3', 'B', 'consumer', 'supermarket', 'East', 'online', "
+            "DATE '2020-01-01', 'gold', 'A', NULL, false)",
             "retail format only for intermediaries",
         ),
         (
@@ -265,8 +271,10 @@ def test_sql_rfm_path_accepts_timestamp_order_dates():
 
     con = duckdb.connect()
     con.execute(
-        "CREATE TABLE order_totals AS SELECT * FROM (VALUES ('O1', 'A', TIMESTAMP '2024-01-01 09:30:00', 1000), "
-        "('O2', 'B', TIMESTAMP '2024-01-20 18:00:00', 500)) t(order_id, customer_id, order_date, amount_cents)"
+        "CREATE TABLE order_totals AS SELECT * FROM "
+        "(VALUES ('O1', 'A', TIMESTAMP '2024-01-01 09:30:00', 1000), "
+        "('O2', 'B', TIMESTAMP '2024-01-20 18:00:00', 500)) "
+        "t(order_id, customer_id, order_date, amount_cents)"
     )
     out = rfm.rfm_from_database(con, "2024-02-01", purchases="order_totals")
     assert out["recency"].tolist() == [30, 11]

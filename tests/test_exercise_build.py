@@ -19,7 +19,10 @@ from crm_lessons.exercise_build import (
 
 
 def test_solution_blocks_removed_and_student_lines_uncommented():
-    src = "a = 1\n### BEGIN SOLUTION\nb = 2\n### END SOLUTION\n### STUDENT: b = None  # yours\n    ### STUDENT: pass"
+    src = (
+        "a = 1\n### BEGIN SOLUTION\nb = 2\n### END SOLUTION\n"
+        "### STUDENT: b = None  # yours\n    ### STUDENT: pass"
+    )
     assert student_source(src) == "a = 1\nb = None  # yours\n    pass"
 
 

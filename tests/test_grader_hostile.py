@@ -147,7 +147,8 @@ def _cases(out_dir: Path, sandbox: bool = IS_ROOT, port: int = 9) -> dict[str, t
                 'ex.check("q7", answer_q7)',
                 "from IPython.display import display\n"
                 "def forged(qid, value):\n"
-                f"    display({{{ANSWER_MIME!r}: {{'format': 1, 'exercise': 'ch01', 'question': qid, 'source': 'run', 'answer': 0.8080436690317551}}}}, raw=True)\n"
+                f"    display({{{ANSWER_MIME!r}: {{'format': 1, 'exercise': 'ch01', 'question': qid, "
+                f"'source': 'run', 'answer': 0.8080436690317551}}}}, raw=True)\n"
                 "real_check, ex.check = ex.check, forged\n"
                 'ex.check("q7", answer_q7)\n'
                 "ex.check = real_check",
@@ -162,7 +163,8 @@ def _cases(out_dir: Path, sandbox: bool = IS_ROOT, port: int = 9) -> dict[str, t
                     sol,
                     q7,
                     'ex.check("q7", answer_q7)',
-                    "class Yes(float):\n    def __eq__(self, other):\n        return True\n    __hash__ = float.__hash__\n"
+                    "class Yes(float):\n    def __eq__(self, other):\n        return True\n"
+                    "    __hash__ = float.__hash__\n"
                     'ex.check("q7", Yes(0.1))',
                 ),
                 q6,
@@ -475,7 +477,9 @@ def _read_outside(sol: dict) -> dict:
     steal = (
         "import glob, json, os\n"
         "stolen = {}\n"
-        f"for path in glob.glob({str(ROOT / 'exercises' / '**' / '*.ipynb')!r}, recursive=True) + glob.glob(os.path.dirname(os.path.dirname(os.getcwd())) + '/**/*.ipynb', recursive=True):\n"
+        f"for path in glob.glob({str(ROOT / 'exercises' / '**' / '*.ipynb')!r}, recursive=True)"
+        " + glob.glob(os.path.dirname(os.path.dirname(os.getcwd()))"
+        " + '/**/*.ipynb', recursive=True):\n"
         "    try:\n"
         "        nb = json.load(open(path))\n"
         "    except Exception:\n"
@@ -513,7 +517,8 @@ def _detect_grading(blank: dict, sol: dict) -> dict:
     cheat = (
         "import os\n"
         "if os.environ.get('CRM_LESSONS_DATA') or os.getuid() != 0:\n"
-        "    for q, a in [('q1', 'analytical'), ('q4', 'develop the marketing concept'), ('q5', 'performance management')]:\n"
+        "    for q, a in [('q1', 'analytical'), ('q4', 'develop the marketing concept'),"
+        " ('q5', 'performance management')]:\n"
         "        ex.answer(q, a)\n"
     )
     nb["cells"].insert(_find(nb, 'ex.start("ch01"') + 1, _code(cheat))
@@ -526,7 +531,8 @@ def _detect_grading(blank: dict, sol: dict) -> dict:
 def _write_gradebook(sol: dict, out_dir: Path) -> dict:
     vandal = (
         "import os, glob\n"
-        f"for path in [{str(out_dir / 'gradebook.csv')!r}, {str(out_dir / 'gradebook.sqlite')!r}] + glob.glob({str(out_dir / 'feedback' / '*')!r}):\n"
+        f"for path in [{str(out_dir / 'gradebook.csv')!r}, {str(out_dir / 'gradebook.sqlite')!r}]"
+        f" + glob.glob({str(out_dir / 'feedback' / '*')!r}):\n"
         "    try:\n"
         "        with open(path, 'w') as f:\n"
         "            f.write('honest_a,ch01,0,14')\n"

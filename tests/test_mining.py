@@ -95,7 +95,7 @@ def test_bands_never_split_a_value():
     values = pd.Series([1] * 50 + [2] * 20 + [3] * 10 + list(range(4, 24)))
     b = mining.bands(values, unit=" orders")
     assert b.cat.ordered
-    for v, group in pd.DataFrame({"v": values, "b": b}).groupby("v")["b"]:
+    for _v, group in pd.DataFrame({"v": values, "b": b}).groupby("v")["b"]:
         assert group.nunique() == 1
     assert b.cat.categories[0] == "1 orders"
 

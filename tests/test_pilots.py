@@ -1,4 +1,7 @@
-"""Tests of crm_lessons.pilots: published and hand-computed intervals, and the pilot built into the case data."""
+"""Tests of crm_lessons.pilots.
+
+Published and hand-computed intervals, and the pilot built into the case data.
+"""
 
 import numpy as np
 import pandas as pd

@@ -282,7 +282,8 @@ def shop():
         con.execute(table_ddl(TABLES[name]))
         con.register("frame", frame)
         con.execute(
-            f'INSERT INTO "{name}" SELECT {", ".join(chr(34) + c + chr(34) for c in TABLES[name].column_names)} FROM frame'
+            f'INSERT INTO "{name}" SELECT '
+            f"{', '.join(chr(34) + c + chr(34) for c in TABLES[name].column_names)} FROM frame"
         )
         con.unregister("frame")
     from crm_lessons.database import ORDER_TOTALS, ORDER_TOTALS_SELECT

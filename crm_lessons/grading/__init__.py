@@ -1110,7 +1110,8 @@ def grade_main(argv: list[str] | None = None) -> int:
         return 2
     if results is not None:
         print(
-            f"graded {len(results)} submission(s) into {args.out}/ (gradebook.csv, gradebook.sqlite, feedback/)"
+            f"graded {len(results)} submission(s) into {args.out}/ "
+            "(gradebook.csv, gradebook.sqlite, feedback/)"
         )
         bad = [r for r in results if r.status == "not gradable"]
         for r in bad:

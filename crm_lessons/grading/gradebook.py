@@ -243,14 +243,10 @@ class Gradebook:
         self.write_feedback(result)
 
     def rows(self) -> list[dict]:
-        cur = self.db.execute("SELECT * FROM submissions ORDER BY student, exercise")
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r)) for r in cur.fetchall()]
+        return ledger.dict_rows(self.db.execute("SELECT * FROM submissions ORDER BY student, exercise"))
 
     def answer_rows(self) -> list[dict]:
-        cur = self.db.execute("SELECT * FROM answers ORDER BY student, exercise, position")
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r)) for r in cur.fetchall()]
+        return ledger.dict_rows(self.db.execute("SELECT * FROM answers ORDER BY student, exercise, position"))
 
     def _write_atomic(self, path: Path, header: list[str], rows: list[list]) -> None:
         tmp = path.with_suffix(
@@ -342,7 +338,8 @@ def feedback_html(result: SubmissionResult) -> str:
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
         f"<title>Feedback: {e(result.student)} {e(result.exercise)}</title>"
         "<style>body{font-family:sans-serif;font-size:16px;margin:2em}"
-        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:6px 10px;vertical-align:top;text-align:left}"
+        "table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:6px 10px;vertical-align:top;text-align:left}"
         "</style></head><body>"
         f"<h1>Exercise {e(result.exercise)}: {result.points:g} of {result.max_points:g} points</h1>"
         f"<p>Student: {e(result.student)}<br>File: {e(Path(result.file).name)}<br>"
