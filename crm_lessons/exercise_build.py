@@ -15,7 +15,8 @@ solution (the test suite fails on any).
 
 Examples
 --------
->>> print(student_source("x = 1\\n### BEGIN SOLUTION\\ny = 2\\n### END SOLUTION\\n### STUDENT: y = None\\nprint(y)"))
+>>> print(student_source(
+...     "x = 1\\n### BEGIN SOLUTION\\ny = 2\\n### END SOLUTION\\n### STUDENT: y = None\\nprint(y)"))
 x = 1
 y = None
 print(y)

@@ -5,9 +5,13 @@ What a student sees
 An exercise notebook starts with ``ex.start("ch01", data_dir)`` and then asks questions:
 
 * ``ex.ask("q1")`` shows a concept or explore-then-answer question as a widget (one choice,
-  several choices, or sorting items into groups). A click is the answer: the feedback appears
-  at once under the widget ("correct" or "not yet" with a first hint, then a second hint; never
-  the answer itself) together with the question's points.
+  several choices, or sorting items into groups). A click is the answer (every tick is kept);
+  a one-choice question is submitted by its click, a tick-all or sorting question by its
+  "Check answer" button. The feedback appears under the widget ("correct" or "not yet" with a
+  first hint, then a second hint; never the answer itself) together with the question's points.
+  Each different wrong answer submitted counts once towards the hints, not each click or tick.
+  The question's output also carries a static rendering of it (:func:`question_static`: the
+  full question, its options, the answer given) for readers who do not run the notebook.
 * ``ex.check("q5", answer_q5)`` checks a compute-it-yourself answer (a number, a Series, a
   DataFrame or a function) against the reference computed on the same data.
 
@@ -449,7 +453,8 @@ class Question:
         return hints[min(misses, len(hints)) - 1]
 
     def text(self, name: str, lang: str = "en"):
-        """A visible text in ``lang``: ``prompt``, ``hints``, ``options``, ``items``, ``groups``, ``expects``."""
+        """A visible text in ``lang``: ``prompt``, ``hints``, ``options``, ``items``, ``groups``,
+        ``expects``."""
         own = (self.texts.get(lang) or {}).get(name) if lang != "en" else None
         return own if own else getattr(self, name, "")
 
@@ -662,7 +667,8 @@ class Written(Question):
 
     Examples
     --------
-    >>> q = Written("q9", 2, "What should the company do?", rubric=(("names the segment", 1), ("says why", 1)))
+    >>> q = Written("q9", 2, "What should the company do?",
+    ...             rubric=(("names the segment", 1), ("says why", 1)))
     >>> q.score("Focus on the at-risk segment because ...", q.reference(None))
     (0.0, 'written answer: to be marked by the instructor')
     >>> q.score("  ", q.reference(None))
@@ -708,7 +714,8 @@ class Exercise:
             if q.id == qid:
                 return q
         raise KeyError(
-            f"exercise {self.id} has no question {qid!r}; questions: {', '.join(q.id for q in self.questions)}"
+            f"exercise {self.id} has no question {qid!r}; "
+            f"questions: {', '.join(q.id for q in self.questions)}"
         )
 
     @property
@@ -884,7 +891,8 @@ def markdown_answers(nb: dict) -> dict[str, str]:
 
     Examples
     --------
-    >>> nb = {"cells": [{"cell_type": "markdown", "metadata": {"tags": ["answer-q9"]}, "source": ["Keep ", "them."]}]}
+    >>> nb = {"cells": [{"cell_type": "markdown", "metadata": {"tags": ["answer-q9"]},
+    ...                  "source": ["Keep ", "them."]}]}
     >>> markdown_answers(nb)
     {'q9': 'Keep them.'}
     """
@@ -1127,12 +1135,24 @@ def _worth(points: float) -> str:
     return _tr("exercises.worth_one" if points == 1 else "exercises.worth", _lang(), points=f"{points:g}")
 
 
+def _colours() -> tuple[str, str, str]:
+    """(good, bad, muted): the widgets' contrast-checked feedback colours (each >= 4.5:1 on white)."""
+    from crm_lessons.widgets._base import BAD, GOOD, MUTED
+
+    return GOOD, BAD, MUTED
+
+
+def _span(colour: str, text: str, symbol: str = "") -> str:
+    return f"<span style='color:{colour}'>{symbol}{html.escape(text)}</span>"
+
+
 def _feedback(q: Question, answer, reference, misses: int, how: str) -> tuple[str, str]:
     """(plain text, html) feedback for an answer; never shows the answer itself."""
     lang = _lang()
-    if answer is None or answer == [] or (isinstance(answer, dict) and not any(answer.values())):
+    good, bad, muted = _colours()
+    if _empty(answer):
         text = _tr("exercises.not_answered", lang, qid=q.id, worth=_worth(q.points), how=how)
-        return text, f"<span style='color:#555'>{html.escape(text)}</span>"
+        return text, _span(muted, text)
     if reference is None:  # a graded release: no key here, the grader decides
         if q.source == "run":
             problems = q.format_problems(answer)
@@ -1145,20 +1165,25 @@ def _feedback(q: Question, answer, reference, misses: int, how: str) -> tuple[st
                     problems=problems_text,
                     expects=q.text("expects", lang),
                 )
-                return text, f"<span style='color:#b35900'>✘ {html.escape(text)}</span>"
+                return text, _span(bad, text, "✘ ")
             text = _tr("exercises.format_ok", lang, qid=q.id, expects=q.text("expects", lang))
         else:
             text = _tr("exercises.recorded", lang, qid=q.id, worth=_worth(q.points))
-        return text, f"<span style='color:#1a5fb4'>{html.escape(text)}</span>"
+        return text, _span(muted, text)
     frac, reason = q.score(answer, reference)
     if frac == 1.0:
         text = _tr("exercises.correct", lang, qid=q.id, points=_points(q, 1.0))
-        return text, f"<span style='color:#1a7f37'>✔ {html.escape(text)}</span>"
+        return text, _span(good, text, "✔ ")
     hint = q.hint(max(misses, 1), lang)
     text = _tr("exercises.not_yet", lang, qid=q.id, reason=_reason(reason, lang), points=_points(q, frac))
     if hint:
         text += _tr("exercises.hint", lang, hint=hint)
-    return text, f"<span style='color:#b35900'>✘ {html.escape(text)}</span>"
+    return text, _span(bad, text, "✘ ")
+
+
+def _empty(answer) -> bool:
+    """No answer yet: nothing clicked, no box ticked, no item sorted."""
+    return answer is None or answer == [] or (isinstance(answer, dict) and not any(answer.values()))
 
 
 def _emit(q: Question, answer, text: str, html_text: str, update: bool = False):
@@ -1197,40 +1222,50 @@ def _widget_value(q: Question, w) -> Any:
 
 
 def _make_widget(q: Question, answer, lang: str = "en"):
-    """The question's widget; labels in ``lang``, values always the canonical (English) options."""
+    """The question's widget; labels in ``lang``, values always the canonical (English) options.
+
+    Every control has an accessible name (its description, read by screen readers) and a
+    tooltip: the radio group is named "Your answer" with the question as its tooltip, a check
+    box by its option, a drop-down by its item.
+    """
     import ipywidgets as widgets
 
+    from crm_lessons.widgets._base import accessible
+
     layout = widgets.Layout(width="auto")
+    prompt = f"{q.id}: {q.text('prompt', lang)}"
     if isinstance(q, Choice):
         value = answer if answer in q.options else None
         labels = q.text("options", lang)
-        if tuple(labels) == tuple(q.options):
-            return widgets.RadioButtons(options=list(q.options), value=value, layout=layout)
-        return widgets.RadioButtons(options=list(zip(labels, q.options)), value=value, layout=layout)
+        choices = list(q.options) if tuple(labels) == tuple(q.options) else list(zip(labels, q.options))
+        w = widgets.RadioButtons(
+            options=choices, value=value, layout=layout, style={"description_width": "initial"}
+        )
+        accessible(w, _tr("exercises.answer_label", lang), prompt)
+        return w
     if isinstance(q, MultiChoice):
         picked = set(answer or [])
-        labels = q.text("options", lang)
-        return widgets.VBox(
-            [
-                widgets.Checkbox(value=o in picked, description=lab, indent=False, layout=layout)
-                for o, lab in zip(q.options, labels)
-            ]
-        )
+        boxes = []
+        for o, lab in zip(q.options, q.text("options", lang)):
+            box = widgets.Checkbox(value=o in picked, description=lab, indent=False, layout=layout)
+            accessible(box, lab, f"{q.id}: {lab}")
+            boxes.append(box)
+        return widgets.VBox(boxes)
     if isinstance(q, Match):
         answer = answer if isinstance(answer, dict) else {}
         groups = q.text("groups", lang)
-        return widgets.VBox(
-            [
-                widgets.Dropdown(
-                    options=[("—", None)] + list(zip(groups, q.groups)),
-                    value=answer.get(item) if answer.get(item) in q.groups else None,
-                    description=label,
-                    style={"description_width": "initial"},
-                    layout=layout,
-                )
-                for item, label in zip(q.items, q.text("items", lang))
-            ]
-        )
+        drops = []
+        for item, label in zip(q.items, q.text("items", lang)):
+            dd = widgets.Dropdown(
+                options=[("—", None)] + list(zip(groups, q.groups)),
+                value=answer.get(item) if answer.get(item) in q.groups else None,
+                description=label,
+                style={"description_width": "initial"},
+                layout=layout,
+            )
+            accessible(dd, label, f"{q.id}: {label}")
+            drops.append(dd)
+        return widgets.VBox(drops)
     raise TypeError(f"question {q.id} is not a widget question")
 
 
@@ -1241,24 +1276,139 @@ _HOW = {
 }
 
 
-def _record_widget_answer(q: Question, answer, update: bool = True) -> None:
+def _submits_on_click(q: Question) -> bool:
+    """A one-choice question is submitted by its click; tick-all and sorting ones by "Check answer"."""
+    return isinstance(q, Choice)
+
+
+def _digest(answer) -> str:
+    """A short fingerprint of a plain answer (what was last submitted, kept in the sidecar)."""
+    import hashlib
+
+    raw = json.dumps(answer, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def _submit(q: Question, answer, reference) -> None:
+    """Count a miss for a submitted wrong answer, once per distinct answer (not per click or tick).
+
+    Submitting the same wrong answer again, or ticking boxes before submitting, does not bring
+    the next hint any closer.
+    """
+    s = _session()
+    digest = _digest(answer)
+    submitted = s.state.setdefault("submitted", {})
+    if submitted.get(q.id) == digest:
+        return
+    submitted[q.id] = digest
+    if reference is not None and not _empty(answer) and q.score(answer, reference)[0] < 1.0:
+        s.state["misses"][q.id] = s.state["misses"].get(q.id, 0) + 1
+
+
+def _widget_feedback(q: Question, answer, ref) -> tuple[str, str]:
+    """Feedback of a widget question: right/not yet once submitted, else how to submit."""
+    s = _session()
+    if (
+        ref is not None
+        and not _empty(answer)
+        and not _submits_on_click(q)
+        and s.state.get("submitted", {}).get(q.id) != _digest(answer)
+    ):
+        text = _tr("exercises.pending", s.lang, qid=q.id, worth=_worth(q.points))
+        return text, _span(_colours()[2], text)
+    return _feedback(q, answer, ref, s.state["misses"].get(q.id, 0), _tr(_HOW[type(q)], s.lang))
+
+
+def _record_widget_answer(q: Question, answer, update: bool = True, submit: bool | None = None) -> None:
+    """Keep a click or tick (sidecar and saved output); a submission may also count a miss."""
     s = _session()
     ref = s.reference(q)
-    previous = s.state["answers"].get(q.id)
     s.state["answers"][q.id] = answer
-    if answer is not None and answer != previous and ref is not None:
-        frac, _ = q.score(answer, ref)
-        if frac < 1.0:
-            s.state["misses"][q.id] = s.state["misses"].get(q.id, 0) + 1
+    if submit if submit is not None else _submits_on_click(q):
+        _submit(q, answer, ref)
     s.save()
-    text, html_text = _feedback(q, answer, ref, s.state["misses"].get(q.id, 0), _tr(_HOW[type(q)], s.lang))
+    text, html_text = _widget_feedback(q, answer, ref)
     _emit(q, answer, text, html_text, update=update)
 
 
+def question_static(q: Question, answer=None, lang: str = "en") -> tuple[str, str]:
+    """(text/plain, text/html) of a widget question as it stands, for readers without a kernel.
+
+    The full prompt, every option (or item and group) in ``lang``, the answer given marked
+    (radio ◉/○, boxes ☑/☐, each item's group), and a note that the question is interactive.
+    Deterministic: the same question and answer give the same text.
+
+    Examples
+    --------
+    >>> q = Choice("q1", 1, "Which type of CRM analyses data?", options=("operational", "analytical"))
+    >>> print(question_static(q, "analytical")[0])
+    q1 (1 point). Which type of CRM analyses data?
+      ○ operational
+      ◉ analytical
+    (An interactive question: run the notebook to answer it. Shown as it stood when the notebook was saved.)
+    """
+    worth = _tr("exercises.ask_worth", lang, worth=_worth_in(q.points, lang))
+    prompt = q.text("prompt", lang)
+    head_text = f"{q.id}{worth}{prompt}".rstrip()
+    head_html = f"<b>{html.escape(q.id)}</b>{html.escape(worth)}{html.escape(prompt)}"
+    lines: list[str] = []
+    body = ""
+    if isinstance(q, (Choice, MultiChoice)):
+        picked = {answer} if isinstance(q, Choice) else set(answer if isinstance(answer, list) else [])
+        on, off = ("◉", "○") if isinstance(q, Choice) else ("☑", "☐")
+        items = []
+        for option, shown in zip(q.options, q.text("options", lang)):
+            mark = on if option in picked else off
+            lines.append(f"  {mark} {shown}")
+            items.append(f"<li>{mark} {html.escape(shown)}</li>")
+        body = "<ul style='list-style:none;padding-left:0.5em;margin:4px 0'>" + "".join(items) + "</ul>"
+    elif isinstance(q, Match):
+        given = answer if isinstance(answer, dict) else {}
+        names = dict(zip(q.groups, q.text("groups", lang)))
+        groups = " / ".join(names.values())
+        lines.append(f"  {_tr('exercises.groups_label', lang)}: {groups}")
+        rows = []
+        for item, shown in zip(q.items, q.text("items", lang)):
+            group = names.get(given.get(item), "—")
+            lines.append(f"  {shown} → {group}")
+            rows.append(
+                f"<tr><td style='text-align:left;padding:2px 8px'>{html.escape(shown)}</td>"
+                f"<td style='text-align:left;padding:2px 8px'>{html.escape(group)}</td></tr>"
+            )
+        body = (
+            f"<p style='margin:4px 0'>{html.escape(_tr('exercises.groups_label', lang))}: "
+            f"{html.escape(groups)}</p><table style='border-collapse:collapse;margin:4px 0'>"
+            + "".join(rows)
+            + "</table>"
+        )
+    note = _tr("exercises.static_note", lang)
+    muted = _colours()[2]
+    text = "\n".join([head_text, *lines, note])
+    markup = (
+        f"<div class='crm-question-static' style='border:1px solid #cccccc;padding:6px 10px'>"
+        f"<p style='margin:2px 0'>{head_html}</p>{body}"
+        f"<p style='margin:2px 0;color:{muted};font-size:90%'>{html.escape(note)}</p></div>"
+    )
+    return text, markup
+
+
+def _worth_in(points: float, lang: str) -> str:
+    key = "exercises.worth_one" if points == 1 else "exercises.worth"
+    return _tr(key, lang, points=f"{points:g}")
+
+
 def ask(qid: str):
-    """Show a widget question; clicking records the answer (see the module notes)."""
+    """Show a widget question; clicking records the answer (see the module notes).
+
+    A one-choice question is submitted by its click. A tick-all or sorting question records
+    every tick but is submitted with its "Check answer" button (practice release), so a
+    wrong answer counts once towards the hints, not once per tick. The displayed output
+    carries, next to the live widget, a static rendering (:func:`question_static`).
+    """
     import ipywidgets as widgets
     from IPython.display import display
+
+    from crm_lessons.widgets._base import accessible
 
     s = _session()
     q = s.exercise.question(qid)
@@ -1269,9 +1419,23 @@ def ask(qid: str):
     s.widgets[qid] = w
     worth = html.escape(_tr("exercises.ask_worth", s.lang, worth=_worth(q.points)))
     prompt = widgets.HTML(f"<b>{html.escape(qid)}</b>{worth}{html.escape(q.text('prompt', s.lang))}")
-    display(widgets.VBox([prompt, w]))
+    parts = [prompt, w]
     ref = s.reference(q)
-    text, html_text = _feedback(q, answer, ref, s.state["misses"].get(qid, 0), _tr(_HOW[type(q)], s.lang))
+    if ref is not None and not _submits_on_click(q):
+        button = widgets.Button(description=_tr("exercises.check_button", s.lang), icon="check")
+        accessible(button, button.description, _tr("exercises.check_tip", s.lang, qid=qid))
+
+        def submitted(_button):
+            _record_widget_answer(q, _widget_value(q, w), submit=True)
+
+        button.on_click(submitted)
+        parts.append(button)
+    box = widgets.VBox(parts)
+    w.parent_box = box  # the question's whole view (prompt, controls, check button)
+    bundle = dict(box._repr_mimebundle_() or {})
+    bundle["text/plain"], bundle["text/html"] = question_static(q, answer, s.lang)
+    display(bundle, raw=True)
+    text, html_text = _widget_feedback(q, answer, ref)
     _emit(q, answer, text, html_text)
 
     def changed(_change):
@@ -1285,16 +1449,17 @@ def ask(qid: str):
 
 
 def answer(qid: str, value) -> None:
-    """Answer a widget question in code, as if clicked (used by the solution notebooks).
+    """Answer a widget question in code, as if clicked and submitted (used by the solution notebooks).
 
     Called before :func:`ask`, it only records the answer, which ``ask`` then shows; called
-    after, it sets the widget, which records the answer like a click.
+    after, it sets the widget, which records the answer like a click, and submits it.
     """
     s = _session()
     q = s.exercise.question(qid)
     w = s.widgets.get(qid)
     if w is None:
         s.state["answers"][qid] = value
+        _submit(q, value, s.reference(q))
         s.save()
         return
     if isinstance(q, Choice):
@@ -1305,6 +1470,8 @@ def answer(qid: str, value) -> None:
     elif isinstance(q, Match):
         for item, dd in zip(q.items, w.children):
             dd.value = value.get(item)
+    if not _submits_on_click(q):
+        _record_widget_answer(q, _widget_value(q, w), submit=True)
 
 
 def check(qid: str, value) -> None:
@@ -1322,7 +1489,7 @@ def check(qid: str, value) -> None:
         plain = q.prepare(value, s.data)
     except AnswerTypeError as exc:
         text = _tr("exercises.cannot_check", s.lang, qid=qid, error=exc, expects=q.text("expects", s.lang))
-        _emit(q, None, text, f"<span style='color:#b35900'>✘ {html.escape(text)}</span>")
+        _emit(q, None, text, _span(_colours()[1], text, "✘ "))
         return
     ref = s.reference(q)
     if ref is None:  # graded release: format feedback only
@@ -1331,9 +1498,8 @@ def check(qid: str, value) -> None:
         return
     frac, _ = q.score(plain, ref)
     s.run_scores[qid] = frac
-    if frac < 1.0:
-        s.state["misses"][qid] = s.state["misses"].get(qid, 0) + 1
-        s.save()
+    _submit(q, plain, ref)  # the same wrong answer run again does not count twice
+    s.save()
     text, html_text = _feedback(q, plain, ref, s.state["misses"].get(qid, 0), how)
     _emit(q, plain, text, html_text)
 
@@ -1355,9 +1521,10 @@ def write(qid: str, text: str) -> None:
         length, least, unit = cjk, round(q.min_words * 5 / 3), "chars"
     else:
         length, least, unit = len(text.split()), q.min_words, "words"
+    muted = _colours()[2]
     if not text:
         msg = _tr("exercises.written_empty", s.lang, qid=qid, worth=_worth(q.points))
-        colour = "#555"
+        colour = muted
     else:
         short = _tr(f"exercises.written_short_{unit}", s.lang, least=least) if length < least else ""
         msg = _tr(
@@ -1368,8 +1535,8 @@ def write(qid: str, text: str) -> None:
             short=short,
             worth=_worth(q.points),
         )
-        colour = "#1a5fb4"
-    _emit(q, text or None, msg, f"<span style='color:{colour}'>{html.escape(msg)}</span>")
+        colour = muted
+    _emit(q, text or None, msg, _span(colour, msg))
 
 
 def summary() -> pd.DataFrame:

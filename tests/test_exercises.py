@@ -290,3 +290,183 @@ def test_chinese_feedback_and_labels(tmp_path, monkeypatch):
     assert list(q1.text("options", "zh")) == ["运营型", "合作型", "分析型"]
     assert q1.options == ("operational", "collaborative", "analytical")  # answers stay the same
     ex.start("ch01", answers_dir=tmp_path, key_dir=KEY_DIR, lang="en")
+
+
+# ------------------------------------------------------------------ issue 12: hints, static view, a11y
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """What ``ex.ask`` and the feedback display, as raw bundles (no kernel needed)."""
+    import IPython.display
+
+    bundles = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, *a, **k: bundles.append(obj))
+    monkeypatch.setattr(IPython.display, "update_display", lambda obj, *a, **k: bundles.append(obj))
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    return bundles
+
+
+def _check_button(qid):
+    import ipywidgets as widgets
+
+    return next(
+        w for w in ex._session().widgets[qid].parent_box.children if isinstance(w, widgets.Button)
+    )
+
+
+def _misses(qid):
+    return ex._session().state["misses"].get(qid, 0)
+
+
+def test_ticks_count_no_miss_until_the_answer_is_checked(tmp_path, shown):
+    ex.start("ch01", answers_dir=tmp_path, key_dir=KEY_DIR)
+    ex.ask("q3")  # tick all that apply
+    boxes = ex._session().widgets["q3"].children
+    for box in boxes:  # ticking every box one by one: four wrong intermediate answers
+        box.value = True
+    assert _misses("q3") == 0
+    assert "Check answer" in shown[-1]["text/plain"] and "Hint" not in shown[-1]["text/plain"]
+    button = _check_button("q3")
+    button.click()
+    assert _misses("q3") == 1 and "Hint: " in shown[-1]["text/plain"]
+    button.click()  # the same wrong answer checked again
+    assert _misses("q3") == 1
+    boxes[0].value = False
+    boxes[0].value = True  # back to the answer already checked
+    button.click()
+    assert _misses("q3") == 1
+    boxes[-1].value = False
+    button.click()  # a new wrong answer: the second hint
+    assert _misses("q3") == 2
+
+
+def test_sorting_items_counts_one_miss_per_checked_answer(tmp_path, shown):
+    ex.start("ch01", answers_dir=tmp_path, key_dir=KEY_DIR)
+    ex.ask("q2")  # sort items into groups
+    drops = ex._session().widgets["q2"].children
+    for dd in drops:
+        dd.value = "operational"
+    assert _misses("q2") == 0
+    _check_button("q2").click()
+    assert _misses("q2") == 1
+    ex.answer("q2", ex.load_key(KEY_DIR, "ch01")["q2"])  # the right answer, set in code and checked
+    assert _misses("q2") == 1 and shown[-1]["text/plain"].startswith("q2: correct")
+
+
+def test_one_choice_counts_each_new_wrong_click_once(tmp_path, shown):
+    ex.start("ch01", answers_dir=tmp_path, key_dir=KEY_DIR)
+    ex.ask("q1")
+    radio = ex._session().widgets["q1"]
+    radio.value = "operational"
+    radio.value = "collaborative"
+    assert _misses("q1") == 2
+    radio.value = "analytical"
+    assert _misses("q1") == 2 and shown[-1]["text/plain"].startswith("q1: correct")
+
+
+def test_compute_check_counts_the_same_wrong_answer_once(tmp_path, shown):
+    ex.start("ch01", answers_dir=tmp_path, key_dir=KEY_DIR)
+    ex.check("q6", 42)
+    ex.check("q6", 42)
+    assert _misses("q6") == 1
+    ex.check("q6", 43)
+    assert _misses("q6") == 2
+
+
+def test_graded_release_shows_no_check_button(tmp_path, shown):
+    import ipywidgets as widgets
+
+    ex.start("ch01", answers_dir=tmp_path, key_dir=tmp_path / "nothing")
+    ex.ask("q3")
+    parts = ex._session().widgets["q3"].parent_box.children
+    assert not any(isinstance(w, widgets.Button) for w in parts)
+    ex._session().widgets["q3"].children[0].value = True
+    assert "answer recorded" in shown[-1]["text/plain"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_question_output_carries_a_static_view_of_the_full_question(tmp_path, shown, lang):
+    ex.start("ch01", answers_dir=tmp_path, key_dir=KEY_DIR, lang=lang)
+    for qid in ("q1", "q2", "q3"):
+        shown.clear()
+        ex.ask(qid)
+        bundle = shown[0]
+        q = ex._session().exercise.question(qid)
+        assert "application/vnd.jupyter.widget-view+json" in bundle  # the live widget is still there
+        plain, markup = bundle["text/plain"], bundle["text/html"]
+        assert "VBox(" not in plain and "children=" not in plain
+        prompt = q.text("prompt", lang)
+        assert prompt in plain and ex.html.escape(prompt) in markup
+        for name in ("options", "items", "groups"):
+            for shown_label in q.text(name, lang) if getattr(q, name, ()) else ():
+                assert shown_label in plain and ex.html.escape(shown_label) in markup, (qid, shown_label)
+        assert (plain, markup) == ex.question_static(q, None, lang)  # deterministic
+
+
+def test_static_view_marks_the_recorded_answer():
+    q = Choice("q1", 1, "Which?", options=("a", "b"), correct="b")
+    assert ex.question_static(q, "b")[0].splitlines()[1:3] == ["  ○ a", "  ◉ b"]
+    m = MultiChoice("q2", 2, "Tick.", options=("a", "b", "c"), correct=frozenset({"a"}))
+    assert ex.question_static(m, ["a", "c"])[0].splitlines()[1:4] == ["  ☑ a", "  ☐ b", "  ☑ c"]
+    k = Match("q3", 2, "Sort.", items=("x", "y"), groups=("g", "h"), correct={"x": "g", "y": "h"})
+    plain, markup = ex.question_static(k, {"x": "h", "y": None})
+    assert "  x → h" in plain and "  y → —" in plain and "<table" in markup
+
+
+def test_every_question_control_has_an_accessible_name(tmp_path, shown):
+    import ipywidgets as widgets
+
+    for lang in ("en", "zh"):
+        for exercise_id in ("ch01", "ch02", "ch03", "ch04"):
+            ex.start(exercise_id, answers_dir=tmp_path, key_dir=KEY_DIR, lang=lang)
+            for q in ex._session().exercise.questions:
+                if q.source != "widget":
+                    continue
+                ex.ask(q.id)
+                w = ex._session().widgets[q.id]
+                controls = [w] if isinstance(w, widgets.RadioButtons) else list(w.children)
+                controls += [c for c in w.parent_box.children if isinstance(c, widgets.Button)]
+                for control in controls:
+                    assert control.description.strip() and control.tooltip.strip(), (exercise_id, q.id)
+
+
+def test_feedback_uses_the_widgets_contrast_checked_colours(tmp_path, shown):
+    import re
+
+    from crm_lessons.widgets._base import BAD, GOOD, MUTED
+
+    ex.start("ch01", answers_dir=tmp_path, key_dir=KEY_DIR)
+    q1 = ex._session().exercise.question("q1")
+    colours = set()
+    for answer in (None, "operational", "analytical"):
+        markup = ex._feedback(q1, answer, "analytical", 1, "")[1]
+        colours |= set(re.findall(r"color:(#[0-9a-fA-F]{6})", markup))
+    colours |= set(re.findall(r"color:(#[0-9a-fA-F]{6})", ex._feedback(q1, "operational", None, 0, "")[1]))
+    assert colours == {GOOD, BAD, MUTED}
+
+
+EXERCISE_DIR = Path(__file__).resolve().parent.parent / "exercises"
+
+
+def test_committed_question_outputs_read_without_running():
+    """Every ex.ask output of both editions carries the full question as HTML and readable text."""
+    paths = sorted(EXERCISE_DIR.glob("ch*.ipynb")) + sorted((EXERCISE_DIR / "zh").glob("ch*.ipynb"))
+    paths += sorted((EXERCISE_DIR / "solutions").glob("ch*.ipynb"))
+    asked = 0
+    for path in paths:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] != "code" or "ex.ask(" not in "".join(cell["source"]):
+                continue
+            views = [
+                o["data"]
+                for o in cell["outputs"]
+                if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+            ]
+            assert len(views) == 1, (path.name, cell["source"])
+            plain = "".join(views[0]["text/plain"])
+            markup = "".join(views[0]["text/html"])
+            assert "VBox(" not in plain and "crm-question-static" in markup, path.name
+            asked += 1
+    assert asked >= 2 * 40
