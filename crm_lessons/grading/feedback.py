@@ -303,21 +303,22 @@ def page_html(db, student: str, exercise: str, lang: str | None = None) -> str:
     e = html.escape
     lang = lang or page_lang(db)
     t = functools.partial(tr, lang=lang)
-    cur = db.execute("SELECT * FROM submissions WHERE student = ? AND exercise = ?", (student, exercise))
-    row = cur.fetchone()
-    if row is None:
-        raise KeyError(f"student: no grade for {student!r} in exercise {exercise!r}")
-    sub = dict(zip([d[0] for d in cur.description], row))
-    cur = db.execute(
-        "SELECT a.*, d.answer AS answer_json, d.expected AS expected_json, m.comment AS mark_comment, "
-        "m.points AS mark_points FROM answers a "
-        "LEFT JOIN details d USING (student, exercise, question) "
-        "LEFT JOIN marks m USING (student, exercise, question) "
-        "WHERE a.student = ? AND a.exercise = ? ORDER BY a.position",
-        (student, exercise),
+    subs = ledger.dict_rows(
+        db.execute("SELECT * FROM submissions WHERE student = ? AND exercise = ?", (student, exercise))
     )
-    names = [d[0] for d in cur.description]
-    answers = [dict(zip(names, r)) for r in cur.fetchall()]
+    if not subs:
+        raise KeyError(f"student: no grade for {student!r} in exercise {exercise!r}")
+    sub = subs[0]
+    answers = ledger.dict_rows(
+        db.execute(
+            "SELECT a.*, d.answer AS answer_json, d.expected AS expected_json, m.comment AS mark_comment, "
+            "m.points AS mark_points FROM answers a "
+            "LEFT JOIN details d USING (student, exercise, question) "
+            "LEFT JOIN marks m USING (student, exercise, question) "
+            "WHERE a.student = ? AND a.exercise = ? ORDER BY a.position",
+            (student, exercise),
+        )
+    )
     texts = _question_texts(exercise, lang)
     late = ledger.late_rows(db, student, exercise).get((student, exercise))
     name = _student_name(db, student)

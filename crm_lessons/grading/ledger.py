@@ -85,6 +85,12 @@ def ensure_schema(db) -> None:
     db.executescript(SCHEMA)
 
 
+def dict_rows(cur) -> list[dict]:
+    """The rows of an executed query as dicts, column name -> value."""
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
 # --------------------------------------------------------------------------- plain JSON
 
 
@@ -213,19 +219,20 @@ def _submitted_at(db, student: str, file: str) -> str | None:
 
 def archive(db, student: str, exercise: str, why: str) -> bool:
     """Copy the stored grade of (student, exercise) into ``history``; False when there is none."""
-    cur = db.execute("SELECT * FROM submissions WHERE student = ? AND exercise = ?", (student, exercise))
-    row = cur.fetchone()
-    if row is None:
-        return False
-    sub = dict(zip([d[0] for d in cur.description], row))
-    cur = db.execute(
-        "SELECT a.*, d.answer AS answer_json FROM answers a "
-        "LEFT JOIN details d USING (student, exercise, question) "
-        "WHERE a.student = ? AND a.exercise = ? ORDER BY a.position",
-        (student, exercise),
+    subs = dict_rows(
+        db.execute("SELECT * FROM submissions WHERE student = ? AND exercise = ?", (student, exercise))
     )
-    names = [d[0] for d in cur.description]
-    answers = [dict(zip(names, r)) for r in cur.fetchall()]
+    if not subs:
+        return False
+    sub = subs[0]
+    answers = dict_rows(
+        db.execute(
+            "SELECT a.*, d.answer AS answer_json FROM answers a "
+            "LEFT JOIN details d USING (student, exercise, question) "
+            "WHERE a.student = ? AND a.exercise = ? ORDER BY a.position",
+            (student, exercise),
+        )
+    )
     db.execute(
         "INSERT INTO history (student, exercise, archived_at, why, submission, answers) "
         "VALUES (?, ?, ?, ?, ?, ?)",
