@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from course_lists import TEN_STRATEGIES_ZH
 
 from crm_lessons import abc_analysis, basket, composition, data, margins, performance, turnover, value
 
@@ -60,18 +61,6 @@ def test_review_questions_carry_no_answers(texts):
 
 
 # ------------------------------------------------------------------ the course's own lists, both editions
-TEN_STRATEGIES_ZH = [
-    "优先向大客户供货",
-    "向大客户开展关系营销",
-    "及时向大客户供应新产品",
-    "关注大客户的动态",
-    "安排企业领导访问大客户",
-    "与大客户联合设计促销方案",
-    "经常征求大客户的意见",
-    "及时、准确地与大客户相互传递信息",
-    "为大客户制定特别的奖励政策",
-    "组织大客户与企业之间的业务洽谈会",
-]
 TEN_STRATEGIES_EN = [
     "priority in supply",
     "relationship marketing",

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from course_lists import TEN_STRATEGIES_ZH
 
 from crm_lessons import data, loyalty, pilots, retention, satisfaction, survey
 from crm_lessons.schema import DRIVER_ITEMS, PRODUCT_ITEMS, SERVQUAL_ITEMS
@@ -141,18 +142,7 @@ def test_rate_differences_are_printed_in_points():
 
 def test_the_course_lists_are_the_course_s(texts):
     # the ten key-account strategies of source 000, not a paraphrase; the seven loyalty measures
-    for strategy in [
-        "优先向大客户供货",
-        "向大客户开展关系营销",
-        "及时向大客户供应新产品",
-        "关注大客户的动态",
-        "安排企业领导访问大客户",
-        "与大客户联合设计促销方案",
-        "经常征求大客户的意见",
-        "及时、准确地与大客户相互传递信息",
-        "为大客户制定特别的奖励政策",
-        "组织大客户与企业之间的业务洽谈会",
-    ]:
+    for strategy in TEN_STRATEGIES_ZH:
         assert strategy in texts["zh"], strategy
     assert "Ask key accounts for their opinion regularly" in texts["en"]
     assert "Organise business meetings between key accounts and the company" in texts["en"]
