@@ -310,9 +310,7 @@ def shown(monkeypatch):
 def _check_button(qid):
     import ipywidgets as widgets
 
-    return next(
-        w for w in ex._session().widgets[qid].parent_box.children if isinstance(w, widgets.Button)
-    )
+    return next(w for w in ex._session().widgets[qid].parent_box.children if isinstance(w, widgets.Button))
 
 
 def _misses(qid):
