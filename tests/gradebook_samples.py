@@ -39,23 +39,17 @@ def results(folder: Path) -> list[SubmissionResult]:
             student, "t1", str(folder / f"{student}.ipynb"), f"sha-{student}", status, reason, questions
         )
 
+    def half_right_q2():  # the same wrong Series, handed in by 张伟 and Ann Lee
+        reason = "1 of 2 entries match; 1 unexpected index labels"
+        return _q("q2", 1, 2, "run", "partial", reason, WRONG_Q2, EXPECTED_Q2, "Group by tier.")
+
     written = "written answer: to be marked by the instructor"
     return [
         sub(
             "2024001",
             [
                 _q("q1", 1, 1, "widget", "correct", "correct", "analytical", "analytical"),
-                _q(
-                    "q2",
-                    1,
-                    2,
-                    "run",
-                    "partial",
-                    "1 of 2 entries match; 1 unexpected index labels",
-                    WRONG_Q2,
-                    EXPECTED_Q2,
-                    "Group by tier.",
-                ),
+                half_right_q2(),
                 _q("q3", 0, 2, "written", "wrong", written, ANSWER_ZW, RUBRIC),
             ],
         ),
@@ -73,17 +67,7 @@ def results(folder: Path) -> list[SubmissionResult]:
                     "analytical",
                     "Think of data.",
                 ),
-                _q(
-                    "q2",
-                    1,
-                    2,
-                    "run",
-                    "partial",
-                    "1 of 2 entries match; 1 unexpected index labels",
-                    WRONG_Q2,
-                    EXPECTED_Q2,
-                    "Group by tier.",
-                ),
+                half_right_q2(),
                 _q("q3", 0, 2, "written", "wrong", written, ANSWER_AL, RUBRIC),
             ],
         ),
