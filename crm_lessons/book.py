@@ -204,11 +204,48 @@ def _execute(source: str, lang: str, timeout: int) -> tuple[str, str]:
     return str(target), "ok"
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def static_outputs(nb):
+    """Make a notebook read in full without a kernel: widget outputs keep only their static rendering.
+
+    A widget's output carries a live view (which needs the kernel, or saved widget state and the
+    widget library fetched from the web) next to a static rendering of its state (a picture or
+    HTML). A committed notebook keeps the static rendering only, so it reads the same on a static
+    viewer, in untrusted or reopened JupyterLab and in ``jupyter nbconvert --to html`` offline;
+    running it makes the live widgets again. The saved widget state goes too (random model ids,
+    and nothing left refers to it). Widget outputs without a static rendering are kept as they are.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> from crm_lessons.book import WIDGET_VIEW, static_outputs
+    >>> out = nbformat.v4.new_output("display_data", data={WIDGET_VIEW: {"model_id": "ab"},
+    ...                                                     "image/png": "iVBO", "text/plain": "RFM explorer"})
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("w", outputs=[out])])
+    >>> sorted(static_outputs(nb).cells[0].outputs[0].data)
+    ['image/png', 'text/plain']
+    """
+    live_left = False
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if WIDGET_VIEW in data:
+                if {"image/png", "text/html"} & set(data):
+                    del data[WIDGET_VIEW]
+                else:
+                    live_left = True
+    if not live_left:
+        nb.metadata.pop("widgets", None)
+    return nb
+
+
 def _clean(nb):
     # timings change at every run; the committed notebook must re-execute to the same file
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
-    return nb
+    return static_outputs(nb)
 
 
 def build(

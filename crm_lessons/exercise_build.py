@@ -163,7 +163,11 @@ def execute(nb, cwd: Path, timeout: int = 600) -> nbformat.NotebookNode:
 
 
 def _write(nb, path: Path) -> None:
-    # widget state has random model ids and image bytes: it would make every build a new diff
+    from crm_lessons.book import static_outputs
+
+    # questions and explorers read without a kernel: their static rendering, no live view
+    # (widget state has random model ids and image bytes: it would make every build a new diff)
+    static_outputs(nb)
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, str(path))
 

@@ -96,3 +96,22 @@ def test_the_chinese_edition_sits_in_its_own_folder():
         book.edition_path(ROOT / "notebooks/src/01_crm_overview.md", "en")
         == ROOT / "notebooks/01_crm_overview.ipynb"
     )
+
+
+COMMITTED = sorted(ROOT.glob("notebooks/*.ipynb")) + sorted(ROOT.glob("notebooks/zh/*.ipynb")) + sorted(
+    ROOT.glob("exercises/**/*.ipynb")
+)
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_committed_notebooks_read_without_a_kernel(path):
+    # a static viewer, reopened or untrusted JupyterLab and offline nbconvert show the same thing:
+    # widget outputs keep their static rendering (picture or HTML) and no live view or widget state
+    nb = nbformat.read(path, as_version=4)
+    assert "widgets" not in nb.metadata
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            assert book.WIDGET_VIEW not in data
+            text = data.get("text/plain", "")
+            assert "VBox(" not in text and " at 0x" not in text
