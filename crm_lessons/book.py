@@ -221,8 +221,8 @@ def static_outputs(nb):
     --------
     >>> import nbformat
     >>> from crm_lessons.book import WIDGET_VIEW, static_outputs
-    >>> out = nbformat.v4.new_output("display_data", data={WIDGET_VIEW: {"model_id": "ab"},
-    ...                                                     "image/png": "iVBO", "text/plain": "RFM explorer"})
+    >>> data = {WIDGET_VIEW: {"model_id": "ab"}, "image/png": "iVBO", "text/plain": "RFM explorer"}
+    >>> out = nbformat.v4.new_output("display_data", data=data)
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("w", outputs=[out])])
     >>> sorted(static_outputs(nb).cells[0].outputs[0].data)
     ['image/png', 'text/plain']
