@@ -98,8 +98,10 @@ def test_the_chinese_edition_sits_in_its_own_folder():
     )
 
 
-COMMITTED = sorted(ROOT.glob("notebooks/*.ipynb")) + sorted(ROOT.glob("notebooks/zh/*.ipynb")) + sorted(
-    ROOT.glob("exercises/**/*.ipynb")
+COMMITTED = (
+    sorted(ROOT.glob("notebooks/*.ipynb"))
+    + sorted(ROOT.glob("notebooks/zh/*.ipynb"))
+    + sorted(ROOT.glob("exercises/**/*.ipynb"))
 )
 
 
