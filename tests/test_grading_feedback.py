@@ -112,6 +112,22 @@ def test_page_in_chinese_uses_the_bank_texts_and_option_labels(tmp_path):
     assert "<script>" not in page and "&lt;script&gt;" in page
 
 
+def test_a_chinese_edition_submission_gets_a_chinese_page_by_default(tmp_path):
+    book = Gradebook(tmp_path)
+    try:
+        for student, lang in (("2024001", "zh"), ("2024002", "en")):
+            q = QuestionResult("q1", 0, 1, "click", "wrong", "not the right option", answer="operational")
+            book.record(
+                SubmissionResult(student, "ch01", f"{student}.ipynb", "sha", "graded", "", [q], lang=lang)
+            )
+        zh_page, en_page = page_html(book.db, "2024001", "ch01"), page_html(book.db, "2024002", "ch01")
+        assert "你的答案" in zh_page and "Your answer" in en_page  # each page in its edition's language
+        book.set_meta("feedback_lang", "en")  # the instructor's --lang wins over the edition
+        assert "Your answer" in page_html(book.db, "2024001", "ch01")
+    finally:
+        book.close()
+
+
 def test_release_writes_one_page_per_student_and_a_zip(tmp_path, capsys):
     out = make_gradebook(tmp_path / "g")
     pages, zip_path = release(out, lang="zh")

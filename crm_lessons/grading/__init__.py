@@ -459,6 +459,8 @@ def grade_one(path: Path, student: str, index: int, ctx: BatchContext) -> Submis
         result.seconds = time.perf_counter() - start
         return result
     result.exercise = exercise.id
+    edition = ((nb.get("metadata") or {}).get("crm_lessons") or {}).get("lang")
+    result.lang = edition if edition in ("en", "zh") else "en"  # the feedback page's language
     widget_answers = saved_answers(nb, exercise.id)
     cell_of = _check_cells(nb)
 

@@ -293,15 +293,22 @@ STYLE = (
 DEFAULT_LANG = "en"
 
 
-def page_lang(db) -> str:
-    row = db.execute("SELECT value FROM meta WHERE key = 'feedback_lang'").fetchone()
-    return row[0] if row else DEFAULT_LANG
+def page_lang(db, student: str | None = None, exercise: str | None = None) -> str:
+    """Language of a feedback page: the gradebook's choice (``--lang``), else the edition the
+    student's notebook was in, else English."""
+    keys = ["feedback_lang"] + ([f"lang:{student}:{exercise}"] if student is not None else [])
+    for key in keys:
+        row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        if row and row[0] in ("en", "zh"):
+            return row[0]
+    return DEFAULT_LANG
 
 
 def page_html(db, student: str, exercise: str, lang: str | None = None) -> str:
-    """The feedback page of one submission, from the stored rows, in ``lang`` (default the gradebook's)."""
+    """The feedback page of one submission, from the stored rows, in ``lang`` (default: the
+    gradebook's feedback language, else the edition the student worked in)."""
     e = html.escape
-    lang = lang or page_lang(db)
+    lang = lang or page_lang(db, student, exercise)
     t = functools.partial(tr, lang=lang)
     subs = ledger.dict_rows(
         db.execute("SELECT * FROM submissions WHERE student = ? AND exercise = ?", (student, exercise))

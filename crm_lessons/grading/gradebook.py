@@ -116,6 +116,9 @@ class SubmissionResult:
     seconds: float = 0.0
     #: user id the kernel ran as (None: the grader's own); not stored
     uid: int | None = None
+    #: the edition the student worked in ("en" or "zh", from the notebook's metadata): the
+    #: language of the submission's feedback page (meta ``lang:<student>:<exercise>``)
+    lang: str = "en"
 
     @property
     def points(self) -> float:
@@ -196,6 +199,7 @@ class Gradebook:
         db.execute("BEGIN IMMEDIATE")
         try:
             ledger.archive(db, result.student, result.exercise, "graded again")
+            self.set_meta(f"lang:{result.student}:{result.exercise}", result.lang)
             db.execute(
                 "DELETE FROM answers WHERE student = ? AND exercise = ?", (result.student, result.exercise)
             )
