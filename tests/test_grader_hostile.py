@@ -50,6 +50,16 @@ def _code(source: str) -> dict:
     return {"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None}
 
 
+def _blank_with(blank: dict, setup: str, checks: dict[str, str]) -> dict:
+    """A copy of ``blank`` running ``setup`` right after ``ex.start("ch01")``, its ``ex.check`` cells
+    of ``checks`` (question -> new cell source) replaced."""
+    nb = copy.deepcopy(blank)
+    nb["cells"].insert(_find(nb, 'ex.start("ch01"') + 1, _code(setup))
+    for q, source in checks.items():
+        nb["cells"][_find(nb, f'ex.check("{q}"')]["source"] = source
+    return nb
+
+
 def _insert_before(nb: dict, needle: str, source: str) -> dict:
     nb = copy.deepcopy(nb)
     nb["cells"].insert(_find(nb, needle), _code(source))
@@ -420,12 +430,7 @@ def _steal_key(blank: dict) -> dict:
         "        return pd.Series(v['__series__']['values'], index=v['__series__']['index'])\n"
         "    return v\n"
     )
-    nb = copy.deepcopy(blank)
-    nb["cells"].insert(_find(nb, 'ex.start("ch01"') + 1, _code(steal))
-    for q in ("q6", "q7", "q8"):
-        i = _find(nb, f'ex.check("{q}"')
-        nb["cells"][i]["source"] = f'ex.check("{q}", use("{q}"))'
-    return nb
+    return _blank_with(blank, steal, {q: f'ex.check("{q}", use("{q}"))' for q in ("q6", "q7", "q8")})
 
 
 def _run_solutions(blank: dict) -> dict:
@@ -441,12 +446,8 @@ def _run_solutions(blank: dict) -> dict:
         "    if cell['cell_type'] == 'code' and 'answer_q' in src or 'def revenue_by_year' in src:\n"
         "        exec('\\n'.join(l for l in src.splitlines() if 'ex.check' not in l), globals())\n"
     )
-    nb = copy.deepcopy(blank)
-    nb["cells"].insert(_find(nb, 'ex.start("ch01"') + 1, _code(run))
-    for q, name in (("q6", "answer_q6"), ("q7", "answer_q7"), ("q8", "revenue_by_year")):
-        i = _find(nb, f'ex.check("{q}"')
-        nb["cells"][i]["source"] = f'ex.check("{q}", globals().get("{name}"))'
-    return nb
+    names = {"q6": "answer_q6", "q7": "answer_q7", "q8": "revenue_by_year"}
+    return _blank_with(blank, run, {q: f'ex.check("{q}", globals().get("{n}"))' for q, n in names.items()})
 
 
 def _delete(nb: dict, needle: str) -> dict:
@@ -513,7 +514,6 @@ def _read_outside(sol: dict) -> dict:
 
 def _detect_grading(blank: dict, sol: dict) -> dict:
     # blank widget answers in the file; in grading, answer everything "right" at run time
-    nb = copy.deepcopy(blank)
     cheat = (
         "import os\n"
         "if os.environ.get('CRM_LESSONS_DATA') or os.getuid() != 0:\n"
@@ -521,11 +521,9 @@ def _detect_grading(blank: dict, sol: dict) -> dict:
         " ('q5', 'performance management')]:\n"
         "        ex.answer(q, a)\n"
     )
-    nb["cells"].insert(_find(nb, 'ex.start("ch01"') + 1, _code(cheat))
     # the honest part: the compute answers, copied from the solution
-    for needle in ('ex.check("q6"', 'ex.check("q7"', 'ex.check("q8"'):
-        nb["cells"][_find(nb, needle)]["source"] = _src(sol["cells"][_find(sol, needle)])
-    return nb
+    honest = {q: _src(sol["cells"][_find(sol, f'ex.check("{q}"')]) for q in ("q6", "q7", "q8")}
+    return _blank_with(blank, cheat, honest)
 
 
 def _write_gradebook(sol: dict, out_dir: Path) -> dict:
