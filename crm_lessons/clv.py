@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from crm_lessons._validation import require_date, require_ids
+from crm_lessons._validation import require_date, require_ids, require_numeric
 
 __all__ = [
     "FIRST_MARGIN_VARIANTS",
@@ -413,9 +413,8 @@ def _daily_purchases(transactions, customer_col, date_col, monetary_col):
     require_ids(transactions, customer_col, "transactions")  # 1 and "1" would be two customers
     spend = 0.0
     if monetary_col:
-        spend = pd.to_numeric(transactions[monetary_col], errors="coerce").to_numpy(dtype=float)
-        if not np.all(np.isfinite(spend)):
-            raise ValueError(f"`transactions[{monetary_col!r}]` must be numbers without missing values.")
+        # numbers only: text, even digits, is refused by name (as every other spend column)
+        spend = require_numeric(transactions, monetary_col, "transactions").to_numpy(dtype=float)
     frame = pd.DataFrame(
         {
             "customer": transactions[customer_col].to_numpy(),
