@@ -74,9 +74,8 @@ class _Quiz(LessonWidget):
                 continue
             r = self._check(item, dd.value)
             colour, mark = (GOOD, "✓") if r.correct else (BAD, "✗")
-            self.feedback[item].value = (
-                f"<span style='color:{colour};font-size:14px'>{mark} {html.escape(str(r))}</span>"
-            )
+            text = f"{mark} {html.escape(str(r))}"
+            self.feedback[item].value = f"<span style='color:{colour};font-size:14px'>{text}</span>"
             rows.append((item, r.answer, r.expected, r.correct))
         self.result = pd.DataFrame(rows, columns=["item", "answer", "expected", "correct"])
         n = len(self.result)
