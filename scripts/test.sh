@@ -18,8 +18,8 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"
 # Lint first (configured in pyproject.toml [tool.ruff]): a finding stops the run before the long tests.
-.venv/bin/ruff check .
-.venv/bin/ruff format --check .
+.venv/bin/ruff check --no-cache .
+.venv/bin/ruff format --check --no-cache .
 # Notebooks (chapters and exercises) re-execute under nbval and must give their committed outputs.
 # Two test workers share the cores: one thread each for the numeric libraries, or OpenMP's spinning
 # threads fight over the cores (a k-means of 0.05 s took 6 s on a busy machine).
