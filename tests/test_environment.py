@@ -81,7 +81,10 @@ def test_lint_is_configured_and_runs_before_the_tests():
     assert {"E", "F", "W", "I", "B", "UP"} <= set(config["lint"]["select"])
     assert "*.ipynb" in config["format"]["exclude"]  # notebooks are built from their sources
     script = (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
-    steps = [script.index(step) for step in ("ruff check --no-cache .", "ruff format --check --no-cache .", "-m pytest")]
+    steps = [
+        script.index(step)
+        for step in ("ruff check --no-cache .", "ruff format --check --no-cache .", "-m pytest")
+    ]
     assert steps == sorted(steps)
 
 
