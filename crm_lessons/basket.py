@@ -437,6 +437,9 @@ def labelled_pairs(rules: pd.DataFrame, top: int = 3, names: dict | None = None)
     if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 0:
         raise ValueError(f"`top` must be a whole number of pairs, 0 or more; got {top!r}.")
     names = names or {}
+    from crm_lessons.i18n import label
+
+    lift_word = label("lift")  # the reader's language
     rows, seen = [], set()
     for _, r in rules.iterrows():
         pair = frozenset((r["antecedent"], r["consequent"]))
@@ -450,7 +453,7 @@ def labelled_pairs(rules: pd.DataFrame, top: int = 3, names: dict | None = None)
                 "x": r["support"] * 100,
                 "y": r["confidence"] * 100,
                 "line": f"{len(seen)}: {names.get(r['antecedent'], r['antecedent'])} + "
-                f"{names.get(r['consequent'], r['consequent'])} (lift {r['lift']:.1f})",
+                f"{names.get(r['consequent'], r['consequent'])} ({lift_word} {r['lift']:.1f})",
             }
         )
     return pd.DataFrame(rows, columns=["x", "y", "line"])

@@ -198,9 +198,9 @@ def _execute(source: str, lang: str, timeout: int) -> tuple[str, str]:
     try:
         client.execute()
     except Exception as err:  # the notebook is still written, so its error can be read
-        nbformat.write(_clean(nb), target)
+        nbformat.write(clean_executed(nb), target)
         return str(target), f"failed: {type(err).__name__}: {str(err).strip().splitlines()[-1][:200]}"
-    nbformat.write(_clean(nb), target)
+    nbformat.write(clean_executed(nb), target)
     return str(target), "ok"
 
 
@@ -241,7 +241,8 @@ def static_outputs(nb):
     return nb
 
 
-def _clean(nb):
+def clean_executed(nb):
+    """An executed notebook as it is committed: no run timings, widget outputs static only."""
     # timings change at every run; the committed notebook must re-execute to the same file
     for cell in nb.cells:
         cell.metadata.pop("execution", None)

@@ -163,11 +163,11 @@ def execute(nb, cwd: Path, timeout: int = 600) -> nbformat.NotebookNode:
 
 
 def _write(nb, path: Path) -> None:
-    from crm_lessons.book import static_outputs
+    from crm_lessons.book import clean_executed
 
-    # questions and explorers read without a kernel: their static rendering, no live view
-    # (widget state has random model ids and image bytes: it would make every build a new diff)
-    static_outputs(nb)
+    # no run timings; questions and explorers read without a kernel: their static rendering, no
+    # live view (widget state has random model ids and image bytes: every build would be a new diff)
+    clean_executed(nb)
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, str(path))
 
