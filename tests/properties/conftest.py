@@ -166,6 +166,19 @@ REFUSED_FOR_BOOLEANS = ("nan", "none", "text", "digit_text", "bool_text", "float
 REFUSED_FOR_IDS = ("nan", "none", "mixed_ids")
 #: ... for a column of numbers (money, counts, answers) that must be finite.
 REFUSED_FOR_NUMBERS = ("inf", "neg_inf", "text", "digit_text", "bool_text", "date_text")
+#: ... for a column of dates (numbers would be read as nanoseconds after 1970).
+REFUSED_FOR_DATES = (
+    "nan",
+    "none",
+    "text",
+    "date_text",
+    "inf",
+    "neg_inf",
+    "float",
+    "negative",
+    "digit_text",
+    "bool_text",
+)
 
 
 #: What a function must refuse in a column of each kind of crm_lessons._validation.COLUMN_KINDS

@@ -9,6 +9,7 @@ from crm_lessons import loyalty
 
 from .conftest import (
     REFUSED_FOR_BOOLEANS,
+    REFUSED_FOR_DATES,
     REFUSED_FOR_IDS,
     boolean_column,
     call,
@@ -17,18 +18,7 @@ from .conftest import (
     spoiled,
 )
 
-DATE_REFUSED = (
-    "nan",
-    "none",
-    "text",
-    "date_text",
-    "inf",
-    "neg_inf",
-    "float",
-    "negative",
-    "digit_text",
-    "bool_text",
-)
+DATE_REFUSED = REFUSED_FOR_DATES
 
 
 @st.composite

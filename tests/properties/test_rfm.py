@@ -9,21 +9,18 @@ from hypothesis import strategies as st
 from crm_lessons import rfm
 from crm_lessons.toy import toy_sales
 
-from .conftest import REFUSED_FOR_BOOLEANS, REFUSED_FOR_IDS, call, finite_floats, not_a_frame, spoiled
+from .conftest import (
+    REFUSED_FOR_BOOLEANS,
+    REFUSED_FOR_DATES,
+    REFUSED_FOR_IDS,
+    call,
+    finite_floats,
+    not_a_frame,
+    spoiled,
+)
 
 SALES = toy_sales()
-DATE_REFUSED = (
-    "nan",
-    "none",
-    "text",
-    "date_text",
-    "inf",
-    "neg_inf",
-    "float",
-    "negative",
-    "digit_text",
-    "bool_text",
-)
+DATE_REFUSED = REFUSED_FOR_DATES
 NUMBER_REFUSED = ("nan", "none", "inf", "neg_inf", "text", "digit_text", "bool_text", "date_text")
 
 
