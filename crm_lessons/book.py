@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import copy
+import os
 import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -43,6 +44,24 @@ SOURCE_DIR = Path("notebooks") / "src"
 CELL_TIMEOUT = 600
 
 _LANG_LINE = re.compile(r"^lang\s*=\s*['\"][a-z]{2}['\"]", re.MULTILINE)
+
+
+#: One thread for the numeric libraries in each notebook's kernel (as the grader does): notebooks
+#: run side by side on the cores, and OpenMP's spinning threads would fight over them (scikit-learn's
+#: k-means of chapter 4 took 6 s instead of 0.05 s on a busy 2-core machine).
+KERNEL_THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def one_thread_kernel_manager():
+    """A jupyter_client kernel manager whose kernels start with :data:`KERNEL_THREAD_ENV`."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class OneThreadKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw):
+            kw["env"] = {**os.environ, **(kw.get("env") or {}), **KERNEL_THREAD_ENV}
+            return await super().start_kernel(**kw)
+
+    return OneThreadKernelManager
 
 
 class StaleNotebookError(RuntimeError):
@@ -185,14 +204,12 @@ def _execute(source: str, lang: str, timeout: int) -> tuple[str, str]:
     target = edition_path(source, lang)
     target.parent.mkdir(parents=True, exist_ok=True)
     nb = edition(read_source(source), lang)
-    from crm_lessons.cli import _one_thread_kernel_manager
-
     # one numeric thread per kernel, as `crm-lessons run` and the grader: notebooks run side by side
     client = NotebookClient(
         nb,
         timeout=timeout,
         kernel_name="python3",
-        kernel_manager_class=_one_thread_kernel_manager(),
+        kernel_manager_class=one_thread_kernel_manager(),
         resources={"metadata": {"path": str(target.parent)}},
     )
     try:
@@ -260,7 +277,6 @@ def build(
 
     Notebooks run in parallel, one process each, up to ``workers`` (default: the machine's cores).
     """
-    import os
 
     langs = [_check_language(lang, "langs") for lang in langs]
     jobs = [(str(s), lang) for s in sources(root, chapters) for lang in langs]

@@ -21,22 +21,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 #: Editions of the book and the sub-folder of ``notebooks/`` (and of the output folder) of each.
 EDITIONS = {"en": "", "zh": "zh"}
-#: One thread for the numeric libraries in each notebook's kernel (as the grader does): notebooks
-#: run side by side on the cores, and OpenMP's spinning threads would fight over them (scikit-learn's
-#: k-means of chapter 4 took 6 s instead of 0.05 s on a busy 2-core machine).
-KERNEL_THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-
-
-def _one_thread_kernel_manager():
-    """A jupyter_client kernel manager whose kernels start with :data:`KERNEL_THREAD_ENV`."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    class OneThreadKernelManager(AsyncKernelManager):
-        async def start_kernel(self, **kw):
-            kw["env"] = {**os.environ, **(kw.get("env") or {}), **KERNEL_THREAD_ENV}
-            return await super().start_kernel(**kw)
-
-    return OneThreadKernelManager
 
 
 @dataclass
@@ -94,6 +78,8 @@ def execute_notebook(notebook: Path, out_dir: Path, timeout: int, name: str | No
     """
     import papermill as pm
 
+    from crm_lessons.book import one_thread_kernel_manager
+
     start = time.perf_counter()
     try:
         pm.execute_notebook(
@@ -103,7 +89,7 @@ def execute_notebook(notebook: Path, out_dir: Path, timeout: int, name: str | No
             progress_bar=False,
             execution_timeout=timeout,
             kernel_name="python3",
-            kernel_manager_class=_one_thread_kernel_manager(),
+            kernel_manager_class=one_thread_kernel_manager(),
         )
         status = "ok"
     except pm.PapermillExecutionError as exc:
